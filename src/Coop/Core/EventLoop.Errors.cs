@@ -1,0 +1,56 @@
+// Where errors go when nobody awaits them: a callback that threw, a task that failed unobserved,
+// a callback posted from another thread that never ran. They go to the exception handler
+// (asyncio's set_exception_handler); by default to the ILogger given to the loop, else to stderr.
+// Never swallowed (STYLE 10).
+using Microsoft.Extensions.Logging;
+
+namespace Coop;
+
+public sealed partial class EventLoop
+{
+    private readonly ILogger? _logger;
+    private Action<EventLoop, LoopError>? _exceptionHandler;
+
+    /// <summary>Replaces the handler that receives errors nobody else received (asyncio's
+    /// <c>set_exception_handler</c>); null restores the default (the logger, or standard error).</summary>
+    public void SetExceptionHandler(Action<EventLoop, LoopError>? handler) => _exceptionHandler = handler;
+
+    /// <summary>Reports an error through the exception handler, as the loop does for its own.</summary>
+    public void CallExceptionHandler(LoopError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ReportError(error);
+    }
+
+    internal void ReportError(LoopError error)
+    {
+        var handler = _exceptionHandler;
+        if (handler == null)
+        {
+            DefaultExceptionHandler(error);
+            return;
+        }
+
+        try
+        {
+            handler(this, error);
+        }
+        catch (Exception ex)
+        {
+            // A handler that throws must not take the loop down or hide the first error.
+            DefaultExceptionHandler(error);
+            DefaultExceptionHandler(new LoopError("Unhandled error in the exception handler", ex, null, null));
+        }
+    }
+
+    private void DefaultExceptionHandler(LoopError error)
+    {
+        if (_logger != null)
+        {
+            _logger.LogError(error.Exception, "{Message}", error.Message);
+            return;
+        }
+
+        Console.Error.WriteLine(error.ToString());
+    }
+}

@@ -1,0 +1,115 @@
+// Scheduling on the loop: callbacks now (CallSoon), later (CallLater, CallAt), and from other
+// threads (CallSoonThreadsafe, the one thread-safe door). Internal callers use Schedule, which
+// takes a static callback and a state and allocates nothing.
+namespace Coop;
+
+public sealed partial class EventLoop
+{
+    /// <summary>Runs <paramref name="callback"/> on a later iteration, after what is already ready.</summary>
+    public Handle CallSoon(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CallSoon(static c => ((Action)c!)(), callback);
+    }
+
+    /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) on a later iteration,
+    /// after what is already ready.</summary>
+    public Handle CallSoon(Action<object?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CheckUsable();
+        var handle = new Handle(this, callback, state, Now());
+        _ready.Enqueue(Handle.RunAction, handle);
+        return handle;
+    }
+
+    /// <summary>Runs <paramref name="callback"/> after <paramref name="delaySeconds"/> seconds
+    /// (zero if negative). Equal deadlines run in the order they were scheduled.</summary>
+    public Handle CallLater(double delaySeconds, Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CallLater(delaySeconds, static c => ((Action)c!)(), callback);
+    }
+
+    /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) after
+    /// <paramref name="delaySeconds"/> seconds (zero if negative).</summary>
+    public Handle CallLater(double delaySeconds, Action<object?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CheckUsable();
+        return AddTimer(SecondsToDue(delaySeconds), callback, state);
+    }
+
+    /// <summary>Runs <paramref name="callback"/> at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
+    public Handle CallAt(double when, Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CallAt(when, static c => ((Action)c!)(), callback);
+    }
+
+    /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) at loop time <paramref name="when"/>.</summary>
+    public Handle CallAt(double when, Action<object?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CheckUsable();
+        return AddTimer(AbsoluteToDue(when), callback, state);
+    }
+
+    /// <summary>Runs <paramref name="callback"/> on the loop thread, from any thread, and wakes the
+    /// loop if it is waiting. Throws <see cref="InvalidOperationException"/> once the loop is closed,
+    /// so a callback is never dropped silently.</summary>
+    public void CallSoonThreadsafe(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CallSoonThreadsafe(static c => ((Action)c!)(), callback);
+    }
+
+    /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) on the loop thread, from any thread.</summary>
+    public void CallSoonThreadsafe(Action<object?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (!_inbox.TryPost(callback, state))
+        {
+            throw new InvalidOperationException("The event loop is closed: the callback was not accepted.");
+        }
+    }
+
+    /// <summary>Creates a pending future on this loop.</summary>
+    public Future CreateFuture()
+    {
+        CheckUsable();
+        return new Future(this);
+    }
+
+    /// <summary>Creates a pending future with a typed result on this loop.</summary>
+    public Future<T> CreateFuture<T>()
+    {
+        CheckUsable();
+        return new Future<T>(this);
+    }
+
+    /// <summary>A future that completes after <paramref name="delaySeconds"/> seconds without using
+    /// CPU meanwhile; cancelling it cancels the timer.</summary>
+    public Future Sleep(double delaySeconds)
+    {
+        CheckUsable();
+        var future = new TimerFuture(this);
+        future.Timer = AddTimer(SecondsToDue(delaySeconds), static f => ((Future)f!).TrySetResultObject(null), future);
+        return future;
+    }
+
+    internal void Schedule(Action<object?> callback, object? state) => _ready.Enqueue(callback, state);
+
+    internal Handle AddTimer(long due, Action<object?> callback, object? state)
+    {
+        var handle = new Handle(this, callback, state, due);
+        _timers.Add(handle);
+        return handle;
+    }
+
+    private void CheckUsable()
+    {
+        CheckNotClosed();
+        CheckThread();
+    }
+}

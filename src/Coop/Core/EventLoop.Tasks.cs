@@ -1,0 +1,193 @@
+// Tasks on the loop: creating them, the list of live tasks, and running the loop until one is done.
+namespace Coop;
+
+public sealed partial class EventLoop
+{
+    private CoopTask? _liveTasks;
+    private int _liveCount;
+
+    /// <summary>The task being stepped right now, or null.</summary>
+    public CoopTask? CurrentTask => IsOnLoopThread ? CoopTask.Current : null;
+
+    /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
+    /// <param name="coroutine">A coroutine that has not started.</param>
+    /// <param name="name">The task's name; "Task-{Id}" if null.</param>
+    /// <param name="cancellationToken">Cancels the task when cancelled (from any thread).</param>
+    public CoopTask CreateTask(Coroutine coroutine, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckUsable();
+        return Launch(CoopTask.ForCoroutine(this, coroutine, name, cancellationToken));
+    }
+
+    /// <summary>Wraps an async coroutine returning <typeparamref name="T"/> in a task and schedules its first step.</summary>
+    public CoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckUsable();
+        return (CoopTask<T>)Launch(CoopTask<T>.ForCoroutineOf(this, coroutine, name, cancellationToken));
+    }
+
+    /// <summary>Wraps a generator coroutine (an iterator yielding <c>object?</c>) in a task and
+    /// schedules its first step.</summary>
+    public CoopTask CreateTask(IEnumerable<object?> generator, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        CheckUsable();
+        return Launch(CoopTask.ForGenerator(this, generator, name, cancellationToken));
+    }
+
+    /// <summary>The tasks that have not finished, in creation order.</summary>
+    public IReadOnlyList<CoopTask> AllTasks()
+    {
+        var tasks = new List<CoopTask>(_liveCount);
+        for (var t = _liveTasks?.NextLive; t != null; t = t == _liveTasks ? null : t.NextLive)
+        {
+            tasks.Add(t);
+        }
+
+        return tasks;
+    }
+
+    /// <summary>Runs the loop until <paramref name="future"/> is done, then returns its result or
+    /// throws its exception.</summary>
+    public object? RunUntilComplete(Future future)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        if (future.Loop != this)
+        {
+            throw new ArgumentException("The future belongs to another event loop.", nameof(future));
+        }
+
+        Run(until: () => future.IsDone);
+        if (!future.IsDone)
+        {
+            throw new InvalidOperationException("The event loop stopped before the future completed.");
+        }
+
+        return future.ResultObject;
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends; returns its result.</summary>
+    public T RunUntilComplete<T>(Coroutine<T> coroutine) => (T)RunUntilComplete((Future)CreateTask(coroutine))!;
+
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends.</summary>
+    public void RunUntilComplete(Coroutine coroutine) => RunUntilComplete((Future)CreateTask(coroutine));
+
+    /// <summary>Runs a generator coroutine as a task until it ends; returns what it returned.</summary>
+    public object? RunUntilComplete(IEnumerable<object?> generator) => RunUntilComplete((Future)CreateTask(generator));
+
+    /// <summary>asyncio.run: makes a loop, runs <paramref name="main"/> to its end, cancels the tasks
+    /// still alive and waits for them, closes the loop, and returns main's result (or throws its error).</summary>
+    public static T Run<T>(Coroutine<T> main, TimeProvider? timeProvider = null)
+    {
+        using var loop = new EventLoop(timeProvider);
+        var task = loop.CreateTask(main, "main");
+        try
+        {
+            loop.RunUntilComplete((Future)task);
+        }
+        finally
+        {
+            loop.CancelLeftoverTasks();
+        }
+
+        return task.Result;
+    }
+
+    /// <summary>asyncio.run for a coroutine without a result.</summary>
+    public static void Run(Coroutine main, TimeProvider? timeProvider = null)
+    {
+        using var loop = new EventLoop(timeProvider);
+        var task = loop.CreateTask(main, "main");
+        try
+        {
+            loop.RunUntilComplete((Future)task);
+        }
+        finally
+        {
+            loop.CancelLeftoverTasks();
+        }
+    }
+
+    internal void ForgetTask(CoopTask task)
+    {
+        // Circular list through _liveTasks (the newest): O(1) add and remove, no hashing.
+        if (task.NextLive == null)
+        {
+            return;
+        }
+
+        if (task.NextLive == task)
+        {
+            _liveTasks = null;
+        }
+        else
+        {
+            task.PreviousLive!.NextLive = task.NextLive;
+            task.NextLive.PreviousLive = task.PreviousLive;
+            if (_liveTasks == task)
+            {
+                _liveTasks = task.PreviousLive;
+            }
+        }
+
+        task.NextLive = task.PreviousLive = null;
+        _liveCount--;
+    }
+
+    internal bool TryPostFromAnyThread(Action<object?> callback, object? state)
+    {
+        if (_inbox.TryPost(callback, state))
+        {
+            return true;
+        }
+
+        Console.Error.WriteLine($"Coop: a completion arrived after its event loop was closed and was dropped ({callback.Method.Name}).");
+        return false;
+    }
+
+    private CoopTask Launch(CoopTask task)
+    {
+        if (_liveTasks == null)
+        {
+            task.NextLive = task.PreviousLive = task;
+        }
+        else
+        {
+            task.NextLive = _liveTasks.NextLive;
+            task.PreviousLive = _liveTasks;
+            _liveTasks.NextLive!.PreviousLive = task;
+            _liveTasks.NextLive = task;
+        }
+
+        _liveTasks = task;
+        _liveCount++;
+        task.MakeReady();
+        Instrument?.TaskCreated(task);
+        return task;
+    }
+
+    private void CancelLeftoverTasks()
+    {
+        var leftovers = AllTasks();
+        if (leftovers.Count == 0 || IsClosed)
+        {
+            return;
+        }
+
+        foreach (var task in leftovers)
+        {
+            task.Cancel("The main coroutine ended: leftover tasks are cancelled.");
+        }
+
+        Run(until: () => _liveCount == 0);
+        foreach (var task in leftovers)
+        {
+            if (task.State == FutureState.Failed)
+            {
+                ReportError(new LoopError("Unhandled exception in a task while the loop was shutting down", task.Exception, task, null));
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+// The event loop: one thread, a ready queue, a timer heap and an inbox (asyncio's BaseEventLoop).
+// This file holds the life of the loop (run, stop, close) and its one iteration, RunOnce.
+// Scheduling calls are in EventLoop.Scheduling.cs, tasks in EventLoop.Tasks.cs, error reporting in
+// EventLoop.Errors.cs. Everything here runs on the loop thread; the only door from other threads
+// is CallSoonThreadsafe, through Inbox.
+using System.Diagnostics;
+using Coop.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Coop;
+
+/// <summary>
+/// A single-threaded event loop: it runs ready callbacks and coroutine steps in FIFO order, fires
+/// timers, and sleeps with zero CPU until the next deadline or a wake-up from another thread.
+/// </summary>
+/// <remarks>Names follow asyncio's (<c>call_soon</c> is <see cref="CallSoon(Action)"/>,
+/// <c>run_until_complete</c> is <see cref="RunUntilComplete(Future)"/>, ...). Use
+/// <see cref="Run{T}(Coroutine{T}, TimeProvider?)"/> for the common case of running one main coroutine.</remarks>
+[DebuggerDisplay("EventLoop ready={_ready.Count} timers={_timers.Count} running={IsRunning}")]
+public sealed partial class EventLoop : IDisposable
+{
+    [ThreadStatic]
+    private static EventLoop? t_running;
+
+    private readonly ReadyQueue _ready = new();
+    private readonly TimerQueue _timers = new();
+    private readonly Inbox _inbox = new();
+    private readonly TimeProvider _time;
+    private readonly double _ticksPerSecond;
+    private int _threadId;
+    private bool _stopping;
+
+    /// <summary>Creates a loop that reads time from <paramref name="timeProvider"/> (the system clock
+    /// if null) and reports errors to <paramref name="logger"/> (standard error if null).</summary>
+    public EventLoop(TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        _time = timeProvider ?? TimeProvider.System;
+        _ticksPerSecond = _time.TimestampFrequency;
+        _logger = logger;
+    }
+
+    /// <summary>The loop running on the calling thread, or null (asyncio's <c>get_running_loop</c>
+    /// returns it or raises; see <see cref="RunningLoop"/>).</summary>
+    public static EventLoop? Current => t_running;
+
+    /// <summary>The loop running on the calling thread; throws if there is none.</summary>
+    public static EventLoop RunningLoop =>
+        t_running ?? throw new InvalidOperationException(
+            "No event loop is running on this thread: start one with EventLoop.Run or loop.RunUntilComplete.");
+
+    /// <summary>True while <see cref="RunForever"/> or <see cref="RunUntilComplete(Future)"/> runs.</summary>
+    public bool IsRunning { get; private set; }
+
+    /// <summary>True once <see cref="Close"/> was called; a closed loop refuses new work.</summary>
+    public bool IsClosed { get; private set; }
+
+    /// <summary>The clock the loop reads; a virtual clock makes time jump when the loop is idle.</summary>
+    public TimeProvider TimeProvider => _time;
+
+    /// <summary>An optional observer of task steps (tracing, diagnostics); null for none.</summary>
+    public LoopInstrument? Instrument { get; set; }
+
+    /// <summary>Picks which ready item runs next (seeded schedules); null for plain FIFO.</summary>
+    internal IScheduleChooser? Chooser { get; set; }
+
+    /// <summary>The loop's monotonic time in seconds (asyncio's <c>loop.time()</c>).</summary>
+    public double Time() => TicksToSeconds(Now());
+
+    /// <summary>Runs until <see cref="Stop"/> is called.</summary>
+    public void RunForever() => Run(until: null);
+
+    /// <summary>Stops the loop after the current iteration. Calling it when not running makes the
+    /// next run do one iteration and return, as in asyncio.</summary>
+    public void Stop()
+    {
+        CheckThread();
+        _stopping = true;
+    }
+
+    /// <summary>Closes the loop: drops pending timers and ready callbacks, and reports every callback
+    /// another thread posted that never ran. A closed loop cannot run again.</summary>
+    public void Close()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("Cannot close a running event loop: call Stop first.");
+        }
+
+        if (IsClosed)
+        {
+            return;
+        }
+
+        IsClosed = true;
+        foreach (var left in _inbox.Close())
+        {
+            ReportError(new LoopError(
+                "A callback posted with CallSoonThreadsafe never ran: the loop was closed first.",
+                null, null, left.Callback));
+        }
+
+        _ready.Clear();
+        _timers.Clear();
+    }
+
+    /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
+    public void Dispose() => Close();
+
+    internal void Run(Func<bool>? until)
+    {
+        CheckNotClosed();
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("This event loop is already running.");
+        }
+
+        if (t_running != null)
+        {
+            throw new InvalidOperationException(
+                "Cannot run an event loop while another loop is running on this thread (a coroutine must await, not run a loop).");
+        }
+
+        var previousContext = SynchronizationContext.Current;
+        _threadId = Environment.CurrentManagedThreadId;
+        t_running = this;
+        IsRunning = true;
+        SynchronizationContext.SetSynchronizationContext(new LoopSynchronizationContext(this));
+        try
+        {
+            while (!_stopping && (until == null || !until()))
+            {
+                RunOnce();
+            }
+        }
+        finally
+        {
+            _stopping = false;
+            IsRunning = false;
+            t_running = null;
+            _threadId = 0;
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU), take in what
+    /// other threads posted, move due timers to the ready queue, then run the ready queue.
+    /// It runs only what was ready when the pass began: work made ready while it runs waits for the
+    /// next pass, so a task that yields in a loop cannot starve timers or other threads' posts.</summary>
+    internal void RunOnce()
+    {
+        var timeout = _ready.Count > 0 || _stopping || _inbox.HasPosts ? TimeSpan.Zero : TimeUntilNextTimer();
+        if (timeout != TimeSpan.Zero)
+        {
+            WaitForWork(timeout);
+        }
+
+        _inbox.DrainInto(_ready);
+        if (_timers.Count > 0)
+        {
+            _timers.MoveDue(Now(), _ready);
+        }
+
+        for (var n = _ready.Count; n > 0; n--)
+        {
+            Chooser?.ChooseNext(_ready, n);
+            var item = _ready.Dequeue();
+            try
+            {
+                item.Callback(item.State);
+            }
+            catch (LoopInternalException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                ReportError(new LoopError("Exception in callback " + item.Callback.Method.Name, ex, null, item.Callback));
+            }
+        }
+    }
+
+    private TimeSpan TimeUntilNextTimer()
+    {
+        var next = _timers.NextDue();
+        if (next is not { } due)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var ticks = due - Now();
+        if (ticks <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Round up to whole milliseconds: waking a little early would spin until the deadline.
+        var ms = Math.Ceiling(ticks * 1000.0 / _ticksPerSecond);
+        return ms >= int.MaxValue ? TimeSpan.FromMilliseconds(int.MaxValue - 1) : TimeSpan.FromMilliseconds(ms);
+    }
+
+    private void WaitForWork(TimeSpan timeout)
+    {
+        if (_time is IIdleClock idle)
+        {
+            // A virtual clock jumps to the next deadline instead of sleeping, unless work can still
+            // arrive from another thread.
+            idle.OnLoopIdle(this, timeout);
+            return;
+        }
+
+        _inbox.Wait(timeout);
+    }
+
+    internal long Now() => _time.GetTimestamp();
+
+    internal double TicksToSeconds(long ticks) => ticks / _ticksPerSecond;
+
+    internal long SecondsToDue(double delaySeconds)
+    {
+        if (double.IsNaN(delaySeconds))
+        {
+            throw new ArgumentException("The delay is NaN: give a number of seconds.", nameof(delaySeconds));
+        }
+
+        var now = Now();
+        if (delaySeconds <= 0)
+        {
+            return now; // negative delays count as zero, as in asyncio
+        }
+
+        var ticks = delaySeconds * _ticksPerSecond;
+        // Very large delays saturate instead of overflowing into the past.
+        return ticks >= long.MaxValue - now ? long.MaxValue : now + (long)ticks;
+    }
+
+    internal long AbsoluteToDue(double when)
+    {
+        if (double.IsNaN(when))
+        {
+            throw new ArgumentException("The time is NaN: give a loop time in seconds.", nameof(when));
+        }
+
+        var ticks = when * _ticksPerSecond;
+        return ticks >= long.MaxValue ? long.MaxValue : ticks <= long.MinValue ? long.MinValue : (long)ticks;
+    }
+
+    internal void OnTimerCancelled() => _timers.OnCancelled();
+
+    /// <summary>Throws unless called on the loop's thread (or while the loop is not running).</summary>
+    internal void CheckThread()
+    {
+        if (_threadId != 0 && _threadId != Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException(
+                "This event loop runs on another thread: from other threads use only CallSoonThreadsafe.");
+        }
+    }
+
+    internal bool IsOnLoopThread => _threadId == Environment.CurrentManagedThreadId;
+
+    private void CheckNotClosed()
+    {
+        if (IsClosed)
+        {
+            throw new InvalidOperationException("The event loop is closed.");
+        }
+    }
+}

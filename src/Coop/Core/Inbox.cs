@@ -1,0 +1,111 @@
+// The inbox: the only thread-safe structure in Coop (STYLE 5, Trio's entry queue).
+// Other threads post callbacks here with EventLoop.CallSoonThreadsafe; the loop thread drains them
+// into the ready queue once per iteration and sleeps here (Monitor.Wait) when it has nothing to do,
+// so an idle loop burns no CPU and a post wakes it at once.
+// Corner case: a post that races with the loop going to sleep is never lost, because the loop checks
+// for posts and goes to sleep under the same lock that Post takes.
+namespace Coop.Core;
+
+internal sealed class Inbox
+{
+    private readonly object _gate = new(); // Monitor, not Lock: the loop sleeps with Monitor.Wait
+    private List<ReadyItem> _posted = new();
+    private List<ReadyItem> _spare = new();
+    private bool _sleeping;
+    private bool _closed;
+
+    // Read without the lock on the loop's hot path; a stale false only delays the drain to the
+    // next iteration, and the loop re-checks under the lock before it sleeps.
+    private volatile bool _hasPosts;
+
+    public bool HasPosts => _hasPosts;
+
+    /// <summary>Adds a callback from any thread; false once the inbox is closed.</summary>
+    public bool TryPost(Action<object?> callback, object? state)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _posted.Add(new ReadyItem(callback, state));
+            _hasPosts = true;
+            if (_sleeping)
+            {
+                Monitor.Pulse(_gate);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Moves everything posted so far to <paramref name="ready"/>, in posting order.</summary>
+    public void DrainInto(ReadyQueue ready)
+    {
+        List<ReadyItem> batch;
+        lock (_gate)
+        {
+            if (_posted.Count == 0)
+            {
+                return;
+            }
+
+            batch = _posted;
+            _posted = _spare;
+            _hasPosts = false;
+        }
+
+        foreach (var item in batch)
+        {
+            ready.Enqueue(item.Callback, item.State);
+        }
+
+        batch.Clear();
+        _spare = batch;
+    }
+
+    /// <summary>Blocks the loop thread until a post arrives or the timeout passes (infinite when
+    /// negative).</summary>
+    public void Wait(TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (_posted.Count > 0)
+            {
+                return;
+            }
+
+            _sleeping = true;
+            try
+            {
+                if (timeout < TimeSpan.Zero)
+                {
+                    Monitor.Wait(_gate);
+                }
+                else
+                {
+                    Monitor.Wait(_gate, timeout);
+                }
+            }
+            finally
+            {
+                _sleeping = false;
+            }
+        }
+    }
+
+    /// <summary>Refuses further posts and returns what was accepted but never drained.</summary>
+    public List<ReadyItem> Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            var left = _posted;
+            _posted = new();
+            _hasPosts = false;
+            return left;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Coop.Core;
+
+/// <summary>The loop as a <see cref="SynchronizationContext"/> while it runs, so ordinary
+/// <c>async Task</c> code called from a coroutine resumes on the loop thread.</summary>
+internal sealed class LoopSynchronizationContext(EventLoop loop) : SynchronizationContext
+{
+    private static readonly Action<object?> InvokePost = static s =>
+    {
+        var (callback, state) = ((SendOrPostCallback, object?))s!;
+        callback(state);
+    };
+
+    public override void Post(SendOrPostCallback d, object? state) => loop.CallSoonThreadsafe(InvokePost, (d, state));
+
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        if (!loop.IsOnLoopThread)
+        {
+            throw new NotSupportedException("Send to a Coop loop from another thread would block it: use Post.");
+        }
+
+        d(state);
+    }
+
+    public override SynchronizationContext CreateCopy() => this;
+}

@@ -1,0 +1,75 @@
+// The run queue: a FIFO of ready work, the talk's `runnable_tasks` deque.
+// Entries are structs (a callback and its state) in a power-of-two ring buffer, so enqueueing a task
+// step allocates nothing. Used only on the loop thread (EventLoop); the cross-thread door is Inbox.
+namespace Coop.Core;
+
+/// <summary>One unit of ready work: a callback and the state it is called with.</summary>
+internal readonly record struct ReadyItem(Action<object?> Callback, object? State);
+
+internal sealed class ReadyQueue
+{
+    private ReadyItem[] _items = new ReadyItem[64];
+    private int _head;
+    private int _count;
+
+    public int Count => _count;
+
+    public void Enqueue(Action<object?> callback, object? state)
+    {
+        if (_count == _items.Length)
+        {
+            Grow();
+        }
+
+        _items[(_head + _count) & (_items.Length - 1)] = new ReadyItem(callback, state);
+        _count++;
+    }
+
+    public ReadyItem Dequeue()
+    {
+        ref var slot = ref _items[_head];
+        var item = slot;
+        slot = default; // drop the reference so finished work can be collected
+        _head = (_head + 1) & (_items.Length - 1);
+        _count--;
+        return item;
+    }
+
+    /// <summary>Moves the entry at <paramref name="offset"/> from the head to the head, keeping the
+    /// order of the others (seeded schedules pick which ready item runs next).</summary>
+    public void MoveToFront(int offset)
+    {
+        if (offset <= 0)
+        {
+            return;
+        }
+
+        var mask = _items.Length - 1;
+        var chosen = _items[(_head + offset) & mask];
+        for (var i = offset; i > 0; i--)
+        {
+            _items[(_head + i) & mask] = _items[(_head + i - 1) & mask];
+        }
+
+        _items[_head] = chosen;
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_items);
+        _head = 0;
+        _count = 0;
+    }
+
+    private void Grow()
+    {
+        var bigger = new ReadyItem[_items.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            bigger[i] = _items[(_head + i) & (_items.Length - 1)];
+        }
+
+        _items = bigger;
+        _head = 0;
+    }
+}

@@ -1,0 +1,75 @@
+namespace Coop;
+
+/// <summary>A <c>yield from</c> whose result the caller reads: <c>var call = Coroutine.Call&lt;int&gt;(inner);
+/// yield return call; use(call.Result);</c>. Create it with <see cref="Coroutine.Call{T}"/>.</summary>
+public abstract class Call
+{
+    private readonly IEnumerable<object?> _routine;
+    private bool _started;
+
+    private protected Call(IEnumerable<object?> routine)
+    {
+        ArgumentNullException.ThrowIfNull(routine);
+        _routine = routine;
+    }
+
+    /// <summary>True once the inner coroutine has returned.</summary>
+    public bool IsCompleted { get; private set; }
+
+    private protected object? Value { get; private set; }
+
+    internal IEnumerator<object?> Start()
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("This Call was already yielded: make a new Coroutine.Call for each yield from.");
+        }
+
+        _started = true;
+        return _routine.GetEnumerator();
+    }
+
+    internal void Deliver(object? value)
+    {
+        Value = value;
+        IsCompleted = true;
+    }
+
+    private protected void ThrowIfNotCompleted()
+    {
+        if (!IsCompleted)
+        {
+            throw new InvalidOperationException(
+                _started
+                    ? "The inner coroutine has not returned yet: read Result after `yield return call;`."
+                    : "This Call has not run yet: `yield return call;` first, then read Result.");
+        }
+    }
+}
+
+/// <summary>A <see cref="Call"/> whose inner coroutine returns a <typeparamref name="T"/>.</summary>
+public sealed class Call<T> : Call
+{
+    internal Call(IEnumerable<object?> routine)
+        : base(routine)
+    {
+    }
+
+    /// <summary>What the inner coroutine returned. Throws if it has not returned yet, or if it
+    /// returned something that is not a <typeparamref name="T"/>.</summary>
+    public T Result
+    {
+        get
+        {
+            ThrowIfNotCompleted();
+            return Value switch
+            {
+                T value => value,
+                null when default(T) is null => default!,
+                _ => throw new InvalidCastException(
+                    $"The inner coroutine returned {(Value == null ? "null" : "a " + Value.GetType().FullName)}, " +
+                    $"not a {typeof(T).FullName}: use Coroutine.Call<{Value?.GetType().Name ?? "object?"}>."),
+            };
+        }
+    }
+}

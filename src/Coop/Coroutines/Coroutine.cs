@@ -1,0 +1,139 @@
+// An async coroutine: what an `async Coroutine` method returns (Coop's AsyncMethodBuilder makes it).
+// Calling the method only creates the coroutine (as calling a Python coroutine function does);
+// it runs when a task starts it (CreateTask, EventLoop.Run) or when another coroutine awaits it, and
+// then it runs inside that task, in the same step, with no trip through the loop.
+// docs/design.md explains the choice (cold start) over .NET's hot-started Task.
+//
+// This class also carries the static entry points shared by both coroutine kinds: Return and Call
+// for generators, Sleep and Yield for both.
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Coop.CompilerServices;
+
+namespace Coop;
+
+/// <summary>
+/// A coroutine: the result of calling an <c>async Coroutine</c> method. It runs when awaited from
+/// another coroutine or when wrapped in a task (<see cref="EventLoop.CreateTask(Coroutine, string?, CancellationToken)"/>);
+/// it can be awaited once. The static members are the vocabulary of generator coroutines too.
+/// </summary>
+[AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
+public abstract class Coroutine
+{
+    // Created --first await or task start--> Running --SetResult/SetException--> Done.
+    private ExceptionDispatchInfo? _error;
+    private object? _continuation; // the awaiting coroutine's resume (Action), or the task it is the root of
+    private bool _awaited;
+    private Action? _moveNext;
+
+    private protected Coroutine()
+    {
+    }
+
+    /// <summary>True once the coroutine has run to its end (with a result or an exception).</summary>
+    public bool IsCompleted { get; private set; }
+
+    /// <summary>True once the coroutine has started.</summary>
+    public bool IsStarted { get; private set; }
+
+    internal CoopTask? Task { get; private set; }
+
+    internal Action MoveNextAction => _moveNext ??= MoveNext;
+
+    internal virtual object? BoxedResult => null;
+
+    /// <summary>Ends a generator coroutine with <paramref name="value"/>: <c>yield return Coroutine.Return(x);</c></summary>
+    public static ReturnValue Return(object? value) => new(value);
+
+    /// <summary>A <c>yield from</c> whose result the caller can read afterwards (<see cref="Call{T}.Result"/>).</summary>
+    public static Call<T> Call<T>(IEnumerable<object?> inner) => new(inner);
+
+    /// <summary>A future that completes after <paramref name="seconds"/> on the running loop, using no
+    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.</summary>
+    public static Future Sleep(double seconds) => EventLoop.RunningLoop.Sleep(seconds);
+
+    /// <summary>Hands control back to the loop: the task goes to the back of the ready queue
+    /// (<c>await Coroutine.Yield()</c>; generators write <c>yield return null</c>).</summary>
+    public static YieldAwaitable Yield() => default;
+
+    /// <summary>Runs the coroutine's state machine until it suspends or ends.</summary>
+    internal abstract void MoveNext();
+
+    internal CoroutineAwaiter GetAwaiterOnce()
+    {
+        if (_awaited)
+        {
+            throw new InvalidOperationException("This coroutine was already awaited: a coroutine runs once (call the method again for a new one).");
+        }
+
+        _awaited = true;
+        return new CoroutineAwaiter(this);
+    }
+
+    /// <summary>Lets an async coroutine <c>await</c> this one; it runs inside the awaiting task.</summary>
+    public CoroutineAwaiter GetAwaiter() => GetAwaiterOnce();
+
+    /// <summary>Starts the coroutine as the root of <paramref name="task"/>.</summary>
+    internal void AttachAsRoot(CoopTask task)
+    {
+        if (_awaited || IsStarted || _continuation != null)
+        {
+            throw new InvalidOperationException("This coroutine was already started or awaited: a task needs a fresh coroutine.");
+        }
+
+        _awaited = true;
+        _continuation = task;
+    }
+
+    internal void StartIn(CoopTask task)
+    {
+        Task = task;
+        IsStarted = true;
+        MoveNext();
+    }
+
+    /// <summary>Starts the coroutine inside the current task if it has not started; true if it is done.</summary>
+    internal bool StartInlineIfNeeded()
+    {
+        if (!IsStarted)
+        {
+            var task = CoopTask.Current ?? throw new InvalidOperationException(
+                "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run.");
+            StartIn(task);
+        }
+
+        return IsCompleted;
+    }
+
+    internal void SetContinuation(Action continuation) => _continuation = continuation;
+
+    internal void SetException(Exception exception)
+    {
+        _error = ExceptionDispatchInfo.Capture(exception);
+        Complete();
+    }
+
+    internal void SetVoidResult() => Complete();
+
+    internal Exception? Error => _error?.SourceException;
+
+    internal ExceptionDispatchInfo? ErrorInfo => _error;
+
+    internal void ThrowIfFailed() => _error?.Throw();
+
+    private protected void Complete()
+    {
+        IsCompleted = true;
+        switch (_continuation)
+        {
+            case Action resumeCaller:
+                // Resume the awaiting coroutine from the task's step loop, not from here: a chain
+                // finishing 100,000 frames deep must not grow the stack by 100,000 calls.
+                Task!.ContinueWith(resumeCaller);
+                break;
+            case CoopTask root:
+                root.OnRootCompleted(this);
+                break;
+        }
+    }
+}

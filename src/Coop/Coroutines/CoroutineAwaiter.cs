@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+using Coop.CompilerServices;
+
+namespace Coop;
+
+/// <summary>Awaits a <see cref="Coroutine"/>: starts it inside the awaiting task and, if it suspends,
+/// resumes the awaiter when it ends. Used by the compiler; not called directly.</summary>
+public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
+{
+    private readonly Coroutine _coroutine;
+
+    internal CoroutineAwaiter(Coroutine coroutine) => _coroutine = coroutine;
+
+    /// <summary>Starts the coroutine if needed; true if it has already ended.</summary>
+    public bool IsCompleted => _coroutine.StartInlineIfNeeded();
+
+    /// <summary>Rethrows the coroutine's exception, if it failed.</summary>
+    public void GetResult() => _coroutine.ThrowIfFailed();
+
+    internal Coroutine Coroutine => _coroutine;
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Suspension.EndKernelSuspend(CoopTask.Current);
+        _coroutine.SetContinuation(continuation);
+    }
+}
+
+/// <summary>Awaits a <see cref="Coroutine{T}"/> and returns its result. Used by the compiler.</summary>
+public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, IKernelAwaiter
+{
+    private readonly CoroutineAwaiter _inner;
+
+    internal CoroutineAwaiter(CoroutineAwaiter inner) => _inner = inner;
+
+    /// <summary>Starts the coroutine if needed; true if it has already ended.</summary>
+    public bool IsCompleted => _inner.IsCompleted;
+
+    /// <summary>The coroutine's result; rethrows its exception if it failed.</summary>
+    public T GetResult() => ((Coroutine<T>)_inner.Coroutine).GetResult();
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => _inner.UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => _inner.UnsafeOnCompleted(continuation);
+}

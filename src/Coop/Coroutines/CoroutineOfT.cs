@@ -1,0 +1,33 @@
+using System.Runtime.CompilerServices;
+using Coop.CompilerServices;
+
+namespace Coop;
+
+/// <summary>A coroutine that returns a <typeparamref name="T"/>: the result of calling an
+/// <c>async Coroutine&lt;T&gt;</c> method. See <see cref="Coroutine"/>.</summary>
+[AsyncMethodBuilder(typeof(CoroutineMethodBuilder<>))]
+public abstract class Coroutine<T> : Coroutine
+{
+    private T? _result;
+
+    private protected Coroutine()
+    {
+    }
+
+    internal override object? BoxedResult => _result;
+
+    /// <summary>Lets an async coroutine <c>await</c> this one and get its result.</summary>
+    public new CoroutineAwaiter<T> GetAwaiter() => new(GetAwaiterOnce());
+
+    internal T GetResult()
+    {
+        ThrowIfFailed();
+        return _result!;
+    }
+
+    internal void SetResult(T result)
+    {
+        _result = result;
+        Complete();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+using Coop.CompilerServices;
+
+namespace Coop;
+
+/// <summary>What <see cref="Coroutine.Yield"/> returns: <c>await</c> it to hand control back to the loop.</summary>
+public readonly struct YieldAwaitable
+{
+    /// <summary>Returns the awaiter.</summary>
+    public YieldAwaiter GetAwaiter() => default;
+}
+
+/// <summary>Suspends the task to the back of the ready queue. Used by the compiler.</summary>
+public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
+{
+    /// <summary>Always false: a yield always suspends.</summary>
+    public bool IsCompleted => false;
+
+    /// <summary>Raises the task's pending cancellation, if any.</summary>
+    public void GetResult() => CoopTask.Current?.ThrowIfCancelRequested();
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var task = CoopTask.Current;
+        if (Suspension.EndKernelSuspend(task))
+        {
+            task!.YieldWith(continuation);
+        }
+        else
+        {
+            // Awaited by code that is not a Coop coroutine, on the loop thread: resume it next pass.
+            EventLoop.RunningLoop.CallSoon(continuation);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Coop;
+
+/// <summary>
+/// Raised at a coroutine's await point when its task is cancelled (asyncio's <c>CancelledError</c>),
+/// and by reading the result of a cancelled <see cref="Future"/>.
+/// </summary>
+/// <remarks>It derives from <see cref="OperationCanceledException"/>, so code that already handles
+/// .NET cancellation handles Coop's too. Catching it and carrying on un-cancels the task, as in
+/// asyncio; re-throw it unless you mean that.</remarks>
+public class CancelledException : OperationCanceledException
+{
+    /// <summary>Creates the exception with the default message.</summary>
+    public CancelledException()
+        : base("The operation was cancelled.")
+    {
+    }
+
+    /// <summary>Creates the exception with the cancellation message given to <c>Cancel</c>.</summary>
+    public CancelledException(string? message)
+        : base(message ?? "The operation was cancelled.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    public CancelledException(string? message, Exception? innerException)
+        : base(message ?? "The operation was cancelled.", innerException)
+    {
+    }
+}

@@ -1,0 +1,263 @@
+// A future: a result that will exist later (asyncio.Future). Futures are where tasks park: a task
+// that awaits (or, as a generator, yields) a pending future is put back in the ready queue when the
+// future completes. Done callbacks are scheduled with CallSoon, never run inline, as asyncio does.
+//
+// Who waits is kept in one field, to keep a pending future small (a million tasks may wait on one):
+// null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it still waits on
+// this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+
+namespace Coop;
+
+/// <summary>A result that will be set later, on one <see cref="EventLoop"/> (asyncio's <c>Future</c>).</summary>
+/// <remarks>Await it from an async coroutine, or <c>yield return</c> it from a generator coroutine and
+/// read <see cref="ResultObject"/> after. Create futures with <see cref="EventLoop.CreateFuture"/>.</remarks>
+[DebuggerDisplay("{ToString(),nq}")]
+public class Future
+{
+    private object? _result;
+    private ExceptionDispatchInfo? _error;
+    private object? _waiters;
+    private bool _observed;
+
+    internal Future(EventLoop loop)
+    {
+        Loop = loop;
+    }
+
+    /// <summary>The loop this future belongs to.</summary>
+    public EventLoop Loop { get; }
+
+    /// <summary>Where the future is in its life.</summary>
+    public FutureState State { get; private set; }
+
+    /// <summary>True once the future has a result, an exception, or was cancelled.</summary>
+    public bool IsDone => State != FutureState.Pending;
+
+    /// <summary>True if the future was cancelled.</summary>
+    public bool IsCancelled => State == FutureState.Cancelled;
+
+    /// <summary>The result; throws the future's exception if it failed, <see cref="CancelledException"/>
+    /// if it was cancelled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
+    public object? ResultObject
+    {
+        get
+        {
+            ThrowIfNotSucceeded();
+            return _result;
+        }
+    }
+
+    /// <summary>The exception the future failed with (a <see cref="CancelledException"/> if cancelled),
+    /// or null if it succeeded. Reading it counts as handling the error. Throws while pending.</summary>
+    public Exception? Exception
+    {
+        get
+        {
+            if (!IsDone)
+            {
+                throw new InvalidOperationException($"{Describe()} is not done yet: its exception is not set.");
+            }
+
+            _observed = true;
+            return _error?.SourceException;
+        }
+    }
+
+    /// <summary>Set when the task this future is shared with should not cancel it (see
+    /// <see cref="CoopTask.Cancel"/>). Internal futures made for one waiter leave it false.</summary>
+    internal bool CancelWithWaiter { get; init; }
+
+    internal bool IsObserved => _observed;
+
+    /// <summary>Completes the future with a result; throws if it is already done.</summary>
+    public void SetResultObject(object? result)
+    {
+        if (!TrySetResultObject(result))
+        {
+            throw AlreadyDone();
+        }
+    }
+
+    /// <summary>Completes the future with a result unless it is already done.</summary>
+    public bool TrySetResultObject(object? result)
+    {
+        ThrowIfTask();
+        return TryComplete(result, null);
+    }
+
+    /// <summary>Completes the future with an exception; throws if it is already done.</summary>
+    public void SetException(Exception exception)
+    {
+        if (!TrySetException(exception))
+        {
+            throw AlreadyDone();
+        }
+    }
+
+    /// <summary>Completes the future with an exception unless it is already done.</summary>
+    public bool TrySetException(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ThrowIfTask();
+        return TryComplete(null, ExceptionDispatchInfo.Capture(exception));
+    }
+
+    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CancelledException"/>.
+    /// Returns false if it was already done.</summary>
+    public virtual bool Cancel(string? message = null)
+    {
+        return TryComplete(null, ExceptionDispatchInfo.Capture(new CancelledException(message)));
+    }
+
+    /// <summary>Calls <paramref name="callback"/> with this future once it is done, through the loop's
+    /// ready queue (never inline); right away-scheduled if it is done already.</summary>
+    public void AddDoneCallback(Action<Future> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Loop.CheckThread();
+        if (IsDone)
+        {
+            Loop.Schedule(RunDoneCallback, (callback, this));
+            return;
+        }
+
+        AddWaiter(callback);
+    }
+
+    /// <summary>Removes every registration of <paramref name="callback"/>; returns how many.</summary>
+    public int RemoveDoneCallback(Action<Future> callback)
+    {
+        switch (_waiters)
+        {
+            case Action<Future> single when single == callback:
+                _waiters = null;
+                return 1;
+            case List<object> many:
+                return many.RemoveAll(w => w is Action<Future> a && a == callback);
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>Returns an awaiter so that async coroutines can <c>await</c> the future.</summary>
+    public FutureAwaiter GetAwaiter() => new(this);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Describe()} {State}";
+
+    internal virtual string Describe() => "Future";
+
+    internal void AddWaiter(object waiter)
+    {
+        switch (_waiters)
+        {
+            case null:
+                _waiters = waiter;
+                break;
+            case List<object> many:
+                many.Add(waiter);
+                break;
+            default:
+                _waiters = new List<object> { _waiters, waiter };
+                break;
+        }
+    }
+
+    internal void ThrowIfNotSucceeded()
+    {
+        switch (State)
+        {
+            case FutureState.Succeeded:
+                return;
+            case FutureState.Pending:
+                throw new InvalidOperationException($"{Describe()} is not done yet: its result is not set.");
+            default:
+                _observed = true;
+                _error!.Throw();
+                return;
+        }
+    }
+
+    /// <summary>Marks the error as handled without throwing it (used by combinators that collect
+    /// errors and pass them on).</summary>
+    internal void MarkObserved() => _observed = true;
+
+    /// <summary>Completion hook for subclasses (a task reports its unobserved error here).</summary>
+    private protected virtual void OnCompleted(bool hadWaiters)
+    {
+    }
+
+    /// <summary>The one door through which every future completes: with a result when
+    /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>
+    private protected bool TryComplete(object? result, ExceptionDispatchInfo? error)
+    {
+        if (IsDone)
+        {
+            return false;
+        }
+
+        _result = result;
+        _error = error;
+        Complete(error == null ? FutureState.Succeeded
+            : error.SourceException is CancelledException ? FutureState.Cancelled
+            : FutureState.Failed);
+        return true;
+    }
+
+    private void ThrowIfTask()
+    {
+        if (this is CoopTask)
+        {
+            throw new InvalidOperationException("A task completes when its coroutine does: it cannot be set from outside (cancel it instead).");
+        }
+    }
+
+    private void Complete(FutureState state)
+    {
+        Debug.Assert(State == FutureState.Pending, "a future completes once");
+        State = state;
+        var waiters = _waiters;
+        _waiters = null;
+        switch (waiters)
+        {
+            case null:
+                break;
+            case List<object> many:
+                foreach (var waiter in many)
+                {
+                    Wake(waiter);
+                }
+
+                break;
+            default:
+                Wake(waiters);
+                break;
+        }
+
+        OnCompleted(waiters != null);
+    }
+
+    private void Wake(object waiter)
+    {
+        if (waiter is CoopTask task)
+        {
+            task.WakeFrom(this);
+        }
+        else
+        {
+            Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
+        }
+    }
+
+    private static readonly Action<object?> RunDoneCallback = static state =>
+    {
+        var (callback, future) = ((Action<Future>, Future))state!;
+        callback(future);
+    };
+
+    private InvalidOperationException AlreadyDone() =>
+        new($"{Describe()} is already done ({State}): a future completes only once.");
+}

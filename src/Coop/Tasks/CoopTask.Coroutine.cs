@@ -1,0 +1,108 @@
+// Stepping an async coroutine. The task remembers one continuation, _resume: the innermost
+// coroutine's MoveNext, left by the awaiter it suspended on. A step calls it, so resuming costs O(1)
+// whatever the depth of the await chain. When a coroutine ends, its caller's continuation is queued
+// in _continueNow and run by the same step's loop (a trampoline), never by recursion.
+// Awaiting something foreign (a BCL Task) parks the task "foreign": the awaitable's completion,
+// on any thread, posts the task back through the inbox (ForeignWake).
+using System.Runtime.ExceptionServices;
+
+namespace Coop;
+
+public partial class CoopTask
+{
+    private Coroutine? _root;
+    private Action? _resume;
+    private Action? _continueNow;
+    private Action? _foreignWake;
+
+    /// <summary>Set by Coop's builder while a kernel awaiter is deciding how to suspend this task.</summary>
+    internal bool SuspendingInBuilder { get; set; }
+
+    /// <summary>The callback a foreign awaitable calls (on any thread) when it completes.</summary>
+    internal Action ForeignWake => _foreignWake ??= WakeFromForeign;
+
+    internal static CoopTask ForCoroutine(EventLoop loop, Coroutine root, string? name, CancellationToken token)
+    {
+        var task = new CoopTask(loop, name);
+        task.Attach(root, token);
+        return task;
+    }
+
+    private protected void Attach(Coroutine root, CancellationToken token)
+    {
+        root.AttachAsRoot(this);
+        _root = root;
+        WatchToken(token);
+    }
+
+    internal void YieldWith(Action resume)
+    {
+        _resume = resume;
+        MakeReady();
+    }
+
+    internal void ParkWith(Future future, Action resume)
+    {
+        ParkOn(future);
+        _resume = resume;
+    }
+
+    internal void SuspendForeign(Action resume)
+    {
+        Status = CoopTaskStatus.Waiting;
+        _waitingForeign = true;
+        _resume = resume;
+    }
+
+    /// <summary>A coroutine inside this task ended: resume its caller within this same step.</summary>
+    internal void ContinueWith(Action resumeCaller) => _continueNow = resumeCaller;
+
+    internal void OnRootCompleted(Coroutine root)
+    {
+        var error = root.ErrorInfo;
+        Finish(error == null ? root.BoxedResult : null, error);
+    }
+
+    private void StepCoroutine()
+    {
+        var root = _root!;
+        if (!root.IsStarted)
+        {
+            if (_cancelRequested)
+            {
+                // Cancelled before it ever ran: the coroutine body never starts, as in asyncio.
+                Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_cancelMessage)));
+                return;
+            }
+
+            root.StartIn(this);
+        }
+        else
+        {
+            var resume = _resume!;
+            _resume = null;
+            resume();
+        }
+
+        while (_continueNow is { } next)
+        {
+            _continueNow = null;
+            next();
+        }
+    }
+
+    private void WakeFromForeign()
+    {
+        if (!Loop.IsOnLoopThread)
+        {
+            Loop.TryPostFromAnyThread(static t => ((CoopTask)t!).WakeFromForeign(), this);
+            return;
+        }
+
+        if (_waitingForeign)
+        {
+            _waitingForeign = false;
+            MakeReady();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+// Stepping a generator coroutine: the talk's `next(task.routine)`, with `yield from` as a trampoline.
+// The task keeps the chain of nested generators as a stack of frames and always resumes the top one,
+// so a resume costs O(1) whatever the depth (Python's own `yield from` re-enters every frame).
+// What a generator yields says what to do:
+//   null              → yield: back of the ready queue;
+//   ReturnValue       → the frame ends with that value (Python's `return x` in a generator);
+//   IEnumerable / Call→ `yield from`: push a frame and go on in the same step;
+//   Future            → park until it completes (sleep, a task, a lock...);
+//   anything else     → the task fails with an error naming the type.
+// A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
+// and the task fails with the original exception, since C# iterators cannot catch across a yield.
+using System.Runtime.ExceptionServices;
+
+namespace Coop;
+
+public partial class CoopTask
+{
+    private struct Frame
+    {
+        public IEnumerator<object?> Routine;
+        public Call? Call;
+    }
+
+    private Frame[]? _frames;
+    private int _depth;
+
+    internal static CoopTask ForGenerator(EventLoop loop, IEnumerable<object?> routine, string? name, CancellationToken token)
+    {
+        var task = new CoopTask(loop, name);
+        task._frames = new Frame[4];
+        task.Push(routine.GetEnumerator(), null);
+        task.WatchToken(token);
+        return task;
+    }
+
+    private void StepGenerator()
+    {
+        if (_cancelRequested)
+        {
+            DisposeFrames();
+            Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_cancelMessage)));
+            return;
+        }
+
+        while (true)
+        {
+            ref var frame = ref _frames![_depth - 1];
+            object? yielded;
+            try
+            {
+                if (!frame.Routine.MoveNext())
+                {
+                    if (PopFrame(null))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                yielded = frame.Routine.Current;
+            }
+            catch (Exception ex)
+            {
+                _depth--; // the throwing iterator already ran its finally blocks
+                FailGenerator(ex);
+                return;
+            }
+
+            switch (yielded)
+            {
+                case null:
+                    MakeReady();
+                    return;
+                case ReturnValue returned:
+                    frame.Routine.Dispose();
+                    if (PopFrame(returned.Value))
+                    {
+                        return;
+                    }
+
+                    continue;
+                case Call call:
+                    Push(call.Start(), call);
+                    continue;
+                case IEnumerable<object?> inner:
+                    Push(inner.GetEnumerator(), null);
+                    continue;
+                case Future future:
+                    ParkOn(future);
+                    return;
+                default:
+                    FailGenerator(new InvalidOperationException(
+                        $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
+                        "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
+                    return;
+            }
+        }
+    }
+
+    private void Push(IEnumerator<object?> routine, Call? call)
+    {
+        if (_depth == _frames!.Length)
+        {
+            Array.Resize(ref _frames, _depth * 2);
+        }
+
+        _frames[_depth++] = new Frame { Routine = routine, Call = call };
+    }
+
+    /// <summary>Pops the finished top frame and hands its value to its caller; true when that ended
+    /// the task.</summary>
+    private bool PopFrame(object? value)
+    {
+        var finished = _frames![--_depth];
+        _frames[_depth] = default;
+        if (_depth == 0)
+        {
+            _frames = null;
+            Finish(value, null);
+            return true;
+        }
+
+        finished.Call?.Deliver(value);
+        return false;
+    }
+
+    private void FailGenerator(Exception ex)
+    {
+        try
+        {
+            DisposeFrames();
+        }
+        catch (Exception disposeError)
+        {
+            ex = new AggregateException("A generator's finally block threw while the task was failing.", ex, disposeError);
+        }
+
+        Finish(null, ExceptionDispatchInfo.Capture(ex));
+    }
+
+    private void DisposeFrames()
+    {
+        var frames = _frames;
+        var depth = _depth;
+        _frames = null;
+        _depth = 0;
+        for (var i = depth - 1; i >= 0; i--)
+        {
+            frames![i].Routine.Dispose();
+        }
+    }
+}
