@@ -1,0 +1,25 @@
+// A demo of `coop demo NAME`. Each demo is one file in this folder, deriving from Demo; the catalog
+// finds them by reflection, so adding a demo touches no other file. Demos write to Context.Out so
+// tests can check their output.
+namespace Coop.Cli.Demos;
+
+/// <summary>One runnable demo.</summary>
+internal abstract class Demo
+{
+    /// <summary>The name typed after <c>coop demo</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line for the list.</summary>
+    public abstract string Summary { get; }
+
+    /// <summary>Where the demo sits in the list: the talk's reading order first.</summary>
+    public abstract int Order { get; }
+
+    /// <summary>Runs the demo; returns the process exit code.</summary>
+    public abstract int Run(DemoContext context);
+}
+
+/// <summary>What a demo runs with: where to write, and how long an endless demo may run.</summary>
+/// <param name="Out">Where the demo prints.</param>
+/// <param name="Seconds">How long an endless demo runs before it stops itself.</param>
+internal sealed record DemoContext(TextWriter Out, double Seconds);

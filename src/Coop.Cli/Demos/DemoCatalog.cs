@@ -1,0 +1,15 @@
+namespace Coop.Cli.Demos;
+
+/// <summary>Every demo in this assembly, in reading order.</summary>
+internal static class DemoCatalog
+{
+    public static IReadOnlyList<Demo> All { get; } = typeof(Demo).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(Demo)) && !t.IsAbstract)
+        .Select(t => (Demo)Activator.CreateInstance(t)!)
+        .OrderBy(d => d.Order)
+        .ThenBy(d => d.Name, StringComparer.Ordinal)
+        .ToList();
+
+    public static Demo? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+}
