@@ -26,6 +26,8 @@ public partial class CoopTask : Future
 
     private string? _name;
     private Future? _waitingOn;
+    private Future? _wokenBy; // the future whose completion made this task Ready, until it steps
+    private bool _cancelAfterStep; // a cancel that arrived after an irrevocable hand-off woke the task
     private bool _waitingForeign;
     private bool _cancelRequested;
     private string? _cancelMessage;
@@ -87,8 +89,21 @@ public partial class CoopTask : Future
             return false;
         }
 
-        _cancelRequested = true;
         _cancelMessage = message;
+        if (_wokenBy is { RevokeHandOff: { } revoke } wokenBy)
+        {
+            // Woken by a hand-off (a lock, an item) it has not yet resumed to take: give the resource
+            // back so the next waiter gets it, or, if the hand-off cannot be undone (a put that is
+            // already in the queue), let the await complete and cancel at the next one.
+            _wokenBy = null;
+            if (!revoke(wokenBy))
+            {
+                _cancelAfterStep = true;
+                return true;
+            }
+        }
+
+        _cancelRequested = true;
         if (_waitingOn is { } future)
         {
             // The undo action of the await: leave the future (its later wake-up is ignored as stale),
@@ -144,6 +159,16 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Waiting;
         _waitingOn = future;
         future.AddWaiter(this);
+        if (_cancelRequested)
+        {
+            // Cancelled while running (it cancelled itself): the wait ends at once, as in asyncio.
+            _waitingOn = null;
+            MakeReady();
+            if (future.CancelWithWaiter)
+            {
+                future.Cancel(_cancelMessage);
+            }
+        }
     }
 
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
@@ -152,6 +177,7 @@ public partial class CoopTask : Future
         if (_waitingOn == future)
         {
             _waitingOn = null;
+            _wokenBy = future;
             MakeReady();
         }
     }
@@ -164,6 +190,7 @@ public partial class CoopTask : Future
         }
 
         Status = CoopTaskStatus.Running;
+        _wokenBy = null;
         t_current = this;
         Loop.Instrument?.BeforeTaskStep(this);
         try
@@ -180,6 +207,12 @@ public partial class CoopTask : Future
         finally
         {
             t_current = null;
+        }
+
+        if (_cancelAfterStep)
+        {
+            _cancelAfterStep = false;
+            Cancel(_cancelMessage);
         }
 
         AssertInvariants();
