@@ -1,0 +1,260 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Sync;
+
+public class CoopLockTests
+{
+    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
+
+    private static async Coroutine Ticks(int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            await Coroutine.Yield();
+        }
+    }
+
+    [Fact]
+    public void Acquire_Contended_WaitersServedInArrivalOrder()
+    {
+        var order = new List<int>();
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            async Coroutine Worker(int id)
+            {
+                using (await lk.Acquire())
+                {
+                    order.Add(id);
+                    await Coroutine.Yield();
+                }
+            }
+
+            var loop = EventLoop.RunningLoop;
+            var tasks = Enumerable.Range(0, 5).Select(i => loop.CreateTask(Worker(i))).ToList();
+            foreach (var t in tasks)
+            {
+                await t;
+            }
+        });
+        Assert.Equal([0, 1, 2, 3, 4], order);
+    }
+
+    [Fact]
+    public void Release_ToWaiter_NewcomerCannotBarge()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            await lk.Acquire();
+            var waiter = loop.CreateTask(Holder(lk));
+            await Ticks(2);
+            lk.Release();
+            Assert.Equal(waiter, lk.Owner); // owned from the wake-up, before the waiter runs
+            Assert.False(lk.TryAcquire());
+            await waiter;
+            Assert.False(lk.IsLocked);
+        });
+
+        static async Coroutine Holder(CoopLock lk)
+        {
+            using (await lk.Acquire())
+            {
+                await Coroutine.Yield();
+            }
+        }
+    }
+
+    [Fact]
+    public void Cancel_WaiterAfterHandOffBeforeItRuns_LockGoesToNextWaiter()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            var got = new List<string>();
+            async Coroutine Taker(string name)
+            {
+                using (await lk.Acquire())
+                {
+                    got.Add(name);
+                }
+            }
+
+            await lk.Acquire();
+            var b = loop.CreateTask(Taker("b"));
+            var c = loop.CreateTask(Taker("c"));
+            await Ticks(2);
+            lk.Release();           // b is handed the lock...
+            b.Cancel();             // ...and cancelled before it runs
+            Assert.Equal(c, lk.Owner);
+            await c;
+            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            Assert.Equal(["c"], got);
+            Assert.False(lk.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Cancel_WaiterWhileWaiting_NeverGetsLockAndOthersProceed()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            await lk.Acquire();
+            var b = loop.CreateTask(Take(lk));
+            var c = loop.CreateTask(Take(lk));
+            await Ticks(2);
+            b.Cancel();
+            await Ticks(1);
+            Assert.True(b.IsCancelled);
+            lk.Release();
+            Assert.Equal(c, lk.Owner);
+            await c;
+            Assert.False(lk.IsLocked);
+        });
+
+        static async Coroutine Take(CoopLock lk)
+        {
+            await lk.Acquire();
+            lk.Release();
+        }
+    }
+
+    [Fact]
+    public void Acquire_TaskAlreadyCancelled_RaisesWithoutTakingLock()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            CoopTask.Current!.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await lk.Acquire());
+            Assert.False(lk.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Release_ByNonOwner_Throws()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            Assert.Throws<InvalidOperationException>(lk.Release); // not held at all
+            await lk.Acquire();
+            var other = loop.CreateTask(Release(lk));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await other);
+            Assert.True(lk.IsLocked);
+            lk.Release();
+        });
+
+        static async Coroutine Release(CoopLock lk)
+        {
+            await Coroutine.Yield();
+            lk.Release();
+        }
+    }
+
+    [Fact]
+    public void Acquire_Reentrant_ThrowsInsteadOfDeadlocking()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            await lk.Acquire();
+            var ex = Assert.Throws<InvalidOperationException>(() => lk.Acquire());
+            Assert.Contains("not reentrant", ex.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Acquire_FromAnotherLoop_ThrowsClearly()
+    {
+        var lk = new CoopLock();
+        Run(async () =>
+        {
+            using (await lk.Acquire())
+            {
+            }
+        });
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var ex = Assert.Throws<InvalidOperationException>(() => lk.Acquire());
+            Assert.Contains("another event loop", ex.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void TryAcquire_FromAnotherThread_ThrowsClearly()
+    {
+        var lk = new CoopLock();
+        var ex = Assert.Throws<InvalidOperationException>(() => lk.TryAcquire());
+        Assert.Contains("no event loop", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Acquire_FromGenerator_WorksWithYieldReturn()
+    {
+        var order = new List<string>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            var lk = new CoopLock();
+            IEnumerable<object?> Gen(string name)
+            {
+                yield return lk.Acquire();
+                try
+                {
+                    order.Add(name + "+");
+                    yield return null;
+                    order.Add(name + "-");
+                }
+                finally
+                {
+                    lk.Release();
+                }
+            }
+
+            var a = loop.CreateTask(Gen("a"));
+            var b = loop.CreateTask(Gen("b"));
+            loop.RunUntilComplete(b);
+            Assert.True(a.IsDone);
+        });
+        Assert.Equal(["a+", "a-", "b+", "b-"], order);
+    }
+
+    [Fact]
+    public void Cancel_GeneratorWaiterAfterHandOff_LockGoesToNextWaiter()
+    {
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            var lk = new CoopLock();
+            IEnumerable<object?> Gen()
+            {
+                yield return lk.Acquire();
+                lk.Release();
+            }
+
+            async Coroutine Main()
+            {
+                await lk.Acquire();
+                var b = loop.CreateTask(Gen());
+                var c = loop.CreateTask(Gen());
+                await Ticks(2);
+                lk.Release();
+                b.Cancel();
+                Assert.Equal(c, lk.Owner);
+                await c;
+                await Ticks(1);
+                Assert.True(b.IsCancelled);
+                Assert.False(lk.IsLocked);
+            }
+
+            loop.RunUntilComplete(Main());
+        });
+    }
+}
