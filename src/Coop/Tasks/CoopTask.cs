@@ -90,6 +90,11 @@ public partial class CoopTask : Future
         }
 
         _cancelMessage = message;
+        if (_cancelAfterStep)
+        {
+            return true; // already due right after the step that completes the irrevocable await
+        }
+
         if (_wokenBy is { RevokeHandOff: { } revoke } wokenBy)
         {
             // Woken by a hand-off (a lock, an item) it has not yet resumed to take: give the resource

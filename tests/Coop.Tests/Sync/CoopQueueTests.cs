@@ -1,0 +1,454 @@
+using CsCheck;
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Sync;
+
+public class CoopQueueTests
+{
+    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
+
+    private static async Coroutine Ticks(int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            await Coroutine.Yield();
+        }
+    }
+
+    [Fact]
+    public void PutGet_Fifo_ItemsLeaveInOrder()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            for (var i = 0; i < 5; i++)
+            {
+                await q.Put(i);
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(i, await q.Get());
+            }
+        });
+    }
+
+    [Fact]
+    public void Put_Full_WaitsUntilAGetMakesRoom()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            await q.Put(1);
+            Assert.True(q.IsFull);
+            var putter = loop.CreateTask(Put(q, 2));
+            await Ticks(2);
+            Assert.False(putter.IsDone);
+            Assert.Equal(1, await q.Get());
+            await putter;
+            Assert.Equal(2, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void Get_Waiters_ServedInArrivalOrder()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var getters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Get(q))).ToList();
+            await Ticks(2);
+            for (var i = 0; i < 3; i++)
+            {
+                q.PutNowait(i * 10);
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(i * 10, await getters[i]);
+            }
+        });
+    }
+
+    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.Get();
+
+    [Fact]
+    public void Cancel_GetterAfterHandOff_ItemGoesToNextGetter()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Get(q));
+            var c = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.PutNowait(7);   // handed to b...
+            b.Cancel();       // ...cancelled before b runs
+            Assert.Equal(7, await c);
+            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            Assert.True(q.IsEmpty);
+        });
+    }
+
+    [Fact]
+    public void Cancel_GetterAfterHandOff_ItemBackAtHeadOfQueue()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.PutNowait(1);   // handed to b
+            q.PutNowait(2);
+            b.Cancel();
+            Assert.Equal(1, q.GetNowait()); // order kept
+            Assert.Equal(2, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void Cancel_PutterWhileWaiting_ItemNeverEntersQueue()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var p = loop.CreateTask(Put(q, 2));
+            await Ticks(2);
+            p.Cancel();
+            await Ticks(1);
+            Assert.Equal(1, q.GetNowait());
+            Assert.True(q.IsEmpty);
+            Assert.True(p.IsCancelled);
+        });
+    }
+
+    [Fact]
+    public void Cancel_PutterAfterAdmission_PutStandsAndCancelComesAtNextAwait()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            var putReturned = false;
+            async Coroutine Putter()
+            {
+                await q.Put(2);
+                putReturned = true;
+                await Coroutine.Yield();
+            }
+
+            q.PutNowait(1);
+            var p = loop.CreateTask(Putter());
+            await Ticks(2);
+            Assert.Equal(1, q.GetNowait()); // admits the putter: 2 is in the queue
+            p.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await p);
+            Assert.True(putReturned);
+            Assert.Equal(2, q.GetNowait());
+        });
+    }
+
+    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.Put(item);
+
+    [Fact]
+    public void GetNowait_Empty_ThrowsQueueEmpty()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var q = new CoopQueue<int>();
+            Assert.Throws<QueueEmptyException>(() => q.GetNowait());
+            Assert.False(q.TryGet(out _));
+        });
+    }
+
+    [Fact]
+    public void PutNowait_Full_ThrowsQueueFull()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var q = new CoopQueue<int>(2);
+            q.PutNowait(1);
+            Assert.True(q.TryPut(2));
+            Assert.Throws<QueueFullException>(() => q.PutNowait(3));
+            Assert.False(q.TryPut(3));
+        });
+    }
+
+    [Fact]
+    public void Join_CompletesWhenEveryItemIsMarkedDone()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            q.PutNowait(2);
+            var joined = loop.CreateTask(Join(q));
+            await Ticks(2);
+            q.GetNowait();
+            q.TaskDone();
+            await Ticks(2);
+            Assert.False(joined.IsDone);
+            q.GetNowait();
+            q.TaskDone();
+            await joined;
+            Assert.Throws<InvalidOperationException>(q.TaskDone);
+        });
+
+        static async Coroutine Join(CoopQueue<int> q) => await q.Join();
+    }
+
+    [Fact]
+    public void Shutdown_Gentle_GetsDrainThenRaise_PutsRaise()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var blockedPut = loop.CreateTask(Put(q, 2));
+            await Ticks(2);
+            q.Shutdown();
+            await Assert.ThrowsAsync<QueueShutDownException>(async () => await blockedPut);
+            Assert.Throws<QueueShutDownException>(() => q.Put(3));
+            Assert.Equal(1, await q.Get());
+            Assert.Throws<QueueShutDownException>(() => q.Get());
+        });
+    }
+
+    [Fact]
+    public void Shutdown_WaitingGetters_RaiseShutDown()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var g = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.Shutdown();
+            await Assert.ThrowsAsync<QueueShutDownException>(async () => await g);
+        });
+    }
+
+    [Fact]
+    public void Shutdown_Immediate_DropsItemsAndReleasesJoin()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            q.PutNowait(1);
+            q.PutNowait(2);
+            q.Shutdown(immediate: true);
+            Assert.True(q.IsEmpty);
+            Assert.Throws<QueueShutDownException>(() => q.Get());
+            await q.Join();
+        });
+    }
+
+    [Fact]
+    public void Get_FromAnotherThread_ThrowsClearly()
+    {
+        var q = new CoopQueue<int>();
+        Run(async () =>
+        {
+            await q.Put(1);
+            var error = await Task.Run(() => Record.Exception(() => q.GetNowait()));
+            Assert.IsType<InvalidOperationException>(error);
+            Assert.Equal(1, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void Get_FromGenerator_ReadsResultAfterYield()
+    {
+        var got = new List<int>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            var q = new CoopQueue<int>(maxSize: 1);
+            IEnumerable<object?> Producer()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    yield return q.Put(i);
+                }
+            }
+
+            IEnumerable<object?> Consumer()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var f = q.Get();
+                    yield return f;
+                    got.Add(f.Result);
+                }
+            }
+
+            loop.CreateTask(Producer());
+            loop.RunUntilComplete(Consumer());
+        });
+        Assert.Equal([0, 1, 2], got);
+    }
+
+    [Fact]
+    public void Get_LosingBranchOfWaitForFirst_CommitsNothing()
+    {
+        // The winner completes in the same step in which an item is handed to the losing Get: the
+        // race cancels the loser, and the item must stay in the queue.
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var winner = loop.CreateFuture();
+            var loser = loop.CreateTask(Get(q));
+            var first = FirstOf(loop, winner, loser);
+            await Ticks(2);
+            loop.CallSoon(() =>
+            {
+                winner.SetResultObject(null); // the other branch wins...
+                q.PutNowait(42);              // ...in the same instant the item is handed to the loser's Get
+            });
+            Assert.Same(winner, await first);
+            await Ticks(2);
+            Assert.True(loser.IsCancelled);
+            Assert.Equal(42, q.GetNowait());
+        });
+    }
+
+    /// <summary>A minimal wait-for-first: completes with the first of the two to finish, cancels the other.</summary>
+    internal static Future<Future> FirstOf(EventLoop loop, Future a, CoopTask b)
+    {
+        var first = loop.CreateFuture<Future>();
+        a.AddDoneCallback(f =>
+        {
+            if (first.TrySetResult(f))
+            {
+                b.Cancel();
+            }
+        });
+        b.AddDoneCallback(f =>
+        {
+            if (first.TrySetResult(f))
+            {
+                a.Cancel();
+            }
+        });
+        return first;
+    }
+
+    [Fact]
+    public void Property_RandomCancellation_NoItemLostOrDuplicated()
+    {
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 4], Gen.Int[0, 4], Gen.Int[1, 15], Gen.Int[0, 12], Gen.Int)
+            .Sample((producers, consumers, maxSize, perProducer, cancels, seed) =>
+                CheckNoLoss(new CoopQueue<int>(maxSize), producers, consumers, perProducer, cancels, seed),
+                iter: 150);
+    }
+
+    /// <summary>Producers put distinct items, consumers get them, a chaos task cancels random
+    /// producers and consumers at random moments; then every item whose Put returned must have been
+    /// got exactly once or still be in the queue, and no other item may appear.</summary>
+    internal static void CheckNoLoss(CoopQueue<int> q, int producers, int consumers, int perProducer, int cancels, int seed)
+    {
+        var rng = new Random(seed);
+        var put = new List<int>();
+        var got = new List<int>();
+        var remaining = new List<int>();
+        Bounded.Run(() => EventLoop.Run(Main()));
+
+        async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var tasks = new List<CoopTask>();
+            for (var p = 0; p < producers; p++)
+            {
+                tasks.Add(loop.CreateTask(Producer(p, rng.Next())));
+            }
+
+            var consumerTasks = new List<CoopTask>();
+            for (var c = 0; c < consumers; c++)
+            {
+                consumerTasks.Add(loop.CreateTask(Consumer(rng.Next())));
+            }
+
+            tasks.AddRange(consumerTasks);
+            for (var i = 0; i < cancels; i++)
+            {
+                await Ticks(rng.Next(0, 6));
+                tasks[rng.Next(tasks.Count)].Cancel();
+            }
+
+            // Chaos may have cancelled every consumer: one more keeps blocked producers moving.
+            consumerTasks.Add(loop.CreateTask(Consumer(rng.Next())));
+            foreach (var t in tasks.Take(producers))
+            {
+                await Quietly(t);
+            }
+
+            // Let the consumers drain what they can, then stop them wherever they are.
+            await Ticks(rng.Next(0, 4));
+            foreach (var t in consumerTasks)
+            {
+                t.Cancel();
+            }
+
+            foreach (var t in consumerTasks)
+            {
+                await Quietly(t);
+            }
+
+            while (q.TryGet(out var item))
+            {
+                remaining.Add(item);
+            }
+        }
+
+        async Coroutine Producer(int p, int s)
+        {
+            var r = new Random(s);
+            for (var i = 0; i < perProducer; i++)
+            {
+                var item = (p * 1000) + i;
+                await q.Put(item);
+                put.Add(item);
+                await Ticks(r.Next(0, 3));
+            }
+        }
+
+        async Coroutine Consumer(int s)
+        {
+            var r = new Random(s);
+            while (true)
+            {
+                var item = await q.Get();
+                got.Add(item);
+                await Ticks(r.Next(0, 3));
+            }
+        }
+
+        var seen = got.Concat(remaining).OrderBy(x => x).ToList();
+        var expected = put.OrderBy(x => x).ToList();
+        Assert.True(expected.SequenceEqual(seen),
+            $"put but never got: [{string.Join(",", expected.Except(seen))}]; got but never put: [{string.Join(",", seen.Except(expected))}]; " +
+            $"duplicates: [{string.Join(",", seen.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key))}]; " +
+            $"producers={producers} consumers={consumers} max={q.MaxSize} per={perProducer} cancels={cancels}");
+    }
+
+    private static async Coroutine Quietly(CoopTask t)
+    {
+        try
+        {
+            await t;
+        }
+        catch (CancelledException)
+        {
+        }
+    }
+}
