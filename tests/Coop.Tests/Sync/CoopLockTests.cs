@@ -1,19 +1,10 @@
 using Coop.Tests.Support;
+using static Coop.Tests.Sync.SyncTest;
 
 namespace Coop.Tests.Sync;
 
 public class CoopLockTests
 {
-    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
-
-    private static async Coroutine Ticks(int n)
-    {
-        for (var i = 0; i < n; i++)
-        {
-            await Coroutine.Yield();
-        }
-    }
-
     [Fact]
     public void Acquire_Contended_WaitersServedInArrivalOrder()
     {

@@ -1,20 +1,11 @@
 using CsCheck;
 using Coop.Tests.Support;
+using static Coop.Tests.Sync.SyncTest;
 
 namespace Coop.Tests.Sync;
 
 public class CoopQueueTests
 {
-    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
-
-    private static async Coroutine Ticks(int n)
-    {
-        for (var i = 0; i < n; i++)
-        {
-            await Coroutine.Yield();
-        }
-    }
-
     [Fact]
     public void PutGet_Fifo_ItemsLeaveInOrder()
     {

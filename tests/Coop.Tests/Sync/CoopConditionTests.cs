@@ -1,0 +1,149 @@
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class CoopConditionTests
+{
+    [Fact]
+    public void Notify_WakesLongestWaiterWithLockHeld()
+    {
+        var order = new List<int>();
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.RunningLoop;
+            async Coroutine Waiter(int id)
+            {
+                using (await cond.Acquire())
+                {
+                    await cond.Wait();
+                    Assert.Equal(CoopTask.Current, cond.Lock.Owner);
+                    order.Add(id);
+                }
+            }
+
+            var tasks = Enumerable.Range(0, 3).Select(i => loop.CreateTask(Waiter(i))).ToList();
+            await Ticks(3);
+            for (var i = 0; i < 3; i++)
+            {
+                using (await cond.Acquire())
+                {
+                    cond.Notify();
+                }
+
+                await tasks[i];
+            }
+        });
+        Assert.Equal([0, 1, 2], order);
+    }
+
+    [Fact]
+    public void Cancel_NotifiedWaiterBeforeItRuns_NotificationGoesToNext()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.RunningLoop;
+            var woke = new List<string>();
+            async Coroutine Waiter(string name)
+            {
+                using (await cond.Acquire())
+                {
+                    await cond.Wait();
+                    woke.Add(name);
+                }
+            }
+
+            var b = loop.CreateTask(Waiter("b"));
+            var c = loop.CreateTask(Waiter("c"));
+            await Ticks(3);
+            using (await cond.Acquire())
+            {
+                cond.Notify(1);
+                b.Cancel();
+            }
+
+            await c;
+            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            Assert.Equal(["c"], woke);
+            Assert.False(cond.Lock.IsLocked); // b's using released the re-acquired lock
+        });
+    }
+
+    [Fact]
+    public void Wait_Cancelled_ReacquiresLockBeforeRaising()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.RunningLoop;
+            var heldWhenCancelled = false;
+            async Coroutine Waiter()
+            {
+                await cond.Acquire();
+                try
+                {
+                    await cond.Wait();
+                }
+                catch (CancelledException)
+                {
+                    heldWhenCancelled = cond.Lock.Owner == CoopTask.Current;
+                    throw;
+                }
+                finally
+                {
+                    cond.Release();
+                }
+            }
+
+            var w = loop.CreateTask(Waiter());
+            await Ticks(2);
+            w.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await w);
+            Assert.True(heldWhenCancelled);
+            Assert.False(cond.Lock.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Wait_WithoutLock_Throws()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await cond.Wait());
+            Assert.Throws<InvalidOperationException>(() => cond.Notify());
+        });
+    }
+
+    [Fact]
+    public void WaitFor_PredicateBecomesTrue_Returns()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.RunningLoop;
+            var value = 0;
+            async Coroutine Waiter()
+            {
+                using (await cond.Acquire())
+                {
+                    Assert.True(await cond.WaitFor(() => value >= 3));
+                }
+            }
+
+            var w = loop.CreateTask(Waiter());
+            for (var i = 0; i < 3; i++)
+            {
+                await Ticks(1);
+                using (await cond.Acquire())
+                {
+                    value++;
+                    cond.NotifyAll();
+                }
+            }
+
+            await w;
+        });
+    }
+}
