@@ -72,7 +72,7 @@ public class Future
 
     /// <summary>For a future that hands a resource to its one waiting task (a lock, an item): called
     /// when that task is cancelled after this future woke it but before it resumed. Returns true if
-    /// the hand-off was given back (the cancellation is raised at this await), false if it cannot be
+    /// the hand-off was given back (called only if the future succeeded) (the cancellation is raised at this await), false if it cannot be
     /// undone (the await completes and the cancellation is raised at the task's next await).
     /// Sync/WaitQueue.cs describes the protocol.</summary>
     internal Func<Future, bool>? RevokeHandOff { get; init; }

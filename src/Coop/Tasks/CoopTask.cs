@@ -95,7 +95,7 @@ public partial class CoopTask : Future
             return true; // already due right after the step that completes the irrevocable await
         }
 
-        if (_wokenBy is { RevokeHandOff: { } revoke } wokenBy)
+        if (_wokenBy is { State: FutureState.Succeeded, RevokeHandOff: { } revoke } wokenBy)
         {
             // Woken by a hand-off (a lock, an item) it has not yet resumed to take: give the resource
             // back so the next waiter gets it, or, if the hand-off cannot be undone (a put that is
