@@ -124,7 +124,7 @@ public sealed class CoopLock
 
 /// <summary>Releases a <see cref="CoopLock"/> when disposed: the result of
 /// <see cref="CoopLock.Acquire"/>, for <c>using</c>.</summary>
-public readonly struct LockReleaser : IDisposable
+public readonly struct LockReleaser : IDisposable, IAsyncDisposable
 {
     private readonly CoopLock? _lock;
 
@@ -132,4 +132,11 @@ public readonly struct LockReleaser : IDisposable
 
     /// <summary>Releases the lock.</summary>
     public void Dispose() => _lock?.Release();
+
+    /// <summary>Releases, for <c>await using</c>; completes at once.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

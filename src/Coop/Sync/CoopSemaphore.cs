@@ -109,7 +109,7 @@ public class CoopSemaphore
 }
 
 /// <summary>Releases one permit of a <see cref="CoopSemaphore"/> when disposed.</summary>
-public readonly struct SemaphoreReleaser : IDisposable
+public readonly struct SemaphoreReleaser : IDisposable, IAsyncDisposable
 {
     private readonly CoopSemaphore? _semaphore;
 
@@ -117,4 +117,11 @@ public readonly struct SemaphoreReleaser : IDisposable
 
     /// <summary>Releases the permit.</summary>
     public void Dispose() => _semaphore?.Release();
+
+    /// <summary>Releases, for <c>await using</c>; completes at once.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -146,4 +146,45 @@ public class CoopConditionTests
             await w;
         });
     }
+
+    [Fact]
+    public void Cancel_WhileReacquiringLock_StillReturnsWithLockHeld()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.RunningLoop;
+            var heldAtCancel = false;
+            async Coroutine Waiter()
+            {
+                await cond.Acquire();
+                try
+                {
+                    await cond.Wait();
+                }
+                catch (CancelledException)
+                {
+                    heldAtCancel = cond.Lock.Owner == CoopTask.Current;
+                    throw;
+                }
+                finally
+                {
+                    cond.Release();
+                }
+            }
+
+            var w = loop.CreateTask(Waiter());
+            await Ticks(2);
+            await cond.Acquire();
+            cond.Notify();       // w is woken, then waits to re-acquire the lock we hold
+            await Ticks(2);
+            w.Cancel();          // cancelled at the second await point of Wait
+            await Ticks(2);
+            Assert.False(w.IsDone); // still waiting for the lock, as asyncio does
+            cond.Release();
+            await Assert.ThrowsAsync<CancelledException>(async () => await w);
+            Assert.True(heldAtCancel);
+            Assert.False(cond.Lock.IsLocked);
+        });
+    }
 }

@@ -248,4 +248,19 @@ public class CoopLockTests
             loop.RunUntilComplete(Main());
         });
     }
+
+    [Fact]
+    public void AwaitUsing_ReleasesAtEndOfBlock()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            await using (await lk.Acquire())
+            {
+                Assert.True(lk.IsLocked);
+            }
+
+            Assert.False(lk.IsLocked);
+        });
+    }
 }
