@@ -56,6 +56,7 @@ public sealed class CoopLock
 
         var future = WaitQueue<bool>.NewFuture<LockReleaser>(loop, _revoke);
         _waiters.Add(future, false);
+        AssertInvariants();
         return future;
     }
 
@@ -105,7 +106,13 @@ public sealed class CoopLock
         {
             _owner = null;
         }
+
+        AssertInvariants();
     }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants() =>
+        Debug.Assert(_owner != null || _waiters.IsEmpty, "a free lock has no live waiter");
 
     // The woken owner was cancelled before it resumed: it never had the lock, pass it on.
     private bool Revoke(Future future)

@@ -78,6 +78,7 @@ public class CoopQueue<T>(int maxSize = 0)
 
         var future = WaitQueue<T>.NewFuture<bool>(loop, _revokePut ??= RevokePut);
         _putters.Add(future, item);
+        AssertInvariants();
         return future;
     }
 
@@ -100,6 +101,7 @@ public class CoopQueue<T>(int maxSize = 0)
 
         var future = WaitQueue<bool>.NewFuture<T>(loop, _revokeGet ??= RevokeGet);
         _getters.Add(future, false);
+        AssertInvariants();
         return future;
     }
 
@@ -251,6 +253,7 @@ public class CoopQueue<T>(int maxSize = 0)
 
         _store.Add(item);
         _unfinished++;
+        AssertInvariants();
         return true;
     }
 
@@ -264,6 +267,7 @@ public class CoopQueue<T>(int maxSize = 0)
 
         item = _store.Take();
         AdmitPutters();
+        AssertInvariants();
         return true;
     }
 
@@ -294,7 +298,16 @@ public class CoopQueue<T>(int maxSize = 0)
             _store.GiveBack(item);
         }
 
+        AssertInvariants();
         return true;
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_getters.IsEmpty || _store.Count == 0, "getters wait only on an empty queue");
+        Debug.Assert(_putters.IsEmpty || IsFull, "putters wait only on a full queue");
+        Debug.Assert(_unfinished >= _store.Count, "every stored item is unfinished");
     }
 
     // An admitted put's item is in the store already (maybe taken): the put stands.

@@ -53,6 +53,7 @@ public class CoopSemaphore
 
         var future = WaitQueue<bool>.NewFuture<SemaphoreReleaser>(loop, _revoke);
         _waiters.Add(future, false);
+        AssertInvariants();
         return future;
     }
 
@@ -88,6 +89,15 @@ public class CoopSemaphore
         }
 
         _value++;
+        AssertInvariants();
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_value >= 0, "the count is never negative");
+        Debug.Assert(_value == 0 || _waiters.IsEmpty, "nobody waits while permits are free");
+        Debug.Assert(_bound == null || _value <= _bound, "a bounded semaphore stays within its bound");
     }
 
     /// <inheritdoc />
