@@ -19,14 +19,13 @@ namespace Coop;
 /// <c>await q.Put(x)</c> and <c>var x = await q.Get()</c> wait; <see cref="PutNowait"/> and
 /// <see cref="GetNowait"/> throw instead; <see cref="TryPut"/> and <see cref="TryGet"/> return false.
 /// Generators <c>yield return q.Get()</c> and read the future's <c>Result</c>.</summary>
-/// <remarks>A <paramref name="maxSize"/> of zero or less means unbounded. Every waiting operation is
+/// <remarks>A maximum size of zero or less means unbounded. Every waiting operation is
 /// cancel-safe: if it raises <see cref="CancelledException"/> it put or took nothing.</remarks>
-/// <param name="maxSize">The most items the queue holds; zero or less for no limit.</param>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "asyncio's names: it is a queue.")]
 [DebuggerDisplay("{ToString(),nq}")]
-public class CoopQueue<T>(int maxSize = 0)
+public class CoopQueue<T>
 {
-    private readonly IItemStore<T> _store = new FifoStore<T>();
+    private readonly IItemStore<T> _store;
     private readonly WaitQueue<bool> _getters = new();
     private readonly WaitQueue<T> _putters = new();
     private Func<Future, bool>? _revokeGet;
@@ -40,14 +39,21 @@ public class CoopQueue<T>(int maxSize = 0)
     private Func<Exception> _getError = static () => new QueueShutDownException("The queue was shut down and is empty.");
     private Func<Exception> _putError = static () => new QueueShutDownException("The queue was shut down: it accepts no more items.");
 
+    /// <summary>Creates a first-in first-out queue.</summary>
+    /// <param name="maxSize">The most items the queue holds; zero or less for no limit.</param>
+    public CoopQueue(int maxSize = 0)
+        : this(new FifoStore<T>(), maxSize)
+    {
+    }
+
     private protected CoopQueue(IItemStore<T> store, int maxSize)
-        : this(maxSize)
     {
         _store = store;
+        MaxSize = Math.Max(0, maxSize);
     }
 
     /// <summary>The most items the queue holds; zero for unbounded.</summary>
-    public int MaxSize { get; } = Math.Max(0, maxSize);
+    public int MaxSize { get; }
 
     /// <summary>How many items are in the queue now.</summary>
     public int Count => _store.Count;
