@@ -80,14 +80,24 @@ public partial class CoopTask
                     }
 
                     continue;
-                case Call call:
-                    Push(call.Start(), call);
-                    continue;
-                case IEnumerable<object?> inner:
-                    Push(inner.GetEnumerator(), null);
+                case Call or IEnumerable<object?>:
+                    if (!TryEnter(yielded))
+                    {
+                        return;
+                    }
+
                     continue;
                 case Future future:
-                    ParkOn(future);
+                    try
+                    {
+                        ParkOn(future);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        // A future of another loop, or the task itself: the task fails, it is not left Running.
+                        FailGenerator(ex);
+                    }
+
                     return;
                 default:
                     FailGenerator(new InvalidOperationException(
@@ -95,6 +105,30 @@ public partial class CoopTask
                         "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
                     return;
             }
+        }
+    }
+
+    /// <summary>Starts the `yield from` of <paramref name="inner"/> (a Call or a generator); false if
+    /// that failed (a Call yielded twice, a GetEnumerator that throws) and so failed the task.</summary>
+    private bool TryEnter(object inner)
+    {
+        try
+        {
+            if (inner is Call call)
+            {
+                Push(call.Start(), call);
+            }
+            else
+            {
+                Push(((IEnumerable<object?>)inner).GetEnumerator(), null);
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            FailGenerator(ex);
+            return false;
         }
     }
 
