@@ -35,6 +35,22 @@ public partial class CoopTask
 
     private void StepGenerator()
     {
+        try
+        {
+            StepFrames();
+        }
+        catch (Exception ex) when (Status == CoopTaskStatus.Running && ex is not LoopInternalException)
+        {
+            // What the task was told to do with a yielded value failed (a Call yielded twice, a
+            // GetEnumerator that throws, a future of another loop): the task fails with that error
+            // and its frames are disposed, rather than the error escaping the step and leaving the
+            // task Running forever.
+            FailGenerator(ex);
+        }
+    }
+
+    private void StepFrames()
+    {
         if (_cancelRequested)
         {
             DisposeFrames();
@@ -80,24 +96,14 @@ public partial class CoopTask
                     }
 
                     continue;
-                case Call or IEnumerable<object?>:
-                    if (!TryEnter(yielded))
-                    {
-                        return;
-                    }
-
+                case Call call:
+                    Push(call.Start(), call);
+                    continue;
+                case IEnumerable<object?> inner:
+                    Push(inner.GetEnumerator(), null);
                     continue;
                 case Future future:
-                    try
-                    {
-                        ParkOn(future);
-                    }
-                    catch (InvalidOperationException ex)
-                    {
-                        // A future of another loop, or the task itself: the task fails, it is not left Running.
-                        FailGenerator(ex);
-                    }
-
+                    ParkOn(future);
                     return;
                 default:
                     FailGenerator(new InvalidOperationException(
@@ -105,30 +111,6 @@ public partial class CoopTask
                         "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
                     return;
             }
-        }
-    }
-
-    /// <summary>Starts the `yield from` of <paramref name="inner"/> (a Call or a generator); false if
-    /// that failed (a Call yielded twice, a GetEnumerator that throws) and so failed the task.</summary>
-    private bool TryEnter(object inner)
-    {
-        try
-        {
-            if (inner is Call call)
-            {
-                Push(call.Start(), call);
-            }
-            else
-            {
-                Push(((IEnumerable<object?>)inner).GetEnumerator(), null);
-            }
-
-            return true;
-        }
-        catch (Exception ex)
-        {
-            FailGenerator(ex);
-            return false;
         }
     }
 
