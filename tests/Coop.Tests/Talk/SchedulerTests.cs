@@ -113,6 +113,19 @@ public class SchedulerTests
         AssertEachTaskRecordedOnce(scheduler, id);
     }
 
+    [Fact]
+    public void RunToCompletion_GeneratorYieldsASleep_TracesNowWaitingThenCompletes()
+    {
+        // The tutorial's "What comes next": a real timer parks the task instead of stepping it.
+        var trace = new StringWriter();
+        using var scheduler = new Scheduler(trace);
+        var id = scheduler.Add(SleepsThenReturns());
+        Bounded.Run(scheduler.RunToCompletion);
+
+        Assert.Equal($"Running task {id}...Now waiting{NL}Running task {id}...Completed with result: 'done'{NL}", trace.ToString());
+        AssertEachTaskRecordedOnce(scheduler, id);
+    }
+
     // ---- Bad input: a clear exception, and nothing lost ----
 
     [Fact]
@@ -328,6 +341,12 @@ public class SchedulerTests
 #pragma warning disable CS0162 // the yield makes this an iterator: it throws on its first step, not when called
         yield break;
 #pragma warning restore CS0162
+    }
+
+    private static IEnumerable<object?> SleepsThenReturns()
+    {
+        yield return Coroutine.Sleep(0);
+        yield return Coroutine.Return("done");
     }
 
     private static IEnumerable<object?> Yields(object value)
