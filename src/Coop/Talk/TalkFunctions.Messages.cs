@@ -2,7 +2,6 @@
 // an async predicate called through `yield from`), and print a message at intervals (In[36],
 // refactored onto async_sleep in In[42]). They write to a TextWriter rather than the console so
 // demos and tests can capture what they print.
-using System.Globalization;
 
 namespace Coop;
 
@@ -28,7 +27,7 @@ public static partial class TalkFunctions
             {
                 if (predicate(item))
                 {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Found: {item}"));
+                    output.WriteLine($"Found: {item}");
                 }
 
                 yield return null;
@@ -57,7 +56,7 @@ public static partial class TalkFunctions
                 yield return matches;
                 if (matches.Result)
                 {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Found: {item}"));
+                    output.WriteLine($"Found: {item}");
                 }
             }
         }

@@ -126,6 +126,30 @@ public class SchedulerTests
         AssertEachTaskRecordedOnce(scheduler, id);
     }
 
+    [Fact]
+    public void Readme_FirstTaste_PrintsTheTraceShownThere()
+    {
+        var trace = new StringWriter();
+        using var scheduler = new Scheduler(trace);
+        var id = scheduler.Add(Countdown(2));
+        Bounded.Run(scheduler.RunToCompletion);
+
+        Assert.Equal(
+            $"Running task {id}...Now yielded{NL}Running task {id}...Now yielded{NL}Running task {id}...Completed with result: 'liftoff'{NL}",
+            trace.ToString());
+        Assert.Equal("liftoff", scheduler.CompletedTaskResults[id]);
+
+        static IEnumerable<object?> Countdown(int n)
+        {
+            for (var i = n; i > 0; i--)
+            {
+                yield return null;               // let other tasks run
+            }
+
+            yield return Coroutine.Return("liftoff");
+        }
+    }
+
     // ---- Bad input: a clear exception, and nothing lost ----
 
     [Fact]

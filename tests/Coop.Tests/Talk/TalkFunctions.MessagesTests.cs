@@ -35,6 +35,18 @@ public class TalkFunctionsMessagesTests
     }
 
     [Fact]
+    public void AsyncPrintMatches_IsPrimeMethodGroup_PicksTheBlockingOverload()
+    {
+        // As the tutorial writes it: AsyncPrintMatches(output, Lucas(), IsPrime).
+        var output = new StringWriter();
+        using var scheduler = new Scheduler(TextWriter.Null);
+        scheduler.Add(AsyncPrintMatches(output, Lucas().Take(12), IsPrime));
+        Bounded.Run(scheduler.RunToCompletion);
+
+        Assert.Equal(string.Concat(new[] { 2, 3, 7, 11, 29, 47, 199 }.Select(p => $"Found: {p}{NL}")), output.ToString());
+    }
+
+    [Fact]
     public void AsyncPrintMatches_AsyncPredicate_PrintsMatchesOfTheLucasNumbers()
     {
         // In[41]-In[42]: matches = yield from async_predicate(item)
