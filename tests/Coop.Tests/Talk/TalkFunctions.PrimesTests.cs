@@ -52,6 +52,14 @@ public class TalkFunctionsPrimesTests
     }
 
     [Fact]
+    public void IsPrime_TokenCancelledByAnotherThreadMidway_ThrowsOperationCanceled()
+    {
+        // 2^61 - 1 takes weeks: only the token can end this call, as in the blocking demo.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+        Bounded.Run(() => Assert.Throws<OperationCanceledException>(() => IsPrime(BigInteger.Pow(2, 61) - 1, deadline.Token)));
+    }
+
+    [Fact]
     public void AsyncIsPrime_SteppedByHand_YieldsOnceForEachDivisorTried()
     {
         // 97: divisors 2..9 are tried and fail, each followed by `yield from AsyncSleep(0)`.
