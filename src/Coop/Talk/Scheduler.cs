@@ -98,10 +98,6 @@ public sealed class Scheduler : IDisposable
 
     private sealed class Tracer(Scheduler scheduler, TextWriter trace) : LoopInstrument
     {
-        // Every task of the loop counts, not only the added ones: a task a coroutine starts on
-        // scheduler.Loop is recorded when it ends, so RunToCompletion must wait for it too.
-        public override void TaskCreated(CoopTask task) => scheduler._unfinished++;
-
         public override void BeforeTaskStep(CoopTask task) => trace.Write($"Running task {task.Id}...");
 
         public override void AfterTaskStep(CoopTask task)
@@ -119,5 +115,9 @@ public sealed class Scheduler : IDisposable
                     break;
             }
         }
+
+        // Every task of the loop counts, not only the added ones: a task a coroutine starts on
+        // scheduler.Loop is recorded when it ends, so RunToCompletion must wait for it too.
+        public override void TaskCreated(CoopTask task) => scheduler._unfinished++;
     }
 }
