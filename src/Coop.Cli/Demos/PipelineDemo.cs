@@ -16,7 +16,7 @@ internal sealed class PipelineDemo : Demo
 
     public override string Summary => "producers → bounded queue → workers, cancelled by a deadline; counts that no item was lost";
 
-    public override int Order => 40;
+    public override int Order => 100; // after the talk's demos
 
     public override int Run(DemoContext context)
     {
