@@ -71,10 +71,10 @@ public class Future
     internal bool CancelWithWaiter { get; init; }
 
     /// <summary>For a future that hands a resource to its one waiting task (a lock, an item): called
-    /// when that task is cancelled after this future woke it but before it resumed. Returns true if
-    /// the hand-off was given back (called only if the future succeeded) (the cancellation is raised at this await), false if it cannot be
-    /// undone (the await completes and the cancellation is raised at the task's next await).
-    /// Sync/WaitQueue.cs describes the protocol.</summary>
+    /// if that task's await on it, once woken, is about to raise a cancellation instead of taking the
+    /// resource (only if the future succeeded). Returns true if the hand-off was given back (the await
+    /// raises), false if it cannot be undone (the await completes; the cancellation stays pending for
+    /// the next await). Sync/WaitQueue.cs describes the protocol.</summary>
     internal Func<Future, bool>? RevokeHandOff { get; init; }
 
     internal bool IsObserved => _observed;

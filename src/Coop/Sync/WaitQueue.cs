@@ -11,13 +11,15 @@
 //   the moment the woken task runs. The longest waiter is woken first.
 // - Cancelled while waiting: the future is cancelled with the task (CoopTask.Cancel's undo action);
 //   the entry stays in the deque and is skipped when it reaches the front (lazy removal, O(1)).
-// - Cancelled after being woken, before it resumed (the race every primitive must survive):
-//   CoopTask.Cancel sees that the future that woke the task has RevokeHandOff and calls it. A lock
-//   releases to the next waiter, a get puts its item back at the front of the queue or hands it to the
-//   next getter, a condition passes the notification on; the task then raises CancelledException
-//   having committed nothing. A hand-off that cannot be undone (a put whose item is already in the
-//   queue) returns false: then the operation completes and the cancellation is raised at the task's
-//   next await, as Trio does. Either way nothing is lost or duplicated.
+// - Cancelled after being woken, before it resumed (the race every primitive must survive): the
+//   cancellation is decided where it would be raised, at the await point (CoopTask.GiveBackHandOff,
+//   called by the check every await makes): if the future that woke the task handed it something, its
+//   RevokeHandOff gives it back first. A lock goes to the next waiter, a get's item goes to the next
+//   getter or back to the head of the queue, a notification goes to the next waiter; then the task
+//   raises CancelledException having committed nothing. A hand-off that cannot be undone (a put whose
+//   item is already in the queue) returns false: the operation completes and the cancellation stays
+//   pending for the task's next await, as in Trio. Either way nothing is lost or duplicated. Deciding
+//   at the await point (not in CoopTask.Cancel) means every way of cancelling a task takes this path.
 // - A task that is already cancelled when it calls a waiting operation raises at once and commits
 //   nothing (LoopAffinity.BindForWait).
 namespace Coop.Core;

@@ -51,7 +51,9 @@ public partial class CoopTask
 
     private void StepFrames()
     {
-        if (_cancelRequested)
+        var wokenBy = _wokenBy;
+        _wokenBy = null;
+        if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
             DisposeFrames();
             Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_cancelMessage)));

@@ -26,8 +26,7 @@ public partial class CoopTask : Future
 
     private string? _name;
     private Future? _waitingOn;
-    private Future? _wokenBy; // the future whose completion made this task Ready, until it steps
-    private bool _cancelAfterStep; // a cancel that arrived after an irrevocable hand-off woke the task
+    private Future? _wokenBy; // the future whose completion made this task Ready, until its await resumes
     private bool _waitingForeign;
     private bool _cancelRequested;
     private string? _cancelMessage;
@@ -89,26 +88,8 @@ public partial class CoopTask : Future
             return false;
         }
 
-        _cancelMessage = message;
-        if (_cancelAfterStep)
-        {
-            return true; // already due right after the step that completes the irrevocable await
-        }
-
-        if (_wokenBy is { State: FutureState.Succeeded, RevokeHandOff: { } revoke } wokenBy)
-        {
-            // Woken by a hand-off (a lock, an item) it has not yet resumed to take: give the resource
-            // back so the next waiter gets it, or, if the hand-off cannot be undone (a put that is
-            // already in the queue), let the await complete and cancel at the next one.
-            _wokenBy = null;
-            if (!revoke(wokenBy))
-            {
-                _cancelAfterStep = true;
-                return true;
-            }
-        }
-
         _cancelRequested = true;
+        _cancelMessage = message;
         if (_waitingOn is { } future)
         {
             // The undo action of the await: leave the future (its later wake-up is ignored as stale),
@@ -135,12 +116,22 @@ public partial class CoopTask : Future
     /// <summary>The single check behind every await point: throws the pending cancellation, once.</summary>
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested)
+        var wokenBy = _wokenBy;
+        _wokenBy = null;
+        if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
             _cancelRequested = false;
             throw new CancelledException(_cancelMessage);
         }
     }
+
+    /// <summary>The wake-up race, decided where the cancellation would be raised: the await resuming
+    /// now was woken by <paramref name="wokenBy"/>; if that future handed this task a resource (a lock,
+    /// an item) give it back, so the next waiter gets it, and return true: the await may raise. If the
+    /// hand-off cannot be undone (an admitted put), return false: the await completes and the
+    /// cancellation stays pending for the next await. Sync/WaitQueue.cs describes the protocol.</summary>
+    private static bool GiveBackHandOff(Future? wokenBy) =>
+        wokenBy is not { State: FutureState.Succeeded, RevokeHandOff: { } revoke } || revoke(wokenBy);
 
     internal void MakeReady()
     {
@@ -195,7 +186,6 @@ public partial class CoopTask : Future
         }
 
         Status = CoopTaskStatus.Running;
-        _wokenBy = null;
         t_current = this;
         Loop.Instrument?.BeforeTaskStep(this);
         try
@@ -214,12 +204,7 @@ public partial class CoopTask : Future
             t_current = null;
         }
 
-        if (_cancelAfterStep)
-        {
-            _cancelAfterStep = false;
-            Cancel(_cancelMessage);
-        }
-
+        _wokenBy = null;
         AssertInvariants();
         Loop.Instrument?.AfterTaskStep(this);
     }

@@ -79,8 +79,7 @@ public class CoopLockTests
             var c = loop.CreateTask(Taker("c"));
             await Ticks(2);
             lk.Release();           // b is handed the lock...
-            b.Cancel();             // ...and cancelled before it runs
-            Assert.Equal(c, lk.Owner);
+            b.Cancel();             // ...and cancelled before it runs: when it reaches its await, it passes the lock on
             await c;
             await Assert.ThrowsAsync<CancelledException>(async () => await b);
             Assert.Equal(["c"], got);
@@ -239,7 +238,6 @@ public class CoopLockTests
                 await Ticks(2);
                 lk.Release();
                 b.Cancel();
-                Assert.Equal(c, lk.Owner);
                 await c;
                 await Ticks(1);
                 Assert.True(b.IsCancelled);

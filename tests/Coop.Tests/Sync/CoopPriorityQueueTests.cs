@@ -39,6 +39,7 @@ public class CoopPriorityQueueTests
             q.PutNowait(5);
             q.PutNowait(9);
             b.Cancel();
+            await Ticks(1);
             Assert.Equal([5, 5, 9], [q.GetNowait(), q.GetNowait(), q.GetNowait()]);
         });
     }

@@ -95,6 +95,7 @@ public class CoopQueueTests
             q.PutNowait(1);   // handed to b
             q.PutNowait(2);
             b.Cancel();
+            await Ticks(1);   // b reaches its await point and gives the item back
             Assert.Equal(1, q.GetNowait()); // order kept
             Assert.Equal(2, q.GetNowait());
         });
