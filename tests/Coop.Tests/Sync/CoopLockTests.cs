@@ -325,4 +325,20 @@ public class CoopLockTests
                 Assert.InRange(maxInside, 0, 1);
             }, iter: 150);
     }
+
+    [Fact]
+    public void Acquire_FromCallbackNotATask_ThrowsClearly()
+    {
+        var error = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            Exception? caught = null;
+            var lk = new CoopLock();
+            loop.CallSoon(() => caught = Record.Exception(() => lk.Acquire()));
+            loop.RunUntilComplete(loop.Sleep(0));
+            return caught;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("from a task", error!.Message, StringComparison.Ordinal);
+    }
 }
