@@ -198,6 +198,26 @@ public class CoopQueueTests
     }
 
     [Fact]
+    public void Cancel_OneJoiner_OtherJoinersStillReleased()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var a = loop.CreateTask(Await(q.Join()));
+            var b = loop.CreateTask(Await(q.Join()));
+            await Ticks(1);
+            a.Cancel();
+            await Ticks(1);
+            q.GetNowait();
+            q.TaskDone();
+            await b;
+            Assert.True(a.IsCancelled);
+        });
+    }
+
+    [Fact]
     public void Shutdown_Gentle_GetsDrainThenRaise_PutsRaise()
     {
         Run(async () =>
