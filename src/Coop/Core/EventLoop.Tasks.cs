@@ -168,7 +168,7 @@ public sealed partial class EventLoop
         return task;
     }
 
-    private void CancelLeftoverTasks()
+    internal void CancelLeftoverTasks()
     {
         var leftovers = AllTasks();
         if (leftovers.Count == 0 || IsClosed)
