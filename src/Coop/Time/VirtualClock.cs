@@ -168,6 +168,17 @@ public sealed class VirtualClock : TimeProvider, IIdleClock
 
     private void MoveTo(long ticks)
     {
+        // Step through the clock's timers on the way, so each fires seeing its own due time.
+        while (TakeDueTimer(ticks) is { } timer)
+        {
+            timer.Fire(); // outside the lock: a callback may reschedule timers or read the clock
+        }
+
+        SetNow(ticks);
+    }
+
+    private void SetNow(long ticks)
+    {
         lock (_gate)
         {
             if (ticks > _now)
@@ -175,24 +186,24 @@ public sealed class VirtualClock : TimeProvider, IIdleClock
                 Volatile.Write(ref _now, ticks);
             }
         }
-
-        while (TakeDueTimer() is { } timer)
-        {
-            timer.Fire(); // outside the lock: a callback may reschedule timers or read the clock
-        }
     }
 
-    private VirtualTimer? TakeDueTimer()
+    private VirtualTimer? TakeDueTimer(long until)
     {
         lock (_gate)
         {
-            if (_timers.Count == 0 || _timers[0].Due > _now)
+            if (_timers.Count == 0 || _timers[0].Due > until)
             {
                 return null;
             }
 
             var timer = _timers[0];
             _timers.RemoveAt(0);
+            if (timer.Due > _now)
+            {
+                Volatile.Write(ref _now, timer.Due);
+            }
+
             return timer;
         }
     }
