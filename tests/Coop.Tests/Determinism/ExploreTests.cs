@@ -221,6 +221,34 @@ public class ExploreTests
         Assert.Contains("returned null", result.Failure!.Exception!.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Search_EqualDeadlineTimers_BothOrdersAreExplored()
+    {
+        var orders = new HashSet<string>();
+        async Coroutine Main()
+        {
+            var log = new List<string>();
+            async Coroutine Sleeper(string name)
+            {
+                await Coroutine.Sleep(5);
+                log.Add(name);
+            }
+
+            var loop = EventLoop.RunningLoop;
+            var first = loop.CreateTask(Sleeper("first"), "first");
+            var second = loop.CreateTask(Sleeper("second"), "second");
+            await first;
+            await second;
+            orders.Add(string.Join(",", log));
+        }
+
+        Bounded.Run(() => Explore.Search(Main, new ExploreOptions { Schedules = 30 }));
+        Assert.Equal(["first,second", "second,first"], orders.Order());
+        orders.Clear();
+        Bounded.Run(() => Explore.Replay(Main, []));
+        Assert.Equal(["first,second"], orders); // FIFO keeps scheduling order for equal deadlines
+    }
+
     private static async Coroutine SleepLong() => await Coroutine.Sleep(3600);
 
     private static async Coroutine Boom()

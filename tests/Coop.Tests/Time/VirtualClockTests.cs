@@ -209,4 +209,24 @@ public class VirtualClockTests
         Bounded.Run(() => EventLoop.Run(Main(), clock));
         Assert.Equal(TimeSpan.FromHours(3), clock.Elapsed);
     }
+
+    [Fact]
+    public void CreateTimer_PeriodicTimerOnClock_TicksEveryVirtualHour()
+    {
+        var clock = new VirtualClock();
+        async Coroutine<int> Main()
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+            var ticks = 0;
+            while (ticks < 3 && await timer.WaitForNextTickAsync())
+            {
+                ticks++;
+            }
+
+            return ticks;
+        }
+
+        Assert.Equal(3, Bounded.Run(() => EventLoop.Run(Main(), clock)));
+        Assert.Equal(TimeSpan.FromHours(3), clock.Elapsed);
+    }
 }
