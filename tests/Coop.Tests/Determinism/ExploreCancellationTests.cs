@@ -134,6 +134,20 @@ public class ExploreCancellationTests
     }
 
     [Fact]
+    public void CancelAtEachAwait_AsyncLambdaBody_AsInTheDocs()
+    {
+        var points = Bounded.Run(() => Explore.CancelAtEachAwait(async probes =>
+        {
+            using (probes.Finally("nap"))
+            {
+                await Coroutine.Sleep(1);
+                await Coroutine.Sleep(1);
+            }
+        }));
+        Assert.Equal(2, points);
+    }
+
+    [Fact]
     public void CancelAtEachAwait_EmptyTarget_ThrowsNamingTheArgument()
     {
         var error = Assert.Throws<ArgumentException>(() => Explore.CancelAtEachAwait(p => Worker(p, true), target: ""));
