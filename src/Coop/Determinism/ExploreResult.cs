@@ -50,10 +50,12 @@ public sealed class ExploreResult
             : "";
         text.Append(inv, $"Schedule {SchedulesRun} of {Options.Schedules} failed (seed {Failure.Seed}, strategy {Options.Strategy}): ")
             .Append(Failure.Exception!.GetType().Name).Append(": ").Append(Failure.Exception.Message).Append('\n')
-            .Append(inv, $"Replay it with Explore.Replay(body, seed: {Failure.Seed}{strategy}).\n");
+            .Append(inv, $"Replay it with Explore.Replay(body, seed: {Failure.Seed}{strategy}), or in a CoopTest/[CoopFact] test with COOP_SEED={Failure.Seed}.\n");
         if (Shrunk != null)
         {
-            text.Append(inv, $"Shrunk from {Failure.Deviations.Count} to {Shrunk.Deviations.Count} deviations from FIFO; ")
+            text.Append(Shrunk.Deviations.Count == Failure.Deviations.Count
+                    ? string.Create(inv, $"It needs {Shrunk.Deviations.Count} deviation(s) from FIFO (already minimal); ")
+                    : string.Create(inv, $"Shrunk from {Failure.Deviations.Count} to {Shrunk.Deviations.Count} deviation(s) from FIFO; "))
                 .Append("replay with Explore.Replay(body, ").Append(Shrunk.ChoicesAsCode).Append("):\n")
                 .Append(Shrunk.DescribeDeviations());
         }

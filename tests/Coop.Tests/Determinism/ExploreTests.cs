@@ -124,6 +124,40 @@ public class ExploreTests
         Assert.True(Bounded.Run(() => Explore.Replay(() => SampleBugs.LostUpdate(false), shrunk.Choices)).Failed);
     }
 
+    /// <summary>The lost update of the samples, among four noisy tasks that yield often: a random
+    /// schedule deviates from FIFO at many points, of which one matters.</summary>
+    private static async Coroutine NoisyLostUpdate()
+    {
+        async Coroutine Noise()
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await Coroutine.Yield();
+            }
+        }
+
+        var loop = EventLoop.RunningLoop;
+        var noise = Enumerable.Range(0, 4).Select(i => loop.CreateTask(Noise(), "noise" + i)).ToList();
+        await SampleBugs.LostUpdate(fixedVersion: false);
+        foreach (var task in noise)
+        {
+            await task;
+        }
+    }
+
+    [Fact]
+    public void Shrink_NoisySchedule_ReducesToTheOneDeviationThatMatters()
+    {
+        var result = Bounded.Run(() => Explore.Search(NoisyLostUpdate, new ExploreOptions { Schedules = 200 }));
+        Assert.True(result.Failed);
+        Assert.True(result.Failure!.Deviations.Count >= 5, $"the failing schedule has only {result.Failure.Deviations.Count} deviations");
+        var shrunk = result.Shrunk!;
+        Assert.Single(shrunk.Deviations);
+        Assert.Contains("task 'B' before task 'A'", shrunk.Deviations[0].ToString(), StringComparison.Ordinal);
+        Assert.Contains("Shrunk from", result.Report(), StringComparison.Ordinal);
+        Assert.True(Bounded.Run(() => Explore.Replay(NoisyLostUpdate, shrunk.Choices)).Failed);
+    }
+
     [Fact]
     public void Shrink_PassingRun_ThrowsNamingTheArgument()
     {
