@@ -127,9 +127,15 @@ public sealed partial class EventLoop : IDisposable
         SynchronizationContext.SetSynchronizationContext(new LoopSynchronizationContext(this));
         try
         {
-            while (!_stopping && (until == null || !until()))
+            // Stop is checked after the iteration, so a Stop() made before the run still gets one
+            // iteration (asyncio's run_forever), as Stop's documentation promises.
+            while (until == null || !until())
             {
                 RunOnce();
+                if (_stopping)
+                {
+                    break;
+                }
             }
         }
         finally
