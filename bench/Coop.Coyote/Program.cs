@@ -29,8 +29,24 @@ foreach (var (name, coop, coyote, expect) in bugs)
 {
     Report(name, "Coop random", t => CoopTrial(coop, ExploreStrategy.Random, t, expect));
     Report(name, "Coop PCT (d=3)", t => CoopTrial(coop, ExploreStrategy.Pct, t, expect));
+    Report(name, "Coop exhaustive (no seed)", t => CoopTrial(coop, ExploreStrategy.Exhaustive, t, expect));
     Report(name, "Coyote random", t => CoyoteTrial(coyote, pct: false, t, expect));
     Report(name, "Coyote PCT (bound 2)", t => CoyoteTrial(coyote, pct: true, t, expect));
+}
+
+Console.WriteLine();
+Console.WriteLine("| fixed version | schedules in all (Coop exhaustive) | all pass |");
+Console.WriteLine("|---|---|---|");
+foreach (var (name, fixedBody) in new (string, Func<Coroutine>)[]
+{
+    ("check-then-act", () => SampleBugs.CheckThenAct(true)),
+    ("lost update", () => SampleBugs.LostUpdate(true)),
+    ("lock-ordering deadlock", () => SampleBugs.LockOrdering(true)),
+    ("missed wake-up", () => SampleBugs.MissedWakeup(true)),
+})
+{
+    var all = Explore.Search(fixedBody, new ExploreOptions { Schedules = 100_000, Strategy = ExploreStrategy.Exhaustive });
+    Console.WriteLine($"| {name} | {all.SchedulesRun}{(all.Exhausted ? "" : "+")} | {(!all.Failed && all.Exhausted ? "yes" : "no")} |");
 }
 
 static void Report(string bug, string tool, Func<int, int?> trial)

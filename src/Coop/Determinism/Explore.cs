@@ -47,6 +47,11 @@ public static partial class Explore
         ArgumentNullException.ThrowIfNull(body);
         options ??= ExploreOptions.Default;
         options.Validate();
+        if (options.Strategy == ExploreStrategy.Exhaustive)
+        {
+            return SearchExhaustively(body, options);
+        }
+
         var distinct = new HashSet<string>(StringComparer.Ordinal);
         var estimate = options.Strategy == ExploreStrategy.Pct ? EstimateSteps(body, options) : 0;
         for (var i = 0; i < options.Schedules; i++)
@@ -148,6 +153,49 @@ public static partial class Explore
         }
 
         return best;
+    }
+
+    private static ExploreResult SearchExhaustively(Func<ScheduleProbes, Coroutine> body, ExploreOptions options)
+    {
+        IReadOnlyList<int>? next = [];
+        var runs = 0;
+        while (next != null && runs < options.Schedules)
+        {
+            var run = RunChoices(body, next, options);
+            runs++;
+            if (run.Failed)
+            {
+                var shrunk = options.Shrink ? Shrink(body, run, options) : null;
+                return new ExploreResult(options, runs, runs, run, shrunk);
+            }
+
+            next = NextInOrder(run.Trace);
+        }
+
+        return new ExploreResult(options, runs, runs, null, null) { Exhausted = next == null };
+    }
+
+    /// <summary>The schedule after <paramref name="trace"/> in depth-first order: bump the last
+    /// choice that has an untried alternative, drop what follows (FIFO from there on). Null when
+    /// every choice is at its last alternative: the tree is exhausted.</summary>
+    private static int[]? NextInOrder(IReadOnlyList<ScheduleChoice> trace)
+    {
+        for (var i = trace.Count - 1; i >= 0; i--)
+        {
+            if (trace[i].Index < trace[i].Count - 1)
+            {
+                var next = new int[i + 1];
+                for (var j = 0; j < i; j++)
+                {
+                    next[j] = trace[j].Index;
+                }
+
+                next[i] = trace[i].Index + 1;
+                return next;
+            }
+        }
+
+        return null;
     }
 
     private static ScheduleRun RunSeed(Func<ScheduleProbes, Coroutine> body, long seed, ExploreOptions options, int estimate)

@@ -31,6 +31,10 @@ public sealed class ExploreResult
     /// <summary>The failing run shrunk to its fewest deviations from FIFO, or null.</summary>
     public ScheduleRun? Shrunk { get; }
 
+    /// <summary>True when the exhaustive strategy tried every schedule the program has (within the
+    /// budget): a passing result then proves no interleaving breaks it.</summary>
+    public bool Exhausted { get; internal init; }
+
     /// <summary>True when a schedule failed.</summary>
     public bool Failed => Failure != null;
 
@@ -41,16 +45,27 @@ public sealed class ExploreResult
         var inv = CultureInfo.InvariantCulture;
         if (Failure == null)
         {
-            text.Append(inv, $"All {SchedulesRun} schedules passed ({DistinctSchedules} distinct, strategy {Options.Strategy}, seeds {Options.Seed}..{Options.Seed + SchedulesRun - 1}).\n");
+            text.Append(Options.Strategy == ExploreStrategy.Exhaustive
+                ? string.Create(inv, $"All {SchedulesRun} schedules passed (strategy Exhaustive{(Exhausted ? ": that is every schedule" : ", budget reached before the end")}).\n")
+                : string.Create(inv, $"All {SchedulesRun} schedules passed ({DistinctSchedules} distinct, strategy {Options.Strategy}, seeds {Options.Seed}..{Options.Seed + SchedulesRun - 1}).\n"));
             return text.ToString();
         }
 
         var strategy = Options.Strategy == ExploreStrategy.Pct
             ? $", new ExploreOptions {{ Strategy = ExploreStrategy.Pct, PctDepth = {Options.PctDepth} }}"
             : "";
-        text.Append(inv, $"Schedule {SchedulesRun} of {Options.Schedules} failed (seed {Failure.Seed}, strategy {Options.Strategy}): ")
-            .Append(Failure.Exception!.GetType().Name).Append(": ").Append(Failure.Exception.Message).Append('\n')
-            .Append(inv, $"Replay it with Explore.Replay(body, seed: {Failure.Seed}{strategy}), or in a CoopTest/[CoopFact] test with COOP_SEED={Failure.Seed}.\n");
+        if (Failure.Seed is { } seed)
+        {
+            text.Append(inv, $"Schedule {SchedulesRun} of {Options.Schedules} failed (seed {seed}, strategy {Options.Strategy}): ")
+                .Append(Failure.Exception!.GetType().Name).Append(": ").Append(Failure.Exception.Message).Append('\n')
+                .Append(inv, $"Replay it with Explore.Replay(body, seed: {seed}{strategy}), or in a CoopTest/[CoopFact] test with COOP_SEED={seed}.\n");
+        }
+        else
+        {
+            text.Append(inv, $"Schedule {SchedulesRun} of {Options.Schedules} failed (strategy {Options.Strategy}): ")
+                .Append(Failure.Exception!.GetType().Name).Append(": ").Append(Failure.Exception.Message).Append('\n')
+                .Append("Replay it with Explore.Replay(body, ").Append(Failure.ChoicesAsCode).Append(").\n");
+        }
         if (Shrunk != null)
         {
             text.Append(Shrunk.Deviations.Count == Failure.Deviations.Count

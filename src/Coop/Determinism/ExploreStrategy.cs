@@ -10,4 +10,10 @@ public enum ExploreStrategy
     /// priority, the highest-priority ready task runs, and at a few random steps the running task's
     /// priority drops to the bottom. Finds bugs of depth d with probability at least 1/(n·k^(d-1)).</summary>
     Pct,
+
+    /// <summary>Every schedule, one after the other, in lexicographic order of the choices (depth-first
+    /// over the tree of choice points), up to <see cref="ExploreOptions.Schedules"/>. For small
+    /// programs: when the tree is smaller than the budget, <see cref="ExploreResult.Exhausted"/> says
+    /// every schedule the loop can produce was tried. Seeds play no part; replay by choices.</summary>
+    Exhaustive,
 }

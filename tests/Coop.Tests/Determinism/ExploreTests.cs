@@ -249,6 +249,34 @@ public class ExploreTests
     }
 
     [Fact]
+    public void Search_Exhaustive_EnumeratesEachScheduleOnce()
+    {
+        var orders = new List<string>();
+        async Coroutine Body()
+        {
+            var log = new List<string>();
+            await Racy(log);
+            orders.Add(string.Join(",", log));
+        }
+
+        var result = Bounded.Run(() => Explore.Search(Body, new ExploreOptions { Schedules = 100_000, Strategy = ExploreStrategy.Exhaustive }));
+        Assert.True(result.Exhausted);
+        // Three tasks ready together in four passes (three that log, one in which they finish):
+        // 3! orders per pass, 6^4 schedules, of which the log shows the first three passes: 6^3.
+        Assert.Equal(1296, result.SchedulesRun);
+        Assert.Equal(216, orders.Distinct().Count());
+    }
+
+    [Fact]
+    public void Search_ExhaustiveBudgetTooSmall_NotExhausted()
+    {
+        var result = Bounded.Run(() => Explore.Search(() => Racy([]), new ExploreOptions { Schedules = 10, Strategy = ExploreStrategy.Exhaustive }));
+        Assert.False(result.Exhausted);
+        Assert.Equal(10, result.SchedulesRun);
+        Assert.Contains("budget reached", result.Report(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_PctSeed_ReproducesTheSameTrace()
     {
         var options = new ExploreOptions { Strategy = ExploreStrategy.Pct };

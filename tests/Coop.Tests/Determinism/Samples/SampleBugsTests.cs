@@ -59,6 +59,27 @@ public class SampleBugsTests
 
     [Theory]
     [MemberData(nameof(Bugs))]
+    public void Buggy_ExhaustiveExploration_FindsItWithin5Schedules(string bug)
+    {
+        var result = Bounded.Run(() => Explore.Search(Program(bug, false), new ExploreOptions { Schedules = 5, Strategy = ExploreStrategy.Exhaustive }));
+        Assert.True(result.Failed, $"{bug} not found by exhaustive search in 5 schedules");
+        Assert.IsType(Expected(bug), result.Failure!.Exception);
+        Assert.Null(result.Failure.Seed);
+        Assert.Contains("Explore.Replay(body, [", result.Report(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bugs))]
+    public void Fixed_PassesEverySchedule_Exhaustively(string bug)
+    {
+        var result = Bounded.Run(() => Explore.Search(Program(bug, true), new ExploreOptions { Schedules = 10_000, Strategy = ExploreStrategy.Exhaustive }));
+        Assert.False(result.Failed, result.Report());
+        Assert.True(result.Exhausted, $"{bug}: more than 10,000 schedules");
+        Assert.Contains("that is every schedule", result.Report(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bugs))]
     public void Fixed_PassesEveryExploredSchedule(string bug)
     {
         var random = Bounded.Run(() => Explore.Search(Program(bug, true), new ExploreOptions { Schedules = 300 }));
