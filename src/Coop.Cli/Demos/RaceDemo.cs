@@ -11,7 +11,7 @@ internal sealed class RaceDemo : Demo
 
     public override string Summary => "Find a check-then-act race by exploring schedules, then replay it";
 
-    public override int Order => 50;
+    public override int Order => 80;
 
     public override int Run(DemoContext context)
     {
