@@ -22,6 +22,7 @@ internal sealed class ChoiceTrace
     internal static string Label(ReadyItem item) => item.State switch
     {
         CoopTask task => $"task '{task.Name}'",
+        Handle { State: Future { FirstWaiter: CoopTask sleeper } timer } => $"the {timer.Describe()} timer of task '{sleeper.Name}'",
         Handle handle => "callback " + handle.ToString(),
         _ => "callback " + item.Callback.Method.Name,
     };

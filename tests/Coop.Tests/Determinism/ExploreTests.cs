@@ -323,8 +323,10 @@ public class ExploreTests
             orders.Add(string.Join(",", log));
         }
 
-        Bounded.Run(() => Explore.Search(Main, new ExploreOptions { Schedules = 30 }));
+        var result = Bounded.Run(() => Explore.Search(Main, new ExploreOptions { Schedules = 30 }));
         Assert.Equal(["first,second", "second,first"], orders.Order());
+        var swapped = Bounded.Run(() => Explore.Replay(Main, [0, 1]));
+        Assert.Equal("step 2: ran the Sleep timer of task 'second' before the Sleep timer of task 'first' (choice 1 of 2)", swapped.Deviations.Single().ToString());
         orders.Clear();
         Bounded.Run(() => Explore.Replay(Main, []));
         Assert.Equal(["first,second"], orders); // FIFO keeps scheduling order for equal deadlines

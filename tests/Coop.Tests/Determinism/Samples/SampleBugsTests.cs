@@ -87,4 +87,13 @@ public class SampleBugsTests
         Assert.False(random.Failed, random.Report());
         Assert.False(pct.Failed, pct.Report());
     }
+
+    [Fact]
+    public void CheckThenAct_CommittedShrunkSchedule_BreaksBuggy_NotFixed()
+    {
+        // The schedule `coop demo race` prints, committed as a regression test.
+        int[] schedule = [0, 1];
+        Assert.IsType<InvalidOperationException>(Bounded.Run(() => Explore.Replay(() => SampleBugs.CheckThenAct(false), schedule)).Exception);
+        Assert.False(Bounded.Run(() => Explore.Replay(() => SampleBugs.CheckThenAct(true), schedule)).Failed);
+    }
 }
