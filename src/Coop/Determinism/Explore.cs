@@ -76,6 +76,13 @@ public static partial class Explore
         ArgumentNullException.ThrowIfNull(body);
         options ??= ExploreOptions.Default;
         options.Validate();
+        if (options.Strategy == ExploreStrategy.Exhaustive)
+        {
+            throw new ArgumentException(
+                "Exhaustive schedules have no seed: replay one with Explore.Replay(body, choices), using the choices of its ScheduleRun.",
+                nameof(options));
+        }
+
         Func<ScheduleProbes, Coroutine> probed = _ => body();
         var estimate = options.Strategy == ExploreStrategy.Pct ? EstimateSteps(probed, options) : 0;
         return RunSeed(probed, seed, options, estimate);

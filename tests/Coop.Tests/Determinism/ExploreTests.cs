@@ -267,6 +267,43 @@ public class ExploreTests
         Assert.Equal(216, orders.Distinct().Count());
     }
 
+    private static IEnumerable<object?> CountingGenerator(List<int> log, int id)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            log.Add(id);
+            yield return null;
+        }
+    }
+
+    [Fact]
+    public void Search_GeneratorCoroutines_AreExploredThroughAnAsyncBody()
+    {
+        var orders = new HashSet<string>();
+        var result = Bounded.Run(() => Explore.Search(
+            async () =>
+            {
+                var log = new List<int>();
+                var loop = EventLoop.RunningLoop;
+                var a = loop.CreateTask(CountingGenerator(log, 1), "gen1");
+                var b = loop.CreateTask(CountingGenerator(log, 2), "gen2");
+                await a;
+                await b;
+                orders.Add(string.Join("", log));
+            },
+            new ExploreOptions { Strategy = ExploreStrategy.Exhaustive }));
+        Assert.True(result.Exhausted);
+        Assert.Equal(["1212", "1221", "2112", "2121"], orders.Order());
+    }
+
+    [Fact]
+    public void Replay_SeedWithExhaustiveStrategy_ThrowsPointingToChoices()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Explore.Replay(() => Racy([]), 3, new ExploreOptions { Strategy = ExploreStrategy.Exhaustive }));
+        Assert.Equal("options", error.ParamName);
+        Assert.Contains("choices", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Search_ExhaustiveBudgetTooSmall_NotExhausted()
     {
