@@ -30,9 +30,10 @@ internal static class ScheduleRunner
             try
             {
                 var main = loop.CreateTask(body(probes) ?? throw new ArgumentException("The body returned null instead of a coroutine.", nameof(body)), "main");
-                loop.Run(until: () => main.IsDone || counter.Steps > options.MaxSteps);
-                failure = MainOutcome(main, options, cancelAllowed: cancelAfterStep != null)
-                    ?? LeakedTasks(loop, options);
+                loop.Run(until: () => main.IsDone || counter.Steps > options.MaxSteps || loop.Instrument != counter);
+                failure = loop.Instrument != counter
+                    ? new ScheduleViolationException("The body replaced loop.Instrument, which Explore uses to count steps and inject cancellation: leave it as it is.")
+                    : MainOutcome(main, options, cancelAllowed: cancelAfterStep != null) ?? LeakedTasks(loop, options);
             }
             catch (Exception ex) when (ex is not LoopInternalException)
             {

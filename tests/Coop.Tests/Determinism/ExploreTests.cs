@@ -332,6 +332,23 @@ public class ExploreTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Explore.Search(() => Racy([]), options));
     }
 
+    private sealed class OtherInstrument : LoopInstrument
+    {
+    }
+
+    [Fact]
+    public void Search_BodyReplacesInstrument_FailsWithClearError()
+    {
+        static async Coroutine Meddler()
+        {
+            EventLoop.RunningLoop.Instrument = new OtherInstrument();
+            await Coroutine.Yield();
+        }
+
+        var result = Bounded.Run(() => Explore.Search(Meddler, new ExploreOptions { Schedules = 1 }));
+        Assert.Contains("loop.Instrument", result.Failure!.Exception!.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Search_BodyReturnsNull_FailsWithClearError()
     {
