@@ -9,6 +9,14 @@ namespace Coop;
 
 public static partial class Explore
 {
+    /// <summary>As <see cref="CancelAtEachAwait(Func{ScheduleProbes, Coroutine}, string, ExploreOptions?)"/>,
+    /// for a body without probes (it is still checked for leaked tasks and unobserved errors).</summary>
+    public static int CancelAtEachAwait(Func<Coroutine> body, string target = "main", ExploreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return CancelAtEachAwait(_ => body(), target, options);
+    }
+
     /// <summary>Runs <paramref name="body"/> once per await point of the task named
     /// <paramref name="target"/> ("main", the body itself, by default), cancelling it at that point,
     /// and throws <see cref="ScheduleFailedException"/> at the first point where a check fails.

@@ -148,6 +148,19 @@ public class ExploreCancellationTests
     }
 
     [Fact]
+    public void CancelAtEachAwait_BodyWithoutProbes_CountsItsAwaitPoints()
+    {
+        static async Coroutine ThreeNaps()
+        {
+            await Coroutine.Sleep(1);
+            await Coroutine.Yield();
+            await Coroutine.Sleep(1);
+        }
+
+        Assert.Equal(3, Bounded.Run(() => Explore.CancelAtEachAwait(ThreeNaps)));
+    }
+
+    [Fact]
     public void CancelAtEachAwait_EmptyTarget_ThrowsNamingTheArgument()
     {
         var error = Assert.Throws<ArgumentException>(() => Explore.CancelAtEachAwait(p => Worker(p, true), target: ""));
