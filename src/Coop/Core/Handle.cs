@@ -36,6 +36,7 @@ public sealed class Handle
             return;
         }
 
+        _loop?.CheckThread();
         IsCancelled = true;
         _loop?.OnTimerCancelled();
     }

@@ -6,6 +6,7 @@
 // null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it still waits on
 // this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 
@@ -130,6 +131,8 @@ public class Future
     /// <summary>Removes every registration of <paramref name="callback"/>; returns how many.</summary>
     public int RemoveDoneCallback(Action<Future> callback)
     {
+        ArgumentNullException.ThrowIfNull(callback);
+        Loop.CheckThread();
         switch (_waiters)
         {
             case Action<Future> single when single == callback:
@@ -192,8 +195,11 @@ public class Future
 
     /// <summary>The one door through which every future completes: with a result when
     /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>
-    private protected bool TryComplete(object? result, ExceptionDispatchInfo? error)
+    private protected bool TryComplete(object? result, ExceptionDispatchInfo? error, [CallerMemberName] string operation = "")
     {
+        // Waking waiters touches the ready queue: only the loop thread may (other threads post a
+        // callback that completes the future, with CallSoonThreadsafe).
+        Loop.CheckThread(operation);
         if (IsDone)
         {
             return false;

@@ -188,6 +188,16 @@ public partial class CoopTask : Future
 
     private void Finish(object? result, System.Runtime.ExceptionServices.ExceptionDispatchInfo? error)
     {
+        if (_cancelRequested && (error == null || IsOwnTokenCancellation(error.SourceException)))
+        {
+            // A cancellation requested but not delivered (the coroutine ended first, or it awaited a
+            // BCL Task that honoured this task's CancellationToken) ends the task cancelled, as in
+            // asyncio's Task.__step (_must_cancel at StopIteration).
+            result = null;
+            error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                new CancelledException(_cancelMessage, error?.SourceException));
+        }
+
         Status = CoopTaskStatus.Done;
         _cancelRequested = false;
         _tokenRegistration.Dispose();
@@ -205,11 +215,16 @@ public partial class CoopTask : Future
         {
             // Nobody awaits this task: give the program one loop iteration to look at the error
             // (a done callback, reading Exception), then report it rather than lose it.
-            Loop.Schedule(ReportIfUnobserved, this);
+            Loop.Schedule(ReportIfUnobservedAction, this);
         }
     }
 
-    private static readonly Action<object?> ReportIfUnobserved = static t =>
+    private bool IsOwnTokenCancellation(Exception error) =>
+        error is OperationCanceledException { CancellationToken: var token } && _cts != null && token == _cts.Token;
+
+    /// <summary>The callback that reports a failed task's error if nobody observed it; Close runs the
+    /// pending ones instead of dropping them.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedAction = static t =>
     {
         var task = (CoopTask)t!;
         if (!task.IsObserved)
