@@ -47,7 +47,7 @@ public class Future
         get
         {
             ThrowIfNotSucceeded();
-            return _result;
+            return BoxedResult;
         }
     }
 
@@ -86,7 +86,7 @@ public class Future
     public bool TrySetResultObject(object? result)
     {
         ThrowIfTask();
-        return TryComplete(result, null);
+        return TrySetResultCore(result);
     }
 
     /// <summary>Completes the future with an exception; throws if it is already done.</summary>
@@ -188,6 +188,12 @@ public class Future
     /// errors and pass them on).</summary>
     internal void MarkObserved() => _observed = true;
 
+    /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
+    private protected virtual object? BoxedResult => _result;
+
+    /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
+    private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
+
     /// <summary>Completion hook for subclasses (a task reports its unobserved error here).</summary>
     private protected virtual void OnCompleted(bool hadWaiters)
     {
@@ -264,6 +270,6 @@ public class Future
         callback(future);
     };
 
-    private InvalidOperationException AlreadyDone() =>
+    private protected InvalidOperationException AlreadyDone() =>
         new($"{Describe()} is already done ({State}): a future completes only once.");
 }

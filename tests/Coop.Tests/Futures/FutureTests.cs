@@ -251,4 +251,36 @@ public class FutureTests
         future.Cancel();
         Assert.Equal("Future<Int32> Cancelled", future.ToString());
     }
+
+    [Fact]
+    public void SetResultObject_WrongType_ThrowsArgumentExceptionAndStaysPending()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        Assert.Throws<ArgumentException>(() => future.SetResultObject("text"));
+        Assert.Throws<ArgumentException>(() => future.SetResultObject(null));
+        Assert.False(future.IsDone);
+        future.SetResultObject(3);
+        Assert.Equal(3, future.Result);
+        Assert.Equal(3, future.ResultObject);
+    }
+
+    [Fact]
+    public void SetResult_ValueType_CompletingAndReadingAllocateNothing()
+    {
+        using var loop = new EventLoop();
+        var futures = Enumerable.Range(0, 100).Select(_ => loop.CreateFuture<long>()).ToArray();
+        futures[0].SetResult(0);
+        _ = futures[0].Result;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long sum = 0;
+        for (var i = 1; i < futures.Length; i++)
+        {
+            futures[i].SetResult(i);
+            sum += futures[i].Result;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(4950, sum);
+    }
 }
