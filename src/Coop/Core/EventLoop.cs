@@ -211,6 +211,11 @@ public sealed partial class EventLoop : IDisposable
     /// instead of spinning (a loop sleeping until a far deadline runs one or two).</summary>
     internal long Iterations { get; private set; }
 
+    /// <summary>True if the next iteration has something to run now: ready work, posts from other
+    /// threads, or a timer already due (tests run a loop "until idle" with it).</summary>
+    internal bool HasWorkDue =>
+        _ready.Count > 0 || _inbox.HasPosts || (_timers.NextDue() is { } due && due <= Now());
+
     /// <summary>True while the loop thread sleeps, waiting for a deadline or a post.</summary>
     internal bool IsSleeping => _inbox.IsSleeping;
 
