@@ -351,6 +351,34 @@ public class CoopTaskTests
     }
 
     [Fact]
+    public void Cancel_WhileAwaitingABclTaskWithoutToken_DeliveredAtTheNextCoopAwait()
+    {
+        var log = new List<string>();
+        using var gate = new SemaphoreSlim(0);
+        async Coroutine Body()
+        {
+            await gate.WaitAsync(); // a BCL wait the loop cannot interrupt
+            log.Add("after the BCL await");
+            await Coroutine.Yield(); // the pending cancellation is raised here
+            log.Add("not reached");
+        }
+
+        async Coroutine<CoopTask> Main()
+        {
+            var task = EventLoop.RunningLoop.CreateTask(Body());
+            await Coroutine.Yield();
+            Assert.True(task.Cancel());
+            Assert.Equal(CoopTaskStatus.Waiting, task.Status);
+            gate.Release();
+            await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(task));
+            return task;
+        }
+
+        Assert.True(Bounded.Run(() => EventLoop.Run(Main())).IsCancelled);
+        Assert.Equal(["after the BCL await"], log);
+    }
+
+    [Fact]
     public void CreateTask_ExternalTokenCancelledFromAnotherThread_CancelsTheTask()
     {
         using var cts = new CancellationTokenSource();
