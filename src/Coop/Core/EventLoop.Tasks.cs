@@ -215,7 +215,7 @@ public sealed partial class EventLoop
         Run(until: () => _liveCount == 0);
         foreach (var task in leftovers)
         {
-            if (task.State == FutureState.Failed)
+            if (task.State == FutureState.Failed && !task.IsObserved) // not reported already
             {
                 ReportError(new LoopError("Unhandled exception in a task while the loop was shutting down", task.Exception, task, null));
             }

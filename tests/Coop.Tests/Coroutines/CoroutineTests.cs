@@ -415,6 +415,45 @@ public class CoroutineTests
         }
 
         Bounded.Run(() => EventLoop.Run(Main(), logger: logger));
-        Assert.Contains(logger.Entries, e => e.Exception?.Message == "failed while cancelled");
+        Assert.Equal("failed while cancelled", Assert.Single(logger.Entries).Exception?.Message);
+    }
+
+    [Fact]
+    public void Run_LeftoverFailsEarlyDuringShutdown_ReportedOnce()
+    {
+        var logger = new ListLogger();
+        async Coroutine FailsOnCancel()
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            catch (CancelledException)
+            {
+                throw new FormatException("first");
+            }
+        }
+
+        async Coroutine SlowToStop()
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            finally
+            {
+                await Coroutine.Sleep(0.02); // keeps the shutdown going for more iterations
+            }
+        }
+
+        async Coroutine Main()
+        {
+            _ = EventLoop.RunningLoop.CreateTask(FailsOnCancel());
+            _ = EventLoop.RunningLoop.CreateTask(SlowToStop());
+            await Coroutine.Yield();
+        }
+
+        Bounded.Run(() => EventLoop.Run(Main(), logger: logger));
+        Assert.Equal("first", Assert.Single(logger.Entries).Exception?.Message);
     }
 }

@@ -228,4 +228,31 @@ public class CoopTaskGeneratorTests
 
         Assert.Equal(7, Bounded.Run(() => EventLoop.Run(Main())));
     }
+
+    [Fact]
+    public void Cancel_ReadyGenerator_DisposedAtItsNextStep()
+    {
+        using var loop = new EventLoop();
+        var log = new List<string>();
+        IEnumerable<object?> Spinner()
+        {
+            try
+            {
+                while (true)
+                {
+                    log.Add("step");
+                    yield return null;
+                }
+            }
+            finally
+            {
+                log.Add("finally");
+            }
+        }
+
+        var task = loop.CreateTask(Spinner());
+        loop.CallSoon(() => task.Cancel());
+        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Assert.Equal(["step", "finally"], log);
+    }
 }
