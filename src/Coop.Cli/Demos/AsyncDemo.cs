@@ -23,7 +23,7 @@ internal sealed class AsyncDemo : Demo
     {
         var loop = EventLoop.RunningLoop;
         _ = loop.CreateTask(TalkAsyncFunctions.RepetitiveMessage(context.Out, SleepDemo.Message, 2.5), "message");
-        _ = loop.CreateTask(TalkAsyncFunctions.PrintMatches(context.Out, TalkAsyncFunctions.Lucas(), TalkAsyncFunctions.IsPrime), "primes");
+        _ = loop.CreateTask(TalkAsyncFunctions.PrintMatches(context.Out, TalkFunctions.Lucas(), TalkAsyncFunctions.IsPrime), "primes");
         await Coroutine.Sleep(context.Seconds);
     }
 }

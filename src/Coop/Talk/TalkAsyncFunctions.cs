@@ -1,6 +1,6 @@
 // The talk's functions once more, written with async/await on Coop's event loop (tutorial part 2):
-// the Lucas sequence, a cooperative primality test, printing the matches, and the repetitive
-// message on a real timer. The talk's generator versions are in TalkFunctions; here `yield from`
+// a cooperative primality test, printing the matches, and the repetitive message on a real timer
+// (the Lucas sequence is TalkFunctions.Lucas, an ordinary iterator). The talk's generator versions are in TalkFunctions; here `yield from`
 // becomes `await`, `yield` becomes `await Coroutine.Yield()`, and the busy-wait sleep becomes
 // `await Coroutine.Sleep`, which parks the task on a timer and costs no CPU while it waits.
 using System.Numerics;
@@ -10,19 +10,6 @@ namespace Coop;
 /// <summary>The talk's coroutines as async/await coroutines (<c>coop demo async</c>).</summary>
 public static class TalkAsyncFunctions
 {
-    /// <summary>The Lucas numbers 2, 1, 3, 4, 7, 11, ... without end (the talk's <c>lucas()</c>):
-    /// an ordinary iterator, not a coroutine.</summary>
-    public static IEnumerable<BigInteger> Lucas()
-    {
-        BigInteger previous = 2, current = 1;
-        yield return previous;
-        while (true)
-        {
-            yield return current;
-            (previous, current) = (current, previous + current);
-        }
-    }
-
     /// <summary>True if <paramref name="x"/> is prime, by trial division, handing control back to
     /// the loop after every division so that other tasks keep running (the talk's
     /// <c>async_is_prime</c>).</summary>

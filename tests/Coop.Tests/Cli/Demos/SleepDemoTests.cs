@@ -8,9 +8,7 @@ public class SleepDemoTests
     [Fact]
     public void Run_ShortRun_PrintsTheMessageThenTheCpuTime()
     {
-        var output = new StringWriter();
-        var exitCode = Bounded.Run(() => new SleepDemo().Run(new DemoContext(output, 0.2)));
-        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var (exitCode, lines) = DemoRun.Of(new SleepDemo(), seconds: 0.2);
         Assert.Equal(0, exitCode);
         Assert.Equal(SleepDemo.Message, lines[0]); // printed before the first sleep
         Assert.StartsWith("CPU time used: ", lines[^1], StringComparison.Ordinal);
