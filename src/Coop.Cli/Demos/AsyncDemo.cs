@@ -14,16 +14,17 @@ internal sealed class AsyncDemo : Demo
 
     public override int Run(DemoContext context)
     {
-        EventLoop.Run(RunDemo(context));
+        var output = new StampedWriter(context.Out, TimeProvider.System, TimeProvider.System.GetTimestamp());
+        EventLoop.Run(RunDemo(output, context.Seconds));
         context.Out.WriteLine($"Stopped after {context.Seconds:0.##} s: the loop cancelled both tasks.");
         return 0;
     }
 
-    private static async Coroutine RunDemo(DemoContext context)
+    private static async Coroutine RunDemo(TextWriter output, double seconds)
     {
         var loop = EventLoop.RunningLoop;
-        _ = loop.CreateTask(TalkAsyncFunctions.RepetitiveMessage(context.Out, SleepDemo.Message, 2.5), "message");
-        _ = loop.CreateTask(TalkAsyncFunctions.PrintMatches(context.Out, TalkFunctions.Lucas(), TalkAsyncFunctions.IsPrime), "primes");
-        await Coroutine.Sleep(context.Seconds);
+        _ = loop.CreateTask(TalkAsyncFunctions.RepetitiveMessage(output, SleepDemo.Message, 2.5), "message");
+        _ = loop.CreateTask(TalkAsyncFunctions.PrintMatches(output, TalkFunctions.Lucas(), TalkAsyncFunctions.IsPrime), "primes");
+        await Coroutine.Sleep(seconds); // then EventLoop.Run cancels both tasks
     }
 }

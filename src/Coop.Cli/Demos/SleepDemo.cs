@@ -21,7 +21,8 @@ internal sealed class SleepDemo : Demo
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
-        EventLoop.Run(RunDemo(context));
+        var output = new StampedWriter(context.Out, TimeProvider.System, start); // shows the 2.5 s rhythm
+        EventLoop.Run(RunDemo(output, context.Seconds));
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var wall = Stopwatch.GetElapsedTime(start);
@@ -31,10 +32,10 @@ internal sealed class SleepDemo : Demo
         return 0;
     }
 
-    private static async Coroutine RunDemo(DemoContext context)
+    private static async Coroutine RunDemo(TextWriter output, double seconds)
     {
-        _ = EventLoop.RunningLoop.CreateTask(RepetitiveMessage(context.Out, Message, 2.5), "message");
-        await Coroutine.Sleep(context.Seconds); // then EventLoop.Run cancels the message task
+        _ = EventLoop.RunningLoop.CreateTask(RepetitiveMessage(output, Message, 2.5), "message");
+        await Coroutine.Sleep(seconds); // then EventLoop.Run cancels the message task
     }
 
     /// <summary>The talk's async_repetitive_message with a timer in place of the busy wait.</summary>
