@@ -83,49 +83,34 @@ public partial class CoopTask
                 return;
             }
 
-            try
+            switch (yielded)
             {
-                if (Dispatch(yielded, ref frame))
-                {
+                case null:
+                    MakeReady();
                     return;
-                }
-            }
-            catch (Exception ex)
-            {
-                // A misuse found while handling what was yielded (a Call yielded twice, a future of
-                // another loop, a task awaiting itself) fails the task; escaping the step would
-                // leave it Running forever.
-                FailGenerator(ex);
-                return;
-            }
-        }
-    }
+                case ReturnValue returned:
+                    frame.Routine.Dispose();
+                    if (PopFrame(returned.Value))
+                    {
+                        return;
+                    }
 
-    /// <summary>Acts on what the top frame yielded; true when the step ends (the task yielded,
-    /// parked or finished), false to go on stepping the (new) top frame.</summary>
-    private bool Dispatch(object? yielded, ref Frame frame)
-    {
-        switch (yielded)
-        {
-            case null:
-                MakeReady();
-                return true;
-            case ReturnValue returned:
-                frame.Routine.Dispose();
-                return PopFrame(returned.Value);
-            case Call call:
-                Push(call.Start(), call);
-                return false;
-            case IEnumerable<object?> inner:
-                Push(inner.GetEnumerator(), null);
-                return false;
-            case Future future:
-                ParkOn(future);
-                return true;
-            default:
-                throw new InvalidOperationException(
-                    $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
-                    "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future.");
+                    continue;
+                case Call call:
+                    Push(call.Start(), call);
+                    continue;
+                case IEnumerable<object?> inner:
+                    Push(inner.GetEnumerator(), null);
+                    continue;
+                case Future future:
+                    ParkOn(future);
+                    return;
+                default:
+                    FailGenerator(new InvalidOperationException(
+                        $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
+                        "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
+                    return;
+            }
         }
     }
 
