@@ -148,8 +148,8 @@ public sealed partial class EventLoop : IDisposable
         SynchronizationContext.SetSynchronizationContext(new LoopSynchronizationContext(this));
         try
         {
-            // Checked before each iteration so that a finished future needs no extra pass; _stopping
-            // after it, so that Stop called before the run still lets one iteration happen (asyncio).
+            // Stop is checked after the iteration, so a Stop() made before the run still gets one
+            // iteration (asyncio's run_forever), as Stop's documentation promises.
             while (until == null || !until())
             {
                 RunOnce();
