@@ -509,6 +509,8 @@ public class EventLoopTests
         const int PerThread = 5_000;
         using var loop = new EventLoop();
         var counts = new int[Threads * PerThread];
+        var lastSeen = Enumerable.Range(0, Threads).Select(t => (t * PerThread) - 1).ToArray();
+        var outOfOrder = 0;
         var loopThread = 0;
         var offThread = 0;
         var finished = 0;
@@ -525,6 +527,8 @@ public class EventLoopTests
                     loop.CallSoonThreadsafe(() =>
                     {
                         counts[id]++; // on the loop thread only: no race
+                        outOfOrder += id == lastSeen[t] + 1 ? 0 : 1; // each thread's posts run in order
+                        lastSeen[t] = id;
                         if (Environment.CurrentManagedThreadId != loopThread)
                         {
                             offThread++;
@@ -542,6 +546,7 @@ public class EventLoopTests
             posters.ForEach(p => p.Join());
         });
         Assert.Equal(0, offThread);
+        Assert.Equal(0, outOfOrder);
         Assert.All(counts, c => Assert.Equal(1, c));
     }
 
