@@ -101,7 +101,7 @@ public partial class CoopTask : Future
             }
         }
 
-        _cts?.Cancel();
+        CancelToken();
         return true;
     }
 
@@ -205,7 +205,7 @@ public partial class CoopTask : Future
         TryComplete(result, error);
         if (IsCancelled)
         {
-            _cts?.Cancel();
+            CancelToken();
         }
     }
 
@@ -249,6 +249,20 @@ public partial class CoopTask : Future
         _tokenRegistration = token.UnsafeRegister(
             static t => ((CoopTask)t!).Loop.TryPostFromAnyThread(CancelFromToken, t),
             this);
+    }
+
+    /// <summary>Cancels the token this task exposes. A callback registered on it that throws must not
+    /// break Cancel halfway or vanish: its error goes to the loop's exception handler.</summary>
+    private void CancelToken()
+    {
+        try
+        {
+            _cts?.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Loop.ReportError(new LoopError("A callback registered on the task's CancellationToken threw", ex, this, null));
+        }
     }
 
     private static readonly Action<object?> CancelFromToken =

@@ -327,6 +327,20 @@ public class CoopTaskTests
     }
 
     [Fact]
+    public void CancellationToken_CallbackThrows_CancelCompletesAndTheErrorIsReported()
+    {
+        using var loop = new EventLoop();
+        var errors = Errors.Capture(loop);
+        var task = loop.CreateTask(SleepLong());
+        task.CancellationToken.Register(() => throw new FormatException("bad callback"));
+        Assert.True(task.Cancel());
+        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        var error = Assert.Single(errors);
+        Assert.Same(task, error.Task);
+        Assert.IsType<FormatException>(Assert.IsType<AggregateException>(error.Exception).InnerException);
+    }
+
+    [Fact]
     public void CancellationToken_PassedToABclTask_CancelsTheTaskPromptly()
     {
         async Coroutine Body()
