@@ -50,6 +50,31 @@ public class EventLoopTests
     }
 
     [Fact]
+    public void RunOnce_TaskYieldingForever_DoesNotStarveTimersOrPosts()
+    {
+        using var loop = new EventLoop();
+        var spins = 0;
+        async Coroutine Spinner()
+        {
+            while (true)
+            {
+                spins++;
+                await Coroutine.Yield();
+            }
+        }
+
+        var spinner = loop.CreateTask(Spinner());
+        var timer = loop.CreateFuture();
+        var posted = loop.CreateFuture();
+        loop.CallLater(0.01, () => timer.SetResultObject(null));
+        new Thread(() => loop.CallSoonThreadsafe(() => posted.SetResultObject(null))).Start();
+        Bounded.Run(() => loop.Run(until: () => timer.IsDone && posted.IsDone));
+        Assert.True(spins > 0);
+        spinner.Cancel();
+        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(spinner)));
+    }
+
+    [Fact]
     public void CallSoon_WithState_PassesState()
     {
         using var loop = new EventLoop();
