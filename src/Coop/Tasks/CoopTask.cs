@@ -158,6 +158,11 @@ public partial class CoopTask : Future
 
     private void Step()
     {
+        if (Status == CoopTaskStatus.Done)
+        {
+            return; // a step queued before the task failed on a misuse (see SuspendForeign): stale
+        }
+
         if (Status != CoopTaskStatus.Ready)
         {
             throw new LoopInternalException($"{this} was stepped while {Status}: a task must be Ready to run.");
@@ -199,6 +204,9 @@ public partial class CoopTask : Future
         }
 
         Status = CoopTaskStatus.Done;
+        _waitingOn = null; // normally null already; after a misuse, later wake-ups must be stale
+        _waitingForeign = false;
+        _resume = null;
         _cancelRequested = false;
         _tokenRegistration.Dispose();
         Loop.ForgetTask(this);

@@ -338,6 +338,48 @@ public class CoroutineTests
     }
 
     [Fact]
+    public void Await_CoroutineFromAsyncTaskCodeThatSuspends_FailsClearlyInsteadOfHanging()
+    {
+        static async Coroutine<int> Sleeps()
+        {
+            await Coroutine.Sleep(0.01);
+            return 1;
+        }
+
+        static async Coroutine<int> Yields()
+        {
+            await Coroutine.Yield();
+            return 1;
+        }
+
+        static async Task<int> Helper(Func<Coroutine<int>> inner) => await inner();
+
+        static async Coroutine<int> Main(Func<Coroutine<int>> inner) => await Helper(inner);
+
+        foreach (var inner in new Func<Coroutine<int>>[] { Sleeps, Yields })
+        {
+            var ex = Bounded.Run(() => Assert.Throws<InvalidOperationException>(() => EventLoop.Run(Main(inner))));
+            Assert.Contains("loop.CreateTask(coroutine)", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Await_CoroutineFromAsyncTaskCodeViaCreateTask_Works()
+    {
+        static async Coroutine<int> Inner()
+        {
+            await Coroutine.Sleep(0.01);
+            return 7;
+        }
+
+        static async Task<int> Helper() => await EventLoop.RunningLoop.CreateTask(Inner());
+
+        static async Coroutine<int> Main() => await Helper();
+
+        Assert.Equal(7, Bounded.Run(() => EventLoop.Run(Main())));
+    }
+
+    [Fact]
     public void Run_LeftoverTasks_CancelledAndAwaitedBeforeRunReturns()
     {
         var log = new List<string>();
