@@ -89,17 +89,7 @@ public partial class CoopTask : Future
 
         _cancelRequested = true;
         _cancelMessage = message;
-        if (_waitingOn is { } future)
-        {
-            // The undo action of the await: leave the future (its later wake-up is ignored as stale),
-            // and cancel it too if it existed only for this wait (a sleep's timer).
-            _waitingOn = null;
-            MakeReady();
-            if (future.CancelWithWaiter)
-            {
-                future.Cancel(message);
-            }
-        }
+        WakeForCancellation(message); // CoopTask.Scopes.cs: not while a shielded cancel scope hides it
 
         _cts?.Cancel();
         return true;
@@ -112,13 +102,14 @@ public partial class CoopTask : Future
     internal override string Describe() => $"Task {Id} ('{Name}')";
 
 
-    /// <summary>The single check behind every await point: throws the pending cancellation, once.</summary>
+    /// <summary>The single check behind every await point: throws the pending one-shot cancellation
+    /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
+    /// scope is left). CoopTask.Scopes.cs decides which.</summary>
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested)
+        if (_cancelRequested || _scope != null)
         {
-            _cancelRequested = false;
-            throw new CancelledException(_cancelMessage);
+            ThrowDeliverableCancellation();
         }
     }
 
@@ -144,6 +135,12 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Waiting;
         _waitingOn = future;
         future.AddWaiter(this);
+        if (_cancelRequested || _scope != null)
+        {
+            // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
+            // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
+            WakeForCancellation(_cancelMessage);
+        }
     }
 
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
@@ -190,6 +187,11 @@ public partial class CoopTask : Future
     {
         Status = CoopTaskStatus.Done;
         _cancelRequested = false;
+        if (_scope != null)
+        {
+            ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
+        }
+
         _tokenRegistration.Dispose();
         Loop.ForgetTask(this);
         TryComplete(result, error);
