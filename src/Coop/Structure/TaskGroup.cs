@@ -29,7 +29,7 @@ namespace Coop;
 /// <summary>
 /// Child tasks that cannot outlive a block of code (asyncio's <c>TaskGroup</c>, Trio's nursery). Open it
 /// with <c>await using var group = new TaskGroup();</c> inside an async coroutine and start children
-/// with <see cref="Start(Coroutine, string?)"/>; the end of the block waits for all of them. If one
+/// with <see cref="Start(Coroutine, string?)"/> (or <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to keep the task); the end of the block waits for all of them. If one
 /// fails, the others and the rest of the block are cancelled and the errors surface together as a
 /// <see cref="TaskGroupException"/>; cancelling the parent cancels the children.
 /// </summary>
@@ -94,25 +94,33 @@ public sealed class TaskGroup
         return RunCore(body);
     }
 
-    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group.</summary>
-    public CoopTask Start(Coroutine coroutine, string? name = null)
+    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group (Trio's
+    /// <c>start_soon</c>). Use <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to keep the task.</summary>
+    public void Start(Coroutine coroutine, string? name = null) => CreateTask(coroutine, name);
+
+    /// <summary>Starts a generator coroutine as a child task of the group.</summary>
+    public void Start(IEnumerable<object?> generator, string? name = null) => CreateTask(generator, name);
+
+    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group and returns the task
+    /// (asyncio's <c>TaskGroup.create_task</c>).</summary>
+    public CoopTask CreateTask(Coroutine coroutine, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckCanStart();
         return Adopt(_loop.CreateTask(coroutine, name), withScope: true);
     }
 
-    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group; its result is the
-    /// task's <see cref="CoopTask{T}.Result"/>.</summary>
-    public CoopTask<T> Start<T>(Coroutine<T> coroutine, string? name = null)
+    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group and returns the task,
+    /// whose <see cref="CoopTask{T}.Result"/> is the coroutine's result once the group has closed.</summary>
+    public CoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckCanStart();
         return (CoopTask<T>)Adopt(_loop.CreateTask(coroutine, name), withScope: true);
     }
 
-    /// <summary>Starts a generator coroutine as a child task of the group.</summary>
-    public CoopTask Start(IEnumerable<object?> generator, string? name = null)
+    /// <summary>Starts a generator coroutine as a child task of the group and returns the task.</summary>
+    public CoopTask CreateTask(IEnumerable<object?> generator, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         CheckCanStart();
@@ -131,9 +139,10 @@ public sealed class TaskGroup
     /// errors. Called by the compiler; call <see cref="Close"/> from generator coroutines.</summary>
     public Coroutine DisposeAsync() => CloseAsync(null, bodyKnown: false);
 
-    /// <summary>For generator coroutines (<c>yield return group.Close();</c>): closes the group and
-    /// returns a future that completes when every child has ended, failing with a
-    /// <see cref="TaskGroupException"/> if any failed. If the waiting task is cancelled, the children
+    /// <summary>For generator coroutines: closes the group and returns a future that completes when
+    /// every child has ended, failing with a <see cref="TaskGroupException"/> if any failed. A yield
+    /// does not raise, so read the outcome after it: <c>var closing = group.Close(); yield return closing;
+    /// _ = closing.ResultObject;</c> (errors never read go to the loop's exception handler). If the waiting task is cancelled, the children
     /// are cancelled but not waited for (an iterator cannot wait in a finally block).</summary>
     public Future Close()
     {
@@ -329,6 +338,16 @@ public sealed class TaskGroup
         if (_errors.Count > 0)
         {
             _completion!.TrySetException(new TaskGroupException(_errors));
+            // A generator reads the outcome after its yield (a yield does not raise); if it never
+            // does, the errors go to the loop's handler one iteration later, as a task's would.
+            _loop.Schedule(static c =>
+            {
+                var completion = (Future)c!;
+                if (!completion.IsObserved)
+                {
+                    completion.Loop.ReportError(new LoopError("A task group's errors were never retrieved (read ResultObject after yielding Close())", completion.Exception, null, null));
+                }
+            }, _completion);
         }
         else
         {
