@@ -168,7 +168,7 @@ public class CoopTaskScopesTests
         }
 
         Assert.True(completedOnce, "the program never ran to completion: raise the bound on k");
-        Assert.True(k > 10, $"the program suspended only {k - 2} times: the instrument did not watch it");
+        Assert.True(k - 2 >= 8, $"the program suspended only {k - 2} times (8 expected): the instrument did not watch it");
     }
 
     [Fact]
