@@ -1,4 +1,5 @@
 using Coop.Tests.Support;
+using CsCheck;
 
 namespace Coop.Tests.Structure;
 
@@ -436,5 +437,45 @@ public class CancelScopeTests
         Assert.Contains("Idle", scope.ToString(), StringComparison.Ordinal);
         Assert.Contains("cancelled", scope.ToString(), StringComparison.Ordinal);
         Assert.Contains("shielded", scope.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nested_RandomCancelsAndShields_OutermostVisibleCancelledScopeCatches()
+    {
+        var gen = Gen.Int[1, 6].SelectMany(n => Gen.Select(Gen.Bool.Array[n], Gen.Bool.Array[n]));
+        Bounded.Run(() => gen.Sample((cancel, shield) =>
+        {
+            var n = cancel.Length;
+            var scopes = Enumerable.Range(0, n).Select(i => new CancelScope { Shield = shield[i] }).ToArray();
+            var reachedBottom = false;
+            async Coroutine Nest(int i)
+            {
+                if (i == n)
+                {
+                    for (var j = 0; j < n; j++)
+                    {
+                        if (cancel[j])
+                        {
+                            scopes[j].Cancel();
+                        }
+                    }
+
+                    await Coroutine.Yield();
+                    reachedBottom = true;
+                    return;
+                }
+
+                await scopes[i].Run(_ => Nest(i + 1));
+            }
+
+            using var loop = new EventLoop();
+            loop.RunUntilComplete(Nest(0));
+
+            // Visible from the innermost await: scopes from the innermost shielded one inward.
+            var firstVisible = Array.LastIndexOf(shield, true) is var k and >= 0 ? k : 0;
+            var expected = Enumerable.Range(firstVisible, n - firstVisible).Where(i => cancel[i]).DefaultIfEmpty(-1).First();
+            var caught = Enumerable.Range(0, n).Where(i => scopes[i].CancelledCaught).ToArray();
+            return expected < 0 ? reachedBottom && caught.Length == 0 : !reachedBottom && caught.SequenceEqual([expected]);
+        }, iter: 200));
     }
 }

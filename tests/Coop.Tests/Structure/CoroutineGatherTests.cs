@@ -1,4 +1,5 @@
 using Coop.Tests.Support;
+using CsCheck;
 
 namespace Coop.Tests.Structure;
 
@@ -197,5 +198,18 @@ public class CoroutineGatherTests
     public void Gather_NullArgument_Throws()
     {
         Assert.Throws<ArgumentException>(() => Coroutine.Gather((Future)null!));
+    }
+
+    [Fact]
+    public void Gather_RandomCompletionOrders_ResultsAlwaysInArgumentOrder()
+    {
+        Bounded.Run(() => Gen.Int[0, 8].Array[0, 10].Sample(yields =>
+        {
+            var results = EventLoop.Run(Main(yields));
+            return results.SequenceEqual(Enumerable.Range(0, yields.Length));
+        }, iter: 100));
+
+        static async Coroutine<int[]> Main(int[] yields) =>
+            await Coroutine.Gather(yields.Select((y, i) => After(i, y)).ToArray());
     }
 }

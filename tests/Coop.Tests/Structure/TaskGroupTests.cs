@@ -511,4 +511,74 @@ public class TaskGroupTests
             }
         }
     }
+
+    [Fact]
+    public void AwaitUsing_BodyThrows_ChildrenEndNormallyThenBodyErrorPropagates()
+    {
+        // The documented limit of `await using` (C# hides the body's exception from DisposeAsync):
+        // the children are not cancelled; TaskGroup.Run is the form that sees the body's error.
+        var childDone = false;
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(Short());
+                throw new FormatException("body");
+            }
+            catch (FormatException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.Equal("body", error.Message);
+        Assert.True(childDone);
+
+        async Coroutine Short()
+        {
+            await Coroutine.Sleep(0);
+            childDone = true;
+        }
+    }
+
+    [Fact]
+    public void InsideShieldedScope_OuterCancellationWaitsForTheGroup()
+    {
+        var flags = new Flags();
+        var outer = Run(async () => await CancelScope.MoveOnAfter(-1, async _ =>
+        {
+            await CancelScope.Shielded(async _ =>
+            {
+                await using var group = new TaskGroup();
+                group.Start(Short(flags));
+            });
+            await Coroutine.Yield();
+            flags.After = true;
+        }));
+
+        Assert.True(outer.CancelledCaught);
+        Assert.Equal(1, flags.Finallies); // the child ran to its end: the shield kept the cancel out
+        Assert.False(flags.After);
+
+        static async Coroutine Short(Flags flags)
+        {
+            await Coroutine.Sleep(0.01);
+            flags.Finallies++;
+        }
+    }
+
+    [Fact]
+    public void InsideFailAfter_DeadlineCancelsChildrenAndRaisesTimeout()
+    {
+        var flags = new Flags();
+        Assert.Throws<TimeoutException>(() => Run(async () => await CancelScope.FailAfter(0.01, async _ =>
+        {
+            await using var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+        })));
+
+        Assert.Equal(1, flags.Finallies);
+        Assert.False(flags.After);
+    }
 }
