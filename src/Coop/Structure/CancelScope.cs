@@ -5,6 +5,8 @@
 // own: the exception is tagged with the scope that raised it). The delivery rule (which scope, shields)
 // lives in Tasks/CoopTask.Scopes.cs, the task's one door; this file is the scope's own life.
 //
+// The move-on/fail-after family of static helpers is in CancelScope.Timeouts.cs.
+//
 // Why a coroutine-taking Run(body) and not `using (var scope = ...)`: Dispose cannot swallow the
 // exception that ends the block, and catching it is the scope's whole point. docs/design.md says more.
 //
@@ -38,7 +40,7 @@ namespace Coop;
 /// </code>
 /// </example>
 [DebuggerDisplay("{ToString(),nq}")]
-public sealed class CancelScope
+public sealed partial class CancelScope
 {
     private const string CancelledMessage = "The cancel scope was cancelled.";
     private const string DeadlineMessage = "The cancel scope's deadline passed.";
@@ -125,66 +127,6 @@ public sealed class CancelScope
     /// <summary>True for the scope a task group puts around a child task's whole coroutine.</summary>
     internal bool IsTaskBase { get; private set; }
 
-    /// <summary>Runs <paramref name="body"/> after <paramref name="seconds"/> seconds at the latest:
-    /// if the deadline passes, the body is cancelled and the block is left silently (Trio's
-    /// <c>move_on_after</c>). Returns the scope: <see cref="CancelledCaught"/> says whether it moved on.
-    /// The deadline is taken when the returned coroutine starts.</summary>
-    public static Coroutine<CancelScope> MoveOnAfter(double seconds, Func<CancelScope, Coroutine> body)
-    {
-        CheckSeconds(seconds);
-        ArgumentNullException.ThrowIfNull(body);
-        return MoveOnAfterCore(seconds, body);
-    }
-
-    /// <summary>Like <see cref="MoveOnAfter"/>, with an absolute deadline in loop time.</summary>
-    public static Coroutine<CancelScope> MoveOnAt(double deadline, Func<CancelScope, Coroutine> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        var scope = new CancelScope { Deadline = deadline };
-        return MoveOnCore(scope, body);
-    }
-
-    /// <summary>Runs <paramref name="body"/>; if it is still running after <paramref name="seconds"/>
-    /// seconds, cancels it and raises <see cref="TimeoutException"/> (Trio's <c>fail_after</c>,
-    /// asyncio's <c>timeout</c>). The deadline is taken when the returned coroutine starts.</summary>
-    public static Coroutine FailAfter(double seconds, Func<CancelScope, Coroutine> body)
-    {
-        CheckSeconds(seconds);
-        ArgumentNullException.ThrowIfNull(body);
-        return FailAfterCore(seconds, body);
-    }
-
-    /// <summary>Runs <paramref name="body"/> and returns its result; raises <see cref="TimeoutException"/>
-    /// if it is still running after <paramref name="seconds"/> seconds (it is cancelled first).</summary>
-    public static Coroutine<T> FailAfter<T>(double seconds, Func<CancelScope, Coroutine<T>> body)
-    {
-        CheckSeconds(seconds);
-        ArgumentNullException.ThrowIfNull(body);
-        return FailAfterCore(seconds, body);
-    }
-
-    /// <summary>Like <see cref="FailAfter"/>, with an absolute deadline in loop time.</summary>
-    public static Coroutine FailAt(double deadline, Func<CancelScope, Coroutine> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        return FailCore(new CancelScope { Deadline = deadline }, body);
-    }
-
-    /// <summary>Like <see cref="FailAfter{T}"/>, with an absolute deadline in loop time.</summary>
-    public static Coroutine<T> FailAt<T>(double deadline, Func<CancelScope, Coroutine<T>> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        return FailCore(new CancelScope { Deadline = deadline }, body);
-    }
-
-    /// <summary>Runs <paramref name="body"/> in a shielded scope: cancellations from outside wait
-    /// until it ends (for cleanup that must finish, in a finally block).</summary>
-    public static Coroutine Shielded(Func<CancelScope, Coroutine> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        return new CancelScope { Shield = true }.Run(body);
-    }
-
     /// <summary>Cancels the scope: the code inside raises <see cref="CancelledException"/> at its
     /// current await (if parked) and at every later one, until the block is left. Idempotent.</summary>
     public void Cancel()
@@ -234,63 +176,6 @@ public sealed class CancelScope
             Group?.Abandon(_task!);
         }
     }
-
-    private static void CheckSeconds(double seconds)
-    {
-        if (double.IsNaN(seconds))
-        {
-            throw new ArgumentException("The timeout is NaN: give a number of seconds (PositiveInfinity for none).", nameof(seconds));
-        }
-    }
-
-    private static async Coroutine<CancelScope> MoveOnAfterCore(double seconds, Func<CancelScope, Coroutine> body)
-    {
-        var scope = new CancelScope { Deadline = EventLoop.RunningLoop.Time() + seconds };
-        await scope.Run(body);
-        return scope;
-    }
-
-    private static async Coroutine<CancelScope> MoveOnCore(CancelScope scope, Func<CancelScope, Coroutine> body)
-    {
-        await scope.Run(body);
-        return scope;
-    }
-
-    private static Coroutine FailAfterCore(double seconds, Func<CancelScope, Coroutine> body) =>
-        FailCore(new CancelScope(), body, seconds);
-
-    private static Coroutine<T> FailAfterCore<T>(double seconds, Func<CancelScope, Coroutine<T>> body) =>
-        FailCore(new CancelScope(), body, seconds);
-
-    private static async Coroutine FailCore(CancelScope scope, Func<CancelScope, Coroutine> body, double seconds = double.NaN)
-    {
-        if (!double.IsNaN(seconds))
-        {
-            scope.Deadline = EventLoop.RunningLoop.Time() + seconds;
-        }
-
-        await scope.Run(body);
-        if (scope.CancelledCaught)
-        {
-            throw scope.NewTimeoutException();
-        }
-    }
-
-    private static async Coroutine<T> FailCore<T>(CancelScope scope, Func<CancelScope, Coroutine<T>> body, double seconds = double.NaN)
-    {
-        if (!double.IsNaN(seconds))
-        {
-            scope.Deadline = EventLoop.RunningLoop.Time() + seconds;
-        }
-
-        var result = await scope.Run(body);
-        return scope.CancelledCaught ? throw scope.NewTimeoutException() : result!;
-    }
-
-    private TimeoutException NewTimeoutException() =>
-        new(_reason == DeadlineMessage
-            ? "The operation did not finish before its deadline; it was cancelled."
-            : "The operation was cancelled by its fail-after scope before it finished.");
 
     private async Coroutine RunCore(Func<CancelScope, Coroutine> body)
     {

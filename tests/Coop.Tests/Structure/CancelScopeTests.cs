@@ -10,53 +10,6 @@ public class CancelScopeTests
     private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
 
     [Fact]
-    public void MoveOnAfter_DeadlinePassesWhileParked_LeavesBlockSilently()
-    {
-        var after = false;
-        var scope = Run(async () =>
-        {
-            var s = await CancelScope.MoveOnAfter(0.01, async _ =>
-            {
-                await Coroutine.Sleep(100);
-                after = true;
-            });
-            return s;
-        });
-
-        Assert.False(after);
-        Assert.True(scope.CancelCalled);
-        Assert.True(scope.CancelledCaught);
-        Assert.Equal(CancelScopeState.Exited, scope.State);
-    }
-
-    [Fact]
-    public void MoveOnAfter_BodyEndsFirst_NotCancelled()
-    {
-        var scope = Run(async () => await CancelScope.MoveOnAfter(100, async _ => await Coroutine.Yield()));
-
-        Assert.False(scope.CancelCalled);
-        Assert.False(scope.CancelledCaught);
-    }
-
-    [Fact]
-    public void FailAfter_DeadlinePasses_RaisesTimeoutException()
-    {
-        Assert.Throws<TimeoutException>(() => Run(async () => await CancelScope.FailAfter(0.01, async _ => await Coroutine.Sleep(100))));
-    }
-
-    [Fact]
-    public void FailAfter_WithResult_ReturnsIt()
-    {
-        var result = Run(async () => await CancelScope.FailAfter(100, async _ =>
-        {
-            await Coroutine.Yield();
-            return 42;
-        }));
-
-        Assert.Equal(42, result);
-    }
-
-    [Fact]
     public void Cancel_FromAnotherTask_WakesParkedBodyAndIsCaught()
     {
         var scope = new CancelScope();
