@@ -128,7 +128,8 @@ public sealed partial class CancelScope
     internal bool IsTaskBase { get; private set; }
 
     /// <summary>Cancels the scope: the code inside raises <see cref="CancelledException"/> at its
-    /// current await (if parked) and at every later one, until the block is left. Idempotent.</summary>
+    /// current await (if parked) and at every later one, until the block is left. Idempotent. Call it
+    /// on the loop thread (from another thread, post it with <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</summary>
     public void Cancel()
     {
         _task?.Loop.CheckThread();

@@ -30,6 +30,7 @@ public abstract partial class Coroutine
     public static Coroutine<T> WaitFor<T>(CoopTask<T> task, double seconds)
     {
         ArgumentNullException.ThrowIfNull(task);
+        CheckTimeout(seconds);
         return WaitForTyped<T>(task, seconds);
     }
 
@@ -38,6 +39,7 @@ public abstract partial class Coroutine
     public static Coroutine<T> WaitFor<T>(Future<T> future, double seconds)
     {
         ArgumentNullException.ThrowIfNull(future);
+        CheckTimeout(seconds);
         return WaitForTyped<T>(future, seconds);
     }
 
@@ -47,12 +49,16 @@ public abstract partial class Coroutine
     public static Coroutine<object?> WaitFor(Future future, double seconds)
     {
         ArgumentNullException.ThrowIfNull(future);
+        CheckTimeout(seconds);
+        return WaitForFuture(future, seconds);
+    }
+
+    private static void CheckTimeout(double seconds)
+    {
         if (double.IsNaN(seconds))
         {
             throw new ArgumentException("The timeout is NaN: give seconds, or PositiveInfinity for none.", nameof(seconds));
         }
-
-        return WaitForFuture(future, seconds);
     }
 
     private static async Coroutine<T> WaitForTyped<T>(Future future, double seconds) =>

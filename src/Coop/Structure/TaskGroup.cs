@@ -44,7 +44,8 @@ public sealed class TaskGroup
 {
     private readonly CoopTask _parent;
     private readonly EventLoop _loop;
-    private readonly CancelScope? _bodyScope; // null when the parent is a generator task
+    private readonly CancelScope _bodyScope;
+    private readonly bool _interruptsBody;
     private readonly Dictionary<CoopTask, CancelScope?> _live = [];
     private readonly List<Exception> _errors = [];
     private readonly Action<Future> _onChildDone;
@@ -64,11 +65,12 @@ public sealed class TaskGroup
         _loop = _parent.Loop;
         _onChildDone = OnChildDone;
         _oneShotsAtOpen = _parent.OneShotCancelsDelivered;
-        if (!_parent.IsGenerator)
-        {
-            _bodyScope = new CancelScope { Group = this };
-            _bodyScope.Enter(_parent);
-        }
+        // The body scope also marks the group as open on the parent's scope stack, so a group never
+        // closed is reported when its task ends. A generator's body is never cancelled through it: a
+        // generator resumed early from its yield would read a future that is not done.
+        _interruptsBody = !_parent.IsGenerator;
+        _bodyScope = new CancelScope { Group = this };
+        _bodyScope.Enter(_parent);
     }
 
     private enum Phase
@@ -271,7 +273,7 @@ public sealed class TaskGroup
         }
 
         _phase = Phase.Closing;
-        _bodyScope?.Exit();
+        _bodyScope.Exit();
     }
 
     private void CheckCanStart()
@@ -357,9 +359,9 @@ public sealed class TaskGroup
 
     private void Abort(bool includeBody)
     {
-        if (includeBody && _phase == Phase.Open)
+        if (includeBody && _phase == Phase.Open && _interruptsBody)
         {
-            _bodyScope?.Cancel();
+            _bodyScope.Cancel();
         }
 
         if (_aborting)

@@ -102,6 +102,16 @@ public partial class CoopTask
                 case IEnumerable<object?> inner:
                     Push(inner.GetEnumerator(), null);
                     continue;
+                case Future { IsDone: true }:
+                    // Waiting on a done future does not suspend (as for async coroutines), but a
+                    // pending cancellation is still delivered here.
+                    if (_cancelRequested)
+                    {
+                        StepGenerator();
+                        return;
+                    }
+
+                    continue;
                 case Future future:
                     ParkOn(future);
                     return;

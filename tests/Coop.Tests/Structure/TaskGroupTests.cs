@@ -581,4 +581,58 @@ public class TaskGroupTests
         Assert.Equal(1, flags.Finallies);
         Assert.False(flags.After);
     }
+
+    [Fact]
+    public void Generator_NeverClosed_ReportedAndChildrenCancelled()
+    {
+        var flags = new Flags();
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Leaky(flags));
+            loop.RunUntilComplete(Settle());
+        });
+
+        Assert.Contains(errors, e => e.Message.Contains("never closed", StringComparison.Ordinal));
+        Assert.Equal(1, flags.Finallies);
+
+        static IEnumerable<object?> Leaky(Flags flags)
+        {
+            var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            yield return null;
+        }
+
+        static async Coroutine Settle()
+        {
+            await Coroutine.Sleep(0);
+            await Coroutine.Sleep(0);
+        }
+    }
+
+    [Fact]
+    public void Generator_ChildFailsWhileBodySleeps_BodyNotResumedEarly()
+    {
+        var result = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            return Record.Exception(() => loop.RunUntilComplete(Parent()));
+        });
+
+        Assert.IsType<TaskGroupException>(result);
+
+        static IEnumerable<object?> Parent()
+        {
+            var group = new TaskGroup();
+            group.Start(Fail("child"));
+            var nap = Coroutine.Sleep(0.02);
+            yield return nap;
+            Assert.True(nap.IsDone); // the failure did not wake the generator before its future completed
+            var closing = group.Close();
+            yield return closing;
+            _ = closing.ResultObject;
+        }
+    }
 }
