@@ -116,6 +116,20 @@ public class CoopTaskScopesTests
                 ? loop.CreateTask(outer.Run(_ => Program(log)))
                 : loop.CreateTask(Program(log));
             instrument.Target = task;
+            if (k == 0)
+            {
+                // Before its first step: a task cancelled so never runs its coroutine; a scope
+                // cancelled so raises at the body's first await.
+                if (viaScope)
+                {
+                    outer.Cancel();
+                }
+                else
+                {
+                    task.Cancel();
+                }
+            }
+
             try
             {
                 loop.RunUntilComplete((Future)task);
@@ -143,12 +157,12 @@ public class CoopTaskScopesTests
     public void CancelAtEveryAwait_FinallyBlocksRunAndNoTaskLeaks(bool viaScope)
     {
         var completedOnce = false;
-        var k = 1;
+        var k = 0;
         for (; k <= 60 && !completedOnce; k++)
         {
             var (log, task, leftovers, steps) = RunCancelledAt(k, viaScope);
             Assert.True(task.IsDone, $"k={k}");
-            Assert.True(log.MainFinally, $"k={k}: the main finally block did not run");
+            Assert.True(log.MainFinally || (k == 0 && !viaScope), $"k={k}: the main finally block did not run");
             Assert.Equal(log.ChildrenStarted, log.ChildFinallies);
             Assert.Equal(0, leftovers);
             if (log.Completed)
