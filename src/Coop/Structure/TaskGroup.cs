@@ -337,7 +337,14 @@ public sealed class TaskGroup
     private void FinishCompletion()
     {
         _phase = Phase.Closed;
-        if (_errors.Count > 0)
+        if (_errors.Count > 0 && _completion!.IsDone)
+        {
+            // The waiting generator was cancelled (its wait, Close()'s future, with it): the children's
+            // errors still go somewhere.
+            _loop.ReportError(new LoopError("A task group's children failed after the task waiting on Close() was cancelled",
+                new TaskGroupException(_errors), _parent, null));
+        }
+        else if (_errors.Count > 0)
         {
             _completion!.TrySetException(new TaskGroupException(_errors));
             // A generator reads the outcome after its yield (a yield does not raise); if it never

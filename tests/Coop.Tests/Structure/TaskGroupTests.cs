@@ -635,4 +635,48 @@ public class TaskGroupTests
             _ = closing.ResultObject;
         }
     }
+
+    [Fact]
+    public void Generator_CancelledWhileClosing_ChildrenCancelledAndTheirErrorsReported()
+    {
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            var parent = loop.CreateTask(Parent());
+            loop.CallLater(0.01, () => parent.Cancel());
+            Assert.Throws<CancelledException>(() => loop.RunUntilComplete(parent));
+            loop.RunUntilComplete(Settle());
+        });
+
+        Assert.Contains(errors, e => e.Exception is TaskGroupException g && g.InnerExceptions[0].Message == "cleanup failed");
+
+        static IEnumerable<object?> Parent()
+        {
+            var group = new TaskGroup();
+            group.Start(FailsWhenCancelled());
+            yield return group.Close();
+        }
+
+        static async Coroutine FailsWhenCancelled()
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            catch (CancelledException)
+            {
+                throw new InvalidOperationException("cleanup failed");
+            }
+        }
+
+        static async Coroutine Settle()
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await Coroutine.Sleep(0);
+            }
+        }
+    }
 }
