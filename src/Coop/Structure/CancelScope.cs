@@ -234,6 +234,8 @@ public sealed partial class CancelScope
         {
             ArmDeadline();
         }
+
+        AssertInvariants();
     }
 
     internal void Exit()
@@ -241,6 +243,7 @@ public sealed partial class CancelScope
         DisarmDeadline();
         _task!.PopScope(this);
         State = CancelScopeState.Exited;
+        AssertInvariants();
     }
 
     private void CancelWith(string reason)
@@ -257,6 +260,8 @@ public sealed partial class CancelScope
         {
             _task!.WakeForCancellation(reason);
         }
+
+        AssertInvariants();
     }
 
     private void ArmDeadline()
@@ -281,6 +286,14 @@ public sealed partial class CancelScope
     {
         _timer?.Cancel();
         _timer = null;
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(State == CancelScopeState.Idle || _task != null, $"{this}: a scope that ran knows its task");
+        Debug.Assert(State == CancelScopeState.Active || _timer == null, $"{this}: only an active scope has a deadline timer");
+        Debug.Assert(!CancelCalled || _timer == null, $"{this}: a cancelled scope has no deadline timer");
     }
 
     private static readonly Action<object?> OnDeadline = static s =>

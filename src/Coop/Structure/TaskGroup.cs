@@ -274,6 +274,7 @@ public sealed class TaskGroup
 
         _phase = Phase.Closing;
         _bodyScope.Exit();
+        AssertInvariants();
     }
 
     private void CheckCanStart()
@@ -332,6 +333,8 @@ public sealed class TaskGroup
                 FinishCompletion();
             }
         }
+
+        AssertInvariants();
     }
 
     private void FinishCompletion()
@@ -381,6 +384,13 @@ public sealed class TaskGroup
         {
             CancelChild(child, scope);
         }
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_phase != Phase.Closed || _abandoned || _live.Count == 0, $"{this}: a closed group has no live child");
+        Debug.Assert(_phase == Phase.Open || _bodyScope.State == CancelScopeState.Exited, $"{this}: only an open group's body scope is active");
     }
 
     private static void CancelChild(CoopTask child, CancelScope? scope)
