@@ -71,7 +71,9 @@ public abstract partial class Coroutine
         {
             if (f.IsCancelled)
             {
-                _cts.Cancel();
+                // On the pool, not here: callbacks the work registered on its token must not run on
+                // (and stall) the loop thread.
+                ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _cts, preferLocal: false);
             }
         }
 
