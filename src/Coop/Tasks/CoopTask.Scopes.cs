@@ -11,7 +11,8 @@
 //   - only when no visible scope is cancelled is the one-shot Cancel() raised (and consumed). So a
 //     one-shot cancel that arrives inside a cancelled scope is not lost: it waits, still pending, for
 //     the first await after the scope is left.
-// Generator tasks never hold scopes (scopes are entered by async code), so CoopTask.Generator.cs
+// Generator tasks hold no cancellable scope (scopes run async bodies; a task group opened in a generator
+// leaves a body scope that is never cancelled, only to mark the group open), so CoopTask.Generator.cs
 // keeps its plain _cancelRequested check.
 namespace Coop;
 
