@@ -24,7 +24,7 @@ internal sealed class StructureDemo : Demo
         try
         {
             await using var group = new TaskGroup();
-            group.Start(Worker(output, "steady", 0.2));
+            group.Start(Worker(output, "steady", 5));
             group.Start(Worker(output, "patient", 10));
             group.Start(Failing(output));
         }

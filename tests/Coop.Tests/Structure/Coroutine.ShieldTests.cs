@@ -30,8 +30,7 @@ public class CoroutineShieldTests
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
-            await Coroutine.Sleep(0.03);
-            return (waiter.IsCancelled, shielded!.Result);
+            return (waiter.IsCancelled, await shielded!);
         });
 
         Assert.True(waiterCancelled);
