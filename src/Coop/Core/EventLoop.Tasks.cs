@@ -168,11 +168,24 @@ public sealed partial class EventLoop
         return task;
     }
 
-    private void CancelLeftoverTasks()
+    internal void CancelLeftoverTasks()
     {
-        var leftovers = AllTasks();
-        if (leftovers.Count == 0 || IsClosed)
+        if (IsClosed)
         {
+            return;
+        }
+
+        var leftovers = AllTasks();
+        if (leftovers.Count == 0)
+        {
+            // A task that failed in main's last pass has its "never retrieved" report queued for
+            // the next iteration: run that one iteration, or Close would drop the report.
+            if (_ready.Count > 0)
+            {
+                Stop();
+                Run(until: null);
+            }
+
             return;
         }
 

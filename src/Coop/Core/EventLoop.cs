@@ -127,9 +127,15 @@ public sealed partial class EventLoop : IDisposable
         SynchronizationContext.SetSynchronizationContext(new LoopSynchronizationContext(this));
         try
         {
-            while (!_stopping && (until == null || !until()))
+            // Stop is checked after the iteration, so a Stop() made before the run still gets one
+            // iteration (asyncio's run_forever), as Stop's documentation promises.
+            while (until == null || !until())
             {
                 RunOnce();
+                if (_stopping)
+                {
+                    break;
+                }
             }
         }
         finally
@@ -162,7 +168,11 @@ public sealed partial class EventLoop : IDisposable
 
         for (var n = _ready.Count; n > 0; n--)
         {
-            Chooser?.ChooseNext(_ready, n);
+            if (n > 1 && Chooser is { } chooser)
+            {
+                _ready.MoveToFront(chooser.ChooseNext(_ready, n)); // seeded schedules only
+            }
+
             var item = _ready.Dequeue();
             try
             {
@@ -203,13 +213,22 @@ public sealed partial class EventLoop : IDisposable
         if (_time is IIdleClock idle)
         {
             // A virtual clock jumps to the next deadline instead of sleeping, unless work can still
-            // arrive from another thread.
-            idle.OnLoopIdle(this, timeout);
+            // arrive from another thread (ForeignWaits).
+            idle.OnLoopIdle(this, _timers.NextDue());
             return;
         }
 
         _inbox.Wait(timeout);
     }
+
+    /// <summary>How many tasks wait on something another thread completes (a BCL Task): while any
+    /// does, work can still arrive through the inbox, so an idle loop is not a deadlock.</summary>
+    internal int ForeignWaits { get; set; }
+
+    internal bool HasPosts => _inbox.HasPosts;
+
+    /// <summary>Sleeps on the inbox for real (the virtual clock does, while foreign work is pending).</summary>
+    internal void WaitForPosts(TimeSpan timeout) => _inbox.Wait(timeout);
 
     internal long Now() => _time.GetTimestamp();
 

@@ -35,6 +35,9 @@ internal sealed class ReadyQueue
         return item;
     }
 
+    /// <summary>The entry at <paramref name="offset"/> from the head, without removing it.</summary>
+    public ReadyItem Peek(int offset) => _items[(_head + offset) & (_items.Length - 1)];
+
     /// <summary>Moves the entry at <paramref name="offset"/> from the head to the head, keeping the
     /// order of the others (seeded schedules pick which ready item runs next).</summary>
     public void MoveToFront(int offset)

@@ -150,6 +150,9 @@ public class Future
 
     internal virtual string Describe() => "Future";
 
+    /// <summary>The first task or callback waiting on this future, for traces; null if none.</summary>
+    internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
+
     internal void AddWaiter(object waiter)
     {
         switch (_waiters)

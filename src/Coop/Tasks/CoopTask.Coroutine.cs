@@ -51,6 +51,7 @@ public partial class CoopTask
     {
         Status = CoopTaskStatus.Waiting;
         _waitingForeign = true;
+        Loop.ForeignWaits++;
         _resume = resume;
     }
 
@@ -102,6 +103,7 @@ public partial class CoopTask
         if (_waitingForeign)
         {
             _waitingForeign = false;
+            Loop.ForeignWaits--;
             MakeReady();
         }
     }

@@ -101,6 +101,10 @@ public partial class CoopTask : Future
 
     internal override string Describe() => $"Task {Id} ('{Name}')";
 
+    /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
+    internal string? WaitingOnDescription =>
+        _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
+
 
     /// <summary>The single check behind every await point: throws the pending one-shot cancellation
     /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
