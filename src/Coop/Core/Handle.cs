@@ -39,6 +39,7 @@ public sealed class Handle
             return;
         }
 
+        _loop?.CheckThread();
         IsCancelled = true;
         _loop?.OnTimerCancelled();
     }
