@@ -36,6 +36,7 @@ public abstract partial class Coroutine
         var future = new Future<T>(loop) { CancelWithWaiter = true };
         var job = new ThreadJob<T>(loop, future, work);
         future.AddDoneCallback(job.OnFutureDone);
+        loop.ForeignWaits++; // another thread will post to the loop: a virtual clock must wait for it, not declare a deadlock
         ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
         return future;
     }
@@ -79,6 +80,7 @@ public abstract partial class Coroutine
 
         private void Complete()
         {
+            loop.ForeignWaits--;
             var delivered = _error == null ? future.TrySetResult(_result!) : future.TrySetException(_error);
             if (!delivered && _error is not null and not OperationCanceledException)
             {

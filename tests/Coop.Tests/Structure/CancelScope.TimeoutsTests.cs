@@ -4,9 +4,9 @@ namespace Coop.Tests.Structure;
 
 public class CancelScopeTimeoutsTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
-    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     [Fact]
     public void MoveOnAfter_DeadlinePassesWhileParked_LeavesBlockSilently()
@@ -99,5 +99,59 @@ public class CancelScopeTimeoutsTests
         });
 
         Assert.True(scope.CancelledCaught);
+    }
+
+    [Fact]
+    public void MoveOnAfter_VirtualClock_LeavesExactlyAtTheDeadline()
+    {
+        var (elapsed, caught) = Run(async () =>
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = loop.Time();
+            var scope = await CancelScope.MoveOnAfter(2, async _ => await Coroutine.Sleep(3600));
+            return (loop.Time() - start, scope.CancelledCaught);
+        });
+
+        Assert.Equal(2, elapsed, precision: 6);
+        Assert.True(caught);
+    }
+
+    [Fact]
+    public void NestedDeadlines_VirtualClock_TheEarliestFiresAtItsTime()
+    {
+        var (elapsed, innerCaught, outerCaught) = Run(async () =>
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = loop.Time();
+            CancelScope? inner = null;
+            var outer = await CancelScope.MoveOnAfter(5, async _ =>
+            {
+                inner = await CancelScope.MoveOnAfter(3, async _ => await Coroutine.Sleep(3600));
+                await Coroutine.Sleep(3600);
+            });
+            return (loop.Time() - start, inner!.CancelledCaught, outer.CancelledCaught);
+        });
+
+        Assert.Equal(5, elapsed, precision: 6); // inner left at 3, then the outer's deadline at 5
+        Assert.True(innerCaught);
+        Assert.True(outerCaught);
+    }
+
+    [Fact]
+    public void Deadline_RescheduledLater_VirtualClock_FiresAtTheNewTime()
+    {
+        var elapsed = Run(async () =>
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = loop.Time();
+            await CancelScope.MoveOnAfter(1, async s =>
+            {
+                s.Deadline = loop.Time() + 7;
+                await Coroutine.Sleep(3600);
+            });
+            return loop.Time() - start;
+        });
+
+        Assert.Equal(7, elapsed, precision: 6);
     }
 }

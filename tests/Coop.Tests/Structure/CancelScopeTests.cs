@@ -5,9 +5,9 @@ namespace Coop.Tests.Structure;
 
 public class CancelScopeTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
-    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     [Fact]
     public void Cancel_FromAnotherTask_WakesParkedBodyAndIsCaught()
@@ -421,7 +421,7 @@ public class CancelScopeTests
                 await scopes[i].Run(_ => Nest(i + 1));
             }
 
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             loop.RunUntilComplete(Nest(0));
 
             // Visible from the innermost await: scopes from the innermost shielded one inward.

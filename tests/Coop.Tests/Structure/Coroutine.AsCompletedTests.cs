@@ -4,7 +4,7 @@ namespace Coop.Tests.Structure;
 
 public class CoroutineAsCompletedTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     private static async Coroutine<int> After(int value, int yields)
     {

@@ -5,7 +5,7 @@ namespace Coop.Tests.Structure;
 
 public class CoroutineGatherTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     private static async Coroutine<int> After(int value, int yields)
     {
@@ -157,7 +157,7 @@ public class CoroutineGatherTests
         var errors = new List<LoopError>();
         Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             loop.SetExceptionHandler((_, e) => errors.Add(e));
             var gather = Coroutine.Gather(loop.CreateTask(FailAfter("first", 1)), loop.CreateTask(FailAfter("second", 3)));
             Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(gather));
@@ -180,7 +180,7 @@ public class CoroutineGatherTests
     {
         var sum = Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             return loop.RunUntilComplete(Generator());
         });
 
@@ -205,7 +205,7 @@ public class CoroutineGatherTests
     {
         Bounded.Run(() => Gen.Int[0, 8].Array[0, 10].Sample(yields =>
         {
-            var results = EventLoop.Run(Main(yields));
+            var results = EventLoop.Run(Main(yields), new VirtualClock());
             return results.SequenceEqual(Enumerable.Range(0, yields.Length));
         }, iter: 100));
 

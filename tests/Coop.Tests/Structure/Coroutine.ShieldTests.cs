@@ -4,7 +4,7 @@ namespace Coop.Tests.Structure;
 
 public class CoroutineShieldTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     private static async Coroutine<int> Work(Action done)
     {
@@ -77,7 +77,7 @@ public class CoroutineShieldTests
         var errors = new List<LoopError>();
         Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             loop.SetExceptionHandler((_, e) => errors.Add(e));
             loop.RunUntilComplete(Main());
         });

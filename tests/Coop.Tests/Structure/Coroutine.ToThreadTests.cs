@@ -4,7 +4,7 @@ namespace Coop.Tests.Structure;
 
 public class CoroutineToThreadTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     [Fact]
     public void ToThread_RunsOnAnotherThread_ResultComesBackOnTheLoopThread()
@@ -82,7 +82,7 @@ public class CoroutineToThreadTests
     {
         var result = Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             return loop.RunUntilComplete(Generator());
         });
 

@@ -4,7 +4,7 @@ namespace Coop.Tests.Structure;
 
 public class CoroutineWaitForTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     [Fact]
     public void WaitFor_CoroutineInTime_ReturnsResult()

@@ -55,7 +55,7 @@ public class StructureDocsTests
             return size.Result;                          // every child has ended here
         }
 
-        Assert.Equal(1, Bounded.Run(() => EventLoop.Run(Main())));
+        Assert.Equal(1, Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class StructureDocsTests
             return messages;
         }
 
-        Assert.Equal(["worker 2"], Bounded.Run(() => EventLoop.Run(Main())));
+        Assert.Equal(["worker 2"], Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class StructureDocsTests
             });
         }
 
-        var error = Assert.Throws<TaskGroupException>(() => Bounded.Run(() => EventLoop.Run(Main())));
+        var error = Assert.Throws<TaskGroupException>(() => Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
         Assert.IsType<FormatException>(error.InnerExceptions[0]);
     }
 
@@ -121,7 +121,7 @@ public class StructureDocsTests
             return scope.CancelledCaught;
         }
 
-        Assert.True(Bounded.Run(() => EventLoop.Run(Main())));
+        Assert.True(Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public class StructureDocsTests
             return (scope.CancelledCaught, page);
         }
 
-        Assert.Equal((true, 4), Bounded.Run(() => EventLoop.Run(Main())));
+        Assert.Equal((true, 4), Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class StructureDocsTests
 
         async Coroutine Main() => await CancelScope.MoveOnAfter(0.01, _ => Connection());
 
-        Bounded.Run(() => EventLoop.Run(Main()));
+        Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.True(saidGoodbye);
     }
 
@@ -184,7 +184,7 @@ public class StructureDocsTests
             return printed;
         }
 
-        var printed = Bounded.Run(() => EventLoop.Run(Main()));
+        var printed = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.Equal(2, printed.Count);
     }
 
@@ -209,7 +209,7 @@ public class StructureDocsTests
 
         var result = Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             return loop.RunUntilComplete(Parent());
         });
         Assert.Equal(3, result);

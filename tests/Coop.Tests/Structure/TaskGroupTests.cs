@@ -4,9 +4,9 @@ namespace Coop.Tests.Structure;
 
 public class TaskGroupTests
 {
-    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
-    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main()));
+    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
     private static async Coroutine<int> Value(int value, int yields)
     {
@@ -400,7 +400,7 @@ public class TaskGroupTests
         var errors = new List<LoopError>();
         Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             loop.SetExceptionHandler((_, e) => errors.Add(e));
             loop.RunUntilComplete(Leaky(flags));
             loop.RunUntilComplete(Settle());
@@ -428,7 +428,7 @@ public class TaskGroupTests
     {
         var result = Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             return loop.RunUntilComplete(Parent());
         });
 
@@ -450,7 +450,7 @@ public class TaskGroupTests
         var flags = new Flags();
         var error = Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             return Record.Exception(() => loop.RunUntilComplete(Parent(flags)));
         });
 
@@ -589,7 +589,7 @@ public class TaskGroupTests
         var errors = new List<LoopError>();
         Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             loop.SetExceptionHandler((_, e) => errors.Add(e));
             loop.RunUntilComplete(Leaky(flags));
             loop.RunUntilComplete(Settle());
@@ -617,7 +617,7 @@ public class TaskGroupTests
     {
         var result = Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             return Record.Exception(() => loop.RunUntilComplete(Parent()));
         });
 
@@ -642,7 +642,7 @@ public class TaskGroupTests
         var errors = new List<LoopError>();
         Bounded.Run(() =>
         {
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             loop.SetExceptionHandler((_, e) => errors.Add(e));
             var parent = loop.CreateTask(Parent());
             loop.CallLater(0.01, () => parent.Cancel());

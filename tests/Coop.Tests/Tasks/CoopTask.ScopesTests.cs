@@ -96,7 +96,7 @@ public class CoopTaskScopesTests
         return Bounded.Run(() =>
         {
             var log = new Log();
-            using var loop = new EventLoop();
+            using var loop = new EventLoop(new VirtualClock());
             var errors = new List<LoopError>();
             loop.SetExceptionHandler((_, e) => errors.Add(e));
             var outer = new CancelScope();
@@ -188,7 +188,7 @@ public class CoopTaskScopesTests
     [Fact]
     public void ShieldedCancel_ThenSuspendAfterLeaving_RaisesAtOnce()
     {
-        var cancelled = Bounded.Run(() => EventLoop.Run(Main()));
+        var cancelled = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.True(cancelled);
 
         static async Coroutine<bool> Main()
