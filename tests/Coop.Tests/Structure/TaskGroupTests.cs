@@ -679,4 +679,37 @@ public class TaskGroupTests
             }
         }
     }
+
+    [Fact]
+    public void Explore_CancelAtEachAwait_NoLeakedChildAndEveryRegionLeft()
+    {
+        var points = Bounded.Run(() => Explore.CancelAtEachAwait(async probes =>
+        {
+            await using (var group = new TaskGroup())
+            {
+                group.Start(Child(probes, "child a"));
+                group.Start(Child(probes, "child b"));
+                await CancelScope.MoveOnAfter(10, async _ =>
+                {
+                    using (probes.Finally("scope body"))
+                    {
+                        await Coroutine.Sleep(1);
+                    }
+                });
+            }
+
+            await Coroutine.Sleep(1);
+        }));
+
+        Assert.True(points >= 3, $"only {points} await points");
+
+        static async Coroutine Child(ScheduleProbes probes, string name)
+        {
+            using (probes.Finally(name))
+            {
+                await Coroutine.Sleep(2); // outlives the body: the group's close waits for it
+                await Coroutine.Yield();
+            }
+        }
+    }
 }
