@@ -90,17 +90,7 @@ public partial class CoopTask : Future
 
         _cancelRequested = true;
         _cancelMessage = message;
-        if (_waitingOn is { } future)
-        {
-            // The undo action of the await: leave the future (its later wake-up is ignored as stale),
-            // and cancel it too if it existed only for this wait (a sleep's timer).
-            _waitingOn = null;
-            MakeReady();
-            if (future.CancelWithWaiter)
-            {
-                future.Cancel(message);
-            }
-        }
+        WakeForCancellation(message); // CoopTask.Scopes.cs: not while a shielded cancel scope hides it
 
         CancelToken();
         return true;
@@ -117,15 +107,16 @@ public partial class CoopTask : Future
         _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
 
 
-    /// <summary>The single check behind every await point: throws the pending cancellation, once.</summary>
+    /// <summary>The single check behind every await point: throws the pending one-shot cancellation
+    /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
+    /// scope is left). CoopTask.Scopes.cs decides which.</summary>
     internal void ThrowIfCancelRequested()
     {
         var wokenBy = _wokenBy;
         _wokenBy = null;
-        if (_cancelRequested && GiveBackHandOff(wokenBy))
+        if ((_cancelRequested || _scope != null) && IsCancellationDeliverable(out _) && GiveBackHandOff(wokenBy))
         {
-            _cancelRequested = false;
-            throw new CancelledException(_cancelMessage);
+            ThrowDeliverableCancellation();
         }
     }
 
@@ -159,15 +150,11 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Waiting;
         _waitingOn = future;
         future.AddWaiter(this);
-        if (_cancelRequested)
+        if (_cancelRequested || _scope != null)
         {
-            // Cancelled while running (it cancelled itself): the wait ends at once, as in asyncio.
-            _waitingOn = null;
-            MakeReady();
-            if (future.CancelWithWaiter)
-            {
-                future.Cancel(_cancelMessage);
-            }
+            // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
+            // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
+            WakeForCancellation(_cancelMessage);
         }
     }
 
@@ -235,6 +222,11 @@ public partial class CoopTask : Future
         _waitingForeign = false;
         _resume = null;
         _cancelRequested = false;
+        if (_scope != null)
+        {
+            ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
+        }
+
         _tokenRegistration.Dispose();
         Loop.ForgetTask(this);
         TryComplete(result, error);

@@ -341,4 +341,45 @@ public class CoopLockTests
         Assert.IsType<InvalidOperationException>(error);
         Assert.Contains("from a task", error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CancelScope_WaiterAfterHandOff_LockGoesToNextWaiter()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            var got = new List<string>();
+            var scope = new CancelScope();
+            async Coroutine InScope()
+            {
+                await scope.Run(async _ =>
+                {
+                    using (await lk.Acquire())
+                    {
+                        got.Add("b");
+                    }
+                });
+            }
+
+            async Coroutine Plain()
+            {
+                using (await lk.Acquire())
+                {
+                    got.Add("c");
+                }
+            }
+
+            await lk.Acquire();
+            var b = loop.CreateTask(InScope());
+            var c = loop.CreateTask(Plain());
+            await Ticks(3);
+            lk.Release();   // handed to b
+            scope.Cancel(); // b's scope is cancelled before b runs
+            await c;
+            await b;        // the scope absorbs its own cancellation
+            Assert.Equal(["c"], got);
+            Assert.False(lk.IsLocked);
+        });
+    }
 }

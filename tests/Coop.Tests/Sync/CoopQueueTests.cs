@@ -372,4 +372,23 @@ public class CoopQueueTests
         {
         }
     }
+
+    [Fact]
+    public void CancelScope_GetterAfterHandOff_ItemStaysInQueue()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var scope = new CancelScope();
+            var got = -1;
+            var b = loop.CreateTask(scope.Run(async _ => { got = await q.Get(); }));
+            await Ticks(3);
+            q.PutNowait(9);
+            scope.Cancel();
+            await b;
+            Assert.Equal(-1, got);
+            Assert.Equal(9, q.GetNowait());
+        });
+    }
 }
