@@ -2,8 +2,8 @@
 // cancels every task wherever it is (blocked on a full queue, waiting on an empty one, or busy).
 // Then it counts: every item a producer put is either processed, interrupted in a worker's hands
 // (taken, not finished), or still in the queue — none lost, none duplicated, which is what
-// CoopQueue's cancel-safety promises. The deadline is a plain timer cancelling plain tasks; when
-// task groups land this becomes a cancel scope around a group.
+// CoopQueue's cancel-safety promises. The tasks run in a TaskGroup inside CancelScope.MoveOnAfter
+// (docs/structure.md): the deadline cancels the whole group.
 namespace Coop.Cli.Demos;
 
 internal sealed class PipelineDemo : Demo
@@ -34,7 +34,6 @@ internal sealed class PipelineDemo : Demo
 
     internal static async Coroutine<PipelineReport> Pipeline(double seconds)
     {
-        var loop = EventLoop.RunningLoop;
         var queue = new CoopQueue<long>(Capacity);
         var put = new HashSet<long>();
         var processed = new List<long>();
@@ -68,28 +67,22 @@ internal sealed class PipelineDemo : Demo
             }
         }
 
-        var tasks = new List<CoopTask>();
-        for (var i = 0; i < Producers; i++)
+        // The whole group runs inside a cancel scope with a deadline: when it passes, every producer
+        // and worker is cancelled wherever it is, the group waits for them all, and the scope
+        // absorbs its own cancellation.
+        await CancelScope.MoveOnAfter(seconds, async _ =>
         {
-            tasks.Add(loop.CreateTask(Produce(i), $"producer-{i}"));
-        }
-
-        for (var i = 0; i < Workers; i++)
-        {
-            tasks.Add(loop.CreateTask(Work(), $"worker-{i}"));
-        }
-
-        loop.CallLater(seconds, () => tasks.ForEach(t => t.Cancel("deadline")));
-        foreach (var task in tasks)
-        {
-            try
+            await using var group = new TaskGroup();
+            for (var i = 0; i < Producers; i++)
             {
-                await task;
+                group.Start(Produce(i));
             }
-            catch (CancelledException)
+
+            for (var i = 0; i < Workers; i++)
             {
+                group.Start(Work());
             }
-        }
+        });
 
         var left = new List<long>();
         while (queue.TryGet(out var item))
