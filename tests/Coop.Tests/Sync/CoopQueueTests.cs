@@ -391,4 +391,53 @@ public class CoopQueueTests
             Assert.Equal(9, q.GetNowait());
         });
     }
+
+    [Fact]
+    public void WaitFor_GetTimesOut_LaterItemStaysInQueue()
+    {
+        Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+
+        static async Coroutine Main()
+        {
+            var q = new CoopQueue<int>();
+            try
+            {
+                await Coroutine.WaitFor(q.Get(), 5);
+                Assert.Fail("nothing was put: the get must time out");
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            q.PutNowait(7); // the timed-out getter is not served
+            Assert.Equal(1, q.Count);
+            Assert.Equal(7, q.GetNowait());
+        }
+    }
+
+    [Fact]
+    public void WaitFor_ItemArrivesAtTheDeadline_ItemEitherReturnedOrStillQueued()
+    {
+        // The put and the timeout are due at the same virtual instant, the put first: the getter is
+        // handed the item and then its scope's deadline cancels it before it resumes.
+        var (returned, queued) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.True(returned ^ queued, $"returned={returned} queued={queued}: the item must be in exactly one place");
+
+        static async Coroutine<(bool, bool)> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var q = new CoopQueue<int>();
+            loop.CallLater(5, () => q.PutNowait(7));
+            var returned = false;
+            try
+            {
+                returned = await Coroutine.WaitFor(q.Get(), 5) == 7;
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            return (returned, q.Count == 1);
+        }
+    }
 }
