@@ -36,7 +36,8 @@ public sealed class CoopCondition
     public void Release() => Lock.Release();
 
     /// <summary>Releases the lock, waits for a notification, and re-acquires the lock before returning
-    /// — also when it is cancelled (then it re-raises the cancellation with the lock held).</summary>
+    /// — also when it is cancelled (then it raises the cancellation with the lock held; the
+    /// re-acquisition itself is shielded from cancellation, as in Trio).</summary>
     /// <exception cref="InvalidOperationException">The current task does not hold the lock.</exception>
     public async Coroutine Wait()
     {
@@ -107,27 +108,8 @@ public sealed class CoopCondition
         }
     }
 
-    private async Coroutine Reacquire()
-    {
-        // A cancellation while re-acquiring must not leave the task without the lock it is expected
-        // to hold: keep trying, then re-raise it (asyncio does the same).
-        CancelledException? cancelled = null;
-        while (true)
-        {
-            try
-            {
-                await Lock.Acquire();
-                break;
-            }
-            catch (CancelledException ex)
-            {
-                cancelled = ex;
-            }
-        }
-
-        if (cancelled != null)
-        {
-            throw cancelled;
-        }
-    }
+    // The lock must be held again when Wait ends, however it ends. A shielded scope hides every
+    // cancellation (a one-shot Cancel, a cancelled scope, which would otherwise raise at every await
+    // and make a retry loop spin) until the lock is back; they are raised at the next await after it.
+    private Coroutine Reacquire() => CancelScope.Shielded(async _ => await Lock.Acquire());
 }

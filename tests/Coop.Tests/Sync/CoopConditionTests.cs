@@ -148,42 +148,83 @@ public class CoopConditionTests
     }
 
     [Fact]
-    public void Cancel_WhileReacquiringLock_StillReturnsWithLockHeld()
+    public void Cancel_WhileReacquiringLock_WaitReturnsWithLockThenNextAwaitRaises()
     {
         Run(async () =>
         {
             var cond = new CoopCondition();
             var loop = EventLoop.RunningLoop;
-            var heldAtCancel = false;
+            var heldAfterWait = false;
+            var reachedNextAwait = false;
             async Coroutine Waiter()
             {
                 await cond.Acquire();
                 try
                 {
                     await cond.Wait();
-                }
-                catch (CancelledException)
-                {
-                    heldAtCancel = cond.Lock.Owner == CoopTask.Current;
-                    throw;
+                    heldAfterWait = cond.Lock.Owner == CoopTask.Current;
                 }
                 finally
                 {
                     cond.Release();
                 }
+
+                reachedNextAwait = true;
+                await Coroutine.Yield(); // the deferred cancellation is raised here
+                reachedNextAwait = false;
             }
 
             var w = loop.CreateTask(Waiter());
             await Ticks(2);
             await cond.Acquire();
-            cond.Notify();       // w is woken, then waits to re-acquire the lock we hold
+            cond.Notify();       // w is woken, then waits (shielded) to re-acquire the lock we hold
             await Ticks(2);
             w.Cancel();          // cancelled at the second await point of Wait
             await Ticks(2);
-            Assert.False(w.IsDone); // still waiting for the lock, as asyncio does
+            Assert.False(w.IsDone); // still waiting for the lock
             cond.Release();
             await Assert.ThrowsAsync<CancelledException>(async () => await w);
-            Assert.True(heldAtCancel);
+            Assert.True(heldAfterWait);
+            Assert.True(reachedNextAwait);
+            Assert.False(cond.Lock.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Wait_InsideCancelledScope_ReacquiresLockAndLeavesScope()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.RunningLoop;
+            var scope = new CancelScope();
+            var heldAfterWait = false;
+            async Coroutine Waiter()
+            {
+                await scope.Run(async _ =>
+                {
+                    await cond.Acquire();
+                    try
+                    {
+                        await cond.Wait();
+                    }
+                    finally
+                    {
+                        heldAfterWait = cond.Lock.Owner == CoopTask.Current;
+                        cond.Release();
+                    }
+                });
+            }
+
+            var w = loop.CreateTask(Waiter());
+            await Ticks(2);
+            await cond.Acquire();
+            scope.Cancel();      // level-triggered: every await in the scope raises until it is left
+            await Ticks(2);
+            Assert.False(w.IsDone); // waiting (shielded) to re-acquire the lock we hold
+            cond.Release();
+            await w;                // the scope absorbs its own cancellation
+            Assert.True(heldAfterWait);
             Assert.False(cond.Lock.IsLocked);
         });
     }
