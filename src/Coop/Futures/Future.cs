@@ -221,6 +221,7 @@ public class Future
         State = state;
         var waiters = _waiters;
         _waiters = null;
+        var delivered = false;
         switch (waiters)
         {
             case null:
@@ -228,28 +229,29 @@ public class Future
             case List<object> many:
                 foreach (var waiter in many)
                 {
-                    Wake(waiter);
+                    delivered |= Wake(waiter);
                 }
 
                 break;
             default:
-                Wake(waiters);
+                delivered = Wake(waiters);
                 break;
         }
 
-        OnCompleted(waiters != null);
+        // Only live waiters count: a task that left this future (it was cancelled) is no one.
+        OnCompleted(delivered);
     }
 
-    private void Wake(object waiter)
+    /// <summary>Wakes one waiter; false for a stale one (a task no longer waiting on this future).</summary>
+    private bool Wake(object waiter)
     {
         if (waiter is CoopTask task)
         {
-            task.WakeFrom(this);
+            return task.WakeFrom(this);
         }
-        else
-        {
-            Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
-        }
+
+        Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
+        return true;
     }
 
     private static readonly Action<object?> RunDoneCallback = static state =>

@@ -141,19 +141,37 @@ public partial class CoopTask : Future
             throw new InvalidOperationException($"{Describe()} awaits a future of another event loop.");
         }
 
+        if (_cancelRequested)
+        {
+            // Cancelled while it ran (it cancelled itself): do not park, or a future that never
+            // completes would keep the cancellation from ever being delivered. Resume next pass
+            // and raise it at this await, as Cancel does for a task already waiting.
+            MakeReady();
+            if (future.CancelWithWaiter)
+            {
+                future.Cancel(_cancelMessage);
+            }
+
+            return;
+        }
+
         Status = CoopTaskStatus.Waiting;
         _waitingOn = future;
         future.AddWaiter(this);
     }
 
-    /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
-    internal void WakeFrom(Future future)
+    /// <summary>Called by a completing future this task registered on; stale calls are ignored
+    /// (and return false).</summary>
+    internal bool WakeFrom(Future future)
     {
-        if (_waitingOn == future)
+        if (_waitingOn != future)
         {
-            _waitingOn = null;
-            MakeReady();
+            return false;
         }
+
+        _waitingOn = null;
+        MakeReady();
+        return true;
     }
 
     private void Step()

@@ -1,0 +1,321 @@
+// Issue 3: the invariants of shared/DESIGN.md ("Invariants worth asserting in tests"), checked on
+// random programs against small reference models (Model/CallbackLoopModel.cs, Model/TaskLoopModel.cs)
+// and directly. No test reads the wall clock: loops run on a JumpClock (time stands still while
+// there is work and jumps to the next deadline when idle) or on a clock that ticks once per read.
+using System.Diagnostics;
+using Coop.Core;
+using Coop.Tests.Properties.Model;
+using Coop.Tests.Support;
+using CsCheck;
+
+namespace Coop.Tests.Properties;
+
+public class LoopInvariantTests
+{
+    // ---- FIFO: callbacks, timers, the inbox -------------------------------------------------------
+
+    [Theory]
+    [InlineData(0)] // every deadline is "now": equal deadlines must run in scheduling order
+    [InlineData(3)]
+    public void Callbacks_RandomSoonLaterInboxAndCancels_RunInModelOrder(int maxDelayMs)
+    {
+        Bounded.Run(() => CallbackProgramGen.Program(maxDelayMs).Sample(roots =>
+        {
+            using var real = new CallbackInterpreter();
+            real.Run(roots);
+            var model = new CallbackLoopModel();
+            model.Run(roots);
+            Assert.Equal(model.Log, real.Log);
+        }, iter: 300, print: CallbackProgramGen.Print));
+    }
+
+    /// <summary>Time moves by one tick on every read, so deadlines arrive while the loop works.</summary>
+    private sealed class TickingClock : TimeProvider, IIdleClock
+    {
+        private long _now;
+
+        public override long TimestampFrequency => 1000;
+
+        public override long GetTimestamp() => ++_now;
+
+        public void OnLoopIdle(EventLoop loop, TimeSpan timeout)
+        {
+            if (timeout == Timeout.InfiniteTimeSpan)
+            {
+                throw new LoopIdleForeverException();
+            }
+
+            // No jump: the next reads move time on by themselves.
+        }
+    }
+
+    [Fact]
+    public void Timers_ClockMovingWhileLoopRuns_FireInDeadlineThenSchedulingOrder()
+    {
+        // Each timer may schedule more when it fires; some cancel an earlier one. Whatever the
+        // clock did meanwhile, timers fire sorted by (deadline, scheduling order), and exactly the
+        // ones not cancelled before they fired.
+        var gen = Gen.Select(Gen.Int[-1, 8], Gen.Int[0, 2], Gen.Int[-1, 10]).Array[1, 40];
+        Bounded.Run(() => gen.Sample(specs =>
+        {
+            var clock = new TickingClock();
+            using var loop = new EventLoop(clock);
+            var scheduled = new List<(Handle Handle, long Due, int Sequence)>();
+            var fired = new List<int>();
+            var cancelledBeforeFiring = new HashSet<int>();
+            var next = 0;
+
+            void Schedule()
+            {
+                if (next >= specs.Length)
+                {
+                    return;
+                }
+
+                var me = next++;
+                var (delay, children, cancel) = specs[me];
+                var handle = loop.CallLater(delay / 1000.0, () =>
+                {
+                    fired.Add(me);
+                    if (cancel >= 0 && cancel < scheduled.Count && !fired.Contains(cancel) && !scheduled[cancel].Handle.IsCancelled)
+                    {
+                        scheduled[cancel].Handle.Cancel();
+                        cancelledBeforeFiring.Add(cancel);
+                    }
+
+                    for (var c = 0; c < children; c++)
+                    {
+                        Schedule();
+                    }
+                });
+                scheduled.Add((handle, (long)Math.Round(handle.When * 1000), me));
+            }
+
+            Schedule();
+            Schedule();
+            JumpClock.RunUntilIdle(loop);
+
+            var expectedOrder = fired.OrderBy(i => scheduled[i].Due).ThenBy(i => scheduled[i].Sequence).ToList();
+            Assert.Equal(expectedOrder, fired);
+            var expectedSet = Enumerable.Range(0, scheduled.Count).Where(i => !cancelledBeforeFiring.Contains(i));
+            Assert.Equal(expectedSet, fired.Order());
+        }, iter: 300, print: s => string.Join(" ", s.Select(x => $"({x.Item1}ms,{x.Item2},x{x.Item3})"))));
+    }
+
+    // ---- Tasks, futures, cancellation: the model ---------------------------------------------------
+
+    private static TaskInterpreter RunReal(TaskProgram program)
+    {
+        using var real = new TaskInterpreter(program);
+        real.Run();
+        return real;
+    }
+
+    [Fact]
+    public void Tasks_RandomProgramsOfAwaitsCompletionsAndCancels_MatchModel()
+    {
+        // One log line per step (with the status of every task after it: a task is in exactly one
+        // place, the one the model says), per op outcome, per task end and per error report.
+        Bounded.Run(() => TaskProgramGen.Program.Sample(program =>
+        {
+            var real = RunReal(program);
+            var model = new TaskLoopModel(program);
+            model.Run();
+            Assert.Equal(model.Log, real.Log);
+        }, iter: 500, print: p => p.ToString()));
+    }
+
+    [Fact]
+    public void Tasks_RandomPrograms_EveryTaskErrorSurfacesExactlyOnce()
+    {
+        // Checked on Coop's own log, without the model: a failed task's error is seen by an awaiter
+        // or reported by the exception handler, never neither and never reported twice; a failing
+        // callback is reported once.
+        Bounded.Run(() => TaskProgramGen.Program.Sample(program =>
+        {
+            var real = RunReal(program);
+            for (var t = 0; t < real.Tasks.Count; t++)
+            {
+                var task = real.Tasks[t];
+                if (task.State != FutureState.Failed)
+                {
+                    Assert.DoesNotContain(real.Log, l => l.StartsWith($"report t{t}:", StringComparison.Ordinal));
+                    continue;
+                }
+
+                var reports = real.Log.Count(l => l.StartsWith($"report t{t}:", StringComparison.Ordinal));
+                var seen = real.Log.Count(l => l.Contains(" saw ", StringComparison.Ordinal) && l.EndsWith($"awaiting t{t}", StringComparison.Ordinal));
+                Assert.True(reports <= 1, $"t{t}'s error was reported {reports} times");
+                Assert.True(reports + seen >= 1, $"t{t} failed ({task.Exception!.Message}) and nobody saw or reported it");
+            }
+
+            var throwingDrivers = program.Drivers.Count(d => d.Action is ThrowOp);
+            Assert.Equal(throwingDrivers, real.Log.Count(l => l.StartsWith("report cb:", StringComparison.Ordinal)));
+        }, iter: 300, print: p => p.ToString()));
+    }
+
+    [Fact]
+    public void Tasks_SameProgramTwice_SameLog()
+    {
+        Bounded.Run(() => TaskProgramGen.Program.Sample(program =>
+        {
+            Assert.Equal(RunReal(program).Log, RunReal(program).Log);
+        }, iter: 100, print: p => p.ToString()));
+    }
+
+    // ---- No lost wake-up ---------------------------------------------------------------------------
+
+    public enum Completer
+    {
+        OtherTask,
+        CallSoon,
+        CallLater,
+        Inbox,
+    }
+
+    [Fact]
+    public void Future_CompletedBeforeDuringOrAfterTheWaiterParks_WakesIt()
+    {
+        // The waiter yields `waitAfter` times then awaits; the completer acts after `completeAfter`
+        // yields (or loop passes): before, in the same pass as, or after the waiter parks.
+        var gen = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 4], Gen.Enum<Completer>(), Gen.Int[1, 3]);
+        Bounded.Run(() => gen.Sample((waitAfter, completeAfter, how, waiters) =>
+        {
+            var clock = new JumpClock();
+            using var loop = new EventLoop(clock);
+            var future = loop.CreateFuture<int>();
+
+            async Coroutine<int> Waiter()
+            {
+                for (var i = 0; i < waitAfter; i++)
+                {
+                    await Coroutine.Yield();
+                }
+
+                return await future;
+            }
+
+            async Coroutine Complete()
+            {
+                for (var i = 0; i < completeAfter; i++)
+                {
+                    await Coroutine.Yield();
+                }
+
+                switch (how)
+                {
+                    case Completer.OtherTask:
+                        future.SetResult(42);
+                        break;
+                    case Completer.CallSoon:
+                        loop.CallSoon(() => future.SetResult(42));
+                        break;
+                    case Completer.CallLater:
+                        loop.CallLater(0.002, () => future.SetResult(42));
+                        break;
+                    default:
+                        loop.CallSoonThreadsafe(() => future.SetResult(42));
+                        break;
+                }
+            }
+
+            var tasks = Enumerable.Range(0, waiters).Select(_ => loop.CreateTask(Waiter())).ToList();
+            loop.CreateTask(Complete());
+            JumpClock.RunUntilIdle(loop);
+            Assert.All(tasks, t => Assert.Equal(42, t.Result));
+        }, iter: 300));
+    }
+
+    // ---- O(1) resume in the depth of the chain -----------------------------------------------------
+
+    private static int StackDepth() => new StackTrace(false).FrameCount;
+
+    private static async Coroutine<int> AsyncLeaf(List<int> depths, int yields)
+    {
+        for (var i = 0; i < yields; i++)
+        {
+            await Coroutine.Yield();
+            depths.Add(StackDepth());
+        }
+
+        return 1;
+    }
+
+    private static async Coroutine<int> AsyncChain(int depth, List<int> leafDepths, List<int> unwindDepths, int yields)
+    {
+        var result = depth == 0 ? await AsyncLeaf(leafDepths, yields) : await AsyncChain(depth - 1, leafDepths, unwindDepths, yields);
+        unwindDepths.Add(StackDepth());
+        return result + 1;
+    }
+
+    private static (List<int> Leaf, List<int> Unwind) RunAsyncChain(int depth)
+    {
+        var leaf = new List<int>();
+        var unwind = new List<int>();
+        Bounded.Run(() => EventLoop.Run(AsyncChain(depth, leaf, unwind, 3)));
+        return (leaf, unwind);
+    }
+
+    [Fact]
+    public void Resume_AsyncChainOfAnyDepth_RunsOnAStackOfConstantHeight()
+    {
+        // Structural, not timing: after a yield, the leaf of a chain N coroutines deep resumes on a
+        // stack as high as the leaf of a chain of one; and as the chain ends, each caller resumes at
+        // that same height (the trampoline), not one frame higher per level.
+        var (baseLeaf, baseUnwind) = RunAsyncChain(1);
+        Assert.Single(baseLeaf.Distinct());
+        Gen.Int[2, 3000].Sample(depth =>
+        {
+            var (leaf, unwind) = RunAsyncChain(depth);
+            Assert.Equal(3, leaf.Count);
+            Assert.All(leaf, d => Assert.Equal(baseLeaf[0], d));
+            Assert.Equal(depth + 1, unwind.Count);
+            Assert.Single(unwind.Distinct());
+            Assert.Equal(baseUnwind[0], unwind[0]);
+        }, iter: 20, threads: 1);
+    }
+
+    private static IEnumerable<object?> GenLeaf(List<int> depths, int yields)
+    {
+        for (var i = 0; i < yields; i++)
+        {
+            yield return null;
+            depths.Add(StackDepth());
+        }
+
+        yield return Coroutine.Return(1);
+    }
+
+    private static IEnumerable<object?> GenChain(int depth, List<int> leafDepths, List<int> unwindDepths, int yields)
+    {
+        var call = Coroutine.Call<int>(depth == 0 ? GenLeaf(leafDepths, yields) : GenChain(depth - 1, leafDepths, unwindDepths, yields));
+        yield return call;
+        unwindDepths.Add(StackDepth());
+        yield return Coroutine.Return(call.Result + 1);
+    }
+
+    private static (List<int> Leaf, List<int> Unwind) RunGenChain(int depth)
+    {
+        var leaf = new List<int>();
+        var unwind = new List<int>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            loop.RunUntilComplete(GenChain(depth, leaf, unwind, 3));
+        });
+        return (leaf, unwind);
+    }
+
+    [Fact]
+    public void Resume_GeneratorChainOfAnyDepth_RunsOnAStackOfConstantHeight()
+    {
+        var (baseLeaf, baseUnwind) = RunGenChain(1);
+        Gen.Int[2, 3000].Sample(depth =>
+        {
+            var (leaf, unwind) = RunGenChain(depth);
+            Assert.All(leaf, d => Assert.Equal(baseLeaf[0], d));
+            Assert.Equal(depth + 1, unwind.Count);
+            Assert.All(unwind, d => Assert.Equal(baseUnwind[0], d));
+        }, iter: 20, threads: 1);
+    }
+}

@@ -1,0 +1,219 @@
+// Runs a TaskProgram on a real EventLoop (with a JumpClock): one `async Coroutine<int>` per task,
+// three shared Future<int>s, drivers as CallLater/CallSoonThreadsafe callbacks. It writes the log
+// TaskLoopModel predicts: every step and the status of every task after it, what each op did or
+// saw, how each task ended, and what the loop's exception handler received.
+using System.Globalization;
+using System.Text;
+
+namespace Coop.Tests.Properties.Model;
+
+public sealed class TaskInterpreter : LoopInstrument, IDisposable
+{
+    private readonly TaskProgram _program;
+    private readonly JumpClock _clock = new();
+    private readonly EventLoop _loop;
+    private readonly Future<int>[] _futures = new Future<int>[TaskProgram.FutureCount];
+    private readonly CoopTask<int>[] _tasks;
+    private readonly Dictionary<CoopTask, int> _index = new();
+
+    public TaskInterpreter(TaskProgram program)
+    {
+        _program = program;
+        _loop = new EventLoop(_clock);
+        _tasks = new CoopTask<int>[program.Tasks.Length];
+    }
+
+    public List<string> Log { get; } = new();
+
+    public void Dispose() => _loop.Dispose();
+
+    /// <summary>The tasks, to inspect after <see cref="Run"/>.</summary>
+    public IReadOnlyList<CoopTask<int>> Tasks => _tasks;
+
+    public void Run()
+    {
+        using (_loop)
+        {
+            _loop.SetExceptionHandler((_, error) => Log.Add(
+                error.Task is { } task ? $"report t{_index[task]}: {Describe(error.Exception!)}" : $"report cb: {Describe(error.Exception!)}"));
+            for (var f = 0; f < _futures.Length; f++)
+            {
+                _futures[f] = _loop.CreateFuture<int>();
+            }
+
+            for (var i = 0; i < _tasks.Length; i++)
+            {
+                _tasks[i] = _loop.CreateTask(Body(i, _program.Tasks[i]));
+                _index[_tasks[i]] = i;
+            }
+
+            for (var d = 0; d < _program.Drivers.Length; d++)
+            {
+                var driver = _program.Drivers[d];
+                var who = "d" + d.ToString(CultureInfo.InvariantCulture);
+                if (driver.Inbox)
+                {
+                    _loop.CallSoonThreadsafe(() => Act(who, driver.Action));
+                }
+                else
+                {
+                    _loop.CallLater(driver.DelayMs / 1000.0, () => Act(who, driver.Action));
+                }
+            }
+
+            _loop.Instrument = this;
+            JumpClock.RunUntilIdle(_loop);
+            Log.Add("final " + Statuses());
+        }
+    }
+
+    public override void BeforeTaskStep(CoopTask task) => Log.Add($"step t{_index[task]}");
+
+    public override void AfterTaskStep(CoopTask task) =>
+        Log.Add($"t{_index[task]} -> {task.Status}{(task.IsDone ? " " + task.State : "")} | {Statuses()}");
+
+    public static string Describe(Exception e) => e is CancelledException ? "Cancelled" : e.GetType().Name + " " + e.Message;
+
+    private string Statuses()
+    {
+        var text = new StringBuilder();
+        foreach (var task in _tasks)
+        {
+            text.Append(task.Status switch
+            {
+                CoopTaskStatus.Ready => 'R',
+                CoopTaskStatus.Running => 'X',
+                CoopTaskStatus.Waiting => 'W',
+                _ => 'D',
+            });
+        }
+
+        return text.ToString();
+    }
+
+    private async Coroutine<int> Body(int i, TaskOp[] ops)
+    {
+        var me = "t" + i.ToString(CultureInfo.InvariantCulture);
+        var acc = 0;
+        try
+        {
+            for (var n = 0; n < ops.Length; n++)
+            {
+                switch (ops[n])
+                {
+                    case YieldOp op:
+                        try
+                        {
+                            await Coroutine.Yield();
+                            Log.Add($"{me} yielded");
+                        }
+                        catch (Exception e)
+                        {
+                            Log.Add($"{me} saw {Describe(e)} at yield");
+                            if (!op.Catch)
+                            {
+                                throw;
+                            }
+                        }
+
+                        break;
+                    case AwaitFutureOp op:
+                        var f = TaskProgram.FutureIndex(op.Future);
+                        try
+                        {
+                            var value = await _futures[f];
+                            acc += value;
+                            Log.Add($"{me} got f{f}={value}");
+                        }
+                        catch (Exception e)
+                        {
+                            Log.Add($"{me} saw {Describe(e)} awaiting f{f}");
+                            if (!op.Catch)
+                            {
+                                throw;
+                            }
+                        }
+
+                        break;
+                    case AwaitTaskOp op:
+                        var t = _program.OtherTask(i, op.Offset);
+                        if (t < 0)
+                        {
+                            break;
+                        }
+
+                        try
+                        {
+                            var value = await _tasks[t];
+                            acc += value;
+                            Log.Add($"{me} got t{t}={value}");
+                        }
+                        catch (Exception e)
+                        {
+                            Log.Add($"{me} saw {Describe(e)} awaiting t{t}");
+                            if (!op.Catch)
+                            {
+                                throw;
+                            }
+                        }
+
+                        break;
+                    case SleepOp op:
+                        try
+                        {
+                            await _loop.Sleep(op.Ms / 1000.0);
+                            Log.Add($"{me} slept");
+                        }
+                        catch (Exception e)
+                        {
+                            Log.Add($"{me} saw {Describe(e)} sleeping");
+                            if (!op.Catch)
+                            {
+                                throw;
+                            }
+                        }
+
+                        break;
+                    default:
+                        Act(me, ops[n]);
+                        break;
+                }
+            }
+
+            Log.Add($"{me} returns {acc}");
+            return acc;
+        }
+        catch (Exception e)
+        {
+            Log.Add($"{me} ends with {Describe(e)}");
+            throw;
+        }
+    }
+
+    private void Act(string who, TaskOp action)
+    {
+        switch (action)
+        {
+            case SetResultOp op:
+                var f = TaskProgram.FutureIndex(op.Future);
+                Log.Add($"{who} set f{f}={op.Value}: {_futures[f].TrySetResult(op.Value)}");
+                break;
+            case SetExceptionOp op:
+                f = TaskProgram.FutureIndex(op.Future);
+                Log.Add($"{who} fail f{f}: {_futures[f].TrySetException(new ProgramException($"f{f} failed by {who}"))}");
+                break;
+            case CancelFutureOp op:
+                f = TaskProgram.FutureIndex(op.Future);
+                Log.Add($"{who} cancel f{f}: {_futures[f].Cancel()}");
+                break;
+            case CancelTaskOp op:
+                var t = _program.TaskIndex(op.Task);
+                Log.Add($"{who} cancel t{t}: {_tasks[t].Cancel()}");
+                break;
+            case ThrowOp op:
+                throw new ProgramException($"boom {op.Code} in {who}");
+            default:
+                throw new InvalidOperationException("not an action: " + action);
+        }
+    }
+}
