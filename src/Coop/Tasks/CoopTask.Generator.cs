@@ -86,8 +86,18 @@ public partial class CoopTask
                 case IEnumerable<object?> inner:
                     Push(inner.GetEnumerator(), null);
                     continue;
+                case Future future when future.IsDone && !_cancelRequested:
+                    continue; // awaiting something done does not suspend (and must not park: it would never wake)
                 case Future future:
-                    ParkOn(future);
+                    try
+                    {
+                        ParkOn(future);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        FailGenerator(ex); // it awaits itself or another loop's future: fail the task, not the loop
+                    }
+
                     return;
                 default:
                     FailGenerator(new InvalidOperationException(

@@ -122,4 +122,22 @@ public class CoopTaskTests
 
         Assert.Equal(["Task exception was never retrieved: lost?"], reports);
     }
+
+    [Fact]
+    public void Await_AsyncTaskAwaitsItself_FailsWithAClearError()
+    {
+        var error = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new JumpClock());
+
+            async Coroutine Self() => await CoopTask.Current!;
+
+            var task = loop.CreateTask(Self());
+            JumpClock.RunUntilIdle(loop);
+            return task.IsDone ? task.Exception : null;
+        });
+
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("awaits itself", error!.Message, StringComparison.Ordinal);
+    }
 }
