@@ -221,7 +221,6 @@ public class Future
         State = state;
         var waiters = _waiters;
         _waiters = null;
-        var delivered = false;
         switch (waiters)
         {
             case null:
@@ -229,29 +228,28 @@ public class Future
             case List<object> many:
                 foreach (var waiter in many)
                 {
-                    delivered |= Wake(waiter);
+                    Wake(waiter);
                 }
 
                 break;
             default:
-                delivered = Wake(waiters);
+                Wake(waiters);
                 break;
         }
 
-        // Only live waiters count: a task that left this future (it was cancelled) is no one.
-        OnCompleted(delivered);
+        OnCompleted(waiters != null);
     }
 
-    /// <summary>Wakes one waiter; false for a stale one (a task no longer waiting on this future).</summary>
-    private bool Wake(object waiter)
+    private void Wake(object waiter)
     {
         if (waiter is CoopTask task)
         {
-            return task.WakeFrom(this);
+            task.WakeFrom(this);
         }
-
-        Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
-        return true;
+        else
+        {
+            Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
+        }
     }
 
     private static readonly Action<object?> RunDoneCallback = static state =>

@@ -160,18 +160,14 @@ public partial class CoopTask : Future
         future.AddWaiter(this);
     }
 
-    /// <summary>Called by a completing future this task registered on; stale calls are ignored
-    /// (and return false).</summary>
-    internal bool WakeFrom(Future future)
+    /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
+    internal void WakeFrom(Future future)
     {
-        if (_waitingOn != future)
+        if (_waitingOn == future)
         {
-            return false;
+            _waitingOn = null;
+            MakeReady();
         }
-
-        _waitingOn = null;
-        MakeReady();
-        return true;
     }
 
     private void Step()
@@ -219,10 +215,11 @@ public partial class CoopTask : Future
 
     private protected override void OnCompleted(bool hadWaiters)
     {
-        if (State == FutureState.Failed && !hadWaiters)
+        if (State == FutureState.Failed)
         {
-            // Nobody awaits this task: give the program one loop iteration to look at the error
-            // (a done callback, reading Exception), then report it rather than lose it.
+            // Give the program one loop iteration to look at the error (the awaiters just woken run
+            // first, as do done callbacks), then report it rather than lose it. Not only when nobody
+            // waits: a waiter may have left (cancelled) or be cancelled before it reads the error.
             Loop.Schedule(ReportIfUnobserved, this);
         }
     }

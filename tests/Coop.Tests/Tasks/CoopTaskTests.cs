@@ -123,6 +123,46 @@ public class CoopTaskTests
         Assert.Equal(["Task exception was never retrieved: lost?"], reports);
     }
 
+    // And its sibling: the waiter was woken by the failure but cancelled before it ran, so it
+    // raised the cancellation instead of reading the error; that counted as "someone waits" too.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fail_WaiterCancelledAfterWakeUp_ErrorIsReported(bool generatorWaiter)
+    {
+        var reports = Bounded.Run(() =>
+        {
+            var seen = new List<string>();
+            using var loop = new EventLoop(new JumpClock());
+            loop.SetExceptionHandler((_, error) => seen.Add(error.Message + ": " + error.Exception?.Message));
+            CoopTask? waiter = null;
+
+            async Coroutine Failing()
+            {
+                await Coroutine.Yield();
+                // Runs after this step, which wakes the waiter: the waiter is cancelled while ready.
+                EventLoop.RunningLoop.CallSoon(() => waiter!.Cancel());
+                throw new InvalidOperationException("lost?");
+            }
+
+            var failing = loop.CreateTask(Failing());
+
+            async Coroutine AsyncWaiter() => await failing;
+
+            IEnumerable<object?> GeneratorWaiter()
+            {
+                yield return failing;
+            }
+
+            waiter = generatorWaiter ? loop.CreateTask(GeneratorWaiter()) : loop.CreateTask(AsyncWaiter());
+            JumpClock.RunUntilIdle(loop);
+            Assert.True(waiter.IsCancelled);
+            return seen;
+        });
+
+        Assert.Equal(["Task exception was never retrieved: lost?"], reports);
+    }
+
     [Fact]
     public void Await_AsyncTaskAwaitsItself_FailsWithAClearError()
     {

@@ -13,14 +13,16 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     private readonly JumpClock _clock = new();
     private readonly EventLoop _loop;
     private readonly Future<int>[] _futures = new Future<int>[TaskProgram.FutureCount];
-    private readonly CoopTask<int>[] _tasks;
+    private readonly CoopTask[] _tasks;
+    private readonly bool[] _ended;
     private readonly Dictionary<CoopTask, int> _index = new();
 
     public TaskInterpreter(TaskProgram program)
     {
         _program = program;
         _loop = new EventLoop(_clock);
-        _tasks = new CoopTask<int>[program.Tasks.Length];
+        _tasks = new CoopTask[program.Tasks.Length];
+        _ended = new bool[program.Tasks.Length];
     }
 
     public List<string> Log { get; } = new();
@@ -28,7 +30,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     public void Dispose() => _loop.Dispose();
 
     /// <summary>The tasks, to inspect after <see cref="Run"/>.</summary>
-    public IReadOnlyList<CoopTask<int>> Tasks => _tasks;
+    public IReadOnlyList<CoopTask> Tasks => _tasks;
 
     public void Run()
     {
@@ -43,7 +45,8 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
 
             for (var i = 0; i < _tasks.Length; i++)
             {
-                _tasks[i] = _loop.CreateTask(Body(i, _program.Tasks[i]));
+                var spec = _program.Tasks[i];
+                _tasks[i] = spec.Generator ? _loop.CreateTask(GeneratorBody(i, spec.Ops)) : _loop.CreateTask(Body(i, spec.Ops));
                 _index[_tasks[i]] = i;
             }
 
@@ -144,7 +147,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
 
                         try
                         {
-                            var value = await _tasks[t];
+                            var value = _tasks[t] is CoopTask<int> typed ? await typed : await Untyped(_tasks[t]);
                             acc += value;
                             Log.Add($"{me} got t{t}={value}");
                         }
@@ -187,6 +190,93 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         {
             Log.Add($"{me} ends with {Describe(e)}");
             throw;
+        }
+    }
+
+    private static async Coroutine<int> Untyped(CoopTask task)
+    {
+        await task;
+        return (int)task.ResultObject!;
+    }
+
+    // The generator version of Body: what it awaits it yields, then reads the outcome (which it
+    // can catch, since no yield is inside that try); a cancellation disposes it (the finally logs).
+    private IEnumerable<object?> GeneratorBody(int i, TaskOp[] ops)
+    {
+        var me = "t" + i.ToString(CultureInfo.InvariantCulture);
+        var acc = 0;
+        try
+        {
+            for (var n = 0; n < ops.Length; n++)
+            {
+                switch (ops[n])
+                {
+                    case YieldOp:
+                        yield return null;
+                        Log.Add($"{me} yielded");
+                        break;
+                    case AwaitFutureOp op:
+                        var f = TaskProgram.FutureIndex(op.Future);
+                        yield return _futures[f];
+                        acc += Read(i, "f" + f.ToString(CultureInfo.InvariantCulture), _futures[f], op.Catch);
+                        break;
+                    case AwaitTaskOp op:
+                        var t = _program.OtherTask(i, op.Offset);
+                        if (t < 0)
+                        {
+                            break;
+                        }
+
+                        yield return _tasks[t];
+                        acc += Read(i, "t" + t.ToString(CultureInfo.InvariantCulture), _tasks[t], op.Catch);
+                        break;
+                    case SleepOp op:
+                        yield return _loop.Sleep(op.Ms / 1000.0);
+                        Log.Add($"{me} slept");
+                        break;
+                    case ThrowOp op:
+                        _ended[i] = true;
+                        Log.Add($"{me} ends with {nameof(ProgramException)} boom {op.Code} in {me}");
+                        throw new ProgramException($"boom {op.Code} in {me}");
+                    default:
+                        Act(me, ops[n]);
+                        break;
+                }
+            }
+
+            Log.Add($"{me} returns {acc}");
+            _ended[i] = true;
+            yield return Coroutine.Return(acc);
+        }
+        finally
+        {
+            if (!_ended[i])
+            {
+                Log.Add($"{me} disposed");
+            }
+        }
+    }
+
+    /// <summary>A generator's read of what it awaited: the value, or 0 after a caught error.</summary>
+    private int Read(int i, string what, Future future, bool catchIt)
+    {
+        try
+        {
+            var value = (int)future.ResultObject!;
+            Log.Add($"t{i} got {what}={value}");
+            return value;
+        }
+        catch (Exception e)
+        {
+            Log.Add($"t{i} saw {Describe(e)} awaiting {what}");
+            if (!catchIt)
+            {
+                _ended[i] = true;
+                Log.Add($"t{i} ends with {Describe(e)}");
+                throw;
+            }
+
+            return 0;
         }
     }
 

@@ -43,11 +43,13 @@ public sealed class TaskLoopModel
         public bool IsDone => State != State.Pending;
     }
 
-    private sealed class MTask(int index, TaskOp[] ops) : MFuture
+    private sealed class MTask(int index, TaskSpec spec) : MFuture
     {
         public int Index { get; } = index;
 
-        public TaskOp[] Ops { get; } = ops;
+        public TaskOp[] Ops { get; } = spec.Ops;
+
+        public bool Generator { get; } = spec.Generator;
 
         public int Pc { get; set; }
 
@@ -221,6 +223,12 @@ public sealed class TaskLoopModel
                 RunOps(task, resumed: false);
             }
         }
+        else if (task.Generator && task.CancelRequested)
+        {
+            // A generator cannot catch the cancellation: it is disposed (its finally blocks run).
+            Log.Add($"{task.Name} disposed");
+            Finish(task, State.Cancelled, 0, CancelledError);
+        }
         else
         {
             RunOps(task, resumed: true);
@@ -286,7 +294,7 @@ public sealed class TaskLoopModel
                     continue;
             }
 
-            if (awaited.IsDone)
+            if (awaited.IsDone && !(task.Generator && task.CancelRequested))
             {
                 if (!FinishAwait(task, op, awaited))
                 {
@@ -300,7 +308,8 @@ public sealed class TaskLoopModel
             task.Awaited = awaited;
             if (task.CancelRequested)
             {
-                // Cancelled while running: do not park; the cancellation is raised at this await.
+                // Cancelled while running: do not park; the cancellation is raised at this await
+                // (a generator is disposed at its next step).
                 MakeReady(task);
                 if (awaited.SleepTimer != null)
                 {
@@ -397,21 +406,19 @@ public sealed class TaskLoopModel
         future.Error = error;
         var waiters = future.Waiters.ToList();
         future.Waiters.Clear();
-        var woken = 0;
         foreach (var waiter in waiters)
         {
             if (waiter.WaitingOn == future)
             {
                 waiter.WaitingOn = null;
                 MakeReady(waiter);
-                woken++;
             }
         }
 
-        if (future is MTask task && state == State.Failed && woken == 0)
+        if (future is MTask task && state == State.Failed)
         {
-            // Nobody is waiting (registrations left by cancelled waiters do not count): one
-            // iteration for someone to look at the error, then it is reported.
+            // One iteration for someone to look at the error (the waiters just woken run first),
+            // then it is reported.
             _ready.Enqueue(() =>
             {
                 if (!task.Observed)

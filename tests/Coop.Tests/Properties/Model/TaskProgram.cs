@@ -1,7 +1,7 @@
 // A random program of async-coroutine tasks, shared futures and timer-driven callbacks, as data.
 // Each task runs a list of ops; an awaiting op may catch what it sees ("?" when printed) or let it
 // end the task. Task and future operands are taken modulo the number of tasks/futures when run, so
-// every generated program is valid and shrinks freely. Drivers are callbacks scheduled before the
+// every generated program is valid and shrinks freely. A task is an async or a generator coroutine. Drivers are callbacks scheduled before the
 // run (CallLater with a delay in ms, or the inbox) that complete, fail or cancel things.
 using System.Globalization;
 using CsCheck;
@@ -63,7 +63,14 @@ public sealed record Driver(int DelayMs, bool Inbox, TaskOp Action)
     public override string ToString() => (Inbox ? "I" : "L" + DelayMs.ToString(CultureInfo.InvariantCulture)) + ":" + Action;
 }
 
-public sealed record TaskProgram(TaskOp[][] Tasks, Driver[] Drivers)
+/// <summary>One task: an async coroutine, or a generator coroutine when <see cref="Generator"/>
+/// (which cannot catch a cancellation: it is disposed instead).</summary>
+public sealed record TaskSpec(bool Generator, TaskOp[] Ops)
+{
+    public override string ToString() => (Generator ? "gen " : "") + string.Join(" ", Ops.Select(o => o.ToString()));
+}
+
+public sealed record TaskProgram(TaskSpec[] Tasks, Driver[] Drivers)
 {
     public const int FutureCount = 3;
 
@@ -77,7 +84,7 @@ public sealed record TaskProgram(TaskOp[][] Tasks, Driver[] Drivers)
         Tasks.Length < 2 ? -1 : (self + 1 + (offset % (Tasks.Length - 1))) % Tasks.Length;
 
     public override string ToString() =>
-        Environment.NewLine + string.Join(Environment.NewLine, Tasks.Select((ops, i) => $"  t{i}: " + string.Join(" ", ops.Select(o => o.ToString()))))
+        Environment.NewLine + string.Join(Environment.NewLine, Tasks.Select((task, i) => $"  t{i}: {task}"))
         + Environment.NewLine + "  drivers: " + string.Join(" ", Drivers.Select(d => d.ToString()));
 }
 
@@ -107,5 +114,7 @@ public static class TaskProgramGen
         (delay, inbox, action) => new Driver(delay, inbox, action));
 
     public static readonly Gen<TaskProgram> Program = Gen.Select(
-        Op.Array[0, 8].Array[1, 4], DriverGen.Array[0, 5], (tasks, drivers) => new TaskProgram(tasks, drivers));
+        Gen.Select(Gen.Bool, Op.Array[0, 8], (generator, ops) => new TaskSpec(generator, ops)).Array[1, 4],
+        DriverGen.Array[0, 5],
+        (tasks, drivers) => new TaskProgram(tasks, drivers));
 }
