@@ -176,23 +176,71 @@ public class LoopInvariantTests
     [Fact]
     public void Future_CompletedBeforeDuringOrAfterTheWaiterParks_WakesIt()
     {
-        // The waiter yields `waitAfter` times then awaits; the completer acts after `completeAfter`
-        // yields (or loop passes): before, in the same pass as, or after the waiter parks.
-        var gen = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 4], Gen.Enum<Completer>(), Gen.Int[1, 3]);
-        Bounded.Run(() => gen.Sample((waitAfter, completeAfter, how, waiters) =>
+        // Waiters (async or generator) yield `waitAfter` times, then await the future; the completer
+        // acts after `completeAfter` yields, directly or through a callback, a timer or the inbox:
+        // before, in the same pass as, or after a waiter parks. Every waiter sees the outcome.
+        var gen = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 4], Gen.Enum<Completer>(), Gen.Bool.Array[1, 3], Gen.Int[0, 2]);
+        Bounded.Run(() => gen.Sample((waitAfter, completeAfter, how, generatorWaiters, outcome) =>
         {
             var clock = new JumpClock();
             using var loop = new EventLoop(clock);
             var future = loop.CreateFuture<int>();
 
-            async Coroutine<int> Waiter()
+            string Seen()
+            {
+                try
+                {
+                    return "result " + future.Result;
+                }
+                catch (Exception e)
+                {
+                    return TaskInterpreter.Describe(e);
+                }
+            }
+
+            async Coroutine<string> AsyncWaiter()
             {
                 for (var i = 0; i < waitAfter; i++)
                 {
                     await Coroutine.Yield();
                 }
 
-                return await future;
+                try
+                {
+                    await future;
+                }
+                catch (Exception)
+                {
+                }
+
+                return Seen();
+            }
+
+            IEnumerable<object?> GeneratorWaiter()
+            {
+                for (var i = 0; i < waitAfter; i++)
+                {
+                    yield return null;
+                }
+
+                yield return future;
+                yield return Coroutine.Return(Seen());
+            }
+
+            void Settle()
+            {
+                switch (outcome)
+                {
+                    case 0:
+                        future.SetResult(42);
+                        break;
+                    case 1:
+                        future.SetException(new ProgramException("no"));
+                        break;
+                    default:
+                        future.Cancel();
+                        break;
+                }
             }
 
             async Coroutine Complete()
@@ -205,25 +253,33 @@ public class LoopInvariantTests
                 switch (how)
                 {
                     case Completer.OtherTask:
-                        future.SetResult(42);
+                        Settle();
                         break;
                     case Completer.CallSoon:
-                        loop.CallSoon(() => future.SetResult(42));
+                        loop.CallSoon(Settle);
                         break;
                     case Completer.CallLater:
-                        loop.CallLater(0.002, () => future.SetResult(42));
+                        loop.CallLater(0.002, Settle);
                         break;
                     default:
-                        loop.CallSoonThreadsafe(() => future.SetResult(42));
+                        loop.CallSoonThreadsafe(Settle);
                         break;
                 }
             }
 
-            var tasks = Enumerable.Range(0, waiters).Select(_ => loop.CreateTask(Waiter())).ToList();
+            var tasks = generatorWaiters.Select(g => g ? loop.CreateTask(GeneratorWaiter()) : loop.CreateTask(AsyncWaiter())).ToList();
             loop.CreateTask(Complete());
             JumpClock.RunUntilIdle(loop);
-            Assert.All(tasks, t => Assert.Equal(42, t.Result));
-        }, iter: 300));
+            var expected = outcome switch
+            {
+                0 => "result 42",
+                1 => "ProgramException no",
+                _ => "Cancelled",
+            };
+            Assert.All(tasks, t => Assert.Equal(expected, t.IsDone ? t.ResultObject : "still " + t.Status));
+        }, iter: 300, print: p =>
+            $"waiters {string.Join(",", p.Item4.Select(g => g ? "gen" : "async"))} await after {p.Item1} yields; " +
+            $"{p.Item3} settles ({p.Item5}: 0 result, 1 exception, 2 cancel) after {p.Item2} yields"));
     }
 
     // ---- O(1) resume in the depth of the chain -----------------------------------------------------
