@@ -1,4 +1,5 @@
-// Runs a TaskProgram on a real EventLoop (with a JumpClock): one `async Coroutine<int>` per task,
+// Runs a TaskProgram on a real EventLoop (with a JumpClock): an `async Coroutine<int>` or a generator
+// per task (a nested CallOp is `await Frame(...)` or `yield return Coroutine.Call<int>(...)`),
 // three shared Future<int>s, drivers as CallLater/CallSoonThreadsafe callbacks. It writes the log
 // TaskLoopModel predicts: every step and the status of every task after it, what each op did or
 // saw, how each task ended, and what the loop's exception handler received.
@@ -97,8 +98,23 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     private async Coroutine<int> Body(int i, TaskOp[] ops)
     {
         var me = "t" + i.ToString(CultureInfo.InvariantCulture);
-        var acc = 0;
         try
+        {
+            var acc = await Frame(i, ops);
+            Log.Add($"{me} returns {acc}");
+            return acc;
+        }
+        catch (Exception e)
+        {
+            Log.Add($"{me} ends with {Describe(e)}");
+            throw;
+        }
+    }
+
+    private async Coroutine<int> Frame(int i, TaskOp[] ops)
+    {
+        var me = "t" + i.ToString(CultureInfo.InvariantCulture);
+        var acc = 0;
         {
             for (var n = 0; n < ops.Length; n++)
             {
@@ -177,19 +193,30 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
                         }
 
                         break;
+                    case CallOp op:
+                        try
+                        {
+                            var value = await Frame(i, op.Ops);
+                            acc += value;
+                            Log.Add($"{me} call returned {value}");
+                        }
+                        catch (Exception e)
+                        {
+                            Log.Add($"{me} saw {Describe(e)} from call");
+                            if (!op.Catch)
+                            {
+                                throw;
+                            }
+                        }
+
+                        break;
                     default:
                         Act(me, ops[n]);
                         break;
                 }
             }
 
-            Log.Add($"{me} returns {acc}");
             return acc;
-        }
-        catch (Exception e)
-        {
-            Log.Add($"{me} ends with {Describe(e)}");
-            throw;
         }
     }
 
@@ -204,49 +231,13 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     private IEnumerable<object?> GeneratorBody(int i, TaskOp[] ops)
     {
         var me = "t" + i.ToString(CultureInfo.InvariantCulture);
-        var acc = 0;
         try
         {
-            for (var n = 0; n < ops.Length; n++)
-            {
-                switch (ops[n])
-                {
-                    case YieldOp:
-                        yield return null;
-                        Log.Add($"{me} yielded");
-                        break;
-                    case AwaitFutureOp op:
-                        var f = TaskProgram.FutureIndex(op.Future);
-                        yield return _futures[f];
-                        acc += Read(i, "f" + f.ToString(CultureInfo.InvariantCulture), _futures[f], op.Catch);
-                        break;
-                    case AwaitTaskOp op:
-                        var t = _program.OtherTask(i, op.Offset);
-                        if (t < 0)
-                        {
-                            break;
-                        }
-
-                        yield return _tasks[t];
-                        acc += Read(i, "t" + t.ToString(CultureInfo.InvariantCulture), _tasks[t], op.Catch);
-                        break;
-                    case SleepOp op:
-                        yield return _loop.Sleep(op.Ms / 1000.0);
-                        Log.Add($"{me} slept");
-                        break;
-                    case ThrowOp op:
-                        _ended[i] = true;
-                        Log.Add($"{me} ends with {nameof(ProgramException)} boom {op.Code} in {me}");
-                        throw new ProgramException($"boom {op.Code} in {me}");
-                    default:
-                        Act(me, ops[n]);
-                        break;
-                }
-            }
-
-            Log.Add($"{me} returns {acc}");
+            var call = Coroutine.Call<int>(GeneratorFrame(i, ops));
+            yield return call;
+            Log.Add($"{me} returns {call.Result}");
             _ended[i] = true;
-            yield return Coroutine.Return(acc);
+            yield return Coroutine.Return(call.Result);
         }
         finally
         {
@@ -255,6 +246,56 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
                 Log.Add($"{me} disposed");
             }
         }
+    }
+
+    private IEnumerable<object?> GeneratorFrame(int i, TaskOp[] ops)
+    {
+        var me = "t" + i.ToString(CultureInfo.InvariantCulture);
+        var acc = 0;
+        for (var n = 0; n < ops.Length; n++)
+        {
+            switch (ops[n])
+            {
+                case YieldOp:
+                    yield return null;
+                    Log.Add($"{me} yielded");
+                    break;
+                case AwaitFutureOp op:
+                    var f = TaskProgram.FutureIndex(op.Future);
+                    yield return _futures[f];
+                    acc += Read(i, "f" + f.ToString(CultureInfo.InvariantCulture), _futures[f], op.Catch);
+                    break;
+                case AwaitTaskOp op:
+                    var t = _program.OtherTask(i, op.Offset);
+                    if (t < 0)
+                    {
+                        break;
+                    }
+
+                    yield return _tasks[t];
+                    acc += Read(i, "t" + t.ToString(CultureInfo.InvariantCulture), _tasks[t], op.Catch);
+                    break;
+                case SleepOp op:
+                    yield return _loop.Sleep(op.Ms / 1000.0);
+                    Log.Add($"{me} slept");
+                    break;
+                case CallOp op:
+                    var call = Coroutine.Call<int>(GeneratorFrame(i, op.Ops));
+                    yield return call;
+                    acc += call.Result;
+                    Log.Add($"{me} call returned {call.Result}");
+                    break;
+                case ThrowOp op:
+                    _ended[i] = true;
+                    Log.Add($"{me} ends with {nameof(ProgramException)} boom {op.Code} in {me}");
+                    throw new ProgramException($"boom {op.Code} in {me}");
+                default:
+                    Act(me, ops[n]);
+                    break;
+            }
+        }
+
+        yield return Coroutine.Return(acc);
     }
 
     /// <summary>A generator's read of what it awaited: the value, or 0 after a caught error.</summary>

@@ -4,7 +4,10 @@
 //     timers by (deadline, sequence), then the callbacks that were ready when the pass began);
 //   - a task: a step runs ops until one suspends (a yield, or an await of something pending) or the
 //     task ends; awaiting something done continues without suspending; a resumed await first
-//     delivers a pending cancellation, then the awaited outcome;
+//     delivers a pending cancellation, then the awaited outcome; a nested call runs in the same
+//     step as a frame on the task's stack; an error leaves an async frame to its caller's call
+//     (which may catch it) but ends a generator's whole chain;
+//   - a generator task cannot catch a cancellation: it is disposed at the start of its next step;
 //   - a future: completing it wakes, in order, the tasks still parked on it (stale registrations
 //     are ignored); a failed task with nobody looking at its error within one iteration is reported;
 //   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
@@ -47,11 +50,10 @@ public sealed class TaskLoopModel
     {
         public int Index { get; } = index;
 
-        public TaskOp[] Ops { get; } = spec.Ops;
+        /// <summary>The chain of nested calls; the innermost on top.</summary>
+        public Stack<MFrame> Frames { get; } = new([new MFrame(spec.Ops)]);
 
         public bool Generator { get; } = spec.Generator;
-
-        public int Pc { get; set; }
 
         public bool Started { get; set; }
 
@@ -61,14 +63,21 @@ public sealed class TaskLoopModel
 
         public bool CancelRequested { get; set; }
 
-        public int Acc { get; set; }
-
         /// <summary>The op the task suspended on and what it awaited (null for a yield).</summary>
         public TaskOp? SuspendedOn { get; set; }
 
         public MFuture? Awaited { get; set; }
 
         public string Name => "t" + Index.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private sealed class MFrame(TaskOp[] ops)
+    {
+        public TaskOp[] Ops { get; } = ops;
+
+        public int Pc { get; set; }
+
+        public int Acc { get; set; }
     }
 
     private sealed class MTimer(long due, long sequence, Action action)
@@ -258,12 +267,32 @@ public sealed class TaskLoopModel
             }
         }
 
-        while (task.Pc < task.Ops.Length)
+        while (true)
         {
-            var op = task.Ops[task.Pc++];
+            var frame = task.Frames.Peek();
+            if (frame.Pc == frame.Ops.Length)
+            {
+                task.Frames.Pop();
+                if (task.Frames.Count == 0)
+                {
+                    Log.Add($"{task.Name} returns {frame.Acc}");
+                    Finish(task, State.Succeeded, frame.Acc, "");
+                    return;
+                }
+
+                task.Frames.Peek().Acc += frame.Acc;
+                Log.Add($"{task.Name} call returned {frame.Acc}");
+                continue;
+            }
+
+            var op = frame.Ops[frame.Pc++];
             MFuture? awaited;
             switch (op)
             {
+                case CallOp call:
+                    // The callee runs in the same step, as `await Sub()` / `yield return Call` do.
+                    task.Frames.Push(new MFrame(call.Ops));
+                    continue;
                 case YieldOp:
                     task.SuspendedOn = op;
                     task.Awaited = null;
@@ -287,8 +316,12 @@ public sealed class TaskLoopModel
                     awaited = sleep;
                     break;
                 case ThrowOp t:
-                    EndWith(task, State.Failed, $"{nameof(ProgramException)} boom {t.Code} in {task.Name}");
-                    return;
+                    if (Raise(task, $"{nameof(ProgramException)} boom {t.Code} in {task.Name}"))
+                    {
+                        return;
+                    }
+
+                    continue;
                 default:
                     Act(task.Name, op);
                     continue;
@@ -324,10 +357,37 @@ public sealed class TaskLoopModel
             awaited.Waiters.Add(task);
             return;
         }
-
-        Log.Add($"{task.Name} returns {task.Acc}");
-        Finish(task, State.Succeeded, task.Acc, "");
     }
+
+    /// <summary>An error leaves the top frame: a generator's whole chain ends; an async caller
+    /// sees it at its call and may catch it. True when the task ended.</summary>
+    private bool Raise(MTask task, string error)
+    {
+        if (task.Generator)
+        {
+            EndWith(task, StateOf(error), error);
+            return true;
+        }
+
+        while (true)
+        {
+            task.Frames.Pop();
+            if (task.Frames.Count == 0)
+            {
+                EndWith(task, StateOf(error), error);
+                return true;
+            }
+
+            var caller = task.Frames.Peek();
+            Log.Add($"{task.Name} saw {error} from call");
+            if (((CallOp)caller.Ops[caller.Pc - 1]).Catch)
+            {
+                return false;
+            }
+        }
+    }
+
+    private static State StateOf(string error) => error == CancelledError ? State.Cancelled : State.Failed;
 
     /// <summary>The await of <paramref name="op"/> gives its outcome; false when that ended the task.</summary>
     private bool FinishAwait(MTask task, TaskOp op, MFuture? awaited)
@@ -363,7 +423,7 @@ public sealed class TaskLoopModel
                     Log.Add($"{task.Name} slept");
                     break;
                 default:
-                    task.Acc += awaited!.Value;
+                    task.Frames.Peek().Acc += awaited!.Value;
                     Log.Add($"{task.Name} got {where[9..]}={awaited.Value}");
                     break;
             }
@@ -372,13 +432,7 @@ public sealed class TaskLoopModel
         }
 
         Log.Add($"{task.Name} saw {error} {where}");
-        if (caught)
-        {
-            return true;
-        }
-
-        EndWith(task, error == CancelledError ? State.Cancelled : State.Failed, error);
-        return false;
+        return caught || !Raise(task, error);
     }
 
     private void EndWith(MTask task, State state, string error)

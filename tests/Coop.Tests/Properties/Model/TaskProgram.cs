@@ -51,6 +51,14 @@ public sealed record CancelFutureOp(int Future) : TaskOp
     public override string ToString() => $"Cf{Future}";
 }
 
+/// <summary>Calls a nested coroutine running <see cref="Ops"/> and adds its result: `await Sub()` in
+/// an async task (which may catch what the callee throws), `yield return Coroutine.Call` in a
+/// generator (which cannot: an error ends the whole chain).</summary>
+public sealed record CallOp(TaskOp[] Ops, bool Catch) : TaskOp
+{
+    public override string ToString() => "C(" + string.Join(" ", Ops.Select(o => o.ToString())) + ")" + (Catch ? "?" : "");
+}
+
 public sealed record ThrowOp(int Code) : TaskOp
 {
     public override string ToString() => $"T{Code}";
@@ -102,19 +110,24 @@ public static class TaskProgramGen
         (1, FutureGen.Select(f => (TaskOp)new CancelFutureOp(f))),
         (1, Gen.Int[0, 9].Select(c => (TaskOp)new ThrowOp(c))));
 
-    public static readonly Gen<TaskOp> Op = Gen.Frequency(
+    private static readonly Gen<TaskOp> FlatOp = Gen.Frequency(
         (4, CatchGen.Select(c => (TaskOp)new YieldOp(c))),
         (3, Gen.Select(FutureGen, CatchGen, (f, c) => (TaskOp)new AwaitFutureOp(f, c))),
         (2, Gen.Select(Gen.Int[0, 2], CatchGen, (o, c) => (TaskOp)new AwaitTaskOp(o, c))),
         (2, Gen.Select(Gen.Int[-1, 3], CatchGen, (ms, c) => (TaskOp)new SleepOp(ms, c))),
         (4, Action));
 
+    /// <summary>An op whose nested calls go at most <paramref name="depth"/> deep.</summary>
+    public static Gen<TaskOp> Op(int depth) => depth == 0
+        ? FlatOp
+        : Gen.Frequency((8, FlatOp), (1, Gen.Select(Op(depth - 1).Array[0, 5], CatchGen, (ops, c) => (TaskOp)new CallOp(ops, c))));
+
     public static readonly Gen<Driver> DriverGen = Gen.Select(
         Gen.Int[-1, 6], Gen.Frequency((4, Gen.Const(false)), (1, Gen.Const(true))), Action,
         (delay, inbox, action) => new Driver(delay, inbox, action));
 
     public static readonly Gen<TaskProgram> Program = Gen.Select(
-        Gen.Select(Gen.Bool, Op.Array[0, 8], (generator, ops) => new TaskSpec(generator, ops)).Array[1, 4],
+        Gen.Select(Gen.Bool, Op(2).Array[0, 8], (generator, ops) => new TaskSpec(generator, ops)).Array[1, 4],
         DriverGen.Array[0, 5],
         (tasks, drivers) => new TaskProgram(tasks, drivers));
 }
