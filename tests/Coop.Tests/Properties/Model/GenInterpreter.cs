@@ -46,10 +46,18 @@ public static class GenInterpreter
         finally
         {
             log.Add("finally " + frameId);
+            if (body.FinallyThrows)
+            {
+#pragma warning disable CA2219 // on purpose: the scheduler must cope with a finally block that throws
+                throw new ProgramException(FinallyMessage(frameId));
+#pragma warning restore CA2219
+            }
         }
     }
 
     public static string ChildId(string frameId, int index) => frameId + "." + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string FinallyMessage(string frameId) => "finally " + frameId;
 
     public static string ThrowMessage(ThrowInstr thrown, string frameId) => $"boom {thrown.Code} in {frameId}";
 }

@@ -3,7 +3,8 @@
 // `return None` at its end. SchedulerModelTests turns a body into a C# iterator (GenInterpreter) and
 // into a simulation (TalkSchedulerModel), and checks the two agree. Printed compactly so that a
 // shrunk counterexample reads as the program it is: Y = yield, C[...] = `x = yield from` (result
-// read), F[...] = `yield from` (result dropped), R5 = return 5 (+ the results read so far), T3 = throw.
+// read), F[...] = `yield from` (result dropped), R5 = return 5 (+ the results read so far), T3 = throw;
+// a body printed with a trailing "!" has a finally block that throws.
 using System.Globalization;
 using CsCheck;
 
@@ -31,7 +32,9 @@ public sealed record ThrowInstr(int Code) : GenInstr
     public override string ToString() => "T" + Code.ToString(CultureInfo.InvariantCulture);
 }
 
-public sealed record GenBody(GenInstr[] Instrs)
+/// <summary>A generator body; when <see cref="FinallyThrows"/>, its finally block throws after
+/// logging (printed with a trailing "!").</summary>
+public sealed record GenBody(GenInstr[] Instrs, bool FinallyThrows = false)
 {
     /// <summary>True when running this body ends with a top-level Return (not a throw, not falling
     /// off the end): then a caller may read its result as an int.</summary>
@@ -54,7 +57,7 @@ public sealed record GenBody(GenInstr[] Instrs)
         }
     }
 
-    public override string ToString() => "[" + string.Join(" ", Instrs.Select(i => i.ToString())) + "]";
+    public override string ToString() => "[" + string.Join(" ", Instrs.Select(i => i.ToString())) + "]" + (FinallyThrows ? "!" : "");
 }
 
 public static class GenProgramGen
@@ -72,7 +75,7 @@ public static class GenProgramGen
                 (6, Leaf),
                 (2, Gen.Select(Body(depth - 1), Gen.Bool, (child, read) => (GenInstr)new CallInstr(child, read)))))
         .Array[0, 6]
-        .Select(instrs => new GenBody(instrs));
+        .Select(Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))), (instrs, finallyThrows) => new GenBody(instrs, finallyThrows));
 
     /// <summary>Wraps <paramref name="body"/> in <paramref name="levels"/> frames that each call the
     /// next and return its result: a deep `yield from` chain.</summary>

@@ -2,8 +2,10 @@
 // code: a deque of tasks, each task a stack of frames (the `yield from` chain), run round-robin;
 // each step runs the top frame until it yields, returns to its caller (which goes on in the same
 // step), or throws (which ends every frame, innermost first, and fails the task: Coop's generators
-// cannot catch across a yield). It produces the notebook's trace lines, the two result
-// dictionaries, and the same enter/finally log the interpreted programs write.
+// cannot catch across a yield). A finally block that throws replaces the error of its own frame
+// (C#'s rule); one that throws while the callers are disposed is joined to the error in an
+// AggregateException (Coop's rule, docs/design.md). It produces the notebook's trace lines, the two
+// result dictionaries, and the same enter/finally log the interpreted programs write.
 using System.Globalization;
 
 namespace Coop.Tests.Properties.Model;
@@ -96,6 +98,12 @@ public sealed class TalkSchedulerModel
 
             if (frame.Pc == frame.Body.Instrs.Length)
             {
+                if (frame.Body.FinallyThrows)
+                {
+                    outcome = Fail(task, null);
+                    return StepEnd.Threw;
+                }
+
                 if (Return(task, null, out outcome))
                 {
                     return StepEnd.Returned;
@@ -115,6 +123,12 @@ public sealed class TalkSchedulerModel
                     task.Frames.Push(new Frame(call.Child, GenInterpreter.ChildId(frame.Id, index)));
                     break;
                 case ReturnInstr ret:
+                    if (frame.Body.FinallyThrows)
+                    {
+                        outcome = Fail(task, null);
+                        return StepEnd.Threw;
+                    }
+
                     if (Return(task, ret.Value + frame.Acc, out outcome))
                     {
                         return StepEnd.Returned;
@@ -122,16 +136,48 @@ public sealed class TalkSchedulerModel
 
                     break;
                 case ThrowInstr thrown:
-                    outcome = GenInterpreter.ThrowMessage(thrown, frame.Id);
-                    while (task.Frames.Count > 0)
-                    {
-                        Log.Add("finally " + task.Frames.Pop().Id);
-                    }
-
+                    outcome = Fail(task, GenInterpreter.ThrowMessage(thrown, frame.Id));
                     return StepEnd.Threw;
             }
         }
     }
+
+    /// <summary>The top frame ends with <paramref name="error"/> (null: it was returning, and its
+    /// finally block throws); then every caller is disposed. Returns the task's error message.</summary>
+    private string Fail(ModelTask task, string? error)
+    {
+        var top = task.Frames.Pop();
+        Log.Add("finally " + top.Id);
+        if (top.Body.FinallyThrows)
+        {
+            error = GenInterpreter.FinallyMessage(top.Id);
+        }
+
+        var disposeErrors = new List<string>();
+        while (task.Frames.Count > 0)
+        {
+            var caller = task.Frames.Pop();
+            Log.Add("finally " + caller.Id);
+            if (caller.Body.FinallyThrows)
+            {
+                disposeErrors.Add(GenInterpreter.FinallyMessage(caller.Id));
+            }
+        }
+
+        if (disposeErrors.Count == 0)
+        {
+            return error!;
+        }
+
+        var disposeError = disposeErrors.Count == 1
+            ? disposeErrors[0]
+            : Aggregate("Several finally blocks threw while a generator task was disposed.", disposeErrors);
+        return Aggregate("A generator's finally block threw while the task was failing.", [error!, disposeError]);
+    }
+
+    /// <summary>The message of an AggregateException: its own, then each inner one in parentheses.</summary>
+    private static string Aggregate(string message, IEnumerable<string> inner) =>
+        message + string.Concat(inner.Select(m => " (" + m + ")"));
 
     /// <summary>Ends the top frame with <paramref name="value"/>; true when that ended the task.</summary>
     private bool Return(ModelTask task, int? value, out object? outcome)
