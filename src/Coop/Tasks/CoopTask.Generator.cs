@@ -91,17 +91,7 @@ public partial class CoopTask
                     MakeReady();
                     return;
                 case ReturnValue returned:
-                    try
-                    {
-                        frame.Routine.Dispose();
-                    }
-                    catch (Exception ex)
-                    {
-                        _depth--; // its finally block threw: the frame is over, and so is the chain
-                        FailGenerator(ex);
-                        return;
-                    }
-
+                    frame.Routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
                     if (PopFrame(returned.Value))
                     {
                         return;
@@ -117,15 +107,7 @@ public partial class CoopTask
                 case Future future when future.IsDone && !_cancelRequested:
                     continue; // awaiting something done does not suspend (and must not park: it would never wake)
                 case Future future:
-                    try
-                    {
-                        ParkOn(future);
-                    }
-                    catch (InvalidOperationException ex)
-                    {
-                        FailGenerator(ex); // it awaits itself or another loop's future: fail the task, not the loop
-                    }
-
+                    ParkOn(future);
                     return;
                 default:
                     FailGenerator(new InvalidOperationException(
