@@ -122,6 +122,7 @@ public class LoopInvariantTests
             var model = new TaskLoopModel(program);
             model.Run();
             Assert.Equal(model.Log, real.Log);
+            Assert.Empty(real.Violations);
         }, iter: 500, print: p => p.ToString()));
     }
 

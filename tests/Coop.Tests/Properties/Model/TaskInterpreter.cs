@@ -28,6 +28,9 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
 
     public List<string> Log { get; } = new();
 
+    /// <summary>What broke "a task is in one place" as seen from the loop's list of live tasks.</summary>
+    public List<string> Violations { get; } = new();
+
     public void Dispose() => _loop.Dispose();
 
     /// <summary>The tasks, to inspect after <see cref="Run"/>.</summary>
@@ -73,8 +76,33 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
 
     public override void BeforeTaskStep(CoopTask task) => Log.Add($"step t{_index[task]}");
 
-    public override void AfterTaskStep(CoopTask task) =>
+    public override void AfterTaskStep(CoopTask task)
+    {
         Log.Add($"t{_index[task]} -> {task.Status}{(task.IsDone ? " " + task.State : "")} | {Statuses()}");
+        CheckLiveTasks();
+    }
+
+    private void CheckLiveTasks()
+    {
+        var live = _loop.AllTasks();
+        if (live.Distinct().Count() != live.Count)
+        {
+            Violations.Add("a task is listed twice among the live tasks");
+        }
+
+        foreach (var task in _tasks)
+        {
+            if (task.IsDone != (task.Status == CoopTaskStatus.Done) || task.Status == CoopTaskStatus.Running)
+            {
+                Violations.Add($"t{_index[task]} is {task.Status} while its future is {task.State}");
+            }
+
+            if (live.Contains(task) == task.IsDone)
+            {
+                Violations.Add($"t{_index[task]} ({task.State}) is {(task.IsDone ? "still" : "not")} among the live tasks");
+            }
+        }
+    }
 
     public static string Describe(Exception e) => e is CancelledException ? "Cancelled" : e.GetType().Name + " " + e.Message;
 
