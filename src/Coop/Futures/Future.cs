@@ -72,6 +72,10 @@ public class Future
 
     internal bool IsObserved => _observed;
 
+    /// <summary>True when no waiter other than <paramref name="waiter"/> is registered: then a
+    /// future made for one wait (<see cref="CancelWithWaiter"/>) may be cancelled with it.</summary>
+    internal bool IsWaitedOnlyBy(object waiter) => _waiters == null || ReferenceEquals(_waiters, waiter);
+
     /// <summary>Completes the future with a result; throws if it is already done.</summary>
     public void SetResultObject(object? result)
     {

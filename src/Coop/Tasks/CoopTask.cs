@@ -92,10 +92,11 @@ public partial class CoopTask : Future
         if (_waitingOn is { } future)
         {
             // The undo action of the await: leave the future (its later wake-up is ignored as stale),
-            // and cancel it too if it existed only for this wait (a sleep's timer).
+            // and cancel it too if it existed only for this wait (a sleep's timer) and nobody else
+            // waits on it (a sleep future can be shared).
             _waitingOn = null;
             MakeReady();
-            if (future.CancelWithWaiter)
+            if (future.CancelWithWaiter && future.IsWaitedOnlyBy(this))
             {
                 future.Cancel(message);
             }
@@ -147,7 +148,7 @@ public partial class CoopTask : Future
             // completes would keep the cancellation from ever being delivered. Resume next pass
             // and raise it at this await, as Cancel does for a task already waiting.
             MakeReady();
-            if (future.CancelWithWaiter)
+            if (future.CancelWithWaiter && future.IsWaitedOnlyBy(this))
             {
                 future.Cancel(_cancelMessage);
             }

@@ -180,4 +180,31 @@ public class CoopTaskTests
         Assert.IsType<InvalidOperationException>(error);
         Assert.Contains("awaits itself", error!.Message, StringComparison.Ordinal);
     }
+
+    // Cancelling a waiter must not harm other waiters: a sleep future is cancelled with its waiter
+    // only when that waiter is the only one (a Sleep future is public and can be shared).
+    [Fact]
+    public void Cancel_OneOfTwoTasksSharingASleep_OtherStillWakesWhenItEnds()
+    {
+        var (cancelled, other, sleepState) = Bounded.Run(() =>
+        {
+            var clock = new JumpClock();
+            using var loop = new EventLoop(clock);
+            var sleep = loop.Sleep(0.005);
+
+            async Coroutine<long> Sleeper()
+            {
+                await sleep;
+                return clock.Now;
+            }
+
+            var first = loop.CreateTask(Sleeper());
+            var second = loop.CreateTask(Sleeper());
+            loop.CallSoon(() => loop.CallSoon(() => first.Cancel()));
+            JumpClock.RunUntilIdle(loop);
+            return (first.IsCancelled, second.IsDone && !second.IsCancelled ? second.Result : -1, sleep.State);
+        });
+
+        Assert.Equal((true, 5L, FutureState.Succeeded), (cancelled, other, sleepState));
+    }
 }
