@@ -102,7 +102,7 @@ public partial class CoopTask : Future
             }
         }
 
-        _cts?.Cancel();
+        CancelToken();
         return true;
     }
 
@@ -111,6 +111,10 @@ public partial class CoopTask : Future
         $"<CoopTask {Id} '{Name}' {(IsDone ? State.ToString() : Status.ToString())}>";
 
     internal override string Describe() => $"Task {Id} ('{Name}')";
+
+    /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
+    internal string? WaitingOnDescription =>
+        _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
 
 
     /// <summary>The single check behind every await point: throws the pending cancellation, once.</summary>
@@ -173,6 +177,11 @@ public partial class CoopTask : Future
 
     private void Step()
     {
+        if (Status == CoopTaskStatus.Done)
+        {
+            return; // a step queued before the task failed on a misuse (see SuspendForeign): stale
+        }
+
         if (Status != CoopTaskStatus.Ready)
         {
             throw new LoopInternalException($"{this} was stepped while {Status}: a task must be Ready to run.");
@@ -203,14 +212,27 @@ public partial class CoopTask : Future
 
     private void Finish(object? result, System.Runtime.ExceptionServices.ExceptionDispatchInfo? error)
     {
+        if (_cancelRequested && (error == null || IsOwnTokenCancellation(error.SourceException)))
+        {
+            // A cancellation requested but not delivered (the coroutine ended first, or it awaited a
+            // BCL Task that honoured this task's CancellationToken) ends the task cancelled, as in
+            // asyncio's Task.__step (_must_cancel at StopIteration).
+            result = null;
+            error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                new CancelledException(_cancelMessage, error?.SourceException));
+        }
+
         Status = CoopTaskStatus.Done;
+        _waitingOn = null; // normally null already; after a misuse, later wake-ups must be stale
+        _waitingForeign = false;
+        _resume = null;
         _cancelRequested = false;
         _tokenRegistration.Dispose();
         Loop.ForgetTask(this);
         TryComplete(result, error);
         if (IsCancelled)
         {
-            _cts?.Cancel();
+            CancelToken();
         }
     }
 
@@ -221,11 +243,16 @@ public partial class CoopTask : Future
             // Give the program one loop iteration to look at the error (the awaiters just woken run
             // first, as do done callbacks), then report it rather than lose it. Not only when nobody
             // waits: a waiter may have left (cancelled) or be cancelled before it reads the error.
-            Loop.Schedule(ReportIfUnobserved, this);
+            Loop.Schedule(ReportIfUnobservedAction, this);
         }
     }
 
-    private static readonly Action<object?> ReportIfUnobserved = static t =>
+    private bool IsOwnTokenCancellation(Exception error) =>
+        error is OperationCanceledException { CancellationToken: var token } && _cts != null && token == _cts.Token;
+
+    /// <summary>The callback that reports a failed task's error if nobody observed it; Close runs the
+    /// pending ones instead of dropping them.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedAction = static t =>
     {
         var task = (CoopTask)t!;
         if (!task.IsObserved)
@@ -250,6 +277,20 @@ public partial class CoopTask : Future
         _tokenRegistration = token.UnsafeRegister(
             static t => ((CoopTask)t!).Loop.TryPostFromAnyThread(CancelFromToken, t),
             this);
+    }
+
+    /// <summary>Cancels the token this task exposes. A callback registered on it that throws must not
+    /// break Cancel halfway or vanish: its error goes to the loop's exception handler.</summary>
+    private void CancelToken()
+    {
+        try
+        {
+            _cts?.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Loop.ReportError(new LoopError("A callback registered on the task's CancellationToken threw", ex, this, null));
+        }
     }
 
     private static readonly Action<object?> CancelFromToken =

@@ -38,9 +38,9 @@ public class LoopInvariantTests
 
         public override long GetTimestamp() => ++_now;
 
-        public void OnLoopIdle(EventLoop loop, TimeSpan timeout)
+        public void OnLoopIdle(EventLoop loop, long? nextDue)
         {
-            if (timeout == Timeout.InfiniteTimeSpan)
+            if (nextDue == null)
             {
                 throw new LoopIdleForeverException();
             }

@@ -1,7 +1,8 @@
 // A test-only clock for loop properties: time stands still while the loop has work, and when the
 // loop would wait it jumps straight to the next deadline (through the loop's IIdleClock seam), so
 // timer properties never sleep and never depend on the wall clock. One tick is one millisecond, so
-// the loop's wait (rounded up to whole milliseconds) is exactly the distance to the next deadline.
+// the models can count time in whole milliseconds. (Coop's VirtualClock does the same jump; this one
+// is simpler and ends a run quietly, which is what the models expect.)
 // A loop with nothing left to do (an infinite wait) ends the run with LoopIdleForeverException:
 // everything still pending is blocked for good, which the properties compare with their models.
 using Coop.Core;
@@ -19,14 +20,14 @@ public sealed class JumpClock : TimeProvider, IIdleClock
 
     public override long GetTimestamp() => Now;
 
-    public void OnLoopIdle(EventLoop loop, TimeSpan timeout)
+    public void OnLoopIdle(EventLoop loop, long? nextDue)
     {
-        if (timeout == Timeout.InfiniteTimeSpan)
+        if (nextDue is not { } due)
         {
             throw new LoopIdleForeverException();
         }
 
-        Now += (long)timeout.TotalMilliseconds;
+        Now = Math.Max(Now, due);
     }
 
     /// <summary>Runs <paramref name="loop"/> until it has nothing left to do.</summary>

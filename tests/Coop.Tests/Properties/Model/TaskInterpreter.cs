@@ -24,7 +24,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         _loop = new EventLoop(_clock);
         if (scheduleSeed is { } seed)
         {
-            _loop.Chooser = new SeededChooser(seed);
+            _loop.Chooser = new Coop.Determinism.RandomChooser(seed);
         }
 
         _tasks = new CoopTask[program.Tasks.Length];
@@ -107,14 +107,6 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
                 Violations.Add($"t{_index[task]} ({task.State}) is {(task.IsDone ? "still" : "not")} among the live tasks");
             }
         }
-    }
-
-    /// <summary>A seeded schedule: each time, runs a random one of the items ready when the pass began.</summary>
-    private sealed class SeededChooser(int seed) : Coop.Core.IScheduleChooser
-    {
-        private readonly Random _random = new(seed);
-
-        public void ChooseNext(Coop.Core.ReadyQueue ready, int candidates) => ready.MoveToFront(_random.Next(candidates));
     }
 
     public static string Describe(Exception e) => e is CancelledException ? "Cancelled" : e.GetType().Name + " " + e.Message;

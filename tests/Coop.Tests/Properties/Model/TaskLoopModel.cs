@@ -12,7 +12,8 @@
 //     are ignored); a failed task with nobody looking at its error within one iteration is reported;
 //   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
 //     ready; a not-started task ends cancelled without running; a task that is cancelled while it
-//     runs gets the cancellation at its next await, without first waiting for what it awaits.
+//     runs gets the cancellation at its next await, without first waiting for what it awaits; one
+//     that ends before any await still ends cancelled.
 // It writes the log TaskInterpreter writes.
 using System.Globalization;
 using System.Text;
@@ -443,6 +444,12 @@ public sealed class TaskLoopModel
 
     private void Finish(MTask task, State state, int value, string error)
     {
+        if (task.CancelRequested && state == State.Succeeded)
+        {
+            // A cancellation requested but never delivered still cancels (asyncio's _must_cancel).
+            (state, value, error) = (State.Cancelled, 0, CancelledError);
+        }
+
         task.Status = 'D';
         task.CancelRequested = false;
         Complete(task, state, value, error);
