@@ -240,10 +240,11 @@ public partial class CoopTask : Future
     {
         if (State == FutureState.Failed)
         {
-            // Give the program one loop iteration to look at the error (the awaiters just woken run
-            // first, as do done callbacks), then report it rather than lose it. Not only when nobody
-            // waits: a waiter may have left (cancelled) or be cancelled before it reads the error.
-            Loop.Schedule(ReportIfUnobservedAction, this);
+            // Give the program time to look at the error, then report it rather than lose it. Not
+            // only when nobody waits: a waiter may have left (cancelled) or be cancelled before it
+            // reads the error. Two hops: the awaiters and done callbacks this failure woke run in the
+            // next pass, in whatever order a seeded schedule picks; the check runs in the pass after.
+            Loop.Schedule(ReportIfUnobservedLaterAction, this);
         }
     }
 
@@ -260,6 +261,10 @@ public partial class CoopTask : Future
             task.Loop.ReportError(new LoopError("Task exception was never retrieved", task.Exception, task, null));
         }
     };
+
+    /// <summary>The first hop of the unobserved-error check: schedules the check for the next pass.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedLaterAction =
+        static t => ((CoopTask)t!).Loop.Schedule(ReportIfUnobservedAction, t);
 
     private void WatchToken(CancellationToken token)
     {

@@ -745,4 +745,47 @@ public class CoopTaskTests
 
         Assert.Equal((true, 5L, FutureState.Succeeded), (cancelled, other, sleepState));
     }
+
+    // Reporting a failed task even when it has waiters must not report it under a seeded schedule
+    // that runs the check before the woken awaiter: the check waits one more pass for that.
+    [Fact]
+    public void Fail_AwaitedAndCaught_NotReportedUnderAnySeededSchedule()
+    {
+        var reports = Bounded.Run(() =>
+        {
+            var count = 0;
+            for (var seed = 0; seed < 64; seed++)
+            {
+                using var loop = new EventLoop(new JumpClock());
+                loop.Chooser = new Coop.Determinism.RandomChooser(seed);
+                loop.SetExceptionHandler((_, _) => count++);
+
+                async Coroutine Failing()
+                {
+                    await Coroutine.Yield();
+                    throw new ProgramException("seen by its awaiter");
+                }
+
+                var failing = loop.CreateTask(Failing());
+
+                async Coroutine Waiter()
+                {
+                    try
+                    {
+                        await failing;
+                    }
+                    catch (ProgramException)
+                    {
+                    }
+                }
+
+                loop.CreateTask(Waiter());
+                JumpClock.RunUntilIdle(loop);
+            }
+
+            return count;
+        });
+
+        Assert.Equal(0, reports);
+    }
 }

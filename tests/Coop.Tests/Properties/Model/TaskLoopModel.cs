@@ -9,7 +9,7 @@
 //     (which may catch it) but ends a generator's whole chain;
 //   - a generator task cannot catch a cancellation: it is disposed at the start of its next step;
 //   - a future: completing it wakes, in order, the tasks still parked on it (stale registrations
-//     are ignored); a failed task with nobody looking at its error within one iteration is reported;
+//     are ignored); a failed task with nobody looking at its error within two passes is reported;
 //   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
 //     ready; a not-started task ends cancelled without running; a task that is cancelled while it
 //     runs gets the cancellation at its next await, without first waiting for what it awaits; one
@@ -478,15 +478,15 @@ public sealed class TaskLoopModel
 
         if (future is MTask task && state == State.Failed)
         {
-            // One iteration for someone to look at the error (the waiters just woken run first),
-            // then it is reported.
-            _ready.Enqueue(() =>
+            // The waiters just woken run in the next pass; the check runs in the pass after that,
+            // and reports the error if nobody looked at it.
+            _ready.Enqueue(() => _ready.Enqueue(() =>
             {
                 if (!task.Observed)
                 {
                     Log.Add($"report {task.Name}: {task.Error}");
                 }
-            });
+            }));
         }
 
         return true;
