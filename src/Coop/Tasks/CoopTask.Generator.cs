@@ -104,8 +104,16 @@ public partial class CoopTask
                 case IEnumerable<object?> inner:
                     Push(inner.GetEnumerator(), null);
                     continue;
-                case Future future when future.IsDone && !_cancelRequested:
-                    continue; // awaiting something done does not suspend (and must not park: it would never wake)
+                case Future { IsDone: true }:
+                    // Waiting on a done future does not suspend (as for async coroutines), but a
+                    // pending cancellation is still delivered here.
+                    if (_cancelRequested)
+                    {
+                        StepGenerator();
+                        return;
+                    }
+
+                    continue;
                 case Future future:
                     ParkOn(future);
                     return;

@@ -89,18 +89,7 @@ public partial class CoopTask : Future
 
         _cancelRequested = true;
         _cancelMessage = message;
-        if (_waitingOn is { } future)
-        {
-            // The undo action of the await: leave the future (its later wake-up is ignored as stale),
-            // and cancel it too if it existed only for this wait (a sleep's timer) and nobody else
-            // waits on it (a sleep future can be shared).
-            _waitingOn = null;
-            MakeReady();
-            if (future.CancelWithWaiter && future.IsWaitedOnlyBy(this))
-            {
-                future.Cancel(message);
-            }
-        }
+        WakeForCancellation(message); // CoopTask.Scopes.cs: not while a shielded cancel scope hides it
 
         CancelToken();
         return true;
@@ -117,13 +106,14 @@ public partial class CoopTask : Future
         _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
 
 
-    /// <summary>The single check behind every await point: throws the pending cancellation, once.</summary>
+    /// <summary>The single check behind every await point: throws the pending one-shot cancellation
+    /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
+    /// scope is left). CoopTask.Scopes.cs decides which.</summary>
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested)
+        if (_cancelRequested || _scope != null)
         {
-            _cancelRequested = false;
-            throw new CancelledException(_cancelMessage);
+            ThrowDeliverableCancellation();
         }
     }
 
@@ -146,24 +136,18 @@ public partial class CoopTask : Future
             throw new InvalidOperationException($"{Describe()} awaits a future of another event loop.");
         }
 
-        if (_cancelRequested)
-        {
-            // Cancelled while it ran (it cancelled itself): do not park, or a future that never
-            // completes would keep the cancellation from ever being delivered. Resume next pass
-            // and raise it at this await, as Cancel does for a task already waiting.
-            MakeReady();
-            if (future.CancelWithWaiter && future.IsWaitedOnlyBy(this))
-            {
-                future.Cancel(_cancelMessage);
-            }
-
-            return;
-        }
-
         Status = CoopTaskStatus.Waiting;
         _waitingOn = future;
         future.AddWaiter(this);
+        if (_cancelRequested || _scope != null)
+        {
+            // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
+            // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
+            WakeForCancellation(_cancelMessage);
+        }
     }
+
+    internal bool IsWaitingOn(Future future) => _waitingOn == future;
 
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
     internal void WakeFrom(Future future)
@@ -227,6 +211,11 @@ public partial class CoopTask : Future
         _waitingForeign = false;
         _resume = null;
         _cancelRequested = false;
+        if (_scope != null)
+        {
+            ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
+        }
+
         _tokenRegistration.Dispose();
         Loop.ForgetTask(this);
         TryComplete(result, error);

@@ -328,8 +328,16 @@ public sealed class TaskLoopModel
                     continue;
             }
 
-            if (awaited.IsDone && !(task.Generator && task.CancelRequested))
+            if (awaited.IsDone)
             {
+                if (task.Generator && task.CancelRequested)
+                {
+                    // Not suspending, but the pending cancellation is delivered here: disposed now.
+                    Log.Add($"{task.Name} disposed");
+                    Finish(task, State.Cancelled, 0, CancelledError);
+                    return;
+                }
+
                 if (!FinishAwait(task, op, awaited))
                 {
                     return;
