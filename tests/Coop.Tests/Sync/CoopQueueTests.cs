@@ -273,10 +273,19 @@ public class CoopQueueTests
                 iter: 150);
     }
 
+    [Fact]
+    public void Property_RandomCancelScopes_NoItemLostOrDuplicated()
+    {
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 4], Gen.Int[0, 4], Gen.Int[1, 15], Gen.Int[0, 12], Gen.Int)
+            .Sample((producers, consumers, maxSize, perProducer, cancels, seed) =>
+                CheckNoLoss(new CoopQueue<int>(maxSize), producers, consumers, perProducer, cancels, seed, scopes: true),
+                iter: 150);
+    }
+
     /// <summary>Producers put distinct items, consumers get them, a chaos task cancels random
     /// producers and consumers at random moments; then every item whose Put returned must have been
     /// got exactly once or still be in the queue, and no other item may appear.</summary>
-    internal static void CheckNoLoss(CoopQueue<int> q, int producers, int consumers, int perProducer, int cancels, int seed)
+    internal static void CheckNoLoss(CoopQueue<int> q, int producers, int consumers, int perProducer, int cancels, int seed, bool scopes = false)
     {
         var rng = new Random(seed);
         var put = new List<int>();
@@ -294,16 +303,28 @@ public class CoopQueueTests
             }
 
             var consumerTasks = new List<CoopTask>();
+            var consumerScopes = new List<CancelScope>();
             for (var c = 0; c < consumers; c++)
             {
-                consumerTasks.Add(loop.CreateTask(Consumer(rng.Next())));
+                var scope = new CancelScope();
+                consumerScopes.Add(scope);
+                var s = rng.Next();
+                consumerTasks.Add(loop.CreateTask(scopes ? scope.Run(_ => Consumer(s)) : Consumer(s)));
             }
 
             tasks.AddRange(consumerTasks);
             for (var i = 0; i < cancels; i++)
             {
                 await Ticks(rng.Next(0, 6));
-                tasks[rng.Next(tasks.Count)].Cancel();
+                var victim = rng.Next(tasks.Count);
+                if (scopes && victim >= producers && rng.Next(2) == 0)
+                {
+                    consumerScopes[victim - producers].Cancel(); // level-triggered, from outside the task
+                }
+                else
+                {
+                    tasks[victim].Cancel();
+                }
             }
 
             // Chaos may have cancelled every consumer: one more keeps blocked producers moving.
