@@ -1,0 +1,53 @@
+#:project ../src/Coop/Coop.csproj
+// 04: cancellation and timeouts. Cancel() raises CancelledException at the task's await point, and
+// finally blocks run; WaitFor and cancel scopes turn deadlines into cancellation.
+// Run: dotnet run examples/04-cancellation.cs
+using Coop;
+
+EventLoop.Run(Main());
+
+static async Coroutine Main()
+{
+    var loop = EventLoop.RunningLoop;
+
+    var worker = loop.CreateTask(Worker());
+    await Coroutine.Sleep(0.05);
+    worker.Cancel("enough");
+    try
+    {
+        await worker;
+    }
+    catch (CancelledException e)
+    {
+        Console.WriteLine($"worker cancelled: {e.Message}");
+    }
+
+    try
+    {
+        await Coroutine.WaitFor(Slow(), 0.05);
+    }
+    catch (TimeoutException)
+    {
+        Console.WriteLine("WaitFor: Slow() took too long and was cancelled");
+    }
+
+    var scope = await CancelScope.MoveOnAfter(0.05, async _ => await Slow());
+    Console.WriteLine($"MoveOnAfter: left the block quietly (deadline hit: {scope.CancelledCaught})");
+}
+
+static async Coroutine Worker()
+{
+    try
+    {
+        while (true)
+        {
+            await Coroutine.Sleep(0.01);
+        }
+    }
+    finally
+    {
+        Console.WriteLine("worker: finally ran");
+    }
+}
+
+static async Coroutine Slow() => await Coroutine.Sleep(10);
