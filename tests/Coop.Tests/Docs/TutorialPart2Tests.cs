@@ -2,7 +2,7 @@ using Coop.Tests.Support;
 
 namespace Coop.Tests.Docs;
 
-/// <summary>The examples of docs/tutorial-part2.md, run as written (Console replaced by a writer).</summary>
+/// <summary>The examples of docs/tutorial.md (part 2), run as written (Console replaced by a writer).</summary>
 public class TutorialPart2Tests
 {
     [Fact]
