@@ -1,4 +1,5 @@
 using CsCheck;
+using Coop.Tests.Support;
 using static Coop.Tests.Sync.SyncTest;
 
 namespace Coop.Tests.Sync;
@@ -112,59 +113,8 @@ public class CoopSemaphoreTests
         Gen.Select(Gen.Int[1, 6], Gen.Int[0, 10], Gen.Int)
             .Sample((workers, cancels, seed) =>
             {
-                var rng = new Random(seed);
-                var inside = 0;
-                var maxInside = 0;
-                var completed = 0;
-                Run(async () =>
-                {
-                    var prim = new CoopSemaphore(3);
-                    var loop = EventLoop.RunningLoop;
-                    async Coroutine Worker(int s)
-                    {
-                        var r = new Random(s);
-                        for (var i = 0; i < 5; i++)
-                        {
-                            await prim.Acquire();
-                            try
-                            {
-                                inside++;
-                                maxInside = Math.Max(maxInside, inside);
-                                await Ticks(r.Next(0, 3));
-                            }
-                            finally
-                            {
-                                inside--;
-                                prim.Release();
-                            }
-                        }
-
-                        completed++;
-                    }
-
-                    var tasks = Enumerable.Range(0, workers).Select(_ => loop.CreateTask(Worker(rng.Next()))).ToList();
-                    for (var i = 0; i < cancels; i++)
-                    {
-                        await Ticks(rng.Next(0, 5));
-                        tasks[rng.Next(tasks.Count)].Cancel();
-                    }
-
-                    var cancelled = 0;
-                    foreach (var t in tasks)
-                    {
-                        try
-                        {
-                            await t;
-                        }
-                        catch (CancelledException)
-                        {
-                            cancelled++;
-                        }
-                    }
-
-                    Assert.Equal(workers, completed + cancelled); // nobody hung on a swallowed hand-off
-                    Assert.Equal(3, prim.CurrentCount);
-                });
+                var maxInside = ContendedWorkers.MaxInsideUnderRandomCancellation(
+                    workers, cancels, seed, () => new CoopSemaphore(3), sem => sem.Acquire(), sem => sem.Release(), sem => Assert.Equal(3, sem.CurrentCount));
                 Assert.InRange(maxInside, 0, 3);
             }, iter: 150);
     }
