@@ -8,6 +8,21 @@ public class TaskGroupTests
 
     private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
+    // Runs body as the main coroutine and returns the TaskGroupException it ended with, or null if it
+    // ended without one (any other exception fails the test).
+    private static TaskGroupException? GroupError(Func<Coroutine> body) => Run<TaskGroupException?>(async () =>
+    {
+        try
+        {
+            await body();
+            return null;
+        }
+        catch (TaskGroupException e)
+        {
+            return e;
+        }
+    });
+
     private static async Coroutine<int> Value(int value, int yields)
     {
         for (var i = 0; i < yields; i++)
@@ -109,18 +124,10 @@ public class TaskGroupTests
     [Fact]
     public void ChildFails_KeepsOriginalExceptionAndStack()
     {
-        var error = Run(async () =>
+        var error = GroupError(async () =>
         {
-            try
-            {
-                await using var group = new TaskGroup();
-                group.Start(Fail("boom", yields: 2));
-                return null;
-            }
-            catch (TaskGroupException e)
-            {
-                return e;
-            }
+            await using var group = new TaskGroup();
+            group.Start(Fail("boom", yields: 2));
         });
 
         var inner = Assert.IsType<InvalidOperationException>(Assert.Single(error!.InnerExceptions));
@@ -131,20 +138,12 @@ public class TaskGroupTests
     public void ChildFails_BodyIsInterruptedAtItsAwait()
     {
         var bodyAfter = false;
-        var error = Run(async () =>
+        var error = GroupError(async () =>
         {
-            try
-            {
-                await using var group = new TaskGroup();
-                group.Start(Fail("child", yields: 1));
-                await Coroutine.Sleep(1000);
-                bodyAfter = true;
-                return null;
-            }
-            catch (TaskGroupException e)
-            {
-                return e;
-            }
+            await using var group = new TaskGroup();
+            group.Start(Fail("child", yields: 1));
+            await Coroutine.Sleep(1000);
+            bodyAfter = true;
         });
 
         Assert.False(bodyAfter);
@@ -236,19 +235,11 @@ public class TaskGroupTests
     public void Child_CatchesCancellationAndAwaitsAgain_IsCancelledAgain()
     {
         var secondRaised = false;
-        var error = Run(async () =>
+        var error = GroupError(async () =>
         {
-            try
-            {
-                await using var group = new TaskGroup();
-                group.Start(Stubborn());
-                group.Start(Fail("go", yields: 1));
-                return null;
-            }
-            catch (TaskGroupException e)
-            {
-                return e;
-            }
+            await using var group = new TaskGroup();
+            group.Start(Stubborn());
+            group.Start(Fail("go", yields: 1));
         });
 
         Assert.True(secondRaised);
@@ -278,23 +269,15 @@ public class TaskGroupTests
     public void Run_BodyThrows_ChildrenCancelledAndBodyErrorFirst()
     {
         var flags = new Flags();
-        var error = Run(async () =>
+        var error = GroupError(async () =>
         {
-            try
+            await TaskGroup.Run(async group =>
             {
-                await TaskGroup.Run(async group =>
-                {
-                    group.Start(SleepForever(flags));
-                    group.Start(Fail("child", yields: 3));
-                    await Coroutine.Yield();
-                    throw new ArgumentException("body");
-                });
-                return null;
-            }
-            catch (TaskGroupException e)
-            {
-                return e;
-            }
+                group.Start(SleepForever(flags));
+                group.Start(Fail("child", yields: 3));
+                await Coroutine.Yield();
+                throw new ArgumentException("body");
+            });
         });
 
         Assert.Equal(1, flags.Finallies);
@@ -305,21 +288,13 @@ public class TaskGroupTests
     [Fact]
     public void Run_BodyInterruptedByFailingChild_NoCancellationNoise()
     {
-        var error = Run(async () =>
+        var error = GroupError(async () =>
         {
-            try
+            await TaskGroup.Run(async group =>
             {
-                await TaskGroup.Run(async group =>
-                {
-                    group.Start(Fail("child"));
-                    await Coroutine.Sleep(1000);
-                });
-                return null;
-            }
-            catch (TaskGroupException e)
-            {
-                return e;
-            }
+                group.Start(Fail("child"));
+                await Coroutine.Sleep(1000);
+            });
         });
 
         Assert.Equal("child", Assert.Single(error!.InnerExceptions).Message);
@@ -478,19 +453,11 @@ public class TaskGroupTests
     public void GeneratorChild_CancelledWithTheGroup()
     {
         var disposed = false;
-        var error = Run(async () =>
+        var error = GroupError(async () =>
         {
-            try
-            {
-                await using var group = new TaskGroup();
-                group.Start(Forever());
-                group.Start(Fail("x", yields: 1));
-                return null;
-            }
-            catch (TaskGroupException e)
-            {
-                return e;
-            }
+            await using var group = new TaskGroup();
+            group.Start(Forever());
+            group.Start(Fail("x", yields: 1));
         });
 
         Assert.True(disposed);
