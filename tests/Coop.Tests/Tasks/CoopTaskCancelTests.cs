@@ -75,20 +75,7 @@ public class CoopTaskCancelTests
     [Fact]
     public void Cancel_AfterRevocableHandOff_RevokesAndRaises()
     {
-        Bounded.Run(() => EventLoop.Run(Main()));
-
-        static async Coroutine Main()
-        {
-            var loop = EventLoop.RunningLoop;
-            var revoked = 0;
-            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => { revoked++; return true; } };
-            var waiter = loop.CreateTask(Await(handOff));
-            await Coroutine.Yield();
-            handOff.SetResult(1);
-            waiter.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
-            Assert.Equal(1, revoked);
-        }
+        Assert.Equal(1, RevocationsWhenCancelledAfter(handOff => handOff.SetResult(1)));
     }
 
     [Fact]
@@ -121,21 +108,28 @@ public class CoopTaskCancelTests
     [Fact]
     public void Cancel_AfterFailedHandOff_DoesNotRevoke()
     {
-        Bounded.Run(() => EventLoop.Run(Main()));
-
-        static async Coroutine Main()
-        {
-            var loop = EventLoop.RunningLoop;
-            var revoked = 0;
-            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => { revoked++; return true; } };
-            var waiter = loop.CreateTask(Await(handOff));
-            await Coroutine.Yield();
-            handOff.SetException(new InvalidOperationException("x"));
-            waiter.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
-            Assert.Equal(0, revoked);
-        }
+        Assert.Equal(0, RevocationsWhenCancelledAfter(handOff => handOff.SetException(new InvalidOperationException("x"))));
     }
 
     private static async Coroutine<int> Await(Future<int> f) => await f;
+
+    // A task parks on a revocable hand-off future; complete ends that future and the task is cancelled
+    // before it resumes. The task must raise CancelledException; returns how often the hand-off was revoked.
+    private static int RevocationsWhenCancelledAfter(Action<Future<int>> complete)
+    {
+        var revoked = 0;
+        Bounded.Run(() => EventLoop.Run(Main()));
+        return revoked;
+
+        async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => { revoked++; return true; } };
+            var waiter = loop.CreateTask(Await(handOff));
+            await Coroutine.Yield();
+            complete(handOff);
+            waiter.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+        }
+    }
 }
