@@ -8,24 +8,12 @@ public class EventLoopShutdownTests
     [Fact]
     public void Run_ChildFailsInTheStepMainEnds_ErrorIsReportedNotDropped()
     {
-        static async Coroutine Throws()
-        {
-            await Task.CompletedTask; // completes synchronously: no suspension
-            throw new FormatException("late");
-        }
-
-        static async Coroutine Main()
-        {
-            _ = EventLoop.RunningLoop.CreateTask(Throws(), "late");
-            await Coroutine.Yield(); // the child fails in the same pass as main ends
-        }
-
         var errors = new StringWriter();
         var previous = Console.Error;
         Console.SetError(errors);
         try
         {
-            Bounded.Run(() => EventLoop.Run(Main()));
+            Bounded.Run(() => EventLoop.Run(ChildFailingAsMainEnds.Program()));
         }
         finally
         {

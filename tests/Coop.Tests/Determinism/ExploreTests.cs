@@ -215,19 +215,7 @@ public class ExploreTests
     [Fact]
     public void Search_ChildFailsInTheStepMainEnds_StillFails()
     {
-        static async Coroutine Throws()
-        {
-            await Task.CompletedTask; // completes synchronously: no suspension
-            throw new FormatException("late");
-        }
-
-        static async Coroutine Main()
-        {
-            _ = EventLoop.RunningLoop.CreateTask(Throws(), "late");
-            await Coroutine.Yield(); // the child fails in the same pass as main ends
-        }
-
-        var result = Bounded.Run(() => Explore.Search(Main, new ExploreOptions { Schedules = 1 }));
+        var result = Bounded.Run(() => Explore.Search(ChildFailingAsMainEnds.Program, new ExploreOptions { Schedules = 1 }));
         Assert.IsType<FormatException>(result.Failure?.Exception);
     }
 
