@@ -327,35 +327,7 @@ public class CoopTaskGeneratorTests
             var reports = new List<LoopError>();
             loop.SetExceptionHandler((_, e) => reports.Add(e));
 
-            IEnumerable<object?> Inner()
-            {
-                try
-                {
-                    yield return Coroutine.Return(1);
-                }
-                finally
-                {
-                    log.Add("inner finally");
-#pragma warning disable CA2219 // the point of the test: user code whose finally block throws
-                    throw new ProgramException("from finally");
-#pragma warning restore CA2219
-                }
-            }
-
-            IEnumerable<object?> Outer()
-            {
-                try
-                {
-                    yield return Inner();
-                    log.Add("outer resumed");
-                }
-                finally
-                {
-                    log.Add("outer finally");
-                }
-            }
-
-            var task = loop.CreateTask(Outer());
+            var task = loop.CreateTask(CallerLoggingFinally(log, FinallyThrows(log, () => Coroutine.Return(1))));
             JumpClock.RunUntilIdle(loop);
             Assert.DoesNotContain(reports, r => r.Task == null); // not an "exception in callback"
             return (task.State, task.IsDone ? task.Exception : null);
@@ -375,34 +347,7 @@ public class CoopTaskGeneratorTests
             using var loop = new EventLoop(new JumpClock());
             loop.SetExceptionHandler((_, _) => { });
 
-            IEnumerable<object?> Inner()
-            {
-                try
-                {
-                    yield return loop.Sleep(10);
-                }
-                finally
-                {
-                    log.Add("inner finally");
-#pragma warning disable CA2219 // the point of the test: user code whose finally block throws
-                    throw new ProgramException("from finally");
-#pragma warning restore CA2219
-                }
-            }
-
-            IEnumerable<object?> Outer()
-            {
-                try
-                {
-                    yield return Inner();
-                }
-                finally
-                {
-                    log.Add("outer finally");
-                }
-            }
-
-            var task = loop.CreateTask(Outer());
+            var task = loop.CreateTask(CallerLoggingFinally(log, FinallyThrows(log, () => loop.Sleep(10))));
             loop.CallSoon(() => loop.CallSoon(() => task.Cancel()));
             JumpClock.RunUntilIdle(loop);
             return (task.State, task.IsDone ? task.Exception : null);
@@ -411,5 +356,36 @@ public class CoopTaskGeneratorTests
         Assert.Equal(FutureState.Failed, state);
         Assert.Equal("from finally", error?.Message);
         Assert.Equal(["inner finally", "outer finally"], log);
+    }
+
+    // Yields what step makes (when the generator first runs, as a local iterator would), then its finally
+    // block logs "inner finally" and throws ProgramException("from finally"), however the generator ends.
+    private static IEnumerable<object?> FinallyThrows(List<string> log, Func<object?> step)
+    {
+        try
+        {
+            yield return step();
+        }
+        finally
+        {
+            log.Add("inner finally");
+#pragma warning disable CA2219 // the point of the tests: user code whose finally block throws
+            throw new ProgramException("from finally");
+#pragma warning restore CA2219
+        }
+    }
+
+    // Calls inner with yield from; logs "outer resumed" if inner ever returns to it, "outer finally" when disposed.
+    private static IEnumerable<object?> CallerLoggingFinally(List<string> log, IEnumerable<object?> inner)
+    {
+        try
+        {
+            yield return inner;
+            log.Add("outer resumed");
+        }
+        finally
+        {
+            log.Add("outer finally");
+        }
     }
 }
