@@ -51,7 +51,7 @@ public sealed class CoopLock
         if (_owner == null)
         {
             _owner = task;
-            return _acquired ??= Done(loop);
+            return _acquired ??= DoneFuture.Of(loop, new LockReleaser(this));
         }
 
         var future = WaitQueue<bool>.NewFuture<LockReleaser>(loop, _revoke);
@@ -119,13 +119,6 @@ public sealed class CoopLock
     {
         HandOver();
         return true;
-    }
-
-    private Future<LockReleaser> Done(EventLoop loop)
-    {
-        var done = new Future<LockReleaser>(loop);
-        done.SetResult(new LockReleaser(this));
-        return done;
     }
 }
 

@@ -32,7 +32,7 @@ public partial class CoopQueue<T>
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_unfinished == 0)
         {
-            return _putDone ??= DoneFuture(loop);
+            return _putDone ??= DoneFuture.Of(loop);
         }
 
         return _joined ??= new Future(loop);

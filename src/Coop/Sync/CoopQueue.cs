@@ -79,7 +79,7 @@ public partial class CoopQueue<T>
 
         if (TryPutCore(item))
         {
-            return _putDone ??= DoneFuture(loop);
+            return _putDone ??= DoneFuture.Of(loop);
         }
 
         var future = WaitQueue<T>.NewFuture<bool>(loop, _revokePut ??= RevokePut);
@@ -95,9 +95,7 @@ public partial class CoopQueue<T>
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (TryGetCore(out var item))
         {
-            var done = new Future<T>(loop);
-            done.SetResult(item);
-            return done;
+            return DoneFuture.Of(loop, item);
         }
 
         if (_shutdown)
@@ -246,11 +244,4 @@ public partial class CoopQueue<T>
 
     // An admitted put's item is in the store already (maybe taken): the put stands.
     private static bool RevokePut(Future future) => false;
-
-    private static Future DoneFuture(EventLoop loop)
-    {
-        var done = new Future(loop);
-        done.SetResultObject(null);
-        return done;
-    }
 }

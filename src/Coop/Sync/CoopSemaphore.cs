@@ -48,7 +48,7 @@ public class CoopSemaphore
         if (_value > 0)
         {
             _value--;
-            return _acquired ??= Done(loop);
+            return _acquired ??= DoneFuture.Of(loop, new SemaphoreReleaser(this));
         }
 
         var future = WaitQueue<bool>.NewFuture<SemaphoreReleaser>(loop, _revoke);
@@ -108,13 +108,6 @@ public class CoopSemaphore
     {
         Release();
         return true;
-    }
-
-    private Future<SemaphoreReleaser> Done(EventLoop loop)
-    {
-        var done = new Future<SemaphoreReleaser>(loop);
-        done.SetResult(new SemaphoreReleaser(this));
-        return done;
     }
 }
 
