@@ -33,19 +33,7 @@ public sealed class ChannelReceiver<T> : IDisposable
 
     /// <summary>Receives an item if one is buffered; never waits. False when empty or ended.</summary>
     /// <exception cref="ChannelClosedException">This handle is closed.</exception>
-    public bool TryReceive(out T item)
-    {
-        ThrowIfClosed();
-        try
-        {
-            return _state.Queue.TryGet(out item);
-        }
-        catch (EndOfChannelException)
-        {
-            item = default!;
-            return false;
-        }
-    }
+    public bool TryReceive(out T item) => TryReceiveOrEnd(out item, out _);
 
     /// <summary>True when every sender is closed and no item is left.</summary>
     public bool IsCompleted => _state.OpenSenders == 0 && _state.Queue.IsEmpty;
