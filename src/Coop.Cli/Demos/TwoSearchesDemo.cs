@@ -1,6 +1,4 @@
 // The talk's In[23]-In[26]: two cooperative searches on one Scheduler, their steps interleaved.
-using static Coop.TalkFunctions;
-
 namespace Coop.Cli.Demos;
 
 /// <summary>Runs two <c>AsyncSearch</c> tasks round-robin on the talk's <see cref="Scheduler"/>.</summary>
@@ -12,24 +10,5 @@ internal sealed class TwoSearchesDemo : Demo
 
     public override int Order => 50;
 
-    public override int Run(DemoContext context)
-    {
-        var output = context.Out;
-        using var scheduler = new Scheduler(output);
-        output.WriteLine("> scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= 7))");
-        var first = scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= 7));
-        output.WriteLine(first);
-        output.WriteLine("> scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= 9))");
-        var second = scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= 9));
-        output.WriteLine(second);
-        output.WriteLine("> scheduler.RunToCompletion()");
-        scheduler.RunToCompletion();
-        foreach (var id in new[] { first, second })
-        {
-            output.WriteLine($"> scheduler.CompletedTaskResults[{id}]");
-            output.WriteLine(scheduler.CompletedTaskResults[id]);
-        }
-
-        return 0;
-    }
+    public override int Run(DemoContext context) => SchedulerSearches.Run(context.Out, 7, 9);
 }
