@@ -8,6 +8,29 @@ public class TaskGroupTests
 
     private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
 
+    // Runs leak on a fresh bounded loop, then lets the loop settle for that many zero sleeps (so that
+    // the reports of what leak left behind are made); returns what reached the loop's exception handler.
+    private static List<LoopError> LoopErrorsOf(Action<EventLoop> leak, int settleSleeps = 2)
+    {
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            leak(loop);
+            loop.RunUntilComplete(Settle(settleSleeps));
+        });
+        return errors;
+
+        static async Coroutine Settle(int sleeps)
+        {
+            for (var i = 0; i < sleeps; i++)
+            {
+                await Coroutine.Sleep(0);
+            }
+        }
+    }
+
     // Runs body as the main coroutine and returns the TaskGroupException it ended with, or null if it
     // ended without one (any other exception fails the test).
     private static TaskGroupException? GroupError(Func<Coroutine> body) => Run<TaskGroupException?>(async () =>
@@ -372,14 +395,7 @@ public class TaskGroupTests
     public void NeverClosed_ReportedAndChildrenCancelled()
     {
         var flags = new Flags();
-        var errors = new List<LoopError>();
-        Bounded.Run(() =>
-        {
-            using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
-            loop.RunUntilComplete(Leaky(flags));
-            loop.RunUntilComplete(Settle());
-        });
+        var errors = LoopErrorsOf(loop => loop.RunUntilComplete(Leaky(flags)));
 
         Assert.Contains(errors, e => e.Message.Contains("never closed", StringComparison.Ordinal));
         Assert.Equal(1, flags.Finallies);
@@ -389,12 +405,6 @@ public class TaskGroupTests
             var group = new TaskGroup();
             group.Start(SleepForever(flags));
             await Coroutine.Yield();
-        }
-
-        static async Coroutine Settle()
-        {
-            await Coroutine.Sleep(0);
-            await Coroutine.Sleep(0);
         }
     }
 
@@ -553,14 +563,7 @@ public class TaskGroupTests
     public void Generator_NeverClosed_ReportedAndChildrenCancelled()
     {
         var flags = new Flags();
-        var errors = new List<LoopError>();
-        Bounded.Run(() =>
-        {
-            using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
-            loop.RunUntilComplete(Leaky(flags));
-            loop.RunUntilComplete(Settle());
-        });
+        var errors = LoopErrorsOf(loop => loop.RunUntilComplete(Leaky(flags)));
 
         Assert.Contains(errors, e => e.Message.Contains("never closed", StringComparison.Ordinal));
         Assert.Equal(1, flags.Finallies);
@@ -570,12 +573,6 @@ public class TaskGroupTests
             var group = new TaskGroup();
             group.Start(SleepForever(flags));
             yield return null;
-        }
-
-        static async Coroutine Settle()
-        {
-            await Coroutine.Sleep(0);
-            await Coroutine.Sleep(0);
         }
     }
 
@@ -606,16 +603,14 @@ public class TaskGroupTests
     [Fact]
     public void Generator_CancelledWhileClosing_ChildrenCancelledAndTheirErrorsReported()
     {
-        var errors = new List<LoopError>();
-        Bounded.Run(() =>
-        {
-            using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
-            var parent = loop.CreateTask(Parent());
-            loop.CallLater(0.01, () => parent.Cancel());
-            Assert.Throws<CancelledException>(() => loop.RunUntilComplete(parent));
-            loop.RunUntilComplete(Settle());
-        });
+        var errors = LoopErrorsOf(
+            loop =>
+            {
+                var parent = loop.CreateTask(Parent());
+                loop.CallLater(0.01, () => parent.Cancel());
+                Assert.Throws<CancelledException>(() => loop.RunUntilComplete(parent));
+            },
+            settleSleeps: 4);
 
         Assert.Contains(errors, e => e.Exception is TaskGroupException g && g.InnerExceptions[0].Message == "cleanup failed");
 
@@ -635,14 +630,6 @@ public class TaskGroupTests
             catch (CancelledException)
             {
                 throw new InvalidOperationException("cleanup failed");
-            }
-        }
-
-        static async Coroutine Settle()
-        {
-            for (var i = 0; i < 4; i++)
-            {
-                await Coroutine.Sleep(0);
             }
         }
     }
