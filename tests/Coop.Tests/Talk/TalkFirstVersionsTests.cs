@@ -10,15 +10,6 @@ namespace Coop.Tests.Talk;
 /// the shipped ones.</summary>
 public class TalkFirstVersionsTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public double Seconds { get; set; }
-
-        public override long TimestampFrequency => 1000;
-
-        public override long GetTimestamp() => (long)Math.Round(Seconds * 1000);
-    }
-
     // In[36], as in docs/tutorial.md (with a clock to read, for the test).
     private static IEnumerable<object?> FirstAsyncRepetitiveMessage(TextWriter output, string message, double intervalSeconds, TimeProvider clock)
     {
@@ -91,7 +82,7 @@ public class TalkFirstVersionsTests
     /// <summary>Runs the message beside a task that moves the clock 0.5 s per step, for 10 s.</summary>
     private static List<double> PrintTimes(Func<TextWriter, TimeProvider, IEnumerable<object?>> message)
     {
-        var clock = new ManualClock();
+        var clock = new HandSetClock(1000);
         var times = new List<double>();
         using var scheduler = new Scheduler(TextWriter.Null);
         var id = scheduler.Add(message(new LineWatcher(() => times.Add(clock.Seconds)), clock));
@@ -101,7 +92,7 @@ public class TalkFirstVersionsTests
         return times;
     }
 
-    private static IEnumerable<object?> MoveClock(ManualClock clock, CoopTask stopAtTheEnd)
+    private static IEnumerable<object?> MoveClock(HandSetClock clock, CoopTask stopAtTheEnd)
     {
         for (clock.Seconds = 0.5; clock.Seconds < 10; clock.Seconds += 0.5)
         {

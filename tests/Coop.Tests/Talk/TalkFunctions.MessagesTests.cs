@@ -8,16 +8,6 @@ public class TalkFunctionsMessagesTests
 {
     private static readonly string NL = Environment.NewLine;
 
-    /// <summary>A clock that moves only when told: the busy wait is tested without waiting.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        public double Seconds { get; set; }
-
-        public override long TimestampFrequency => 1000;
-
-        public override long GetTimestamp() => (long)Math.Round(Seconds * 1000);
-    }
-
     [Fact]
     public void AsyncPrintMatches_BlockingPredicate_PrintsMatchesAndYieldsAfterEachItem()
     {
@@ -96,7 +86,7 @@ public class TalkFunctionsMessagesTests
     [Fact]
     public void AsyncRepetitiveMessage_OnAClockMovingHalfASecondPerStep_PrintsEvery2point5Seconds()
     {
-        var clock = new ManualClock();
+        var clock = new HandSetClock(1000);
         var output = new StringWriter();
         var printedAt = new List<double>();
         using var scheduler = new Scheduler(TextWriter.Null);
@@ -132,7 +122,7 @@ public class TalkFunctionsMessagesTests
         yield return Coroutine.Return("yes");
     }
 
-    private static IEnumerable<object?> MoveClockThenCancel(ManualClock clock, CoopTask task, double step, double until)
+    private static IEnumerable<object?> MoveClockThenCancel(HandSetClock clock, CoopTask task, double step, double until)
     {
         while (true)
         {

@@ -1,23 +1,14 @@
+using Coop.Tests.Support;
 using static Coop.TalkFunctions;
 
 namespace Coop.Tests.Talk;
 
 public class TalkFunctionsSleepTests
 {
-    /// <summary>A clock that moves only when told: the busy wait is tested without waiting.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        public long Ticks { get; set; }
-
-        public override long TimestampFrequency => 1000;
-
-        public override long GetTimestamp() => Ticks;
-    }
-
     [Fact]
     public void AsyncSleep_Zero_YieldsExactlyOnce()
     {
-        var clock = new ManualClock();
+        var clock = new HandSetClock(1000);
         using var g = AsyncSleep(0, clock).GetEnumerator();
         Assert.True(g.MoveNext());
         Assert.Null(g.Current);
@@ -27,7 +18,7 @@ public class TalkFunctionsSleepTests
     [Fact]
     public void AsyncSleep_Negative_YieldsExactlyOnce()
     {
-        using var g = AsyncSleep(-5, new ManualClock()).GetEnumerator();
+        using var g = AsyncSleep(-5, new HandSetClock(1000)).GetEnumerator();
         Assert.True(g.MoveNext());
         Assert.False(g.MoveNext());
     }
@@ -35,7 +26,7 @@ public class TalkFunctionsSleepTests
     [Fact]
     public void AsyncSleep_Interval_YieldsUntilTheClockPassesIt()
     {
-        var clock = new ManualClock();
+        var clock = new HandSetClock(1000);
         using var g = AsyncSleep(2.5, clock).GetEnumerator();
         Assert.True(g.MoveNext()); // always yields at least once
         clock.Ticks = 1000;
@@ -51,7 +42,7 @@ public class TalkFunctionsSleepTests
     {
         // As in Python, calling the generator function runs nothing: the start time is read when it
         // is first stepped.
-        var clock = new ManualClock();
+        var clock = new HandSetClock(1000);
         using var g = AsyncSleep(1, clock).GetEnumerator();
         clock.Ticks = 10_000;
         Assert.True(g.MoveNext());

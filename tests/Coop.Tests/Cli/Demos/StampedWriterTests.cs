@@ -1,22 +1,14 @@
 using Coop.Cli.Demos;
+using Coop.Tests.Support;
 
 namespace Coop.Tests.Cli.Demos;
 
 public class StampedWriterTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public long Ticks { get; set; }
-
-        public override long TimestampFrequency => 10;
-
-        public override long GetTimestamp() => Ticks;
-    }
-
     [Fact]
     public void Write_EachLine_StartsWithTheSecondsSinceStart()
     {
-        var clock = new ManualClock { Ticks = 100 };
+        var clock = new HandSetClock(10) { Ticks = 100 };
         var inner = new StringWriter();
         var writer = new StampedWriter(inner, clock, start: 100);
         writer.WriteLine("first");
