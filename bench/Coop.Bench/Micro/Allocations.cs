@@ -78,7 +78,7 @@ internal static class Allocations
         }));
 
         var tasks = new CoopTask[N];
-        Line("CreateTask(generator returning i), not run", PerOp(N, () =>
+        Line("CreateTask(generator returning i), run and joined", PerOp(N, () =>
         {
             for (var i = 0; i < N; i++)
             {
@@ -86,8 +86,8 @@ internal static class Allocations
             }
 
             loop.RunUntilComplete(Waiter(tasks[^1]));
-        }) - 0);
-        Line("CreateTask(async Coroutine<int> returning i), run", PerOp(N, () =>
+        }));
+        Line("CreateTask(async Coroutine<int> returning i), run and joined", PerOp(N, () =>
         {
             for (var i = 0; i < N; i++)
             {
