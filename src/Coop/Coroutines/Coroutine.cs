@@ -22,7 +22,7 @@ public abstract class Coroutine
 {
     // Created --first await or task start--> Running --SetResult/SetException--> Done.
     private ExceptionDispatchInfo? _error;
-    private object? _continuation; // the awaiting coroutine's resume (Action), or the task it is the root of
+    private object? _continuation; // the awaiting coroutine (or its resume Action), or the task it is the root of
     private bool _awaited;
     private Action? _moveNext;
 
@@ -105,7 +105,7 @@ public abstract class Coroutine
         return IsCompleted;
     }
 
-    internal void SetContinuation(Action continuation) => _continuation = continuation;
+    internal void SetContinuation(object continuation) => _continuation = continuation;
 
     internal void SetException(Exception exception)
     {
@@ -126,10 +126,10 @@ public abstract class Coroutine
         IsCompleted = true;
         switch (_continuation)
         {
-            case Action resumeCaller:
+            case Coroutine or Action:
                 // Resume the awaiting coroutine from the task's step loop, not from here: a chain
                 // finishing 100,000 frames deep must not grow the stack by 100,000 calls.
-                Task!.ContinueWith(resumeCaller);
+                Task!.ContinueWith(_continuation);
                 break;
             case CoopTask root:
                 root.OnRootCompleted(this);
