@@ -24,7 +24,6 @@ public abstract class Coroutine
     private ExceptionDispatchInfo? _error;
     private object? _continuation; // the awaiting coroutine (or its resume Action), or the task it is the root of
     private bool _awaited;
-    private Action? _moveNext;
 
     private protected Coroutine()
     {
@@ -38,7 +37,9 @@ public abstract class Coroutine
 
     internal CoopTask? Task { get; private set; }
 
-    internal Action MoveNextAction => _moveNext ??= MoveNext;
+    // Made per suspension, not kept: only awaiters outside Coop's kernel need an Action (the fast
+    // path, Suspension.TrySuspendDirect, resumes the coroutine itself), so no field is spent on it.
+    internal Action MoveNextAction => MoveNext;
 
     internal virtual object? BoxedResult => null;
 

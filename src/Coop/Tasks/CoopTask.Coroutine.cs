@@ -14,13 +14,13 @@ public partial class CoopTask
     private Coroutine? _root;
     private object? _resume;      // a Coroutine to MoveNext, or an Action
     private object? _continueNow; // the same, for a caller whose callee just ended
-    private Action? _foreignWake;
 
     /// <summary>Set by Coop's builder while a kernel awaiter is deciding how to suspend this task.</summary>
     internal bool SuspendingInBuilder { get; set; }
 
     /// <summary>The callback a foreign awaitable calls (on any thread) when it completes.</summary>
-    internal Action ForeignWake => _foreignWake ??= WakeFromForeign;
+    /// <remarks>Made per foreign await rather than kept in a field that every task would carry.</remarks>
+    internal Action ForeignWake => WakeFromForeign;
 
     internal static CoopTask ForCoroutine(EventLoop loop, Coroutine root, string? name, CancellationToken token)
     {
