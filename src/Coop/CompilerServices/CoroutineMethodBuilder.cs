@@ -46,6 +46,7 @@ public struct CoroutineMethodBuilder
         Suspension.Await(ref awaiter, _coroutine!);
 
     /// <summary>Suspends the coroutine on an awaiter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
@@ -92,6 +93,7 @@ public struct CoroutineMethodBuilder<T>
         Suspension.Await(ref awaiter, _coroutine!);
 
     /// <summary>Suspends the coroutine on an awaiter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>

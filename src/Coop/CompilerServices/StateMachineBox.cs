@@ -10,6 +10,7 @@ internal sealed class StateMachineBox<TStateMachine> : Coroutine
 {
     public TStateMachine StateMachine = default!;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void MoveNext() => StateMachine.MoveNext();
 }
 
@@ -18,5 +19,6 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : Coroutine<TResul
 {
     public TStateMachine StateMachine = default!;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void MoveNext() => StateMachine.MoveNext();
 }

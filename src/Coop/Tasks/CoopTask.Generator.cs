@@ -9,6 +9,7 @@
 //   anything else     → the task fails with an error naming the type.
 // A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
 // and the task fails with the original exception, since C# iterators cannot catch across a yield.
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Coop;
@@ -33,6 +34,7 @@ public partial class CoopTask
         return task;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepGenerator()
     {
         if (_cancelRequested)
