@@ -2,12 +2,15 @@
 //   coop-bench W1..W5 [--name value ...] [--kind generator|async|scheduler]
 //       one workload of ../shared/bench-peers/WORKLOADS.md, one JSON line on stdout (the launcher
 //       `bench` next to this file runs it; the peers' `run --add` calls the launcher);
+//   coop-bench timers [--timers N]
+//       binary heap vs 4-ary heap vs hierarchical timing wheel, N pending timers (Timers/);
 //   coop-bench alloc
 //       exact bytes allocated per operation on the hot paths (Micro/Allocations.cs);
 //   coop-bench micro [BenchmarkDotNet arguments]
 //       the BenchmarkDotNet micro-benchmarks in Micro/ (e.g. `micro --filter '*Yield*'`).
 using BenchmarkDotNet.Running;
 using Coop.Bench.Micro;
+using Coop.Bench.Timers;
 using Coop.Bench.Workloads;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -21,6 +24,11 @@ if (args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroConfig).Assembly).Run(args[1..], new MicroConfig());
     return 0;
+}
+
+if (args[0] == "timers")
+{
+    return TimerComparison.Run(args.Length > 2 && args[1] == "--timers" ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
 }
 
 if (args[0] == "alloc")
