@@ -27,7 +27,7 @@ demoCommand.SetAction(parsed =>
 
     if (string.IsNullOrEmpty(name))
     {
-        ListDemos(Console.Out);
+        DemoCatalog.WriteList(Console.Out);
         return 0;
     }
 
@@ -35,7 +35,7 @@ demoCommand.SetAction(parsed =>
     if (demo == null)
     {
         Console.Error.WriteLine($"There is no demo called '{name}'.");
-        ListDemos(Console.Error);
+        DemoCatalog.WriteList(Console.Error);
         return 2;
     }
 
@@ -45,12 +45,3 @@ demoCommand.SetAction(parsed =>
 var root = new RootCommand("Coop: cooperative coroutines and an asyncio-grade event loop for .NET.");
 root.Subcommands.Add(demoCommand);
 return root.Parse(args).Invoke();
-
-static void ListDemos(TextWriter output)
-{
-    output.WriteLine("Demos (run one with: coop demo NAME [--seconds N]):");
-    foreach (var demo in DemoCatalog.All)
-    {
-        output.WriteLine($"  {demo.Name,-14} {demo.Summary}");
-    }
-}

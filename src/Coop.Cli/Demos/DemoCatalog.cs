@@ -12,4 +12,14 @@ internal static class DemoCatalog
 
     public static Demo? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Writes the list <c>coop demo</c> prints: a heading, then one line per demo.</summary>
+    public static void WriteList(TextWriter output)
+    {
+        output.WriteLine("Demos (run one with: coop demo NAME [--seconds N]):");
+        foreach (var demo in All)
+        {
+            output.WriteLine($"  {demo.Name,-14} {demo.Summary}");
+        }
+    }
 }

@@ -28,7 +28,15 @@ internal static class Suspension
         if (default(TAwaiter) is IKernelAwaiter)
         {
             task.SuspendingInBuilder = true;
-            awaiter.OnCompleted(resume);
+            try
+            {
+                awaiter.OnCompleted(resume);
+            }
+            finally
+            {
+                task.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
+            }
+
             return;
         }
 
@@ -51,7 +59,15 @@ internal static class Suspension
         if (default(TAwaiter) is IKernelAwaiter)
         {
             task.SuspendingInBuilder = true;
-            awaiter.UnsafeOnCompleted(resume);
+            try
+            {
+                awaiter.UnsafeOnCompleted(resume);
+            }
+            finally
+            {
+                task.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
+            }
+
             return;
         }
 

@@ -1,5 +1,5 @@
 // The talk's Scheduler, on Coop's engine: Add wraps a generator in a task on a private event loop,
-// RunToCompletion runs that loop until every added task is done, and an instrument prints the
+// RunToCompletion runs that loop until every task on it is done, and an instrument prints the
 // notebook's trace around each step. It is a front on the loop, not a second engine: the run queue,
 // the task and the stepping are the loop's own (DESIGN.md, first layer).
 using System.Globalization;
@@ -51,11 +51,11 @@ public sealed class Scheduler : IDisposable
 
         var task = _loop.CreateTask(routine);
         _added.Add(routine, task);
-        _unfinished++;
         return task.Id;
     }
 
-    /// <summary>Runs every added task until each has completed or failed.</summary>
+    /// <summary>Runs every task on the scheduler's loop (those added, and any they start there) until each
+    /// has completed or failed, recording it in <see cref="CompletedTaskResults"/> or <see cref="FailedTaskErrors"/>.</summary>
     public void RunToCompletion()
     {
         if (EventLoop.Current != null)
@@ -133,5 +133,9 @@ public sealed class Scheduler : IDisposable
                     break;
             }
         }
+
+        // Every task of the loop counts, not only the added ones: a task a coroutine starts on
+        // scheduler.Loop is recorded when it ends, so RunToCompletion must wait for it too.
+        public override void TaskCreated(CoopTask task) => scheduler._unfinished++;
     }
 }

@@ -37,6 +37,22 @@ public partial class CoopTask
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepGenerator()
     {
+        try
+        {
+            StepFrames();
+        }
+        catch (Exception ex) when (Status == CoopTaskStatus.Running && ex is not LoopInternalException)
+        {
+            // What the task was told to do with a yielded value failed (a Call yielded twice, a
+            // GetEnumerator that throws, a future of another loop): the task fails with that error
+            // and its frames are disposed, rather than the error escaping the step and leaving the
+            // task Running forever.
+            FailGenerator(ex);
+        }
+    }
+
+    private void StepFrames()
+    {
         if (_cancelRequested)
         {
             DisposeFrames();

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Coop.Cli.Demos;
+
+namespace Coop.Tests.Cli;
+
+/// <summary>The real command line, run as a subprocess (coop.dll is copied next to the tests). Few
+/// and cheap: each costs a process start.</summary>
+public class ProgramTests
+{
+    [Fact]
+    public void Demo_NoName_ListsEveryDemoAndExits0()
+    {
+        var (exitCode, output, _) = RunCoop("demo");
+        Assert.Equal(0, exitCode);
+        foreach (var demo in DemoCatalog.All)
+        {
+            Assert.Contains($"  {demo.Name} ", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Demo_UnknownName_Exits2WithAMessageAndTheList()
+    {
+        var (exitCode, output, error) = RunCoop("demo", "no-such-demo");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("There is no demo called 'no-such-demo'", error, StringComparison.Ordinal);
+        Assert.Contains("  lucas ", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Demo_Search_PrintsTheNotebooksResult()
+    {
+        var (exitCode, output, _) = RunCoop("demo", "search");
+        Assert.Equal(0, exitCode);
+        Assert.EndsWith("103682" + Environment.NewLine, output, StringComparison.Ordinal);
+    }
+
+    private static (int ExitCode, string Output, string Error) RunCoop(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "coop.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("coop did not exit within 20 s.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
