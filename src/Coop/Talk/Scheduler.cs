@@ -98,8 +98,8 @@ public sealed class Scheduler : IDisposable
 
     private sealed class Tracer(Scheduler scheduler, TextWriter trace) : LoopInstrument
     {
-        // TextWriter.Null is "tracing off": skip formatting the lines nobody reads (it was half the
-        // cost of a switch, docs/benchmarks.md), but still record results as they come.
+        // TextWriter.Null is "tracing off": skip formatting the lines nobody reads (a string per
+        // step), but still record results as they come.
         private readonly bool _tracing = !ReferenceEquals(trace, TextWriter.Null);
 
         public override void BeforeTaskStep(CoopTask task)

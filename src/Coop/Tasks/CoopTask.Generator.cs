@@ -51,6 +51,7 @@ public partial class CoopTask
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepFrames()
     {
         if (_cancelRequested)
