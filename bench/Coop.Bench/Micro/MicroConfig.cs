@@ -11,6 +11,7 @@ internal sealed class MicroConfig : ManualConfig
 {
     public MicroConfig()
     {
+        Add(DefaultConfig.Instance); // loggers, columns, exporters
         AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
         AddDiagnoser(MemoryDiagnoser.Default);
         Options |= ConfigOptions.DisableOptimizationsValidator;

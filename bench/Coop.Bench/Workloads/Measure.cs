@@ -64,6 +64,15 @@ internal static class Measure
             ["figures"] = figures,
             ["check"] = check,
             ["runtime"] = Environment.Version.ToString(),
+            // where the time goes: the GC's share of the run (extra keys are allowed by the contract)
+            ["gc"] = new Dictionary<string, object>
+            {
+                ["gen0"] = GC.CollectionCount(0),
+                ["gen1"] = GC.CollectionCount(1),
+                ["gen2"] = GC.CollectionCount(2),
+                ["pause_ms"] = R(GC.GetTotalPauseDuration().TotalMilliseconds, 1),
+                ["allocated_mib"] = R(GC.GetTotalAllocatedBytes() / 1048576.0, 1),
+            },
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(record));
         Console.Out.Flush();
