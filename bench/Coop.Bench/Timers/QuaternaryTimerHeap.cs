@@ -1,6 +1,7 @@
 // The timer queue's alternative #1: the same heap as Core/TimerQueue.cs, but 4-ary (children of i are
-// 4i+1..4i+4): half the depth, and a node's children share a cache line or two. Same API and order
-// (deadline, then sequence), so TimerComparison can run it against the binary heap and the wheel.
+// 4i+1..4i+4): half the depth, and a node's children sit side by side in memory. Same API, order
+// (deadline, then sequence) and cancelled-entry checks, so TimerComparison can run it against the
+// binary heap and the wheel.
 using Coop.Core;
 
 namespace Coop.Bench.Timers;
@@ -31,23 +32,40 @@ internal sealed class QuaternaryTimerHeap
         SiftUp(_count++);
     }
 
-    public long? NextDue() => _count == 0 ? null : _heap[0].Due;
+    public long? NextDue()
+    {
+        while (_count > 0 && _heap[0].Handle.IsCancelled)
+        {
+            Pop();
+        }
+
+        return _count == 0 ? null : _heap[0].Due;
+    }
 
     public void MoveDue(long now, ReadyQueue ready)
     {
         while (_count > 0 && _heap[0].Due <= now)
         {
-            var top = _heap[0].Handle;
-            _count--;
-            _heap[0] = _heap[_count];
-            _heap[_count] = default;
-            if (_count > 0)
+            var top = Pop();
+            if (!top.IsCancelled)
             {
-                SiftDown(0);
+                ready.Enqueue(Handle.RunAction, top);
             }
-
-            ready.Enqueue(Handle.RunAction, top);
         }
+    }
+
+    private Handle Pop()
+    {
+        var top = _heap[0].Handle;
+        _count--;
+        _heap[0] = _heap[_count];
+        _heap[_count] = default;
+        if (_count > 0)
+        {
+            SiftDown(0);
+        }
+
+        return top;
     }
 
     private static bool Earlier(in Entry a, in Entry b) =>

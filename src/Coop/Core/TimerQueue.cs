@@ -1,5 +1,4 @@
-// Pending timers: a 4-ary min-heap of struct entries ordered by (deadline, sequence number); 4-ary
-// rather than binary because it was faster at 100,000 and 1,000,000 pending timers (docs/design.md).
+// Pending timers: a binary min-heap of struct entries ordered by (deadline, sequence number).
 // The sequence number makes equal deadlines fire in the order they were scheduled (a guarantee
 // Coop tests; asyncio leaves it undefined). Cancelled handles stay in the heap until they reach
 // the top or until they are more than half of it, when the heap is rebuilt without them
@@ -111,7 +110,7 @@ internal sealed class TimerQueue
         Array.Clear(_heap, kept, _count - kept);
         _count = kept;
         _cancelled = 0;
-        for (var i = (_count - 2) / 4; i >= 0; i--)
+        for (var i = (_count / 2) - 1; i >= 0; i--)
         {
             SiftDown(i);
         }
@@ -125,7 +124,7 @@ internal sealed class TimerQueue
         var entry = _heap[i];
         while (i > 0)
         {
-            var parent = (i - 1) >> 2;
+            var parent = (i - 1) >> 1;
             if (!Earlier(entry, _heap[parent]))
             {
                 break;
@@ -143,20 +142,15 @@ internal sealed class TimerQueue
         var entry = _heap[i];
         while (true)
         {
-            var first = (4 * i) + 1; // children: first .. first + 3
-            if (first >= _count)
+            var child = (2 * i) + 1;
+            if (child >= _count)
             {
                 break;
             }
 
-            var child = first;
-            var end = Math.Min(first + 4, _count);
-            for (var c = first + 1; c < end; c++)
+            if (child + 1 < _count && Earlier(_heap[child + 1], _heap[child]))
             {
-                if (Earlier(_heap[c], _heap[child]))
-                {
-                    child = c;
-                }
+                child++;
             }
 
             if (!Earlier(_heap[child], entry))

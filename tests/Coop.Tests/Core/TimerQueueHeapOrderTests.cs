@@ -3,7 +3,7 @@ using CsCheck;
 
 namespace Coop.Tests.Core;
 
-// The 4-ary heap's order: whatever the deadlines (many equal ones included), timers leave in
+// The timer heap's order: whatever the deadlines (many equal ones included), timers leave in
 // (deadline, scheduling order), never early, and cancelled ones never leave.
 public class TimerQueueHeapOrderTests
 {
