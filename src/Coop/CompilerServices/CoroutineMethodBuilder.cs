@@ -46,7 +46,6 @@ public struct CoroutineMethodBuilder
         Suspension.Await(ref awaiter, _coroutine!);
 
     /// <summary>Suspends the coroutine on an awaiter.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
@@ -93,7 +92,6 @@ public struct CoroutineMethodBuilder<T>
         Suspension.Await(ref awaiter, _coroutine!);
 
     /// <summary>Suspends the coroutine on an awaiter.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>

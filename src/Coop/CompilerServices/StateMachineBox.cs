@@ -10,7 +10,6 @@ internal sealed class StateMachineBox<TStateMachine> : Coroutine
 {
     public TStateMachine StateMachine = default!;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void MoveNext() => StateMachine.MoveNext();
 }
 
@@ -19,6 +18,5 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : Coroutine<TResul
 {
     public TStateMachine StateMachine = default!;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void MoveNext() => StateMachine.MoveNext();
 }

@@ -45,7 +45,6 @@ internal static class Suspension
     }
 
     /// <summary>The builder side for awaiters that do not flow the execution context.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AwaitUnsafe<TAwaiter>(ref TAwaiter awaiter, Coroutine coroutine)
         where TAwaiter : ICriticalNotifyCompletion
     {

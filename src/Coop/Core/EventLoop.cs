@@ -143,15 +143,13 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    // AggressiveOptimization here and on the task-step path (CoopTask.Step*, the builders' suspend):
-    // a loop's hot path is compiled optimized from its first call instead of running tier-0 code for
-    // its first ~100 ms. Measured in docs/benchmarks.md: W5 (a few ms of resumes) 2x faster, at the
-    // price of profile-guided inlining in the steady state (W1 async about 25 % slower).
+    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it makes the first ~100 ms
+    // (tier-0 code) about 2x faster but costs profile-guided optimization for good, ~30 % of the
+    // switch rate (docs/benchmarks.md).
     /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU), take in what
     /// other threads posted, move due timers to the ready queue, then run the ready queue.
     /// It runs only what was ready when the pass began: work made ready while it runs waits for the
     /// next pass, so a task that yields in a loop cannot starve timers or other threads' posts.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RunOnce()
     {
         var timeout = _ready.Count > 0 || _stopping || _inbox.HasPosts ? TimeSpan.Zero : TimeUntilNextTimer();

@@ -17,7 +17,6 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
     public bool IsCompleted => false;
 
     /// <summary>Raises the task's pending cancellation, if any.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GetResult() => CoopTask.Current?.ThrowIfCancelRequested();
 
     /// <inheritdoc />

@@ -5,7 +5,6 @@
 // in _continueNow and run by the same step's loop (a trampoline), never by recursion.
 // Awaiting something foreign (a BCL Task) parks the task "foreign": the awaitable's completion,
 // on any thread, posts the task back through the inbox (ForeignWake).
-using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Coop;
@@ -65,7 +64,6 @@ public partial class CoopTask
         Finish(error == null ? root.BoxedResult : null, error);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepCoroutine()
     {
         var root = _root!;

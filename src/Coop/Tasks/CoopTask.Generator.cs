@@ -9,7 +9,6 @@
 //   anything else     → the task fails with an error naming the type.
 // A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
 // and the task fails with the original exception, since C# iterators cannot catch across a yield.
-using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Coop;
@@ -34,7 +33,6 @@ public partial class CoopTask
         return task;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepGenerator()
     {
         try
@@ -51,7 +49,6 @@ public partial class CoopTask
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepFrames()
     {
         if (_cancelRequested)

@@ -9,7 +9,6 @@
 // Generator coroutines are stepped in CoopTask.Generator.cs, async ones in CoopTask.Coroutine.cs.
 // Invariant: Status == Waiting ⇔ (_waitingOn != null or _waitingForeign); Done ⇔ IsDone.
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Coop;
 
@@ -157,7 +156,6 @@ public partial class CoopTask : Future
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step()
     {
         if (Status != CoopTaskStatus.Ready)
