@@ -15,6 +15,10 @@ public sealed partial class EventLoop
     /// <c>set_exception_handler</c>); null restores the default (the logger, or standard error).</summary>
     public void SetExceptionHandler(Action<EventLoop, LoopError>? handler) => _exceptionHandler = handler;
 
+    /// <summary>The handler set with <see cref="SetExceptionHandler"/>, or null for the default
+    /// (asyncio's <c>get_exception_handler</c>).</summary>
+    public Action<EventLoop, LoopError>? ExceptionHandler => _exceptionHandler;
+
     /// <summary>Reports an error through the exception handler, as the loop does for its own.</summary>
     public void CallExceptionHandler(LoopError error)
     {
@@ -43,8 +47,12 @@ public sealed partial class EventLoop
         }
     }
 
-    private void DefaultExceptionHandler(LoopError error)
+    /// <summary>What the loop does with an error when no handler is set: logs it to the loop's
+    /// <see cref="ILogger"/>, else writes it to standard error. A custom handler may call it to keep
+    /// the default output (asyncio's <c>default_exception_handler</c>).</summary>
+    public void DefaultExceptionHandler(LoopError error)
     {
+        ArgumentNullException.ThrowIfNull(error);
         if (_logger != null)
         {
             _logger.LogError(error.Exception, "{Message}", error.Message);

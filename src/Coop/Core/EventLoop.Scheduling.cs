@@ -1,6 +1,8 @@
 // Scheduling on the loop: callbacks now (CallSoon), later (CallLater, CallAt), and from other
 // threads (CallSoonThreadsafe, the one thread-safe door). Internal callers use Schedule, which
 // takes a static callback and a state and allocates nothing.
+using System.Runtime.CompilerServices;
+
 namespace Coop;
 
 public sealed partial class EventLoop
@@ -107,9 +109,9 @@ public sealed partial class EventLoop
         return handle;
     }
 
-    private void CheckUsable()
+    private void CheckUsable([CallerMemberName] string operation = "")
     {
-        CheckNotClosed();
-        CheckThread();
+        CheckNotClosed(operation);
+        CheckThread(operation);
     }
 }

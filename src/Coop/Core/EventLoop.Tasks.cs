@@ -1,4 +1,6 @@
 // Tasks on the loop: creating them, the list of live tasks, and running the loop until one is done.
+using Microsoft.Extensions.Logging;
+
 namespace Coop;
 
 public sealed partial class EventLoop
@@ -77,29 +79,56 @@ public sealed partial class EventLoop
     /// <summary>Runs a generator coroutine as a task until it ends; returns what it returned.</summary>
     public object? RunUntilComplete(IEnumerable<object?> generator) => RunUntilComplete((Future)CreateTask(generator));
 
-    /// <summary>asyncio.run: makes a loop, runs <paramref name="main"/> to its end, cancels the tasks
-    /// still alive and waits for them, closes the loop, and returns main's result (or throws its error).</summary>
-    public static T Run<T>(Coroutine<T> main, TimeProvider? timeProvider = null)
+    /// <summary>Runs <paramref name="future"/>'s loop until it is done and returns its result.</summary>
+    public T RunUntilComplete<T>(Future<T> future)
     {
-        using var loop = new EventLoop(timeProvider);
-        var task = loop.CreateTask(main, "main");
-        try
-        {
-            loop.RunUntilComplete((Future)task);
-        }
-        finally
-        {
-            loop.CancelLeftoverTasks();
-        }
-
-        return task.Result;
+        RunUntilComplete((Future)future);
+        return future.Result;
     }
 
-    /// <summary>asyncio.run for a coroutine without a result.</summary>
-    public static void Run(Coroutine main, TimeProvider? timeProvider = null)
+    /// <summary>asyncio.run: makes a loop, runs <paramref name="main"/> to its end, cancels the tasks
+    /// still alive and waits for them, closes the loop, and returns main's result (or throws its error).</summary>
+    /// <param name="main">The main coroutine, not yet started.</param>
+    /// <param name="timeProvider">The loop's clock; the system clock if null.</param>
+    /// <param name="logger">Where the loop reports errors nobody awaited; standard error if null.</param>
+    public static T Run<T>(Coroutine<T> main, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
-        using var loop = new EventLoop(timeProvider);
-        var task = loop.CreateTask(main, "main");
+        ArgumentNullException.ThrowIfNull(main);
+        var task = RunMain(loop => loop.CreateTask(main, "main"), timeProvider, logger);
+        return ((CoopTask<T>)task).Result;
+    }
+
+    /// <summary>asyncio.run for a coroutine without a result (see <see cref="Run{T}(Coroutine{T}, TimeProvider?, ILogger?)"/>).</summary>
+    /// <param name="main">The main coroutine, not yet started.</param>
+    /// <param name="timeProvider">The loop's clock; the system clock if null.</param>
+    /// <param name="logger">Where the loop reports errors nobody awaited; standard error if null.</param>
+    public static void Run(Coroutine main, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        RunMain(loop => loop.CreateTask(main, "main"), timeProvider, logger);
+    }
+
+    /// <summary>asyncio.run for a generator coroutine: returns what it returned with
+    /// <see cref="Coroutine.Return(object?)"/> (null if it just ended).</summary>
+    /// <param name="main">The generator, not yet iterated.</param>
+    /// <param name="timeProvider">The loop's clock; the system clock if null.</param>
+    /// <param name="logger">Where the loop reports errors nobody awaited; standard error if null.</param>
+    public static object? Run(IEnumerable<object?> main, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        return RunMain(loop => loop.CreateTask(main, "main"), timeProvider, logger).ResultObject;
+    }
+
+    private static CoopTask RunMain(Func<EventLoop, CoopTask> start, TimeProvider? timeProvider, ILogger? logger)
+    {
+        if (t_running != null)
+        {
+            throw new InvalidOperationException(
+                "EventLoop.Run cannot be called while an event loop is running on this thread: await the coroutine instead.");
+        }
+
+        using var loop = new EventLoop(timeProvider, logger);
+        var task = start(loop);
         try
         {
             loop.RunUntilComplete((Future)task);
@@ -108,6 +137,8 @@ public sealed partial class EventLoop
         {
             loop.CancelLeftoverTasks();
         }
+
+        return task;
     }
 
     internal void ForgetTask(CoopTask task)
@@ -168,11 +199,24 @@ public sealed partial class EventLoop
         return task;
     }
 
-    private void CancelLeftoverTasks()
+    internal void CancelLeftoverTasks()
     {
-        var leftovers = AllTasks();
-        if (leftovers.Count == 0 || IsClosed)
+        if (IsClosed)
         {
+            return;
+        }
+
+        var leftovers = AllTasks();
+        if (leftovers.Count == 0)
+        {
+            // A task that failed in main's last pass has its "never retrieved" report queued for
+            // the next iteration: run that one iteration, or Close would drop the report.
+            if (_ready.Count > 0)
+            {
+                Stop();
+                Run(until: null);
+            }
+
             return;
         }
 
@@ -184,7 +228,7 @@ public sealed partial class EventLoop
         Run(until: () => _liveCount == 0);
         foreach (var task in leftovers)
         {
-            if (task.State == FutureState.Failed)
+            if (task.State == FutureState.Failed && !task.IsObserved) // not reported already
             {
                 ReportError(new LoopError("Unhandled exception in a task while the loop was shutting down", task.Exception, task, null));
             }

@@ -16,7 +16,7 @@ namespace Coop;
 /// </summary>
 /// <remarks>Names follow asyncio's (<c>call_soon</c> is <see cref="CallSoon(Action)"/>,
 /// <c>run_until_complete</c> is <see cref="RunUntilComplete(Future)"/>, ...). Use
-/// <see cref="Run{T}(Coroutine{T}, TimeProvider?)"/> for the common case of running one main coroutine.</remarks>
+/// <see cref="Run{T}(Coroutine{T}, TimeProvider?, ILogger?)"/> for the common case of running one main coroutine.</remarks>
 [DebuggerDisplay("EventLoop ready={_ready.Count} timers={_timers.Count} running={IsRunning}")]
 public sealed partial class EventLoop : IDisposable
 {
@@ -78,8 +78,10 @@ public sealed partial class EventLoop : IDisposable
         _stopping = true;
     }
 
-    /// <summary>Closes the loop: drops pending timers and ready callbacks, and reports every callback
-    /// another thread posted that never ran. A closed loop cannot run again.</summary>
+    /// <summary>Closes the loop: drops pending timers and ready callbacks, as asyncio does, except
+    /// what must not vanish: every callback another thread posted (CallSoonThreadsafe) that never
+    /// ran is reported to the exception handler, and pending reports of unobserved task errors are
+    /// delivered. A closed loop cannot run again; closing twice does nothing.</summary>
     public void Close()
     {
         if (IsRunning)
@@ -93,16 +95,34 @@ public sealed partial class EventLoop : IDisposable
         }
 
         IsClosed = true;
+
+        // Work posted from other threads may sit in the ready queue (drained from the inbox, not yet
+        // run when the loop stopped) or still in the inbox: neither is dropped silently.
+        while (_ready.Count > 0)
+        {
+            var item = _ready.Dequeue();
+            if (item.Posted)
+            {
+                ReportNeverRan(item);
+            }
+            else if (item.Callback == CoopTask.ReportIfUnobservedAction)
+            {
+                item.Callback(item.State);
+            }
+        }
+
         foreach (var left in _inbox.Close())
         {
-            ReportError(new LoopError(
-                "A callback posted with CallSoonThreadsafe never ran: the loop was closed first.",
-                null, null, left.Callback));
+            ReportNeverRan(left);
         }
 
         _ready.Clear();
         _timers.Clear();
     }
+
+    private void ReportNeverRan(ReadyItem item) => ReportError(new LoopError(
+        "A callback posted with CallSoonThreadsafe never ran: the loop was closed first.",
+        null, null, item.State as Delegate ?? item.Callback));
 
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
     public void Dispose() => Close();
@@ -128,9 +148,15 @@ public sealed partial class EventLoop : IDisposable
         SynchronizationContext.SetSynchronizationContext(new LoopSynchronizationContext(this));
         try
         {
-            while (!_stopping && (until == null || !until()))
+            // Stop is checked after the iteration, so a Stop() made before the run still gets one
+            // iteration (asyncio's run_forever), as Stop's documentation promises.
+            while (until == null || !until())
             {
                 RunOnce();
+                if (_stopping)
+                {
+                    break;
+                }
             }
         }
         finally
@@ -152,6 +178,7 @@ public sealed partial class EventLoop : IDisposable
     /// next pass, so a task that yields in a loop cannot starve timers or other threads' posts.</summary>
     internal void RunOnce()
     {
+        Iterations++;
         var timeout = _ready.Count > 0 || _stopping || _inbox.HasPosts ? TimeSpan.Zero : TimeUntilNextTimer();
         if (timeout != TimeSpan.Zero)
         {
@@ -166,7 +193,11 @@ public sealed partial class EventLoop : IDisposable
 
         for (var n = _ready.Count; n > 0; n--)
         {
-            Chooser?.ChooseNext(_ready, n);
+            if (n > 1 && Chooser is { } chooser)
+            {
+                _ready.MoveToFront(chooser.ChooseNext(_ready, n)); // seeded schedules only
+            }
+
             var item = _ready.Dequeue();
             try
             {
@@ -183,6 +214,18 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
+    /// <summary>How many iterations the loop has run: a diagnostic that shows an idle loop waits
+    /// instead of spinning (a loop sleeping until a far deadline runs one or two).</summary>
+    internal long Iterations { get; private set; }
+
+    /// <summary>True if the next iteration has something to run now: ready work, posts from other
+    /// threads, or a timer already due (tests run a loop "until idle" with it).</summary>
+    internal bool HasWorkDue =>
+        _ready.Count > 0 || _inbox.HasPosts || (_timers.NextDue() is { } due && due <= Now());
+
+    /// <summary>True while the loop thread sleeps, waiting for a deadline or a post.</summary>
+    internal bool IsSleeping => _inbox.IsSleeping;
+
     private TimeSpan TimeUntilNextTimer()
     {
         var next = _timers.NextDue();
@@ -191,11 +234,14 @@ public sealed partial class EventLoop : IDisposable
             return Timeout.InfiniteTimeSpan;
         }
 
-        var ticks = due - Now();
-        if (ticks <= 0)
+        // Compare before subtracting: a deadline far in the past (CallAt(-1e300)) would overflow.
+        var now = Now();
+        if (due <= now)
         {
             return TimeSpan.Zero;
         }
+
+        var ticks = due - now;
 
         // Round up to whole milliseconds: waking a little early would spin until the deadline.
         var ms = Math.Ceiling(ticks * 1000.0 / _ticksPerSecond);
@@ -207,13 +253,22 @@ public sealed partial class EventLoop : IDisposable
         if (_time is IIdleClock idle)
         {
             // A virtual clock jumps to the next deadline instead of sleeping, unless work can still
-            // arrive from another thread.
-            idle.OnLoopIdle(this, timeout);
+            // arrive from another thread (ForeignWaits).
+            idle.OnLoopIdle(this, _timers.NextDue());
             return;
         }
 
         _inbox.Wait(timeout);
     }
+
+    /// <summary>How many tasks wait on something another thread completes (a BCL Task): while any
+    /// does, work can still arrive through the inbox, so an idle loop is not a deadlock.</summary>
+    internal int ForeignWaits { get; set; }
+
+    internal bool HasPosts => _inbox.HasPosts;
+
+    /// <summary>Sleeps on the inbox for real (the virtual clock does, while foreign work is pending).</summary>
+    internal void WaitForPosts(TimeSpan timeout) => _inbox.Wait(timeout);
 
     internal long Now() => _time.GetTimestamp();
 
@@ -251,22 +306,25 @@ public sealed partial class EventLoop : IDisposable
     internal void OnTimerCancelled() => _timers.OnCancelled();
 
     /// <summary>Throws unless called on the loop's thread (or while the loop is not running).</summary>
-    internal void CheckThread()
+    /// <param name="operation">What the caller tried, for the message.</param>
+    internal void CheckThread([CallerMemberName] string operation = "")
     {
         if (_threadId != 0 && _threadId != Environment.CurrentManagedThreadId)
         {
             throw new InvalidOperationException(
-                "This event loop runs on another thread: from other threads use only CallSoonThreadsafe.");
+                $"{operation} was called from thread {Environment.CurrentManagedThreadId}, but this event loop runs on " +
+                $"thread {_threadId}: from other threads use only loop.CallSoonThreadsafe (post a callback that does it).");
         }
     }
 
     internal bool IsOnLoopThread => _threadId == Environment.CurrentManagedThreadId;
 
-    private void CheckNotClosed()
+    internal void CheckNotClosed([CallerMemberName] string operation = "")
     {
         if (IsClosed)
         {
-            throw new InvalidOperationException("The event loop is closed.");
+            throw new InvalidOperationException(
+                $"The event loop is closed: {operation} cannot use it. Create a new EventLoop (or use EventLoop.Run).");
         }
     }
 }

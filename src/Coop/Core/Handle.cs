@@ -26,6 +26,9 @@ public sealed class Handle
 
     internal long Due { get; }
 
+    /// <summary>What the callback is called with (schedule traces name a sleep by its task).</summary>
+    internal object? State => _state;
+
     internal static Action<object?> RunAction { get; } = static h => ((Handle)h!).Run();
 
     /// <summary>Prevents the callback from running. Cancelling twice, or after it ran, does nothing.</summary>
@@ -36,6 +39,7 @@ public sealed class Handle
             return;
         }
 
+        _loop?.CheckThread();
         IsCancelled = true;
         _loop?.OnTimerCancelled();
     }

@@ -20,6 +20,10 @@ internal sealed class Inbox
 
     public bool HasPosts => _hasPosts;
 
+    /// <summary>True while the loop thread blocks in <see cref="Wait"/> (for tests and diagnostics:
+    /// it lets another thread see that an idle loop really sleeps).</summary>
+    public bool IsSleeping => Volatile.Read(ref _sleeping);
+
     /// <summary>Adds a callback from any thread; false once the inbox is closed.</summary>
     public bool TryPost(Action<object?> callback, object? state)
     {
@@ -30,7 +34,7 @@ internal sealed class Inbox
                 return false;
             }
 
-            _posted.Add(new ReadyItem(callback, state));
+            _posted.Add(new ReadyItem(callback, state, Posted: true));
             _hasPosts = true;
             if (_sleeping)
             {
@@ -66,7 +70,7 @@ internal sealed class Inbox
 
         foreach (var item in batch)
         {
-            ready.Enqueue(item.Callback, item.State);
+            ready.Enqueue(item);
         }
 
         batch.Clear();

@@ -10,7 +10,9 @@ internal sealed class LoopSynchronizationContext(EventLoop loop) : Synchronizati
         callback(state);
     };
 
-    public override void Post(SendOrPostCallback d, object? state) => loop.CallSoonThreadsafe(InvokePost, (d, state));
+    // Not CallSoonThreadsafe: a continuation posted after the loop closed must not throw on a pool
+    // thread (that would crash the process); TryPostFromAnyThread reports it to standard error.
+    public override void Post(SendOrPostCallback d, object? state) => loop.TryPostFromAnyThread(InvokePost, (d, state));
 
     public override void Send(SendOrPostCallback d, object? state)
     {

@@ -3,8 +3,9 @@
 // step allocates nothing. Used only on the loop thread (EventLoop); the cross-thread door is Inbox.
 namespace Coop.Core;
 
-/// <summary>One unit of ready work: a callback and the state it is called with.</summary>
-internal readonly record struct ReadyItem(Action<object?> Callback, object? State);
+/// <summary>One unit of ready work: a callback and the state it is called with. <paramref name="Posted"/>
+/// marks work another thread posted (CallSoonThreadsafe): Close reports it rather than drop it.</summary>
+internal readonly record struct ReadyItem(Action<object?> Callback, object? State, bool Posted = false);
 
 internal sealed class ReadyQueue
 {
@@ -14,14 +15,16 @@ internal sealed class ReadyQueue
 
     public int Count => _count;
 
-    public void Enqueue(Action<object?> callback, object? state)
+    public void Enqueue(Action<object?> callback, object? state) => Enqueue(new ReadyItem(callback, state));
+
+    public void Enqueue(in ReadyItem item)
     {
         if (_count == _items.Length)
         {
             Grow();
         }
 
-        _items[(_head + _count) & (_items.Length - 1)] = new ReadyItem(callback, state);
+        _items[(_head + _count) & (_items.Length - 1)] = item;
         _count++;
     }
 
@@ -34,6 +37,9 @@ internal sealed class ReadyQueue
         _count--;
         return item;
     }
+
+    /// <summary>The entry at <paramref name="offset"/> from the head, without removing it.</summary>
+    public ReadyItem Peek(int offset) => _items[(_head + offset) & (_items.Length - 1)];
 
     /// <summary>Moves the entry at <paramref name="offset"/> from the head to the head, keeping the
     /// order of the others (seeded schedules pick which ready item runs next).</summary>

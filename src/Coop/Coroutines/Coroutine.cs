@@ -5,7 +5,8 @@
 // docs/design.md explains the choice (cold start) over .NET's hot-started Task.
 //
 // This class also carries the static entry points shared by both coroutine kinds: Return and Call
-// for generators, Sleep and Yield for both.
+// for generators, Sleep and Yield for both; the combinators (Gather, Wait, WaitFor, Shield,
+// ToThread) are in Structure/Coroutine.*.cs.
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Coop.CompilerServices;
@@ -18,7 +19,7 @@ namespace Coop;
 /// it can be awaited once. The static members are the vocabulary of generator coroutines too.
 /// </summary>
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
-public abstract class Coroutine
+public abstract partial class Coroutine
 {
     // Created --first await or task start--> Running --SetResult/SetException--> Done.
     private ExceptionDispatchInfo? _error;

@@ -45,7 +45,7 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IKernelAwai
     public T GetResult()
     {
         CoopTask.Current?.ThrowIfCancelRequested();
-        return (T)_future.ResultObject!;
+        return _future is Future<T> typed ? typed.Result : (T)_future.ResultObject!;
     }
 
     /// <inheritdoc />

@@ -21,9 +21,21 @@ public class CancelledException : OperationCanceledException
     {
     }
 
+    /// <summary>Raised by a cancelled <see cref="CancelScope"/>: tagged with it, so that only that
+    /// scope catches it when it propagates out of the scope's block (Trio's rule).</summary>
+    internal CancelledException(CancelScope scope, string message)
+        : base(message)
+    {
+        Scope = scope;
+    }
+
     /// <summary>Creates the exception with a message and an inner exception.</summary>
     public CancelledException(string? message, Exception? innerException)
         : base(message ?? "The operation was cancelled.", innerException)
     {
     }
+
+    /// <summary>The cancel scope whose cancellation this is; null for a task's one-shot
+    /// <see cref="CoopTask.Cancel"/> or a cancelled future.</summary>
+    internal CancelScope? Scope { get; }
 }

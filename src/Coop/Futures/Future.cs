@@ -6,6 +6,7 @@
 // null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it still waits on
 // this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 
@@ -46,7 +47,7 @@ public class Future
         get
         {
             ThrowIfNotSucceeded();
-            return _result;
+            return BoxedResult;
         }
     }
 
@@ -85,7 +86,7 @@ public class Future
     public bool TrySetResultObject(object? result)
     {
         ThrowIfTask();
-        return TryComplete(result, null);
+        return TrySetResultCore(result);
     }
 
     /// <summary>Completes the future with an exception; throws if it is already done.</summary>
@@ -130,6 +131,8 @@ public class Future
     /// <summary>Removes every registration of <paramref name="callback"/>; returns how many.</summary>
     public int RemoveDoneCallback(Action<Future> callback)
     {
+        ArgumentNullException.ThrowIfNull(callback);
+        Loop.CheckThread();
         switch (_waiters)
         {
             case Action<Future> single when single == callback:
@@ -149,6 +152,9 @@ public class Future
     public override string ToString() => $"{Describe()} {State}";
 
     internal virtual string Describe() => "Future";
+
+    /// <summary>The first task or callback waiting on this future, for traces; null if none.</summary>
+    internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
 
     internal void AddWaiter(object waiter)
     {
@@ -185,6 +191,12 @@ public class Future
     /// errors and pass them on).</summary>
     internal void MarkObserved() => _observed = true;
 
+    /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
+    private protected virtual object? BoxedResult => _result;
+
+    /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
+    private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
+
     /// <summary>Completion hook for subclasses (a task reports its unobserved error here).</summary>
     private protected virtual void OnCompleted(bool hadWaiters)
     {
@@ -192,8 +204,11 @@ public class Future
 
     /// <summary>The one door through which every future completes: with a result when
     /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>
-    private protected bool TryComplete(object? result, ExceptionDispatchInfo? error)
+    private protected bool TryComplete(object? result, ExceptionDispatchInfo? error, [CallerMemberName] string operation = "")
     {
+        // Waking waiters touches the ready queue: only the loop thread may (other threads post a
+        // callback that completes the future, with CallSoonThreadsafe).
+        Loop.CheckThread(operation);
         if (IsDone)
         {
             return false;
@@ -258,6 +273,6 @@ public class Future
         callback(future);
     };
 
-    private InvalidOperationException AlreadyDone() =>
+    private protected InvalidOperationException AlreadyDone() =>
         new($"{Describe()} is already done ({State}): a future completes only once.");
 }

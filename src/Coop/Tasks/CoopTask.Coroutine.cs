@@ -50,8 +50,20 @@ public partial class CoopTask
 
     internal void SuspendForeign(Action resume)
     {
+        if (Status != CoopTaskStatus.Running)
+        {
+            // Already suspended in this step: ordinary async code (an `async Task` method) awaited a
+            // Coop coroutine, which parked the task, and then handed its Task to this coroutine. One
+            // task cannot wait on both; overwriting the first wait would deadlock the loop.
+            throw new InvalidOperationException(
+                "A Coop coroutine was awaited from ordinary async code (an async Task method) inside this task and it " +
+                "suspended: await coroutines only from async Coroutine methods, or run it as its own task " +
+                "(await loop.CreateTask(coroutine)).");
+        }
+
         Status = CoopTaskStatus.Waiting;
         _waitingForeign = true;
+        Loop.ForeignWaits++;
         _resume = resume;
     }
 
@@ -115,6 +127,7 @@ public partial class CoopTask
         if (_waitingForeign)
         {
             _waitingForeign = false;
+            Loop.ForeignWaits--;
             MakeReady();
         }
     }

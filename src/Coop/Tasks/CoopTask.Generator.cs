@@ -5,7 +5,7 @@
 //   null              → yield: back of the ready queue;
 //   ReturnValue       → the frame ends with that value (Python's `return x` in a generator);
 //   IEnumerable / Call→ `yield from`: push a frame and go on in the same step;
-//   Future            → park until it completes (sleep, a task, a lock...); a done one does not suspend;
+//   Future            → park until it completes (sleep, a task, a lock...);
 //   anything else     → the task fails with an error naming the type.
 // A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
 // and the task fails with the original exception, since C# iterators cannot catch across a yield.
@@ -103,7 +103,14 @@ public partial class CoopTask
                     Push(inner.GetEnumerator(), null);
                     continue;
                 case Future { IsDone: true }:
-                    // Already done: no suspension (as an await of a done future), the frame goes on.
+                    // Waiting on a done future does not suspend (as for async coroutines), but a
+                    // pending cancellation is still delivered here.
+                    if (_cancelRequested)
+                    {
+                        StepGenerator();
+                        return;
+                    }
+
                     continue;
                 case Future future:
                     ParkOn(future);

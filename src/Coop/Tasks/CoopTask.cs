@@ -89,19 +89,9 @@ public partial class CoopTask : Future
 
         _cancelRequested = true;
         _cancelMessage = message;
-        if (_waitingOn is { } future)
-        {
-            // The undo action of the await: leave the future (its later wake-up is ignored as stale),
-            // and cancel it too if it existed only for this wait (a sleep's timer).
-            _waitingOn = null;
-            MakeReady();
-            if (future.CancelWithWaiter)
-            {
-                future.Cancel(message);
-            }
-        }
+        WakeForCancellation(message); // CoopTask.Scopes.cs: not while a shielded cancel scope hides it
 
-        _cts?.Cancel();
+        CancelToken();
         return true;
     }
 
@@ -111,14 +101,19 @@ public partial class CoopTask : Future
 
     internal override string Describe() => $"Task {Id} ('{Name}')";
 
+    /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
+    internal string? WaitingOnDescription =>
+        _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
 
-    /// <summary>The single check behind every await point: throws the pending cancellation, once.</summary>
+
+    /// <summary>The single check behind every await point: throws the pending one-shot cancellation
+    /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
+    /// scope is left). CoopTask.Scopes.cs decides which.</summary>
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested)
+        if (_cancelRequested || _scope != null)
         {
-            _cancelRequested = false;
-            throw new CancelledException(_cancelMessage);
+            ThrowDeliverableCancellation();
         }
     }
 
@@ -144,6 +139,12 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Waiting;
         _waitingOn = future;
         future.AddWaiter(this);
+        if (_cancelRequested || _scope != null)
+        {
+            // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
+            // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
+            WakeForCancellation(_cancelMessage);
+        }
     }
 
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
@@ -158,6 +159,11 @@ public partial class CoopTask : Future
 
     private void Step()
     {
+        if (Status == CoopTaskStatus.Done)
+        {
+            return; // a step queued before the task failed on a misuse (see SuspendForeign): stale
+        }
+
         if (Status != CoopTaskStatus.Ready)
         {
             throw new LoopInternalException($"{this} was stepped while {Status}: a task must be Ready to run.");
@@ -188,14 +194,32 @@ public partial class CoopTask : Future
 
     private void Finish(object? result, System.Runtime.ExceptionServices.ExceptionDispatchInfo? error)
     {
+        if (_cancelRequested && (error == null || IsOwnTokenCancellation(error.SourceException)))
+        {
+            // A cancellation requested but not delivered (the coroutine ended first, or it awaited a
+            // BCL Task that honoured this task's CancellationToken) ends the task cancelled, as in
+            // asyncio's Task.__step (_must_cancel at StopIteration).
+            result = null;
+            error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                new CancelledException(_cancelMessage, error?.SourceException));
+        }
+
         Status = CoopTaskStatus.Done;
+        _waitingOn = null; // normally null already; after a misuse, later wake-ups must be stale
+        _waitingForeign = false;
+        _resume = null;
         _cancelRequested = false;
+        if (_scope != null)
+        {
+            ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
+        }
+
         _tokenRegistration.Dispose();
         Loop.ForgetTask(this);
         TryComplete(result, error);
         if (IsCancelled)
         {
-            _cts?.Cancel();
+            CancelToken();
         }
     }
 
@@ -205,11 +229,16 @@ public partial class CoopTask : Future
         {
             // Nobody awaits this task: give the program one loop iteration to look at the error
             // (a done callback, reading Exception), then report it rather than lose it.
-            Loop.Schedule(ReportIfUnobserved, this);
+            Loop.Schedule(ReportIfUnobservedAction, this);
         }
     }
 
-    private static readonly Action<object?> ReportIfUnobserved = static t =>
+    private bool IsOwnTokenCancellation(Exception error) =>
+        error is OperationCanceledException { CancellationToken: var token } && _cts != null && token == _cts.Token;
+
+    /// <summary>The callback that reports a failed task's error if nobody observed it; Close runs the
+    /// pending ones instead of dropping them.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedAction = static t =>
     {
         var task = (CoopTask)t!;
         if (!task.IsObserved)
@@ -234,6 +263,20 @@ public partial class CoopTask : Future
         _tokenRegistration = token.UnsafeRegister(
             static t => ((CoopTask)t!).Loop.TryPostFromAnyThread(CancelFromToken, t),
             this);
+    }
+
+    /// <summary>Cancels the token this task exposes. A callback registered on it that throws must not
+    /// break Cancel halfway or vanish: its error goes to the loop's exception handler.</summary>
+    private void CancelToken()
+    {
+        try
+        {
+            _cts?.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Loop.ReportError(new LoopError("A callback registered on the task's CancellationToken threw", ex, this, null));
+        }
     }
 
     private static readonly Action<object?> CancelFromToken =

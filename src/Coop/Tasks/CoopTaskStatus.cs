@@ -7,7 +7,8 @@ namespace Coop;
 /// Running --yield-->           Ready     (back of the ready queue)
 /// Running --await pending-->   Waiting   (parked on one future, or on a foreign awaitable)
 /// Waiting --future done-->     Ready     (only if still parked on that very future)
-/// Waiting --Cancel()-->        Ready     (the cancellation is delivered at the await point)
+/// Waiting --Cancel()-->        Ready     (the cancellation is delivered at the await point;
+///                                         also when a cancel scope the task is inside is cancelled)
 /// Running --coroutine ends-->  Done      (result, exception or cancelled: exactly one, once)
 /// </code>
 /// </remarks>

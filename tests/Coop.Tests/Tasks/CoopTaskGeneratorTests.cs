@@ -4,6 +4,258 @@ namespace Coop.Tests.Tasks;
 
 public class CoopTaskGeneratorTests
 {
+    private static IEnumerable<object?> Counter(string name, int steps, List<string> log)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            log.Add($"{name}{i}");
+            yield return null;
+        }
+    }
+
+    [Fact]
+    public void YieldNull_TwoGenerators_TakeTurns()
+    {
+        using var loop = new EventLoop();
+        var log = new List<string>();
+        loop.CreateTask(Counter("a", 3, log));
+        var b = loop.CreateTask(Counter("b", 3, log));
+        Bounded.Run(() => loop.RunUntilComplete(b));
+        Assert.Equal(["a0", "b0", "a1", "b1", "a2", "b2"], log);
+    }
+
+    [Fact]
+    public void Return_EndsTheGeneratorWithAValue()
+    {
+        using var loop = new EventLoop();
+        static IEnumerable<object?> Body()
+        {
+            yield return null;
+            yield return Coroutine.Return("value");
+            throw new InvalidOperationException("never reached");
+        }
+
+        Assert.Equal("value", Bounded.Run(() => EventLoop.Run(Body())));
+    }
+
+    [Fact]
+    public void YieldFrom_CallOfT_CallerReadsTheInnerResult()
+    {
+        static IEnumerable<object?> Inner(int x)
+        {
+            yield return null;
+            yield return Coroutine.Return(x * 2);
+        }
+
+        static IEnumerable<object?> Outer()
+        {
+            var call = Coroutine.Call<int>(Inner(21));
+            yield return call;
+            yield return Coroutine.Return(call.Result);
+        }
+
+        Assert.Equal(42, Bounded.Run(() => EventLoop.Run(Outer())));
+    }
+
+    [Fact]
+    public void YieldFrom_PlainGenerator_RunsInline()
+    {
+        var log = new List<string>();
+        IEnumerable<object?> Outer()
+        {
+            log.Add("before");
+            yield return Counter("inner", 2, log);
+            log.Add("after");
+        }
+
+        Bounded.Run(() => EventLoop.Run(Outer()));
+        Assert.Equal(["before", "inner0", "inner1", "after"], log);
+    }
+
+    [Fact]
+    public void YieldSleep_WaitsOnATimerWithoutSpinning()
+    {
+        static IEnumerable<object?> Body()
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = loop.Iterations;
+            yield return Coroutine.Sleep(0.05);
+            yield return Coroutine.Return(loop.Iterations - start);
+        }
+
+        var iterations = (long)Bounded.Run(() => EventLoop.Run(Body()))!;
+        Assert.True(iterations < 20, $"{iterations} iterations while sleeping");
+    }
+
+    [Fact]
+    public void YieldFuture_ParksUntilItCompletes()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<string>();
+        IEnumerable<object?> Body()
+        {
+            yield return future;
+            yield return Coroutine.Return(future.Result + "!");
+        }
+
+        var task = loop.CreateTask(Body());
+        loop.CallLater(0.01, () =>
+        {
+            Assert.Equal(CoopTaskStatus.Waiting, task.Status);
+            future.SetResult("woken");
+        });
+        Assert.Equal("woken!", Bounded.Run(() => loop.RunUntilComplete(task)));
+    }
+
+    [Fact]
+    public void YieldUnsupported_TaskFailsNamingTheType()
+    {
+        static IEnumerable<object?> Body()
+        {
+            yield return 42;
+        }
+
+        var ex = Bounded.Run(() => Assert.Throws<InvalidOperationException>(() => EventLoop.Run(Body())));
+        Assert.Contains("System.Int32", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InnerThrows_OuterFinallyRunsAndTaskFailsWithOriginal()
+    {
+        var log = new List<string>();
+        IEnumerable<object?> Inner()
+        {
+            yield return null;
+            throw new FormatException("inner");
+        }
+
+        IEnumerable<object?> Outer()
+        {
+            try
+            {
+                yield return Inner();
+            }
+            finally
+            {
+                log.Add("outer finally");
+            }
+        }
+
+        var ex = Bounded.Run(() => Assert.Throws<FormatException>(() => EventLoop.Run(Outer())));
+        Assert.Equal("inner", ex.Message);
+        Assert.Equal(["outer finally"], log);
+    }
+
+    [Fact]
+    public void Cancel_ParkedGenerator_DisposedInnermostFirstAndEndsCancelled()
+    {
+        using var loop = new EventLoop();
+        var log = new List<string>();
+        IEnumerable<object?> Inner()
+        {
+            try
+            {
+                yield return Coroutine.Sleep(1000);
+            }
+            finally
+            {
+                log.Add("inner finally");
+            }
+        }
+
+        IEnumerable<object?> Outer()
+        {
+            try
+            {
+                yield return Inner();
+                log.Add("not reached");
+            }
+            finally
+            {
+                log.Add("outer finally");
+            }
+        }
+
+        var task = loop.CreateTask(Outer());
+        loop.CallLater(0.01, () => task.Cancel());
+        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Assert.Equal(["inner finally", "outer finally"], log);
+        Assert.True(task.IsCancelled);
+        Assert.Empty(loop.AllTasks());
+    }
+
+    [Fact]
+    public void Call_YieldedTwice_FailsWithClearError()
+    {
+        static IEnumerable<object?> Body()
+        {
+            var call = Coroutine.Call<int>(Inner());
+            yield return call;
+            yield return call;
+        }
+
+        static IEnumerable<object?> Inner()
+        {
+            yield return Coroutine.Return(1);
+        }
+
+        var ex = Bounded.Run(() => Assert.Throws<InvalidOperationException>(() => EventLoop.Run(Body())));
+        Assert.Contains("already yielded", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Call_ResultReadBeforeYield_ThrowsClearError()
+    {
+        var call = Coroutine.Call<int>(Array.Empty<object?>());
+        Assert.Contains("has not run yet", Assert.Throws<InvalidOperationException>(() => call.Result).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AwaitedByAsyncCoroutine_GeneratorTaskResultFlowsBack()
+    {
+        static IEnumerable<object?> Gen()
+        {
+            yield return Coroutine.Sleep(0.001);
+            yield return Coroutine.Return(7);
+        }
+
+        static async Coroutine<int> Main()
+        {
+            var task = EventLoop.RunningLoop.CreateTask(Gen());
+            await task;
+            return (int)task.ResultObject!;
+        }
+
+        Assert.Equal(7, Bounded.Run(() => EventLoop.Run(Main())));
+    }
+
+    [Fact]
+    public void Cancel_ReadyGenerator_DisposedAtItsNextStep()
+    {
+        using var loop = new EventLoop();
+        var log = new List<string>();
+        IEnumerable<object?> Spinner()
+        {
+            try
+            {
+                while (true)
+                {
+                    log.Add("step");
+                    yield return null;
+                }
+            }
+            finally
+            {
+                log.Add("finally");
+            }
+        }
+
+        var task = loop.CreateTask(Spinner());
+        loop.CallSoon(() => task.Cancel());
+        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Assert.Equal(["step", "finally"], log);
+    }
+
     private static IEnumerable<object?> YieldTwice(Future future, List<string> log)
     {
         log.Add("first");

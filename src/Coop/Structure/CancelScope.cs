@@ -1,0 +1,308 @@
+// A cancel scope (Trio's CancelScope): a block of one task's code that can be cancelled as a unit,
+// explicitly or when its deadline passes. Cancellation is level-triggered: every await inside a
+// cancelled scope raises CancelledException until the block is left, so an await in a finally block
+// cannot hang. The scope catches its own CancelledException when it leaves the block (and only its
+// own: the exception is tagged with the scope that raised it). The delivery rule (which scope, shields)
+// lives in Tasks/CoopTask.Scopes.cs, the task's one door; this file is the scope's own life.
+//
+// The move-on/fail-after family of static helpers is in CancelScope.Timeouts.cs.
+//
+// Why a coroutine-taking Run(body) and not `using (var scope = ...)`: Dispose cannot swallow the
+// exception that ends the block, and catching it is the scope's whole point. docs/design.md says more.
+//
+// | state  | event                               | next   | effect                                              |
+// |--------|-------------------------------------|--------|-----------------------------------------------------|
+// | Idle   | Run(body) starts                    | Active | pushed on the task's scope stack; deadline armed    |
+// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a cancelled scope raises at its 1st await |
+// | Active | Cancel() or the deadline passes     | Active | CancelCalled; the task is woken if parked and the   |
+// |        |                                     |        | cancellation reaches it (no shield in between)      |
+// | Active | Deadline set                        | Active | timer re-armed; a past deadline cancels at once     |
+// | Active | Shield set false                    | Active | the task is woken if an outer cancellation waits    |
+// | Active | the block ends                      | Exited | popped; timer disarmed; its own exception caught    |
+// | Exited | Run again                           | —      | InvalidOperationException: a scope runs once        |
+// | Exited | Cancel(), Deadline/Shield set       | Exited | recorded, no effect                                 |
+using System.Diagnostics;
+
+namespace Coop;
+
+/// <summary>
+/// A block of one task's code that can be cancelled as a unit, explicitly (<see cref="Cancel"/>) or when
+/// its <see cref="Deadline"/> passes (Trio's <c>CancelScope</c>). Every await inside a cancelled scope
+/// raises <see cref="CancelledException"/> until the block is left; the scope then catches its own
+/// cancellation (<see cref="CancelledCaught"/>). Scopes nest; a <see cref="Shield"/>ed scope keeps
+/// outer cancellations (and <see cref="CoopTask.Cancel"/>) out until it is left.
+/// </summary>
+/// <example>
+/// <code>
+/// var scope = await CancelScope.MoveOnAfter(0.5, async _ =&gt; await Download());
+/// if (scope.CancelledCaught) Console.WriteLine("gave up after 0.5 s");
+/// await CancelScope.FailAfter(2, async _ =&gt; await Connect());   // TimeoutException after 2 s
+/// </code>
+/// </example>
+[DebuggerDisplay("{ToString(),nq}")]
+public sealed partial class CancelScope
+{
+    private const string CancelledMessage = "The cancel scope was cancelled.";
+    private const string DeadlineMessage = "The cancel scope's deadline passed.";
+
+    private double _deadline = double.PositiveInfinity;
+    private bool _shield;
+    private CoopTask? _task;
+    private Handle? _timer;
+    private string _reason = CancelledMessage;
+
+    /// <summary>Creates a scope with no deadline, not shielded; run a block in it with
+    /// <see cref="Run(Func{CancelScope, Coroutine})"/>.</summary>
+    public CancelScope()
+    {
+    }
+
+    /// <summary>Where the scope is in its life: idle, active (its block runs) or exited.</summary>
+    public CancelScopeState State { get; private set; }
+
+    /// <summary>True once the scope was cancelled, by <see cref="Cancel"/> or its deadline.</summary>
+    public bool CancelCalled { get; private set; }
+
+    /// <summary>True if the block ended with this scope's own cancellation, which the scope caught.</summary>
+    public bool CancelledCaught { get; private set; }
+
+    /// <summary>The loop time (see <see cref="EventLoop.Time"/>) at which the scope cancels itself;
+    /// <see cref="double.PositiveInfinity"/> (the default) for none. Set it at any time to reschedule:
+    /// a deadline already past cancels the scope at once.</summary>
+    public double Deadline
+    {
+        get => _deadline;
+        set
+        {
+            if (double.IsNaN(value))
+            {
+                throw new ArgumentException("The deadline is NaN: give a loop time in seconds (EventLoop.Time() + delay), or PositiveInfinity for none.", nameof(value));
+            }
+
+            _task?.Loop.CheckThread();
+            _deadline = value;
+            if (State == CancelScopeState.Active && !CancelCalled)
+            {
+                ArmDeadline();
+            }
+        }
+    }
+
+    /// <summary>While true, cancellations from outside the scope (outer scopes, <see cref="CoopTask.Cancel"/>)
+    /// do not reach the code inside it; they are delivered once it is left. The scope's own
+    /// cancellation still does. Turn it on before the scope runs or from the scope's own task.</summary>
+    public bool Shield
+    {
+        get => _shield;
+        set
+        {
+            if (value == _shield)
+            {
+                return;
+            }
+
+            if (value && State == CancelScopeState.Active && CoopTask.Current != _task)
+            {
+                // The task may already be woken for a cancellation the shield would now hide: the
+                // await it resumes from could not complete. Trio has the same constraint in effect.
+                throw new InvalidOperationException(
+                    "A running cancel scope can be shielded only from its own task; set Shield before running it.");
+            }
+
+            _task?.Loop.CheckThread();
+            _shield = value;
+            if (!value && State == CancelScopeState.Active)
+            {
+                _task!.WakeForCancellation(CancelledMessage);
+            }
+        }
+    }
+
+    /// <summary>The scope that was innermost in the same task when this one was entered.</summary>
+    internal CancelScope? Outer { get; private set; }
+
+    /// <summary>The task group whose body this scope covers, if any (for the leak report).</summary>
+    internal TaskGroup? Group { get; init; }
+
+    /// <summary>True for the scope a task group puts around a child task's whole coroutine.</summary>
+    internal bool IsTaskBase { get; private set; }
+
+    /// <summary>Cancels the scope: the code inside raises <see cref="CancelledException"/> at its
+    /// current await (if parked) and at every later one, until the block is left. Idempotent. Call it
+    /// on the loop thread (from another thread, post it with <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</summary>
+    public void Cancel()
+    {
+        _task?.Loop.CheckThread();
+        CancelWith(CancelledMessage);
+    }
+
+    /// <summary>Runs <paramref name="body"/> inside this scope, in the current task; catches this
+    /// scope's own cancellation when the body ends with it. A scope runs once.</summary>
+    public Coroutine Run(Func<CancelScope, Coroutine> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunCore(body);
+    }
+
+    /// <summary>Runs <paramref name="body"/> inside this scope and returns its result, or default if
+    /// the scope's cancellation ended it (see <see cref="CancelledCaught"/>).</summary>
+    public Coroutine<T?> Run<T>(Func<CancelScope, Coroutine<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunCore(body);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"<CancelScope {State}{(CancelCalled ? " cancelled" : "")}{(Shield ? " shielded" : "")}" +
+        $"{(double.IsPositiveInfinity(_deadline) ? "" : $" deadline={_deadline:0.###}")}>";
+
+    internal CancelledException NewCancelledException() => new(this, _reason);
+
+    /// <summary>Makes this scope the base of a new task's stack (a task group's child): active for
+    /// the task's whole life, never left.</summary>
+    internal void EnterAsTaskBase(CoopTask task)
+    {
+        IsTaskBase = true;
+        Enter(task);
+    }
+
+    /// <summary>The task ended with this scope still active (see CoopTask.ForgetScopes).</summary>
+    internal void Abandon()
+    {
+        DisarmDeadline();
+        State = CancelScopeState.Exited;
+        if (!IsTaskBase)
+        {
+            Group?.Abandon(_task!);
+        }
+    }
+
+    private async Coroutine RunCore(Func<CancelScope, Coroutine> body)
+    {
+        Enter(CurrentTaskOrThrow());
+        try
+        {
+            await (body(this) ?? throw new InvalidOperationException("The cancel scope's body returned null instead of a coroutine."));
+        }
+        catch (CancelledException e) when (e.Scope == this)
+        {
+            CancelledCaught = true;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private async Coroutine<T?> RunCore<T>(Func<CancelScope, Coroutine<T>> body)
+    {
+        Enter(CurrentTaskOrThrow());
+        try
+        {
+            return await (body(this) ?? throw new InvalidOperationException("The cancel scope's body returned null instead of a coroutine."));
+        }
+        catch (CancelledException e) when (e.Scope == this)
+        {
+            CancelledCaught = true;
+            return default;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private static CoopTask CurrentTaskOrThrow() =>
+        CoopTask.Current ?? throw new InvalidOperationException(
+            "A cancel scope runs inside a Coop task: await it from an async coroutine.");
+
+    /// <summary>Enters the scope in <paramref name="task"/>, which must be running (a task group's
+    /// body scope is entered so, without a Run block).</summary>
+    internal void Enter(CoopTask task)
+    {
+        if (State != CancelScopeState.Idle)
+        {
+            throw new InvalidOperationException($"This cancel scope was already run ({State}): a scope runs one block; make a new one.");
+        }
+
+        _task = task;
+        State = CancelScopeState.Active;
+        Outer = task.InnermostScope;
+        task.PushScope(this);
+        if (!CancelCalled)
+        {
+            ArmDeadline();
+        }
+
+        AssertInvariants();
+    }
+
+    internal void Exit()
+    {
+        DisarmDeadline();
+        _task!.PopScope(this);
+        State = CancelScopeState.Exited;
+        AssertInvariants();
+    }
+
+    private void CancelWith(string reason)
+    {
+        if (CancelCalled)
+        {
+            return;
+        }
+
+        CancelCalled = true;
+        _reason = reason;
+        DisarmDeadline();
+        if (State == CancelScopeState.Active)
+        {
+            _task!.WakeForCancellation(reason);
+        }
+
+        AssertInvariants();
+    }
+
+    private void ArmDeadline()
+    {
+        DisarmDeadline();
+        if (double.IsPositiveInfinity(_deadline))
+        {
+            return;
+        }
+
+        var loop = _task!.Loop;
+        if (_deadline <= loop.Time())
+        {
+            CancelWith(DeadlineMessage);
+            return;
+        }
+
+        _timer = loop.AddTimer(loop.AbsoluteToDue(_deadline), OnDeadline, this);
+    }
+
+    private void DisarmDeadline()
+    {
+        _timer?.Cancel();
+        _timer = null;
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(State == CancelScopeState.Idle || _task != null, $"{this}: a scope that ran knows its task");
+        Debug.Assert(State == CancelScopeState.Active || _timer == null, $"{this}: only an active scope has a deadline timer");
+        Debug.Assert(!CancelCalled || _timer == null, $"{this}: a cancelled scope has no deadline timer");
+    }
+
+    private static readonly Action<object?> OnDeadline = static s =>
+    {
+        var scope = (CancelScope)s!;
+        scope._timer = null;
+        if (scope.State == CancelScopeState.Active)
+        {
+            scope.CancelWith(DeadlineMessage);
+        }
+    };
+}

@@ -1,0 +1,78 @@
+// Shield (asyncio.shield): await something without letting the waiter's cancellation reach it.
+// The result is a new future that mirrors the inner one; cancelling it (or leaving it, when the
+// waiting task is cancelled) leaves the inner running. In Coop, awaiting a task or a shared future
+// never cancels it anyway (docs/design.md); Shield matters for a coroutine (which would otherwise run
+// inline in the waiting task and be cancelled with it) and for futures made for one waiter, such as a
+// Gather. For a block of code that must not be interrupted, use a shielded CancelScope instead.
+namespace Coop;
+
+public abstract partial class Coroutine
+{
+    /// <summary>Runs <paramref name="coroutine"/> as its own task and returns a future mirroring it:
+    /// cancelling the waiter (or the returned future) does not cancel the coroutine.</summary>
+    public static Future<T> Shield<T>(Coroutine<T> coroutine)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        return Mirror(new Future<T>(EventLoop.RunningLoop), EventLoop.RunningLoop.CreateTask(coroutine));
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> as its own task and returns a future mirroring it.</summary>
+    public static Future Shield(Coroutine coroutine)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        return Mirror(new Future(EventLoop.RunningLoop), EventLoop.RunningLoop.CreateTask(coroutine));
+    }
+
+    /// <summary>Returns a future mirroring <paramref name="task"/>: cancelling it leaves the task running.</summary>
+    public static Future<T> Shield<T>(CoopTask<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return Mirror(new Future<T>(task.Loop), task);
+    }
+
+    /// <summary>Returns a future mirroring <paramref name="future"/>: cancelling it leaves the inner alone.</summary>
+    public static Future Shield(Future future)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        return Mirror(new Future(future.Loop), future);
+    }
+
+    private static TOuter Mirror<TOuter>(TOuter outer, Future inner)
+        where TOuter : Future
+    {
+        inner.Loop.CheckThread();
+        if (inner.IsDone)
+        {
+            CopyOutcome(inner, outer);
+        }
+        else
+        {
+            inner.AddDoneCallback(f => CopyOutcome(f, outer));
+        }
+
+        return outer;
+    }
+
+    private static void CopyOutcome(Future inner, Future outer)
+    {
+        if (outer.IsDone)
+        {
+            // The waiter went away: an error of the shielded work still goes somewhere.
+            ReportLateError(inner, "A shielded operation failed after its waiter was cancelled");
+            return;
+        }
+
+        switch (inner.State)
+        {
+            case FutureState.Succeeded:
+                outer.TrySetResultObject(inner.ResultObject);
+                break;
+            case FutureState.Cancelled:
+                outer.Cancel(inner.Exception!.Message);
+                break;
+            default:
+                outer.TrySetException(inner.Exception!);
+                break;
+        }
+    }
+}

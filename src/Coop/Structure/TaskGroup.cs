@@ -1,0 +1,407 @@
+// A task group (asyncio's TaskGroup, Trio's nursery): child tasks that cannot outlive a block of the
+// parent's code. If a child fails, the group cancels the other children and the rest of the body,
+// waits for every child, and raises one TaskGroupException holding every error. Cancelling the
+// parent cancels the children, through the parent: the parent is woken at its await (in the body or
+// in the group's final wait), and the group relays the cancellation to each child.
+//
+// How children are cancelled: an async child runs inside its own cancel scope, made the base of its
+// task's scope stack (CancelScope.EnterAsTaskBase), so the cancellation is level-triggered in the
+// child as in Trio; a generator child gets the one-shot CoopTask.Cancel (an iterator cannot await in
+// a finally block anyway). How the body is cancelled: an async parent's body runs inside the group's
+// body scope, entered by the constructor and left when the group closes.
+//
+// | phase   | event                          | next    | effect                                          |
+// |---------|--------------------------------|---------|-------------------------------------------------|
+// | Open    | Start(child)                   | Open    | child task created (already cancelled if aborting) |
+// | Open    | a child fails                  | Open    | error kept; other children and the body cancelled |
+// | Open    | close (DisposeAsync, Run, Close)| Closing | body scope left; waits for every child          |
+// | Closing | a child fails                  | Closing | error kept; other children cancelled            |
+// | Closing | the parent is cancelled        | Closing | children cancelled; the wait goes on, shielded  |
+// | Closing | the last child ends            | Closed  | TaskGroupException if any error, else the       |
+// |         |                                |         | parent's own cancellation, else nothing         |
+// | Closed  | Start(child)                   | —       | InvalidOperationException                       |
+// Children may start siblings while the group is Open or Closing, as in asyncio.
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace Coop;
+
+/// <summary>
+/// Child tasks that cannot outlive a block of code (asyncio's <c>TaskGroup</c>, Trio's nursery). Open it
+/// with <c>await using var group = new TaskGroup();</c> inside an async coroutine and start children
+/// with <see cref="Start(Coroutine, string?)"/> (or <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to keep the task); the end of the block waits for all of them. If one
+/// fails, the others and the rest of the block are cancelled and the errors surface together as a
+/// <see cref="TaskGroupException"/>; cancelling the parent cancels the children.
+/// </summary>
+/// <remarks>
+/// C# does not tell <c>DisposeAsync</c> how the block ended: with <c>await using</c>, an exception
+/// thrown by the block itself (other than a cancellation) neither cancels the children nor joins the
+/// group's errors. When the block can throw, use <see cref="Run(Func{TaskGroup, Coroutine})"/>, which
+/// sees everything. Generator coroutines use <see cref="Close"/>. See docs/structure.md.
+/// </remarks>
+[DebuggerDisplay("{ToString(),nq}")]
+public sealed class TaskGroup
+{
+    private readonly CoopTask _parent;
+    private readonly EventLoop _loop;
+    private readonly CancelScope _bodyScope;
+    private readonly bool _interruptsBody;
+    private readonly Dictionary<CoopTask, CancelScope?> _live = [];
+    private readonly List<Exception> _errors = [];
+    private readonly Action<Future> _onChildDone;
+    private readonly int _oneShotsAtOpen;
+    private Phase _phase;
+    private bool _aborting;
+    private bool _abandoned;
+    private Future? _allDone;
+    private Future? _completion;
+
+    /// <summary>Opens a group whose parent is the running task. Use it with <c>await using</c> (async
+    /// coroutines) or end it with <c>yield return group.Close()</c> (generator coroutines).</summary>
+    public TaskGroup()
+    {
+        _parent = CoopTask.Current ?? throw new InvalidOperationException(
+            "A TaskGroup is opened inside a Coop task: `await using var group = new TaskGroup();` in an async coroutine.");
+        _loop = _parent.Loop;
+        _onChildDone = OnChildDone;
+        _oneShotsAtOpen = _parent.OneShotCancelsDelivered;
+        // The body scope also marks the group as open on the parent's scope stack, so a group never
+        // closed is reported when its task ends. A generator's body is never cancelled through it: a
+        // generator resumed early from its yield would read a future that is not done.
+        _interruptsBody = !_parent.IsGenerator;
+        _bodyScope = new CancelScope { Group = this };
+        _bodyScope.Enter(_parent);
+    }
+
+    private enum Phase
+    {
+        Open,
+        Closing,
+        Closed,
+    }
+
+    /// <summary>How many children have not finished yet.</summary>
+    public int Count => _live.Count;
+
+    /// <summary>True once the group is cancelling its children (a child failed, the parent was
+    /// cancelled, or <see cref="Cancel"/> was called); children started from now on start cancelled.</summary>
+    public bool IsCancelling => _aborting;
+
+    /// <summary>Runs <paramref name="body"/> with a new group, then waits for every child. Unlike
+    /// <c>await using</c>, an exception thrown by the body also cancels the children and is raised
+    /// in the <see cref="TaskGroupException"/> with theirs (first).</summary>
+    public static Coroutine Run(Func<TaskGroup, Coroutine> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunCore(body);
+    }
+
+    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group (Trio's
+    /// <c>start_soon</c>). Use <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to keep the task.</summary>
+    public void Start(Coroutine coroutine, string? name = null) => CreateTask(coroutine, name);
+
+    /// <summary>Starts a generator coroutine as a child task of the group.</summary>
+    public void Start(IEnumerable<object?> generator, string? name = null) => CreateTask(generator, name);
+
+    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group and returns the task
+    /// (asyncio's <c>TaskGroup.create_task</c>).</summary>
+    public CoopTask CreateTask(Coroutine coroutine, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckCanStart();
+        return Adopt(_loop.CreateTask(coroutine, name), withScope: true);
+    }
+
+    /// <summary>Starts <paramref name="coroutine"/> as a child task of the group and returns the task,
+    /// whose <see cref="CoopTask{T}.Result"/> is the coroutine's result once the group has closed.</summary>
+    public CoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckCanStart();
+        return (CoopTask<T>)Adopt(_loop.CreateTask(coroutine, name), withScope: true);
+    }
+
+    /// <summary>Starts a generator coroutine as a child task of the group and returns the task.</summary>
+    public CoopTask CreateTask(IEnumerable<object?> generator, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        CheckCanStart();
+        return Adopt(_loop.CreateTask(generator, name), withScope: false);
+    }
+
+    /// <summary>Cancels every child (Trio's <c>nursery.cancel_scope.cancel()</c>, without the body:
+    /// the body is your code, return from it). The group then ends normally unless a child failed.</summary>
+    public void Cancel()
+    {
+        _loop.CheckThread();
+        Abort(includeBody: false);
+    }
+
+    /// <summary>Ends the block of an <c>await using</c>: waits for every child and raises the group's
+    /// errors. Called by the compiler; call <see cref="Close"/> from generator coroutines.</summary>
+    public Coroutine DisposeAsync() => CloseAsync(null, bodyKnown: false);
+
+    /// <summary>For generator coroutines: closes the group and returns a future that completes when
+    /// every child has ended, failing with a <see cref="TaskGroupException"/> if any failed. A yield
+    /// does not raise, so read the outcome after it: <c>var closing = group.Close(); yield return closing;
+    /// _ = closing.ResultObject;</c> (errors never read go to the loop's exception handler). If the waiting task is cancelled, the children
+    /// are cancelled but not waited for (an iterator cannot wait in a finally block).</summary>
+    public Future Close()
+    {
+        BeginClose();
+        _completion = new Future(_loop) { CancelWithWaiter = true };
+        _completion.AddDoneCallback(f =>
+        {
+            if (f.IsCancelled)
+            {
+                Abort(includeBody: false);
+            }
+        });
+        if (_live.Count == 0)
+        {
+            FinishCompletion();
+        }
+
+        return _completion;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"<TaskGroup {_phase}{(_aborting ? " cancelling" : "")} children={_live.Count} errors={_errors.Count}>";
+
+    /// <summary>The parent ended with the group still open (CoopTask.ForgetScopes): report it, cancel
+    /// the children, and send their later errors to the loop's handler.</summary>
+    internal void Abandon(CoopTask parent)
+    {
+        _abandoned = true;
+        _phase = Phase.Closed;
+        _loop.ReportError(new LoopError(
+            $"A TaskGroup opened in {parent.Describe()} was never closed: open it with `await using var group = new TaskGroup();` " +
+            "(or TaskGroup.Run); its children were cancelled.",
+            _errors.Count > 0 ? new TaskGroupException(_errors) : null, parent, null));
+        Abort(includeBody: false);
+    }
+
+    private static async Coroutine RunCore(Func<TaskGroup, Coroutine> body)
+    {
+        var group = new TaskGroup();
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            await (body(group) ?? throw new InvalidOperationException("The task group's body returned null instead of a coroutine."));
+        }
+#pragma warning disable CA1031 // every error of the body goes into the group's exception, as in asyncio's __aexit__
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error = ExceptionDispatchInfo.Capture(e);
+        }
+
+        await group.CloseAsync(error, bodyKnown: true);
+    }
+
+    private async Coroutine CloseAsync(ExceptionDispatchInfo? bodyError, bool bodyKnown)
+    {
+        BeginClose();
+        ExceptionDispatchInfo? cancelled = null;
+        switch (bodyError?.SourceException)
+        {
+            case null:
+                break;
+            case CancelledException own when own.Scope == _bodyScope:
+                break; // the group interrupted its own body because a child failed: that error says it all
+            case CancelledException:
+                cancelled = bodyError;
+                Abort(includeBody: false);
+                break;
+            case var error:
+                _errors.Insert(0, error);
+                Abort(includeBody: false);
+                break;
+        }
+
+        if (!bodyKnown && _parent.OneShotCancelsDelivered != _oneShotsAtOpen)
+        {
+            // `await using` hides how the block ended; a one-shot cancel raised in it ended it.
+            cancelled = ExceptionDispatchInfo.Capture(new CancelledException(_parent.CancelMessage));
+            Abort(includeBody: false);
+        }
+
+        while (_live.Count > 0)
+        {
+            var allDone = _allDone ??= new Future(_loop);
+            if (cancelled == null)
+            {
+                try
+                {
+                    await allDone;
+                }
+                catch (CancelledException e)
+                {
+                    // The parent was cancelled while waiting: relay it to the children, keep waiting
+                    // (shielded: a cancelled scope would raise again at once), raise it at the end.
+                    cancelled = ExceptionDispatchInfo.Capture(e);
+                    Abort(includeBody: false);
+                }
+            }
+            else
+            {
+                await CancelScope.Shielded(async _ => await allDone);
+            }
+        }
+
+        _phase = Phase.Closed;
+        if (_errors.Count > 0)
+        {
+            throw new TaskGroupException(_errors);
+        }
+
+        cancelled?.Throw();
+    }
+
+    private void BeginClose()
+    {
+        _loop.CheckThread();
+        if (_phase != Phase.Open)
+        {
+            throw new InvalidOperationException("This task group is already closed: a group is closed once.");
+        }
+
+        if (CoopTask.Current != _parent)
+        {
+            throw new InvalidOperationException($"A task group is closed by the task that opened it ({_parent.Describe()}).");
+        }
+
+        _phase = Phase.Closing;
+        _bodyScope.Exit();
+        AssertInvariants();
+    }
+
+    private void CheckCanStart()
+    {
+        _loop.CheckThread();
+        if (_phase == Phase.Closed)
+        {
+            throw new InvalidOperationException(
+                "This task group is closed: start children inside its await using block, or from its children while it waits.");
+        }
+    }
+
+    private CoopTask Adopt(CoopTask child, bool withScope)
+    {
+        CancelScope? scope = null;
+        if (withScope)
+        {
+            scope = new CancelScope();
+            scope.EnterAsTaskBase(child);
+        }
+
+        _live.Add(child, scope);
+        child.AddDoneCallback(_onChildDone);
+        if (_aborting)
+        {
+            CancelChild(child, scope);
+        }
+
+        return child;
+    }
+
+    private void OnChildDone(Future future)
+    {
+        var child = (CoopTask)future;
+        _live.Remove(child);
+        if (child.State == FutureState.Failed)
+        {
+            var error = child.Exception!;
+            if (_abandoned)
+            {
+                _loop.ReportError(new LoopError("A child of an abandoned TaskGroup failed", error, child, null));
+            }
+            else
+            {
+                _errors.Add(error);
+            }
+
+            Abort(includeBody: true);
+        }
+
+        if (_live.Count == 0 && _phase == Phase.Closing)
+        {
+            _allDone?.TrySetResultObject(null);
+            if (_completion != null)
+            {
+                FinishCompletion();
+            }
+        }
+
+        AssertInvariants();
+    }
+
+    private void FinishCompletion()
+    {
+        _phase = Phase.Closed;
+        if (_errors.Count > 0 && _completion!.IsDone)
+        {
+            // The waiting generator was cancelled (its wait, Close()'s future, with it): the children's
+            // errors still go somewhere.
+            _loop.ReportError(new LoopError("A task group's children failed after the task waiting on Close() was cancelled",
+                new TaskGroupException(_errors), _parent, null));
+        }
+        else if (_errors.Count > 0)
+        {
+            _completion!.TrySetException(new TaskGroupException(_errors));
+            // A generator reads the outcome after its yield (a yield does not raise); if it never
+            // does, the errors go to the loop's handler one iteration later, as a task's would.
+            _loop.Schedule(static c =>
+            {
+                var completion = (Future)c!;
+                if (!completion.IsObserved)
+                {
+                    completion.Loop.ReportError(new LoopError("A task group's errors were never retrieved (read ResultObject after yielding Close())", completion.Exception, null, null));
+                }
+            }, _completion);
+        }
+        else
+        {
+            _completion!.TrySetResultObject(null);
+        }
+    }
+
+    private void Abort(bool includeBody)
+    {
+        if (includeBody && _phase == Phase.Open && _interruptsBody)
+        {
+            _bodyScope.Cancel();
+        }
+
+        if (_aborting)
+        {
+            return;
+        }
+
+        _aborting = true;
+        foreach (var (child, scope) in _live)
+        {
+            CancelChild(child, scope);
+        }
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_phase != Phase.Closed || _abandoned || _live.Count == 0, $"{this}: a closed group has no live child");
+        Debug.Assert(_phase == Phase.Open || _bodyScope.State == CancelScopeState.Exited, $"{this}: only an open group's body scope is active");
+    }
+
+    private static void CancelChild(CoopTask child, CancelScope? scope)
+    {
+        if (scope != null)
+        {
+            scope.Cancel();
+        }
+        else
+        {
+            child.Cancel("The task group is cancelling its children.");
+        }
+    }
+}

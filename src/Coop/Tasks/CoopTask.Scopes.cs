@@ -1,0 +1,116 @@
+// Level-triggered cancellation (Trio's cancel scopes) beside asyncio's one-shot Cancel, through the
+// same door. A task keeps the stack of cancel scopes it is inside: _scope is the innermost, and each
+// scope links to the one it was entered in (CancelScope.Outer). This file holds the one decision every
+// await point asks — is a cancellation deliverable now, and which one — and the undo action of a wait
+// that both Cancel() and a cancelled scope use (STYLE 8: one mechanism, one place).
+//
+// The rule, innermost scope outward:
+//   - a shielded scope hides everything outside it: outer scopes and the task's one-shot Cancel();
+//   - among the cancelled scopes visible, the OUTERMOST is raised: its exception passes through the
+//     inner scopes (they do not catch another scope's exception) and is caught by the scope it names;
+//   - only when no visible scope is cancelled is the one-shot Cancel() raised (and consumed). So a
+//     one-shot cancel that arrives inside a cancelled scope is not lost: it waits, still pending, for
+//     the first await after the scope is left.
+// Generator tasks hold no cancellable scope (scopes run async bodies; a task group opened in a generator
+// leaves a body scope that is never cancelled, only to mark the group open), so CoopTask.Generator.cs
+// keeps its plain _cancelRequested check.
+namespace Coop;
+
+public partial class CoopTask
+{
+    private CancelScope? _scope; // innermost active scope; null for none (the fast path)
+
+    /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
+    /// with <c>await using</c> see that its body was cancelled (DisposeAsync is not told why the
+    /// block ended).</summary>
+    internal int OneShotCancelsDelivered { get; private set; }
+
+    internal string? CancelMessage => _cancelMessage;
+
+    internal CancelScope? InnermostScope => _scope;
+
+    /// <summary>True for a task that drives a generator coroutine (it cannot hold cancel scopes).</summary>
+    internal bool IsGenerator => _frames != null;
+
+    /// <summary>The scope now entered becomes the innermost.</summary>
+    internal void PushScope(CancelScope scope) => _scope = scope;
+
+    /// <summary>Leaves <paramref name="scope"/>, which must be the innermost: scopes nest like blocks.</summary>
+    internal void PopScope(CancelScope scope)
+    {
+        if (_scope != scope)
+        {
+            throw new InvalidOperationException(
+                $"{Describe()} left a cancel scope that is not its innermost one: scopes and task groups must be " +
+                "left in the reverse order they were entered (use await using / CancelScope.Run, never store them).");
+        }
+
+        _scope = scope.Outer;
+    }
+
+    /// <summary>The undo action of the current wait: if the task is parked on a future and a
+    /// cancellation is deliverable, leave the future (its later wake-up is ignored as stale, STYLE 9),
+    /// cancel it if it existed only for this wait (a sleep's timer), and make the task ready so the
+    /// await point raises.</summary>
+    internal void WakeForCancellation(string? message)
+    {
+        if (_waitingOn is { } future && IsCancellationDeliverable(out _))
+        {
+            _waitingOn = null;
+            MakeReady();
+            if (future.CancelWithWaiter)
+            {
+                future.Cancel(message);
+            }
+        }
+    }
+
+    private bool IsCancellationDeliverable(out CancelScope? raisedBy)
+    {
+        raisedBy = null;
+        for (var scope = _scope; scope != null; scope = scope.Outer)
+        {
+            if (scope.CancelCalled)
+            {
+                raisedBy = scope; // keep walking: the outermost cancelled scope wins
+            }
+
+            if (scope.Shield)
+            {
+                return raisedBy != null;
+            }
+        }
+
+        return raisedBy != null || _cancelRequested;
+    }
+
+    private void ThrowDeliverableCancellation()
+    {
+        if (!IsCancellationDeliverable(out var scope))
+        {
+            return;
+        }
+
+        if (scope != null)
+        {
+            throw scope.NewCancelledException();
+        }
+
+        _cancelRequested = false;
+        OneShotCancelsDelivered++;
+        throw new CancelledException(_cancelMessage);
+    }
+
+    /// <summary>The task ended inside scopes it never left: only a task group's body scope can be left
+    /// so (a <c>new TaskGroup()</c> without <c>await using</c>); report it and let the group cancel its
+    /// children, rather than lose their errors.</summary>
+    private void ForgetScopes()
+    {
+        for (var scope = _scope; scope != null; scope = scope.Outer)
+        {
+            scope.Abandon();
+        }
+
+        _scope = null;
+    }
+}

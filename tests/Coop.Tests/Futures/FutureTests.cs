@@ -1,0 +1,286 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Futures;
+
+public class FutureTests
+{
+    [Fact]
+    public void New_IsPendingAndReadingItThrows()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        Assert.Equal(FutureState.Pending, future.State);
+        Assert.False(future.IsDone);
+        Assert.Same(loop, future.Loop);
+        Assert.Contains("not done", Assert.Throws<InvalidOperationException>(() => future.Result).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => future.Exception);
+    }
+
+    [Fact]
+    public void SetResult_Done_ResultReadable()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        future.SetResult(7);
+        Assert.Equal(FutureState.Succeeded, future.State);
+        Assert.Equal(7, future.Result);
+        Assert.Equal(7, future.ResultObject);
+        Assert.Null(future.Exception);
+    }
+
+    [Fact]
+    public void SetResult_Twice_ThrowsAndKeepsTheFirst()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        future.SetResult(1);
+        var ex = Assert.Throws<InvalidOperationException>(() => future.SetResult(2));
+        Assert.Contains("already done", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => future.SetException(new FormatException()));
+        Assert.False(future.TrySetResult(3));
+        Assert.False(future.TrySetException(new FormatException()));
+        Assert.False(future.Cancel());
+        Assert.Equal(1, future.Result);
+    }
+
+    [Fact]
+    public void SetException_ResultRethrowsTheSameException()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        var error = new FormatException("bad");
+        future.SetException(error);
+        Assert.Equal(FutureState.Failed, future.State);
+        Assert.Same(error, Assert.Throws<FormatException>(() => future.Result));
+        Assert.Same(error, future.Exception);
+    }
+
+    [Fact]
+    public void SetException_Null_ThrowsArgumentNull()
+    {
+        using var loop = new EventLoop();
+        Assert.Throws<ArgumentNullException>(() => loop.CreateFuture().SetException(null!));
+    }
+
+    [Fact]
+    public void Cancel_Pending_CancelledWithMessage()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        Assert.True(future.Cancel("no longer needed"));
+        Assert.True(future.IsCancelled);
+        Assert.True(future.IsDone);
+        var ex = Assert.Throws<CancelledException>(() => future.ResultObject);
+        Assert.Equal("no longer needed", ex.Message);
+        Assert.IsAssignableFrom<OperationCanceledException>(future.Exception);
+        Assert.False(future.Cancel());
+    }
+
+    [Fact]
+    public void AddDoneCallback_Completed_RunsThroughTheLoopNotInline()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        var calls = new List<Future>();
+        future.AddDoneCallback(calls.Add);
+        future.SetResult(1);
+        Assert.Empty(calls); // scheduled with CallSoon, as in asyncio
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Same(future, Assert.Single(calls));
+    }
+
+    [Fact]
+    public void AddDoneCallback_AlreadyDone_StillScheduled()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        future.Cancel();
+        var called = 0;
+        future.AddDoneCallback(_ => called++);
+        Assert.Equal(0, called);
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Equal(1, called);
+    }
+
+    [Fact]
+    public void AddDoneCallback_Several_RunInRegistrationOrder()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        var order = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            var n = i;
+            future.AddDoneCallback(_ => order.Add(n));
+        }
+
+        future.SetResultObject(null);
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Equal([0, 1, 2, 3], order);
+    }
+
+    [Fact]
+    public void AddDoneCallback_Throws_ReportedAndOthersStillRun()
+    {
+        using var loop = new EventLoop();
+        var errors = Errors.Capture(loop);
+        var future = loop.CreateFuture();
+        var second = false;
+        future.AddDoneCallback(_ => throw new FormatException("in callback"));
+        future.AddDoneCallback(_ => second = true);
+        future.SetResultObject(null);
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.True(second);
+        Assert.IsType<FormatException>(Assert.Single(errors).Exception);
+    }
+
+    [Fact]
+    public void RemoveDoneCallback_Registered_NotCalledAndCounted()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        var called = 0;
+        Action<Future> callback = _ => called++;
+        Action<Future> other = _ => { };
+        future.AddDoneCallback(callback);
+        future.AddDoneCallback(other);
+        future.AddDoneCallback(callback);
+        Assert.Equal(2, future.RemoveDoneCallback(callback));
+        Assert.Equal(0, future.RemoveDoneCallback(callback));
+        future.SetResultObject(null);
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Equal(0, called);
+    }
+
+    [Fact]
+    public void Await_FromAsyncCoroutine_GetsResultSetLater()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<string>();
+        loop.CallLater(0.01, () => future.SetResult("later"));
+        Assert.Equal("later", Bounded.Run(() => loop.RunUntilComplete(Wait(future))));
+
+        static async Coroutine<string> Wait(Future<string> f) => await f;
+    }
+
+    [Fact]
+    public void Await_FailedFuture_ThrowsItsExceptionInTheCoroutine()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        loop.CallSoon(() => future.SetException(new FormatException("bad")));
+        var caught = Bounded.Run(() => loop.RunUntilComplete(Catch(future)));
+        Assert.Equal("bad", caught);
+
+        static async Coroutine<string> Catch(Future<int> f)
+        {
+            try
+            {
+                await f;
+                return "no error";
+            }
+            catch (FormatException ex)
+            {
+                return ex.Message;
+            }
+        }
+    }
+
+    [Fact]
+    public void Await_NonGenericFuture_Waits()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        var order = new List<string>();
+        loop.CallSoon(() =>
+        {
+            order.Add("set");
+            future.SetResultObject(null);
+        });
+        Bounded.Run(() => loop.RunUntilComplete(Wait()));
+        Assert.Equal(["set", "resumed"], order);
+
+        async Coroutine Wait()
+        {
+            await future;
+            order.Add("resumed");
+        }
+    }
+
+    [Fact]
+    public void Yield_FromGenerator_ParksUntilDoneThenReadsResult()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        loop.CallLater(0.01, () => future.SetResult(5));
+        var result = Bounded.Run(() => loop.RunUntilComplete(Gen()));
+        Assert.Equal(10, result);
+
+        IEnumerable<object?> Gen()
+        {
+            yield return future;
+            yield return Coroutine.Return(future.Result * 2);
+        }
+    }
+
+    [Fact]
+    public void Await_SameFutureFromManyTasks_AllWake()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        var woke = 0;
+        var tasks = Enumerable.Range(0, 10).Select(_ => loop.CreateTask(Wait())).ToList();
+        loop.CallLater(0.01, () => future.SetResult(1));
+        Bounded.Run(() => loop.RunUntilComplete(tasks[^1]));
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Equal(10, woke);
+
+        async Coroutine Wait()
+        {
+            var value = await future; // not `woke += await future`: that reads woke before the await
+            woke += value;
+        }
+    }
+
+    [Fact]
+    public void ToString_NamesTypeAndState()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        Assert.Equal("Future<Int32> Pending", future.ToString());
+        future.Cancel();
+        Assert.Equal("Future<Int32> Cancelled", future.ToString());
+    }
+
+    [Fact]
+    public void SetResultObject_WrongType_ThrowsArgumentExceptionAndStaysPending()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        Assert.Throws<ArgumentException>(() => future.SetResultObject("text"));
+        Assert.Throws<ArgumentException>(() => future.SetResultObject(null));
+        Assert.False(future.IsDone);
+        future.SetResultObject(3);
+        Assert.Equal(3, future.Result);
+        Assert.Equal(3, future.ResultObject);
+    }
+
+    [Fact]
+    public void SetResult_ValueType_CompletingAndReadingAllocateNothing()
+    {
+        using var loop = new EventLoop();
+        var futures = Enumerable.Range(0, 100).Select(_ => loop.CreateFuture<long>()).ToArray();
+        futures[0].SetResult(0);
+        _ = futures[0].Result;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long sum = 0;
+        for (var i = 1; i < futures.Length; i++)
+        {
+            futures[i].SetResult(i);
+            sum += futures[i].Result;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(4950, sum);
+    }
+}

@@ -1,0 +1,117 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Structure;
+
+public class CoroutineShieldTests
+{
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
+
+    private static async Coroutine<int> Work(Action done)
+    {
+        await Coroutine.Sleep(0.01);
+        done();
+        return 3;
+    }
+
+    [Fact]
+    public void Shield_WaiterCancelled_InnerCoroutineRunsToTheEnd()
+    {
+        var finished = false;
+        var (waiterCancelled, result) = Run(async () =>
+        {
+            Future<int>? shielded = null;
+            async Coroutine Waiter()
+            {
+                shielded = Coroutine.Shield(Work(() => finished = true));
+                await shielded;
+            }
+
+            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            waiter.Cancel();
+            await Coroutine.Wait([waiter]);
+            return (waiter.IsCancelled, await shielded!);
+        });
+
+        Assert.True(waiterCancelled);
+        Assert.True(finished);
+        Assert.Equal(3, result);
+    }
+
+    [Fact]
+    public void Shield_OuterCancelled_InnerTaskUntouched()
+    {
+        var (outerCancelled, innerResult) = Run(async () =>
+        {
+            var inner = EventLoop.RunningLoop.CreateTask(Work(() => { }));
+            var outer = Coroutine.Shield(inner);
+            outer.Cancel();
+            return (outer.IsCancelled, await inner);
+        });
+
+        Assert.True(outerCancelled);
+        Assert.Equal(3, innerResult);
+    }
+
+    [Fact]
+    public void Shield_GatherWaiterCancelled_GatherChildrenKeepRunning()
+    {
+        var childCancelled = Run(async () =>
+        {
+            var child = EventLoop.RunningLoop.CreateTask(Work(() => { }));
+            var waiter = EventLoop.RunningLoop.CreateTask(Wait(Coroutine.Gather(child)));
+            await Coroutine.Yield();
+            waiter.Cancel();
+            await Coroutine.Wait([waiter, child]);
+            return child.IsCancelled;
+        });
+
+        Assert.False(childCancelled);
+
+        static async Coroutine Wait(Future gather) => await Coroutine.Shield(gather);
+    }
+
+    [Fact]
+    public void Shield_InnerFailsAfterOuterCancelled_ErrorReported()
+    {
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Main());
+        });
+
+        Assert.Contains(errors, e => e.Exception is FormatException);
+
+        static async Coroutine Main()
+        {
+            var outer = Coroutine.Shield(Bad());
+            outer.Cancel();
+            await Coroutine.Sleep(0.01);
+            await Coroutine.Yield();
+        }
+
+        static async Coroutine Bad()
+        {
+            await Coroutine.Yield();
+            throw new FormatException();
+        }
+    }
+
+    [Fact]
+    public void Shield_DoneInner_CopiedAtOnce()
+    {
+        var value = Run(async () =>
+        {
+            var future = EventLoop.RunningLoop.CreateFuture();
+            future.SetResultObject("v");
+            var outer = Coroutine.Shield(future);
+            Assert.True(outer.IsDone);
+            await outer;
+            return outer.ResultObject;
+        });
+
+        Assert.Equal("v", value);
+    }
+}

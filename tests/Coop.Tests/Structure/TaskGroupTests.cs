@@ -1,0 +1,715 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Structure;
+
+public class TaskGroupTests
+{
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
+
+    private static void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
+
+    private static async Coroutine<int> Value(int value, int yields)
+    {
+        for (var i = 0; i < yields; i++)
+        {
+            await Coroutine.Yield();
+        }
+
+        return value;
+    }
+
+    private static async Coroutine Fail(string message, int yields = 0)
+    {
+        for (var i = 0; i < yields; i++)
+        {
+            await Coroutine.Yield();
+        }
+
+        throw new InvalidOperationException(message);
+    }
+
+    private sealed class Flags
+    {
+        public int Finallies;
+        public bool After;
+    }
+
+    private static async Coroutine SleepForever(Flags flags)
+    {
+        try
+        {
+            await Coroutine.Sleep(1000);
+            flags.After = true;
+        }
+        finally
+        {
+            flags.Finallies++;
+        }
+    }
+
+    [Fact]
+    public void AwaitUsing_ChildrenSucceed_BlockEndsWhenAllAreDone()
+    {
+        var (a, b) = Run(async () =>
+        {
+            CoopTask<int> ta, tb;
+            await using (var group = new TaskGroup())
+            {
+                ta = group.CreateTask(Value(1, 5));
+                tb = group.CreateTask(Value(2, 1));
+            }
+
+            Assert.True(ta.IsDone && tb.IsDone);
+            return (ta.Result, tb.Result);
+        });
+
+        Assert.Equal((1, 2), (a, b));
+    }
+
+    [Fact]
+    public void ChildFails_SiblingsCancelledAndAllErrorsRaisedTogether()
+    {
+        var flags = new Flags();
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(SleepForever(flags));
+                group.Start(FailsWhenCancelled());
+                group.Start(Fail("first"));
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                Assert.Equal([CoopTask.Current!], EventLoop.RunningLoop.AllTasks());
+                return e;
+            }
+        });
+
+        Assert.NotNull(error);
+        Assert.Equal(["first", "second"], error.InnerExceptions.Select(e => e.Message));
+        Assert.DoesNotContain(error.InnerExceptions, e => e is OperationCanceledException);
+        Assert.Equal(1, flags.Finallies);
+        Assert.False(flags.After);
+
+        static async Coroutine FailsWhenCancelled()
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            catch (CancelledException)
+            {
+                throw new InvalidOperationException("second");
+            }
+        }
+    }
+
+    [Fact]
+    public void ChildFails_KeepsOriginalExceptionAndStack()
+    {
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(Fail("boom", yields: 2));
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                return e;
+            }
+        });
+
+        var inner = Assert.IsType<InvalidOperationException>(Assert.Single(error!.InnerExceptions));
+        Assert.Contains(nameof(Fail), inner.StackTrace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChildFails_BodyIsInterruptedAtItsAwait()
+    {
+        var bodyAfter = false;
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(Fail("child", yields: 1));
+                await Coroutine.Sleep(1000);
+                bodyAfter = true;
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.False(bodyAfter);
+        Assert.Equal("child", Assert.Single(error!.InnerExceptions).Message);
+    }
+
+    [Fact]
+    public void ParentCancelledInBody_ChildrenCancelledAndParentEndsCancelled()
+    {
+        var flags = new Flags();
+        async Coroutine Parent()
+        {
+            await using var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            group.Start(SleepForever(flags));
+            await Coroutine.Sleep(1000);
+        }
+
+        var (cancelled, leftovers) = Run(async () =>
+        {
+            var parent = EventLoop.RunningLoop.CreateTask(Parent());
+            await Coroutine.Sleep(0);
+            parent.Cancel();
+            await Coroutine.Wait([parent]);
+            return (parent.IsCancelled, EventLoop.RunningLoop.AllTasks().Count);
+        });
+
+        Assert.True(cancelled);
+        Assert.Equal(1, leftovers); // only main
+        Assert.Equal(2, flags.Finallies);
+        Assert.False(flags.After);
+    }
+
+    [Fact]
+    public void ParentCancelledWhileClosing_ChildrenCancelledAndWaitedFor()
+    {
+        var flags = new Flags();
+        var childrenDoneBeforeParent = false;
+        async Coroutine Parent()
+        {
+            await using var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            group.Start(SlowCleanup(flags));
+        }
+
+        var cancelled = Run(async () =>
+        {
+            var parent = EventLoop.RunningLoop.CreateTask(Parent());
+            await Coroutine.Sleep(0);
+            parent.Cancel();
+            await Coroutine.Wait([parent]);
+            childrenDoneBeforeParent = flags.Finallies == 2;
+            return parent.IsCancelled;
+        });
+
+        Assert.True(cancelled);
+        Assert.True(childrenDoneBeforeParent);
+
+        static async Coroutine SlowCleanup(Flags flags)
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            finally
+            {
+                await CancelScope.Shielded(async _ => await Coroutine.Sleep(0.01)); // cleanup that takes time
+                flags.Finallies++;
+            }
+        }
+    }
+
+    [Fact]
+    public void OuterScopeDeadline_CancelsTheGroupsChildren()
+    {
+        var flags = new Flags();
+        var scope = Run(async () => await CancelScope.MoveOnAfter(0.01, async _ =>
+        {
+            await using var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            group.Start(SleepForever(flags));
+        }));
+
+        Assert.True(scope.CancelledCaught);
+        Assert.Equal(2, flags.Finallies);
+    }
+
+    [Fact]
+    public void Child_CatchesCancellationAndAwaitsAgain_IsCancelledAgain()
+    {
+        var secondRaised = false;
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(Stubborn());
+                group.Start(Fail("go", yields: 1));
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.True(secondRaised);
+        Assert.Single(error!.InnerExceptions);
+
+        async Coroutine Stubborn()
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            catch (CancelledException)
+            {
+                try
+                {
+                    await Coroutine.Sleep(1000);
+                }
+                catch (CancelledException)
+                {
+                    secondRaised = true;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_BodyThrows_ChildrenCancelledAndBodyErrorFirst()
+    {
+        var flags = new Flags();
+        var error = Run(async () =>
+        {
+            try
+            {
+                await TaskGroup.Run(async group =>
+                {
+                    group.Start(SleepForever(flags));
+                    group.Start(Fail("child", yields: 3));
+                    await Coroutine.Yield();
+                    throw new ArgumentException("body");
+                });
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.Equal(1, flags.Finallies);
+        Assert.Equal("body", error!.InnerExceptions[0].Message);
+        Assert.Single(error.InnerExceptions); // the child was cancelled before it could fail
+    }
+
+    [Fact]
+    public void Run_BodyInterruptedByFailingChild_NoCancellationNoise()
+    {
+        var error = Run(async () =>
+        {
+            try
+            {
+                await TaskGroup.Run(async group =>
+                {
+                    group.Start(Fail("child"));
+                    await Coroutine.Sleep(1000);
+                });
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.Equal("child", Assert.Single(error!.InnerExceptions).Message);
+    }
+
+    [Fact]
+    public void Cancel_CancelsChildren_GroupEndsNormally()
+    {
+        var flags = new Flags();
+        Run(async () =>
+        {
+            await using var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            await Coroutine.Yield();
+            group.Cancel();
+            Assert.True(group.IsCancelling);
+        });
+
+        Assert.Equal(1, flags.Finallies);
+    }
+
+    [Fact]
+    public void Child_StartsSiblingWhileGroupCloses_GroupWaitsForIt()
+    {
+        var ran = Run(async () =>
+        {
+            var sibling = false;
+            await using (var group = new TaskGroup())
+            {
+                group.Start(StartLater(group, () => sibling = true));
+            }
+
+            return sibling;
+        });
+
+        Assert.True(ran);
+
+        static async Coroutine StartLater(TaskGroup group, Action mark)
+        {
+            await Coroutine.Yield();
+            group.Start(Sibling(mark));
+        }
+
+        static async Coroutine Sibling(Action mark)
+        {
+            await Coroutine.Sleep(0);
+            mark();
+        }
+    }
+
+    [Fact]
+    public void Start_AfterClose_Throws()
+    {
+        var error = Run(async () =>
+        {
+            TaskGroup g;
+            await using (var group = new TaskGroup())
+            {
+                g = group;
+            }
+
+            return Record.Exception(() => g.Start(Value(1, 0)));
+        });
+
+        Assert.IsType<InvalidOperationException>(error);
+    }
+
+    [Fact]
+    public void New_OutsideATask_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(() => new TaskGroup());
+    }
+
+    [Fact]
+    public void NeverClosed_ReportedAndChildrenCancelled()
+    {
+        var flags = new Flags();
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Leaky(flags));
+            loop.RunUntilComplete(Settle());
+        });
+
+        Assert.Contains(errors, e => e.Message.Contains("never closed", StringComparison.Ordinal));
+        Assert.Equal(1, flags.Finallies);
+
+        static async Coroutine Leaky(Flags flags)
+        {
+            var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            await Coroutine.Yield();
+        }
+
+        static async Coroutine Settle()
+        {
+            await Coroutine.Sleep(0);
+            await Coroutine.Sleep(0);
+        }
+    }
+
+    [Fact]
+    public void Generator_YieldsClose_WaitsForChildren()
+    {
+        var result = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            return loop.RunUntilComplete(Parent());
+        });
+
+        Assert.Equal(3, result);
+
+        static IEnumerable<object?> Parent()
+        {
+            var group = new TaskGroup();
+            var a = group.CreateTask(Value(1, 3));
+            var b = group.CreateTask(Value(2, 1));
+            yield return group.Close();
+            yield return Coroutine.Return(a.Result + b.Result);
+        }
+    }
+
+    [Fact]
+    public void Generator_ChildFails_CloseFailsWithGroupException()
+    {
+        var flags = new Flags();
+        var error = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            return Record.Exception(() => loop.RunUntilComplete(Parent(flags)));
+        });
+
+        Assert.IsType<TaskGroupException>(error);
+        Assert.Equal(1, flags.Finallies);
+
+        static IEnumerable<object?> Parent(Flags flags)
+        {
+            var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            group.Start(GeneratorChild());
+            var closing = group.Close();
+            yield return closing;
+            _ = closing.ResultObject; // raises the group's errors
+        }
+
+        static IEnumerable<object?> GeneratorChild()
+        {
+            yield return null;
+            throw new InvalidOperationException("generator child");
+        }
+    }
+
+    [Fact]
+    public void GeneratorChild_CancelledWithTheGroup()
+    {
+        var disposed = false;
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(Forever());
+                group.Start(Fail("x", yields: 1));
+                return null;
+            }
+            catch (TaskGroupException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.True(disposed);
+        Assert.Single(error!.InnerExceptions);
+
+        IEnumerable<object?> Forever()
+        {
+            try
+            {
+                while (true)
+                {
+                    yield return Coroutine.Sleep(1000);
+                }
+            }
+            finally
+            {
+                disposed = true;
+            }
+        }
+    }
+
+    [Fact]
+    public void AwaitUsing_BodyThrows_ChildrenEndNormallyThenBodyErrorPropagates()
+    {
+        // The documented limit of `await using` (C# hides the body's exception from DisposeAsync):
+        // the children are not cancelled; TaskGroup.Run is the form that sees the body's error.
+        var childDone = false;
+        var error = Run(async () =>
+        {
+            try
+            {
+                await using var group = new TaskGroup();
+                group.Start(Short());
+                throw new FormatException("body");
+            }
+            catch (FormatException e)
+            {
+                return e;
+            }
+        });
+
+        Assert.Equal("body", error.Message);
+        Assert.True(childDone);
+
+        async Coroutine Short()
+        {
+            await Coroutine.Sleep(0);
+            childDone = true;
+        }
+    }
+
+    [Fact]
+    public void InsideShieldedScope_OuterCancellationWaitsForTheGroup()
+    {
+        var flags = new Flags();
+        var outer = Run(async () => await CancelScope.MoveOnAfter(-1, async _ =>
+        {
+            await CancelScope.Shielded(async _ =>
+            {
+                await using var group = new TaskGroup();
+                group.Start(Short(flags));
+            });
+            await Coroutine.Yield();
+            flags.After = true;
+        }));
+
+        Assert.True(outer.CancelledCaught);
+        Assert.Equal(1, flags.Finallies); // the child ran to its end: the shield kept the cancel out
+        Assert.False(flags.After);
+
+        static async Coroutine Short(Flags flags)
+        {
+            await Coroutine.Sleep(0.01);
+            flags.Finallies++;
+        }
+    }
+
+    [Fact]
+    public void InsideFailAfter_DeadlineCancelsChildrenAndRaisesTimeout()
+    {
+        var flags = new Flags();
+        Assert.Throws<TimeoutException>(() => Run(async () => await CancelScope.FailAfter(0.01, async _ =>
+        {
+            await using var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+        })));
+
+        Assert.Equal(1, flags.Finallies);
+        Assert.False(flags.After);
+    }
+
+    [Fact]
+    public void Generator_NeverClosed_ReportedAndChildrenCancelled()
+    {
+        var flags = new Flags();
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Leaky(flags));
+            loop.RunUntilComplete(Settle());
+        });
+
+        Assert.Contains(errors, e => e.Message.Contains("never closed", StringComparison.Ordinal));
+        Assert.Equal(1, flags.Finallies);
+
+        static IEnumerable<object?> Leaky(Flags flags)
+        {
+            var group = new TaskGroup();
+            group.Start(SleepForever(flags));
+            yield return null;
+        }
+
+        static async Coroutine Settle()
+        {
+            await Coroutine.Sleep(0);
+            await Coroutine.Sleep(0);
+        }
+    }
+
+    [Fact]
+    public void Generator_ChildFailsWhileBodySleeps_BodyNotResumedEarly()
+    {
+        var result = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            return Record.Exception(() => loop.RunUntilComplete(Parent()));
+        });
+
+        Assert.IsType<TaskGroupException>(result);
+
+        static IEnumerable<object?> Parent()
+        {
+            var group = new TaskGroup();
+            group.Start(Fail("child"));
+            var nap = Coroutine.Sleep(0.02);
+            yield return nap;
+            Assert.True(nap.IsDone); // the failure did not wake the generator before its future completed
+            var closing = group.Close();
+            yield return closing;
+            _ = closing.ResultObject;
+        }
+    }
+
+    [Fact]
+    public void Generator_CancelledWhileClosing_ChildrenCancelledAndTheirErrorsReported()
+    {
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            var parent = loop.CreateTask(Parent());
+            loop.CallLater(0.01, () => parent.Cancel());
+            Assert.Throws<CancelledException>(() => loop.RunUntilComplete(parent));
+            loop.RunUntilComplete(Settle());
+        });
+
+        Assert.Contains(errors, e => e.Exception is TaskGroupException g && g.InnerExceptions[0].Message == "cleanup failed");
+
+        static IEnumerable<object?> Parent()
+        {
+            var group = new TaskGroup();
+            group.Start(FailsWhenCancelled());
+            yield return group.Close();
+        }
+
+        static async Coroutine FailsWhenCancelled()
+        {
+            try
+            {
+                await Coroutine.Sleep(1000);
+            }
+            catch (CancelledException)
+            {
+                throw new InvalidOperationException("cleanup failed");
+            }
+        }
+
+        static async Coroutine Settle()
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await Coroutine.Sleep(0);
+            }
+        }
+    }
+
+    [Fact]
+    public void Explore_CancelAtEachAwait_NoLeakedChildAndEveryRegionLeft()
+    {
+        var points = Bounded.Run(() => Explore.CancelAtEachAwait(async probes =>
+        {
+            await using (var group = new TaskGroup())
+            {
+                group.Start(Child(probes, "child a"));
+                group.Start(Child(probes, "child b"));
+                await CancelScope.MoveOnAfter(10, async _ =>
+                {
+                    using (probes.Finally("scope body"))
+                    {
+                        await Coroutine.Sleep(1);
+                    }
+                });
+            }
+
+            await Coroutine.Sleep(1);
+        }));
+
+        Assert.True(points >= 3, $"only {points} await points");
+
+        static async Coroutine Child(ScheduleProbes probes, string name)
+        {
+            using (probes.Finally(name))
+            {
+                await Coroutine.Sleep(2); // outlives the body: the group's close waits for it
+                await Coroutine.Yield();
+            }
+        }
+    }
+}

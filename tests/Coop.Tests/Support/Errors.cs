@@ -1,0 +1,18 @@
+namespace Coop.Tests.Support;
+
+/// <summary>Collects what a loop's exception handler receives.</summary>
+public static class Errors
+{
+    public static List<LoopError> Capture(EventLoop loop)
+    {
+        var errors = new List<LoopError>();
+        loop.SetExceptionHandler((_, e) =>
+        {
+            lock (errors)
+            {
+                errors.Add(e);
+            }
+        });
+        return errors;
+    }
+}

@@ -1,0 +1,209 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Tasks;
+
+/// <summary>The door (Tasks/CoopTask.Scopes.cs): cancellation at every await point of a small
+/// structured program, through both faces: the one-shot task.Cancel() and a cancel scope.</summary>
+public class CoopTaskScopesTests
+{
+    private sealed class Log
+    {
+        public int ChildrenStarted;
+        public int ChildFinallies;
+        public int ScopeFinallies;
+        public bool MainFinally;
+        public bool Completed;
+    }
+
+    private static async Coroutine Child(Log log)
+    {
+        log.ChildrenStarted++;
+        try
+        {
+            await Coroutine.Yield();
+            await Coroutine.Sleep(0);
+            await Coroutine.Yield();
+        }
+        finally
+        {
+            log.ChildFinallies++;
+        }
+    }
+
+    private static async Coroutine<int> Leaf()
+    {
+        await Coroutine.Yield();
+        return 1;
+    }
+
+    /// <summary>A program with every kind of await: yield, sleep, a task group (body and close),
+    /// a cancel scope, a nested coroutine, a gather, awaits in finally blocks.</summary>
+    private static async Coroutine Program(Log log)
+    {
+        try
+        {
+            await Coroutine.Yield();
+            await using (var group = new TaskGroup())
+            {
+                group.Start(Child(log));
+                group.Start(Child(log));
+                await Coroutine.Sleep(0);
+            }
+
+            await CancelScope.MoveOnAfter(100, async _ =>
+            {
+                try
+                {
+                    await Coroutine.Yield();
+                    await Leaf();
+                }
+                finally
+                {
+                    log.ScopeFinallies++;
+                    await CancelScope.Shielded(async _ => await Coroutine.Yield()); // cleanup that awaits
+                }
+            });
+            await Coroutine.Gather(Leaf(), Leaf());
+            await Coroutine.Sleep(0);
+            log.Completed = true;
+        }
+        finally
+        {
+            log.MainFinally = true;
+        }
+    }
+
+    private static async Coroutine Settle() => await Coroutine.Sleep(0);
+
+    /// <summary>Cancels the watched task right after its k-th step (the k-th time it suspended).</summary>
+    private sealed class CancelAfterStep(int k, Action<CoopTask> cancel) : LoopInstrument
+    {
+        public CoopTask? Target { get; set; }
+
+        public int Steps { get; private set; }
+
+        public override void AfterTaskStep(CoopTask task)
+        {
+            if (task == Target && !task.IsDone && ++Steps == k)
+            {
+                cancel(task);
+            }
+        }
+    }
+
+    private static (Log Log, CoopTask Task, int Leftovers, int Steps) RunCancelledAt(int k, bool viaScope)
+    {
+        return Bounded.Run(() =>
+        {
+            var log = new Log();
+            using var loop = new EventLoop(new VirtualClock());
+            var errors = new List<LoopError>();
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            var outer = new CancelScope();
+            var instrument = new CancelAfterStep(k, t =>
+            {
+                if (viaScope)
+                {
+                    outer.Cancel();
+                }
+                else
+                {
+                    t.Cancel();
+                }
+            });
+            loop.Instrument = instrument;
+            var task = viaScope
+                ? loop.CreateTask(outer.Run(_ => Program(log)))
+                : loop.CreateTask(Program(log));
+            instrument.Target = task;
+            if (k == 0)
+            {
+                // Before its first step: a task cancelled so never runs its coroutine; a scope
+                // cancelled so raises at the body's first await.
+                if (viaScope)
+                {
+                    outer.Cancel();
+                }
+                else
+                {
+                    task.Cancel();
+                }
+            }
+
+            try
+            {
+                loop.RunUntilComplete((Future)task);
+            }
+            catch (CancelledException)
+            {
+            }
+
+            Assert.Empty(errors);
+
+            // A gather is not structured (asyncio's semantics): its children, cancelled with the
+            // waiter, end on their next step, after it. One more pass lets them; a task group's
+            // children never need it (TaskGroupTests checks they are done when the block ends).
+            loop.Instrument = null;
+            loop.RunUntilComplete(Settle());
+            var left = loop.AllTasks();
+            Assert.True(left.Count == 0, $"k={k}: left " + string.Join(", ", left));
+            return (log, task, left.Count, instrument.Steps);
+        });
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CancelAtEveryAwait_FinallyBlocksRunAndNoTaskLeaks(bool viaScope)
+    {
+        var completedOnce = false;
+        var k = 0;
+        for (; k <= 60 && !completedOnce; k++)
+        {
+            var (log, task, leftovers, steps) = RunCancelledAt(k, viaScope);
+            Assert.True(task.IsDone, $"k={k}");
+            Assert.True(log.MainFinally || (k == 0 && !viaScope), $"k={k}: the main finally block did not run");
+            Assert.Equal(log.ChildrenStarted, log.ChildFinallies);
+            Assert.Equal(0, leftovers);
+            if (log.Completed)
+            {
+                // k is past the program's last await: nothing was cancelled.
+                Assert.True(steps < k, $"k={k}: cancelled at step {steps} yet completed");
+                completedOnce = true;
+            }
+            else if (viaScope)
+            {
+                Assert.False(task.IsCancelled, $"k={k}: the scope must catch its own cancellation");
+            }
+            else
+            {
+                Assert.True(task.IsCancelled, $"k={k}: the task must end cancelled");
+            }
+        }
+
+        Assert.True(completedOnce, "the program never ran to completion: raise the bound on k");
+        Assert.True(k - 2 >= 8, $"the program suspended only {k - 2} times (8 expected): the instrument did not watch it");
+    }
+
+    [Fact]
+    public void ShieldedCancel_ThenSuspendAfterLeaving_RaisesAtOnce()
+    {
+        var cancelled = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.True(cancelled);
+
+        static async Coroutine<bool> Main()
+        {
+            var task = EventLoop.RunningLoop.CreateTask(Victim());
+            await Coroutine.Yield();
+            task.Cancel(); // arrives while shielded: held until the shield is left
+            await Coroutine.Wait([task]);
+            return task.IsCancelled;
+        }
+
+        static async Coroutine Victim()
+        {
+            await CancelScope.Shielded(async _ => await Coroutine.Sleep(0.01));
+            await Coroutine.Sleep(1000); // parks with the cancellation pending: must not hang
+        }
+    }
+}
