@@ -84,7 +84,7 @@ public partial class CoopTask
             if (_cancelRequested)
             {
                 // Cancelled before it ever ran: the coroutine body never starts, as in asyncio.
-                Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_cancelMessage)));
+                Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage)));
                 return;
             }
 

@@ -54,7 +54,7 @@ public partial class CoopTask
         if (_cancelRequested)
         {
             DisposeFrames();
-            Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_cancelMessage)));
+            Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage)));
             return;
         }
 
