@@ -105,9 +105,9 @@ public sealed partial class EventLoop : IDisposable
             {
                 ReportNeverRan(item);
             }
-            else if (item.Callback == CoopTask.ReportIfUnobservedAction)
+            else if (item.Callback == CoopTask.ReportIfUnobservedAction || item.Callback == CoopTask.ReportIfUnobservedLaterAction)
             {
-                item.Callback(item.State);
+                CoopTask.ReportIfUnobservedAction(item.State);
             }
         }
 

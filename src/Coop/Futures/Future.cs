@@ -73,6 +73,30 @@ public class Future
 
     internal bool IsObserved => _observed;
 
+    /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then
+    /// a future made for one wait (<see cref="CancelWithWaiter"/>, a sleep can be shared) is not
+    /// cancelled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
+    internal bool HasOtherWaitingTask(CoopTask task)
+    {
+        switch (_waiters)
+        {
+            case CoopTask other:
+                return other != task && other.IsWaitingOn(this);
+            case List<object> many:
+                foreach (var waiter in many)
+                {
+                    if (waiter is CoopTask t && t != task && t.IsWaitingOn(this))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>Completes the future with a result; throws if it is already done.</summary>
     public void SetResultObject(object? result)
     {

@@ -53,8 +53,10 @@ public partial class CoopTask
     {
         if (_cancelRequested)
         {
-            DisposeFrames();
-            Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage)));
+            // A finally block that throws while the chain is disposed turns the cancellation into
+            // that error (as a Python generator's close() does), so it is not lost.
+            var disposeError = DisposeFrames();
+            Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(_extras?.CancelMessage)));
             return;
         }
 
@@ -89,7 +91,7 @@ public partial class CoopTask
                     MakeReady();
                     return;
                 case ReturnValue returned:
-                    frame.Routine.Dispose();
+                    frame.Routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
                     if (PopFrame(returned.Value))
                     {
                         return;
@@ -153,11 +155,7 @@ public partial class CoopTask
 
     private void FailGenerator(Exception ex)
     {
-        try
-        {
-            DisposeFrames();
-        }
-        catch (Exception disposeError)
+        if (DisposeFrames() is { } disposeError)
         {
             ex = new AggregateException("A generator's finally block threw while the task was failing.", ex, disposeError);
         }
@@ -165,15 +163,32 @@ public partial class CoopTask
         Finish(null, ExceptionDispatchInfo.Capture(ex));
     }
 
-    private void DisposeFrames()
+    /// <summary>Disposes every frame, innermost first, running their finally blocks; one that throws
+    /// does not stop the others. Returns what they threw, or null.</summary>
+    private Exception? DisposeFrames()
     {
         var frames = _frames;
         var depth = _depth;
         _frames = null;
         _depth = 0;
+        List<Exception>? errors = null;
         for (var i = depth - 1; i >= 0; i--)
         {
-            frames![i].Routine.Dispose();
+            try
+            {
+                frames![i].Routine.Dispose();
+            }
+            catch (Exception ex)
+            {
+                (errors ??= []).Add(ex);
+            }
         }
+
+        return errors switch
+        {
+            null => null,
+            [var single] => single,
+            _ => new AggregateException("Several finally blocks threw while a generator task was disposed.", errors),
+        };
     }
 }

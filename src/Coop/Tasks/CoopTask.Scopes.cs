@@ -58,9 +58,9 @@ public partial class CoopTask
         {
             _waitingOn = null;
             MakeReady();
-            if (future.CancelWithWaiter)
+            if (future.CancelWithWaiter && !future.HasOtherWaitingTask(this))
             {
-                future.Cancel(message);
+                future.Cancel(message); // not when shared: cancelling a waiter never harms other waiters
             }
         }
     }

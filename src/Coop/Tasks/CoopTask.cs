@@ -150,6 +150,8 @@ public partial class CoopTask : Future
         }
     }
 
+    internal bool IsWaitingOn(Future future) => _waitingOn == future;
+
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
     internal void WakeFrom(Future future)
     {
@@ -228,11 +230,13 @@ public partial class CoopTask : Future
 
     private protected override void OnCompleted(bool hadWaiters)
     {
-        if (State == FutureState.Failed && !hadWaiters)
+        if (State == FutureState.Failed)
         {
-            // Nobody awaits this task: give the program one loop iteration to look at the error
-            // (a done callback, reading Exception), then report it rather than lose it.
-            Loop.Schedule(ReportIfUnobservedAction, this);
+            // Give the program time to look at the error, then report it rather than lose it. Not
+            // only when nobody waits: a waiter may have left (cancelled) or be cancelled before it
+            // reads the error. Two hops: the awaiters and done callbacks this failure woke run in the
+            // next pass, in whatever order a seeded schedule picks; the check runs in the pass after.
+            Loop.Schedule(ReportIfUnobservedLaterAction, this);
         }
     }
 
@@ -249,6 +253,10 @@ public partial class CoopTask : Future
             task.Loop.ReportError(new LoopError("Task exception was never retrieved", task.Exception, task, null));
         }
     };
+
+    /// <summary>The first hop of the unobserved-error check: schedules the check for the next pass.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedLaterAction =
+        static t => ((CoopTask)t!).Loop.Schedule(ReportIfUnobservedAction, t);
 
     private void WatchToken(CancellationToken token)
     {
