@@ -71,6 +71,13 @@ public class Future
     /// <see cref="CoopTask.Cancel"/>). Internal futures made for one waiter leave it false.</summary>
     internal bool CancelWithWaiter { get; init; }
 
+    /// <summary>For a future that hands a resource to its one waiting task (a lock, an item): called
+    /// if that task's await on it, once woken, is about to raise a cancellation instead of taking the
+    /// resource (only if the future succeeded). Returns true if the hand-off was given back (the await
+    /// raises), false if it cannot be undone (the await completes; the cancellation stays pending for
+    /// the next await). Sync/WaitQueue.cs describes the protocol.</summary>
+    internal Func<Future, bool>? RevokeHandOff { get; init; }
+
     internal bool IsObserved => _observed;
 
     /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then

@@ -51,7 +51,9 @@ public partial class CoopTask
 
     private void StepFrames()
     {
-        if (_cancelRequested)
+        var wokenBy = _wokenBy;
+        _wokenBy = null;
+        if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
             // A finally block that throws while the chain is disposed turns the cancellation into
             // that error (as a Python generator's close() does), so it is not lost.

@@ -25,6 +25,7 @@ public partial class CoopTask : Future
     private static CoopTask? t_current;
 
     private Future? _waitingOn;
+    private Future? _wokenBy; // the future whose completion made this task Ready, until its await resumes
     private bool _waitingForeign;
     private bool _cancelRequested;
     private Extras? _extras; // what few tasks use, made on first use (see Extras)
@@ -114,11 +115,21 @@ public partial class CoopTask : Future
     /// scope is left). CoopTask.Scopes.cs decides which.</summary>
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested || _scope != null)
+        var wokenBy = _wokenBy;
+        _wokenBy = null;
+        if ((_cancelRequested || _scope != null) && IsCancellationDeliverable(out _) && GiveBackHandOff(wokenBy))
         {
             ThrowDeliverableCancellation();
         }
     }
+
+    /// <summary>The wake-up race, decided where the cancellation would be raised: the await resuming
+    /// now was woken by <paramref name="wokenBy"/>; if that future handed this task a resource (a lock,
+    /// an item) give it back, so the next waiter gets it, and return true: the await may raise. If the
+    /// hand-off cannot be undone (an admitted put), return false: the await completes and the
+    /// cancellation stays pending for the next await. Sync/WaitQueue.cs describes the protocol.</summary>
+    private static bool GiveBackHandOff(Future? wokenBy) =>
+        wokenBy is not { State: FutureState.Succeeded, RevokeHandOff: { } revoke } || revoke(wokenBy);
 
     internal void MakeReady()
     {
@@ -158,6 +169,7 @@ public partial class CoopTask : Future
         if (_waitingOn == future)
         {
             _waitingOn = null;
+            _wokenBy = future;
             MakeReady();
         }
     }
@@ -193,6 +205,7 @@ public partial class CoopTask : Future
             t_current = null;
         }
 
+        _wokenBy = null;
         AssertInvariants();
         Loop.Instrument?.AfterTaskStep(this);
     }

@@ -1,0 +1,119 @@
+// The receiving half of a memory channel (CoopChannel.cs). `await foreach (var x in rx)` receives
+// until every sender is closed and the buffer is drained (ChannelEnumerator.cs). Receive is
+// cancel-safe as CoopQueue.Get is: a receive cancelled after an item was handed to it gives the
+// item back to the next receiver.
+using System.Diagnostics;
+using System.Threading.Channels;
+using Coop.Core;
+
+namespace Coop;
+
+/// <summary>Receives from a memory channel: <c>var x = await rx.Receive()</c>, or
+/// <c>await foreach (var x in rx)</c> until the channel ends.</summary>
+[DebuggerDisplay("{ToString(),nq}")]
+public sealed class ChannelReceiver<T> : IDisposable
+{
+    private readonly ChannelState<T> _state;
+    private bool _closed;
+
+    internal ChannelReceiver(ChannelState<T> state) => _state = state;
+
+    /// <summary>True once this handle was closed.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Receives the next item, waiting for one. Cancel-safe: a receive that raises
+    /// <see cref="CancelledException"/> took nothing.</summary>
+    /// <exception cref="EndOfChannelException">Every sender is closed and the channel is empty.</exception>
+    /// <exception cref="ChannelClosedException">This handle is closed.</exception>
+    public Future<T> Receive()
+    {
+        ThrowIfClosed();
+        return _state.Queue.Get();
+    }
+
+    /// <summary>Receives an item if one is buffered; never waits. False when empty or ended.</summary>
+    /// <exception cref="ChannelClosedException">This handle is closed.</exception>
+    public bool TryReceive(out T item)
+    {
+        ThrowIfClosed();
+        try
+        {
+            return _state.Queue.TryGet(out item);
+        }
+        catch (EndOfChannelException)
+        {
+            item = default!;
+            return false;
+        }
+    }
+
+    /// <summary>True when every sender is closed and no item is left.</summary>
+    public bool IsCompleted => _state.OpenSenders == 0 && _state.Queue.IsEmpty;
+
+    /// <summary>Another receiver on the same channel (receivers share the items: each item goes to
+    /// one of them).</summary>
+    public ChannelReceiver<T> Clone()
+    {
+        ThrowIfClosed();
+        _state.ReceiverOpened();
+        return new ChannelReceiver<T>(_state);
+    }
+
+    /// <summary>Closes this handle (again is a no-op). When it was the last receiver, the items still
+    /// buffered are dropped and senders get <see cref="ChannelClosedException"/>.</summary>
+    public void Close()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            _state.ReceiverClosed();
+        }
+    }
+
+    /// <summary>Same as <see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    /// <summary>For <c>await foreach</c> in async coroutines: receives until the channel ends.</summary>
+    public ChannelEnumerator<T> GetAsyncEnumerator() => new(this);
+
+    /// <summary>Writes every item received to <paramref name="writer"/> (a
+    /// <see cref="System.Threading.Channels"/> channel, e.g. to hand work to the thread pool), then
+    /// completes the writer when this channel ends.</summary>
+    public async Coroutine ReceiveAllInto(ChannelWriter<T> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        await foreach (var item in this)
+        {
+            await writer.WriteAsync(item);
+        }
+
+        writer.TryComplete();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"<ChannelReceiver {(_closed ? "closed" : "open")} {_state.Queue}>";
+
+    internal bool TryReceiveOrEnd(out T item, out bool ended)
+    {
+        ThrowIfClosed();
+        ended = false;
+        try
+        {
+            return _state.Queue.TryGet(out item);
+        }
+        catch (EndOfChannelException)
+        {
+            ended = true;
+            item = default!;
+            return false;
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw new ChannelClosedException("This channel receiver is closed: clone a receiver before closing it if you need another.");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+// A queue between the tasks of one loop (asyncio.Queue, with Python 3.13's shutdown). Items go
+// through in the store's order (FIFO here; CoopLifoQueue and CoopPriorityQueue pick another store).
+//
+// No item is lost or duplicated, whatever gets cancelled (WaitQueue.cs's protocol):
+// - a getter is handed its item when it is woken; if it is cancelled before it resumes, the item goes
+//   to the next getter or back to the head of the store (RevokeGet), so the order is kept;
+// - a blocked put is admitted when a get makes room: its item enters the store then. That cannot be
+//   undone (a getter may already hold it), so a put cancelled after that completes and the task is
+//   cancelled at its next await (RevokePut returns false). A put cancelled before it was admitted
+//   leaves nothing in the queue.
+// Invariants: getters wait only while the store is empty; putters wait only while it is full (or
+// while older putters wait); _unfinished counts items put and not yet marked done by TaskDone.
+using System.Diagnostics;
+using Coop.Core;
+
+namespace Coop;
+
+/// <summary>A first-in first-out queue for the tasks of one event loop (asyncio's <c>Queue</c>).
+/// <c>await q.Put(x)</c> and <c>var x = await q.Get()</c> wait; <see cref="PutNowait"/> and
+/// <see cref="GetNowait"/> throw instead; <see cref="TryPut"/> and <see cref="TryGet"/> return false.
+/// Generators <c>yield return q.Get()</c> and read the future's <c>Result</c>.</summary>
+/// <remarks>A maximum size of zero or less means unbounded. Every waiting operation is
+/// cancel-safe: if it raises <see cref="CancelledException"/> it put or took nothing.</remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "asyncio's names: it is a queue.")]
+[DebuggerDisplay("{ToString(),nq}")]
+public partial class CoopQueue<T>
+{
+    private readonly IItemStore<T> _store;
+    private readonly WaitQueue<bool> _getters = new();
+    private readonly WaitQueue<T> _putters = new();
+    private Func<Future, bool>? _revokeGet;
+    private Func<Future, bool>? _revokePut;
+    private EventLoop? _loop;
+    private Future? _putDone;
+    private Future? _joined; // pending while _unfinished > 0 and someone joined
+    private int _unfinished;
+    private bool _shutdown;
+    private bool _immediate;
+    private Func<Exception> _getError = static () => new QueueShutDownException("The queue was shut down and is empty.");
+    private Func<Exception> _putError = static () => new QueueShutDownException("The queue was shut down: it accepts no more items.");
+
+    /// <summary>Creates a first-in first-out queue.</summary>
+    /// <param name="maxSize">The most items the queue holds; zero or less for no limit.</param>
+    public CoopQueue(int maxSize = 0)
+        : this(new FifoStore<T>(), maxSize)
+    {
+    }
+
+    private protected CoopQueue(IItemStore<T> store, int maxSize)
+    {
+        _store = store;
+        MaxSize = Math.Max(0, maxSize);
+    }
+
+    /// <summary>The most items the queue holds; zero for unbounded.</summary>
+    public int MaxSize { get; }
+
+    /// <summary>How many items are in the queue now.</summary>
+    public int Count => _store.Count;
+
+    /// <summary>True when the queue holds no item.</summary>
+    public bool IsEmpty => _store.Count == 0;
+
+    /// <summary>True when <see cref="Put"/> would wait.</summary>
+    public bool IsFull => MaxSize > 0 && _store.Count >= MaxSize;
+
+    /// <summary>True after <see cref="Shutdown"/>.</summary>
+    public bool IsShutDown => _shutdown;
+
+    /// <summary>Puts <paramref name="item"/> in the queue, waiting while it is full.</summary>
+    /// <exception cref="QueueShutDownException">The queue is shut down.</exception>
+    public Future Put(T item)
+    {
+        var loop = LoopAffinity.BindForWait(ref _loop, this);
+        if (_shutdown)
+        {
+            throw _putError();
+        }
+
+        if (TryPutCore(item))
+        {
+            return _putDone ??= DoneFuture(loop);
+        }
+
+        var future = WaitQueue<T>.NewFuture<bool>(loop, _revokePut ??= RevokePut);
+        _putters.Add(future, item);
+        AssertInvariants();
+        return future;
+    }
+
+    /// <summary>Takes the next item, waiting while the queue is empty.</summary>
+    /// <exception cref="QueueShutDownException">The queue is shut down and empty.</exception>
+    public Future<T> Get()
+    {
+        var loop = LoopAffinity.BindForWait(ref _loop, this);
+        if (TryGetCore(out var item))
+        {
+            var done = new Future<T>(loop);
+            done.SetResult(item);
+            return done;
+        }
+
+        if (_shutdown)
+        {
+            throw _getError();
+        }
+
+        var future = WaitQueue<bool>.NewFuture<T>(loop, _revokeGet ??= RevokeGet);
+        _getters.Add(future, false);
+        AssertInvariants();
+        return future;
+    }
+
+    /// <summary>Puts <paramref name="item"/> if there is room; never waits.</summary>
+    /// <exception cref="QueueFullException">The queue is full.</exception>
+    /// <exception cref="QueueShutDownException">The queue is shut down.</exception>
+    public void PutNowait(T item)
+    {
+        if (!TryPut(item))
+        {
+            throw new QueueFullException($"The queue is full ({MaxSize} items): use Put to wait for room, or TryPut.");
+        }
+    }
+
+    /// <summary>Takes the next item if there is one; never waits.</summary>
+    /// <exception cref="QueueEmptyException">The queue is empty.</exception>
+    /// <exception cref="QueueShutDownException">The queue is shut down and empty.</exception>
+    public T GetNowait()
+    {
+        if (!TryGet(out var item))
+        {
+            throw new QueueEmptyException("The queue is empty: use Get to wait for an item, or TryGet.");
+        }
+
+        return item;
+    }
+
+    /// <summary>Puts <paramref name="item"/> if there is room and no older put waits; false if not.</summary>
+    /// <exception cref="QueueShutDownException">The queue is shut down.</exception>
+    public bool TryPut(T item)
+    {
+        LoopAffinity.Bind(ref _loop, this);
+        if (_shutdown)
+        {
+            throw _putError();
+        }
+
+        return TryPutCore(item);
+    }
+
+    /// <summary>Takes the next item if there is one; false if the queue is empty.</summary>
+    /// <exception cref="QueueShutDownException">The queue is shut down and empty.</exception>
+    public bool TryGet(out T item)
+    {
+        LoopAffinity.Bind(ref _loop, this);
+        if (TryGetCore(out item))
+        {
+            return true;
+        }
+
+        if (_shutdown)
+        {
+            throw _getError();
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"<{GetType().Name} {_store.Count}/{(MaxSize == 0 ? "∞" : MaxSize)}{(_shutdown ? " shut down" : "")}>";
+
+    private bool TryPutCore(T item)
+    {
+        if (_getters.TryTake(out var getter))
+        {
+            // A getter waits only on an empty store: hand the item straight to it.
+            _unfinished++;
+            ((Future<T>)getter.Future).SetResult(item);
+            return true;
+        }
+
+        if (IsFull || !_putters.IsEmpty)
+        {
+            return false;
+        }
+
+        _store.Add(item);
+        _unfinished++;
+        AssertInvariants();
+        return true;
+    }
+
+    private bool TryGetCore(out T item)
+    {
+        if (_store.Count == 0)
+        {
+            item = default!;
+            return false;
+        }
+
+        item = _store.Take();
+        AdmitPutters();
+        AssertInvariants();
+        return true;
+    }
+
+    private void AdmitPutters()
+    {
+        while (!IsFull && _putters.TryTake(out var putter))
+        {
+            _store.Add(putter.Payload);
+            _unfinished++;
+            putter.Future.SetResultObject(true);
+        }
+    }
+
+    // A getter was handed an item but cancelled before it resumed: the item is the next one out.
+    private bool RevokeGet(Future future)
+    {
+        var item = ((Future<T>)future).Result;
+        if (_getters.TryTake(out var next))
+        {
+            ((Future<T>)next.Future).SetResult(item);
+        }
+        else if (_immediate)
+        {
+            TaskDone(); // shut down immediately: dropped like the rest
+        }
+        else
+        {
+            _store.GiveBack(item);
+        }
+
+        AssertInvariants();
+        return true;
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_getters.IsEmpty || _store.Count == 0, "getters wait only on an empty queue");
+        Debug.Assert(_putters.IsEmpty || IsFull, "putters wait only on a full queue");
+        Debug.Assert(_unfinished >= _store.Count, "every stored item is unfinished");
+    }
+
+    // An admitted put's item is in the store already (maybe taken): the put stands.
+    private static bool RevokePut(Future future) => false;
+
+    private static Future DoneFuture(EventLoop loop)
+    {
+        var done = new Future(loop);
+        done.SetResultObject(null);
+        return done;
+    }
+}

@@ -1,0 +1,385 @@
+using CsCheck;
+using Coop.Tests.Support;
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class CoopLockTests
+{
+    [Fact]
+    public void Acquire_Contended_WaitersServedInArrivalOrder()
+    {
+        var order = new List<int>();
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            async Coroutine Worker(int id)
+            {
+                using (await lk.Acquire())
+                {
+                    order.Add(id);
+                    await Coroutine.Yield();
+                }
+            }
+
+            var loop = EventLoop.RunningLoop;
+            var tasks = Enumerable.Range(0, 5).Select(i => loop.CreateTask(Worker(i))).ToList();
+            foreach (var t in tasks)
+            {
+                await t;
+            }
+        });
+        Assert.Equal([0, 1, 2, 3, 4], order);
+    }
+
+    [Fact]
+    public void Release_ToWaiter_NewcomerCannotBarge()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            await lk.Acquire();
+            var waiter = loop.CreateTask(Holder(lk));
+            await Ticks(2);
+            lk.Release();
+            Assert.Equal(waiter, lk.Owner); // owned from the wake-up, before the waiter runs
+            Assert.False(lk.TryAcquire());
+            await waiter;
+            Assert.False(lk.IsLocked);
+        });
+
+        static async Coroutine Holder(CoopLock lk)
+        {
+            using (await lk.Acquire())
+            {
+                await Coroutine.Yield();
+            }
+        }
+    }
+
+    [Fact]
+    public void Cancel_WaiterAfterHandOffBeforeItRuns_LockGoesToNextWaiter()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            var got = new List<string>();
+            async Coroutine Taker(string name)
+            {
+                using (await lk.Acquire())
+                {
+                    got.Add(name);
+                }
+            }
+
+            await lk.Acquire();
+            var b = loop.CreateTask(Taker("b"));
+            var c = loop.CreateTask(Taker("c"));
+            await Ticks(2);
+            lk.Release();           // b is handed the lock...
+            b.Cancel();             // ...and cancelled before it runs: when it reaches its await, it passes the lock on
+            await c;
+            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            Assert.Equal(["c"], got);
+            Assert.False(lk.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Cancel_WaiterWhileWaiting_NeverGetsLockAndOthersProceed()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            await lk.Acquire();
+            var b = loop.CreateTask(Take(lk));
+            var c = loop.CreateTask(Take(lk));
+            await Ticks(2);
+            b.Cancel();
+            await Ticks(1);
+            Assert.True(b.IsCancelled);
+            lk.Release();
+            Assert.Equal(c, lk.Owner);
+            await c;
+            Assert.False(lk.IsLocked);
+        });
+
+        static async Coroutine Take(CoopLock lk)
+        {
+            await lk.Acquire();
+            lk.Release();
+        }
+    }
+
+    [Fact]
+    public void Acquire_TaskAlreadyCancelled_RaisesWithoutTakingLock()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            CoopTask.Current!.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await lk.Acquire());
+            Assert.False(lk.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Release_ByNonOwner_Throws()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            Assert.Throws<InvalidOperationException>(lk.Release); // not held at all
+            await lk.Acquire();
+            var other = loop.CreateTask(Release(lk));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await other);
+            Assert.True(lk.IsLocked);
+            lk.Release();
+        });
+
+        static async Coroutine Release(CoopLock lk)
+        {
+            await Coroutine.Yield();
+            lk.Release();
+        }
+    }
+
+    [Fact]
+    public void Acquire_Reentrant_ThrowsInsteadOfDeadlocking()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            await lk.Acquire();
+            var ex = Assert.Throws<InvalidOperationException>(() => lk.Acquire());
+            Assert.Contains("not reentrant", ex.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Acquire_FromAnotherLoop_ThrowsClearly()
+    {
+        var lk = new CoopLock();
+        Run(async () =>
+        {
+            using (await lk.Acquire())
+            {
+            }
+        });
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var ex = Assert.Throws<InvalidOperationException>(() => lk.Acquire());
+            Assert.Contains("another event loop", ex.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void TryAcquire_FromAnotherThread_ThrowsClearly()
+    {
+        var lk = new CoopLock();
+        var ex = Assert.Throws<InvalidOperationException>(() => lk.TryAcquire());
+        Assert.Contains("no event loop", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Acquire_FromGenerator_WorksWithYieldReturn()
+    {
+        var order = new List<string>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            var lk = new CoopLock();
+            IEnumerable<object?> Gen(string name)
+            {
+                yield return lk.Acquire();
+                try
+                {
+                    order.Add(name + "+");
+                    yield return null;
+                    order.Add(name + "-");
+                }
+                finally
+                {
+                    lk.Release();
+                }
+            }
+
+            var a = loop.CreateTask(Gen("a"));
+            var b = loop.CreateTask(Gen("b"));
+            loop.RunUntilComplete(b);
+            Assert.True(a.IsDone);
+        });
+        Assert.Equal(["a+", "a-", "b+", "b-"], order);
+    }
+
+    [Fact]
+    public void Cancel_GeneratorWaiterAfterHandOff_LockGoesToNextWaiter()
+    {
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            var lk = new CoopLock();
+            IEnumerable<object?> Gen()
+            {
+                yield return lk.Acquire();
+                lk.Release();
+            }
+
+            async Coroutine Main()
+            {
+                await lk.Acquire();
+                var b = loop.CreateTask(Gen());
+                var c = loop.CreateTask(Gen());
+                await Ticks(2);
+                lk.Release();
+                b.Cancel();
+                await c;
+                await Ticks(1);
+                Assert.True(b.IsCancelled);
+                Assert.False(lk.IsLocked);
+            }
+
+            loop.RunUntilComplete(Main());
+        });
+    }
+
+    [Fact]
+    public void AwaitUsing_ReleasesAtEndOfBlock()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            await using (await lk.Acquire())
+            {
+                Assert.True(lk.IsLocked);
+            }
+
+            Assert.False(lk.IsLocked);
+        });
+    }
+
+    [Fact]
+    public void Property_RandomCancellation_ExclusionHoldsAndNothingLeaks()
+    {
+        Gen.Select(Gen.Int[1, 6], Gen.Int[0, 10], Gen.Int)
+            .Sample((workers, cancels, seed) =>
+            {
+                var rng = new Random(seed);
+                var inside = 0;
+                var maxInside = 0;
+                var completed = 0;
+                Run(async () =>
+                {
+                    var prim = new CoopLock();
+                    var loop = EventLoop.RunningLoop;
+                    async Coroutine Worker(int s)
+                    {
+                        var r = new Random(s);
+                        for (var i = 0; i < 5; i++)
+                        {
+                            await prim.Acquire();
+                            try
+                            {
+                                inside++;
+                                maxInside = Math.Max(maxInside, inside);
+                                await Ticks(r.Next(0, 3));
+                            }
+                            finally
+                            {
+                                inside--;
+                                prim.Release();
+                            }
+                        }
+
+                        completed++;
+                    }
+
+                    var tasks = Enumerable.Range(0, workers).Select(_ => loop.CreateTask(Worker(rng.Next()))).ToList();
+                    for (var i = 0; i < cancels; i++)
+                    {
+                        await Ticks(rng.Next(0, 5));
+                        tasks[rng.Next(tasks.Count)].Cancel();
+                    }
+
+                    var cancelled = 0;
+                    foreach (var t in tasks)
+                    {
+                        try
+                        {
+                            await t;
+                        }
+                        catch (CancelledException)
+                        {
+                            cancelled++;
+                        }
+                    }
+
+                    Assert.Equal(workers, completed + cancelled); // nobody hung on a swallowed hand-off
+                    Assert.False(prim.IsLocked);
+                });
+                Assert.InRange(maxInside, 0, 1);
+            }, iter: 150);
+    }
+
+    [Fact]
+    public void Acquire_FromCallbackNotATask_ThrowsClearly()
+    {
+        var error = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            Exception? caught = null;
+            var lk = new CoopLock();
+            loop.CallSoon(() => caught = Record.Exception(() => lk.Acquire()));
+            loop.RunUntilComplete(loop.Sleep(0));
+            return caught;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("from a task", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CancelScope_WaiterAfterHandOff_LockGoesToNextWaiter()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.RunningLoop;
+            var got = new List<string>();
+            var scope = new CancelScope();
+            async Coroutine InScope()
+            {
+                await scope.Run(async _ =>
+                {
+                    using (await lk.Acquire())
+                    {
+                        got.Add("b");
+                    }
+                });
+            }
+
+            async Coroutine Plain()
+            {
+                using (await lk.Acquire())
+                {
+                    got.Add("c");
+                }
+            }
+
+            await lk.Acquire();
+            var b = loop.CreateTask(InScope());
+            var c = loop.CreateTask(Plain());
+            await Ticks(3);
+            lk.Release();   // handed to b
+            scope.Cancel(); // b's scope is cancelled before b runs
+            await c;
+            await b;        // the scope absorbs its own cancellation
+            Assert.Equal(["c"], got);
+            Assert.False(lk.IsLocked);
+        });
+    }
+}

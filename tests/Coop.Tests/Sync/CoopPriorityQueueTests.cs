@@ -1,0 +1,54 @@
+using CsCheck;
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class CoopPriorityQueueTests
+{
+    [Fact]
+    public void Get_ReturnsSmallestFirst_EqualItemsInArrivalOrder()
+    {
+        Run(async () =>
+        {
+            var q = new CoopPriorityQueue<(int Priority, string Name)>(
+                comparer: Comparer<(int Priority, string Name)>.Create((a, b) => a.Priority.CompareTo(b.Priority)));
+            await q.Put((2, "x"));
+            await q.Put((1, "a"));
+            await q.Put((2, "y"));
+            await q.Put((1, "b"));
+            var names = new List<string>();
+            while (q.TryGet(out var item))
+            {
+                names.Add(item.Name);
+            }
+
+            Assert.Equal(["a", "b", "x", "y"], names);
+        });
+    }
+
+    [Fact]
+    public void Cancel_GetterAfterHandOff_ItemIsNextOutAgain()
+    {
+        Run(async () =>
+        {
+            var q = new CoopPriorityQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Await(q.Get()));
+            await Ticks(1);
+            q.PutNowait(5); // handed to b
+            q.PutNowait(5);
+            q.PutNowait(9);
+            b.Cancel();
+            await Ticks(1);
+            Assert.Equal([5, 5, 9], [q.GetNowait(), q.GetNowait(), q.GetNowait()]);
+        });
+    }
+
+    [Fact]
+    public void Property_RandomCancellation_NoItemLostOrDuplicated()
+    {
+        Gen.Select(Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[0, 3], Gen.Int[1, 10], Gen.Int[0, 8], Gen.Int)
+            .Sample((p, c, max, per, cancels, seed) =>
+                CoopQueueTests.CheckNoLoss(new CoopPriorityQueue<int>(max), p, c, per, cancels, seed), iter: 50);
+    }
+}

@@ -1,0 +1,101 @@
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class CoopQueueCompletionTests
+{
+    [Fact]
+    public void Join_CompletesWhenEveryItemIsMarkedDone()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            q.PutNowait(2);
+            var joined = loop.CreateTask(Join(q));
+            await Ticks(2);
+            q.GetNowait();
+            q.TaskDone();
+            await Ticks(2);
+            Assert.False(joined.IsDone);
+            q.GetNowait();
+            q.TaskDone();
+            await joined;
+            Assert.Throws<InvalidOperationException>(q.TaskDone);
+        });
+
+        static async Coroutine Join(CoopQueue<int> q) => await q.Join();
+    }
+
+    [Fact]
+    public void Cancel_OneJoiner_OtherJoinersStillReleased()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var a = loop.CreateTask(Await(q.Join()));
+            var b = loop.CreateTask(Await(q.Join()));
+            await Ticks(1);
+            a.Cancel();
+            await Ticks(1);
+            q.GetNowait();
+            q.TaskDone();
+            await b;
+            Assert.True(a.IsCancelled);
+        });
+    }
+
+    [Fact]
+    public void Shutdown_Gentle_GetsDrainThenRaise_PutsRaise()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var blockedPut = loop.CreateTask(Put(q, 2));
+            await Ticks(2);
+            q.Shutdown();
+            await Assert.ThrowsAsync<QueueShutDownException>(async () => await blockedPut);
+            Assert.Throws<QueueShutDownException>(() => q.Put(3));
+            Assert.Equal(1, await q.Get());
+            Assert.Throws<QueueShutDownException>(() => q.Get());
+        });
+    }
+
+    [Fact]
+    public void Shutdown_WaitingGetters_RaiseShutDown()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var g = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.Shutdown();
+            await Assert.ThrowsAsync<QueueShutDownException>(async () => await g);
+        });
+    }
+
+    [Fact]
+    public void Shutdown_Immediate_DropsItemsAndReleasesJoin()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            q.PutNowait(1);
+            q.PutNowait(2);
+            q.Shutdown(immediate: true);
+            Assert.True(q.IsEmpty);
+            Assert.Throws<QueueShutDownException>(() => q.Get());
+            await q.Join();
+        });
+    }
+
+    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.Put(item);
+
+    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.Get();
+}

@@ -1,0 +1,464 @@
+using CsCheck;
+using Coop.Tests.Support;
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class CoopQueueTests
+{
+    [Fact]
+    public void PutGet_Fifo_ItemsLeaveInOrder()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            for (var i = 0; i < 5; i++)
+            {
+                await q.Put(i);
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(i, await q.Get());
+            }
+        });
+    }
+
+    [Fact]
+    public void Put_Full_WaitsUntilAGetMakesRoom()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            await q.Put(1);
+            Assert.True(q.IsFull);
+            var putter = loop.CreateTask(Put(q, 2));
+            await Ticks(2);
+            Assert.False(putter.IsDone);
+            Assert.Equal(1, await q.Get());
+            await putter;
+            Assert.Equal(2, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void Get_Waiters_ServedInArrivalOrder()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var getters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Get(q))).ToList();
+            await Ticks(2);
+            for (var i = 0; i < 3; i++)
+            {
+                q.PutNowait(i * 10);
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(i * 10, await getters[i]);
+            }
+        });
+    }
+
+    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.Get();
+
+    [Fact]
+    public void Cancel_GetterAfterHandOff_ItemGoesToNextGetter()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Get(q));
+            var c = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.PutNowait(7);   // handed to b...
+            b.Cancel();       // ...cancelled before b runs
+            Assert.Equal(7, await c);
+            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            Assert.True(q.IsEmpty);
+        });
+    }
+
+    [Fact]
+    public void Cancel_GetterAfterHandOff_ItemBackAtHeadOfQueue()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.PutNowait(1);   // handed to b
+            q.PutNowait(2);
+            b.Cancel();
+            await Ticks(1);   // b reaches its await point and gives the item back
+            Assert.Equal(1, q.GetNowait()); // order kept
+            Assert.Equal(2, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void Cancel_PutterWhileWaiting_ItemNeverEntersQueue()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var p = loop.CreateTask(Put(q, 2));
+            await Ticks(2);
+            p.Cancel();
+            await Ticks(1);
+            Assert.Equal(1, q.GetNowait());
+            Assert.True(q.IsEmpty);
+            Assert.True(p.IsCancelled);
+        });
+    }
+
+    [Fact]
+    public void Cancel_PutterAfterAdmission_PutStandsAndCancelComesAtNextAwait()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.RunningLoop;
+            var putReturned = false;
+            async Coroutine Putter()
+            {
+                await q.Put(2);
+                putReturned = true;
+                await Coroutine.Yield();
+            }
+
+            q.PutNowait(1);
+            var p = loop.CreateTask(Putter());
+            await Ticks(2);
+            Assert.Equal(1, q.GetNowait()); // admits the putter: 2 is in the queue
+            p.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await p);
+            Assert.True(putReturned);
+            Assert.Equal(2, q.GetNowait());
+        });
+    }
+
+    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.Put(item);
+
+    [Fact]
+    public void GetNowait_Empty_ThrowsQueueEmpty()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var q = new CoopQueue<int>();
+            Assert.Throws<QueueEmptyException>(() => q.GetNowait());
+            Assert.False(q.TryGet(out _));
+        });
+    }
+
+    [Fact]
+    public void PutNowait_Full_ThrowsQueueFull()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var q = new CoopQueue<int>(2);
+            q.PutNowait(1);
+            Assert.True(q.TryPut(2));
+            Assert.Throws<QueueFullException>(() => q.PutNowait(3));
+            Assert.False(q.TryPut(3));
+        });
+    }
+
+    [Fact]
+    public void Get_FromAnotherThread_ThrowsClearly()
+    {
+        var q = new CoopQueue<int>();
+        Run(async () =>
+        {
+            await q.Put(1);
+            var error = await Task.Run(() => Record.Exception(() => q.GetNowait()));
+            Assert.IsType<InvalidOperationException>(error);
+            Assert.Equal(1, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void Get_FromGenerator_ReadsResultAfterYield()
+    {
+        var got = new List<int>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            var q = new CoopQueue<int>(maxSize: 1);
+            IEnumerable<object?> Producer()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    yield return q.Put(i);
+                }
+            }
+
+            IEnumerable<object?> Consumer()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var f = q.Get();
+                    yield return f;
+                    got.Add(f.Result);
+                }
+            }
+
+            loop.CreateTask(Producer());
+            loop.RunUntilComplete(Consumer());
+        });
+        Assert.Equal([0, 1, 2], got);
+    }
+
+    [Fact]
+    public void Get_LosingBranchOfWaitForFirst_CommitsNothing()
+    {
+        // The winner completes in the same step in which an item is handed to the losing Get: the
+        // race cancels the loser, and the item must stay in the queue.
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var winner = loop.CreateFuture();
+            var loser = loop.CreateTask(Get(q));
+            var first = FirstOf(loop, winner, loser);
+            await Ticks(2);
+            loop.CallSoon(() =>
+            {
+                winner.SetResultObject(null); // the other branch wins...
+                q.PutNowait(42);              // ...in the same instant the item is handed to the loser's Get
+            });
+            Assert.Same(winner, await first);
+            await Ticks(2);
+            Assert.True(loser.IsCancelled);
+            Assert.Equal(42, q.GetNowait());
+        });
+    }
+
+    /// <summary>A minimal wait-for-first: completes with the first of the two to finish, cancels the other.</summary>
+    internal static Future<Future> FirstOf(EventLoop loop, Future a, CoopTask b)
+    {
+        var first = loop.CreateFuture<Future>();
+        a.AddDoneCallback(f =>
+        {
+            if (first.TrySetResult(f))
+            {
+                b.Cancel();
+            }
+        });
+        b.AddDoneCallback(f =>
+        {
+            if (first.TrySetResult(f))
+            {
+                a.Cancel();
+            }
+        });
+        return first;
+    }
+
+    [Fact]
+    public void Property_RandomCancellation_NoItemLostOrDuplicated()
+    {
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 4], Gen.Int[0, 4], Gen.Int[1, 15], Gen.Int[0, 12], Gen.Int)
+            .Sample((producers, consumers, maxSize, perProducer, cancels, seed) =>
+                CheckNoLoss(new CoopQueue<int>(maxSize), producers, consumers, perProducer, cancels, seed),
+                iter: 150);
+    }
+
+    [Fact]
+    public void Property_RandomCancelScopes_NoItemLostOrDuplicated()
+    {
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 4], Gen.Int[0, 4], Gen.Int[1, 15], Gen.Int[0, 12], Gen.Int)
+            .Sample((producers, consumers, maxSize, perProducer, cancels, seed) =>
+                CheckNoLoss(new CoopQueue<int>(maxSize), producers, consumers, perProducer, cancels, seed, scopes: true),
+                iter: 150);
+    }
+
+    /// <summary>Producers put distinct items, consumers get them, a chaos task cancels random
+    /// producers and consumers at random moments; then every item whose Put returned must have been
+    /// got exactly once or still be in the queue, and no other item may appear.</summary>
+    internal static void CheckNoLoss(CoopQueue<int> q, int producers, int consumers, int perProducer, int cancels, int seed, bool scopes = false)
+    {
+        var rng = new Random(seed);
+        var put = new List<int>();
+        var got = new List<int>();
+        var remaining = new List<int>();
+        Bounded.Run(() => EventLoop.Run(Main()));
+
+        async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var tasks = new List<CoopTask>();
+            for (var p = 0; p < producers; p++)
+            {
+                tasks.Add(loop.CreateTask(Producer(p, rng.Next())));
+            }
+
+            var consumerTasks = new List<CoopTask>();
+            var consumerScopes = new List<CancelScope>();
+            for (var c = 0; c < consumers; c++)
+            {
+                var scope = new CancelScope();
+                consumerScopes.Add(scope);
+                var s = rng.Next();
+                consumerTasks.Add(loop.CreateTask(scopes ? scope.Run(_ => Consumer(s)) : Consumer(s)));
+            }
+
+            tasks.AddRange(consumerTasks);
+            for (var i = 0; i < cancels; i++)
+            {
+                await Ticks(rng.Next(0, 6));
+                var victim = rng.Next(tasks.Count);
+                if (scopes && victim >= producers && rng.Next(2) == 0)
+                {
+                    consumerScopes[victim - producers].Cancel(); // level-triggered, from outside the task
+                }
+                else
+                {
+                    tasks[victim].Cancel();
+                }
+            }
+
+            // Chaos may have cancelled every consumer: one more keeps blocked producers moving.
+            consumerTasks.Add(loop.CreateTask(Consumer(rng.Next())));
+            foreach (var t in tasks.Take(producers))
+            {
+                await Quietly(t);
+            }
+
+            // Let the consumers drain what they can, then stop them wherever they are.
+            await Ticks(rng.Next(0, 4));
+            foreach (var t in consumerTasks)
+            {
+                t.Cancel();
+            }
+
+            foreach (var t in consumerTasks)
+            {
+                await Quietly(t);
+            }
+
+            while (q.TryGet(out var item))
+            {
+                remaining.Add(item);
+            }
+        }
+
+        async Coroutine Producer(int p, int s)
+        {
+            var r = new Random(s);
+            for (var i = 0; i < perProducer; i++)
+            {
+                var item = (p * 1000) + i;
+                await q.Put(item);
+                put.Add(item);
+                await Ticks(r.Next(0, 3));
+            }
+        }
+
+        async Coroutine Consumer(int s)
+        {
+            var r = new Random(s);
+            while (true)
+            {
+                var item = await q.Get();
+                got.Add(item);
+                await Ticks(r.Next(0, 3));
+            }
+        }
+
+        var seen = got.Concat(remaining).OrderBy(x => x).ToList();
+        var expected = put.OrderBy(x => x).ToList();
+        Assert.True(expected.SequenceEqual(seen),
+            $"put but never got: [{string.Join(",", expected.Except(seen))}]; got but never put: [{string.Join(",", seen.Except(expected))}]; " +
+            $"duplicates: [{string.Join(",", seen.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key))}]; " +
+            $"producers={producers} consumers={consumers} max={q.MaxSize} per={perProducer} cancels={cancels}");
+    }
+
+    private static async Coroutine Quietly(CoopTask t)
+    {
+        try
+        {
+            await t;
+        }
+        catch (CancelledException)
+        {
+        }
+    }
+
+    [Fact]
+    public void CancelScope_GetterAfterHandOff_ItemStaysInQueue()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            var scope = new CancelScope();
+            var got = -1;
+            var b = loop.CreateTask(scope.Run(async _ => { got = await q.Get(); }));
+            await Ticks(3);
+            q.PutNowait(9);
+            scope.Cancel();
+            await b;
+            Assert.Equal(-1, got);
+            Assert.Equal(9, q.GetNowait());
+        });
+    }
+
+    [Fact]
+    public void WaitFor_GetTimesOut_LaterItemStaysInQueue()
+    {
+        Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+
+        static async Coroutine Main()
+        {
+            var q = new CoopQueue<int>();
+            try
+            {
+                await Coroutine.WaitFor(q.Get(), 5);
+                Assert.Fail("nothing was put: the get must time out");
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            q.PutNowait(7); // the timed-out getter is not served
+            Assert.Equal(1, q.Count);
+            Assert.Equal(7, q.GetNowait());
+        }
+    }
+
+    [Fact]
+    public void WaitFor_ItemArrivesAtTheDeadline_ItemEitherReturnedOrStillQueued()
+    {
+        // The put and the timeout are due at the same virtual instant, the put first: the getter is
+        // handed the item and then its scope's deadline cancels it before it resumes.
+        var (returned, queued) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.True(returned ^ queued, $"returned={returned} queued={queued}: the item must be in exactly one place");
+
+        static async Coroutine<(bool, bool)> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var q = new CoopQueue<int>();
+            loop.CallLater(5, () => q.PutNowait(7));
+            var returned = false;
+            try
+            {
+                returned = await Coroutine.WaitFor(q.Get(), 5) == 7;
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            return (returned, q.Count == 1);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using CsCheck;
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class CoopSemaphoreTests
+{
+    [Fact]
+    public void Acquire_BeyondCount_WaitsAndServesFifo()
+    {
+        var order = new List<int>();
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(2);
+            var loop = EventLoop.RunningLoop;
+            async Coroutine Worker(int id)
+            {
+                using (await sem.Acquire())
+                {
+                    order.Add(id);
+                    await Ticks(3);
+                }
+            }
+
+            var tasks = Enumerable.Range(0, 6).Select(i => loop.CreateTask(Worker(i))).ToList();
+            await Ticks(1);
+            Assert.Equal(0, sem.CurrentCount);
+            foreach (var t in tasks)
+            {
+                await t;
+            }
+
+            Assert.Equal(2, sem.CurrentCount);
+        });
+        Assert.Equal([0, 1, 2, 3, 4, 5], order);
+    }
+
+    [Fact]
+    public void Release_WithWaiter_HandsPermitSoNewcomerCannotBarge()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(0);
+            var loop = EventLoop.RunningLoop;
+            var waiter = loop.CreateTask(Await(sem.Acquire()));
+            await Ticks(1);
+            sem.Release();
+            Assert.False(sem.TryAcquire());
+            await waiter;
+            Assert.Equal(0, sem.CurrentCount);
+        });
+    }
+
+    [Fact]
+    public void Cancel_WaiterAfterHandOff_PermitGoesToNextWaiter()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(0);
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Take(sem));
+            var c = loop.CreateTask(Take(sem));
+            await Ticks(2);
+            sem.Release();
+            b.Cancel();
+            await c;
+            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            Assert.Equal(0, sem.CurrentCount); // c holds the one permit
+        });
+
+        static async Coroutine Take(CoopSemaphore s) => await s.Acquire();
+    }
+
+    [Fact]
+    public void Cancel_WaiterWhileWaiting_PermitReturnsToCount()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(0);
+            var loop = EventLoop.RunningLoop;
+            var b = loop.CreateTask(Await(sem.Acquire()));
+            await Ticks(1);
+            b.Cancel();
+            await Ticks(1);
+            sem.Release();
+            Assert.Equal(1, sem.CurrentCount);
+        });
+    }
+
+    [Fact]
+    public void Constructor_NegativeCount_Throws()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CoopSemaphore(-1));
+        Assert.Equal("initialCount", ex.ParamName);
+    }
+
+    [Fact]
+    public void Release_Unbounded_CanGrowAboveInitial()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var sem = new CoopSemaphore(1);
+            sem.Release();
+            Assert.Equal(2, sem.CurrentCount);
+        });
+    }
+
+    [Fact]
+    public void Property_RandomCancellation_ExclusionHoldsAndNothingLeaks()
+    {
+        Gen.Select(Gen.Int[1, 6], Gen.Int[0, 10], Gen.Int)
+            .Sample((workers, cancels, seed) =>
+            {
+                var rng = new Random(seed);
+                var inside = 0;
+                var maxInside = 0;
+                var completed = 0;
+                Run(async () =>
+                {
+                    var prim = new CoopSemaphore(3);
+                    var loop = EventLoop.RunningLoop;
+                    async Coroutine Worker(int s)
+                    {
+                        var r = new Random(s);
+                        for (var i = 0; i < 5; i++)
+                        {
+                            await prim.Acquire();
+                            try
+                            {
+                                inside++;
+                                maxInside = Math.Max(maxInside, inside);
+                                await Ticks(r.Next(0, 3));
+                            }
+                            finally
+                            {
+                                inside--;
+                                prim.Release();
+                            }
+                        }
+
+                        completed++;
+                    }
+
+                    var tasks = Enumerable.Range(0, workers).Select(_ => loop.CreateTask(Worker(rng.Next()))).ToList();
+                    for (var i = 0; i < cancels; i++)
+                    {
+                        await Ticks(rng.Next(0, 5));
+                        tasks[rng.Next(tasks.Count)].Cancel();
+                    }
+
+                    var cancelled = 0;
+                    foreach (var t in tasks)
+                    {
+                        try
+                        {
+                            await t;
+                        }
+                        catch (CancelledException)
+                        {
+                            cancelled++;
+                        }
+                    }
+
+                    Assert.Equal(workers, completed + cancelled); // nobody hung on a swallowed hand-off
+                    Assert.Equal(3, prim.CurrentCount);
+                });
+                Assert.InRange(maxInside, 0, 3);
+            }, iter: 150);
+    }
+}

@@ -1,0 +1,68 @@
+using Coop.Core;
+using static Coop.Tests.Sync.SyncTest;
+
+namespace Coop.Tests.Sync;
+
+public class LoopAffinityTests
+{
+    [Fact]
+    public void Bind_NoLoopOnThread_ThrowsNamingThePrimitive()
+    {
+        EventLoop? bound = null;
+        var ex = Assert.Throws<InvalidOperationException>(() => LoopAffinity.Bind(ref bound, new CoopEvent()));
+        Assert.Contains("CoopEvent", ex.Message, StringComparison.Ordinal);
+        Assert.Null(bound);
+    }
+
+    [Fact]
+    public void Bind_FirstUse_BindsThenRefusesAnotherLoop()
+    {
+        EventLoop? bound = null;
+        EventLoop? first = null;
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            first = LoopAffinity.Bind(ref bound, this);
+            Assert.Same(EventLoop.RunningLoop, first);
+        });
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            Assert.Throws<InvalidOperationException>(() => LoopAffinity.Bind(ref bound, this));
+        });
+        Assert.Same(first, bound);
+    }
+
+    [Fact]
+    public void BindForWait_TaskCancelled_RaisesCancelled()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            EventLoop? bound = null;
+            CoopTask.Current!.Cancel();
+            Assert.Throws<CancelledException>(() => LoopAffinity.BindForWait(ref bound, this));
+        });
+    }
+
+    public static TheoryData<string> Primitives => ["lock", "semaphore", "bounded", "event", "condition", "barrier", "queue", "channel"];
+
+    [Theory]
+    [MemberData(nameof(Primitives))]
+    public void EveryPrimitive_UsedFromAnotherThread_ThrowsInvalidOperation(string kind)
+    {
+        Action use = kind switch
+        {
+            "lock" => () => new CoopLock().TryAcquire(),
+            "semaphore" => () => new CoopSemaphore().Release(),
+            "bounded" => () => new CoopBoundedSemaphore().TryAcquire(),
+            "event" => () => new CoopEvent().Wait(),
+            "condition" => () => new CoopCondition().Notify(),
+            "barrier" => () => new CoopBarrier(2).Wait(),
+            "queue" => () => new CoopQueue<int>().TryPut(1),
+            _ => () => CoopChannel.Create<int>(1).Sender.TrySend(1),
+        };
+        var ex = Assert.ThrowsAny<InvalidOperationException>(use);
+        Assert.Contains("no event loop", ex.Message, StringComparison.Ordinal);
+    }
+}

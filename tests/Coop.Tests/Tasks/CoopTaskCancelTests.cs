@@ -1,0 +1,141 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Tasks;
+
+/// <summary>Tests of the cancellation changes in CoopTask.cs made for Sync/: revoking a hand-off,
+/// deferring a cancel after an irrevocable one, a self-cancelled task parking, and generators
+/// yielding a done future.</summary>
+public class CoopTaskCancelTests
+{
+    [Fact]
+    public void Cancel_SelfThenAwaitPendingFuture_RaisesAtOnce()
+    {
+        var finished = Bounded.Run(() => EventLoop.Run(Main()));
+        Assert.True(finished);
+
+        static async Coroutine<bool> Main()
+        {
+            var never = EventLoop.RunningLoop.CreateFuture();
+            CoopTask.Current!.Cancel();
+            try
+            {
+                await never;
+                Assert.Fail("the await should raise the pending cancellation");
+            }
+            catch (CancelledException)
+            {
+            }
+
+            Assert.False(never.IsDone); // a shared future is not cancelled with its waiter
+            return true;
+        }
+    }
+
+    [Fact]
+    public void Cancel_SelfThenSleep_DoesNotSleepFirst()
+    {
+        Bounded.Run(() => EventLoop.Run(Main()));
+
+        static async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = loop.Time();
+            CoopTask.Current!.Cancel();
+            try
+            {
+                await Coroutine.Sleep(3600);
+            }
+            catch (CancelledException)
+            {
+            }
+
+            Assert.True(loop.Time() - start < 3600);
+        }
+    }
+
+    [Fact]
+    public void Generator_YieldsDoneFuture_ContinuesInSameStep()
+    {
+        var result = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            IEnumerable<object?> Gen()
+            {
+                var f = loop.CreateFuture<int>();
+                f.SetResult(5);
+                yield return f;
+                yield return Coroutine.Return(f.Result + 1);
+            }
+
+            return loop.RunUntilComplete(Gen());
+        });
+        Assert.Equal(6, result);
+    }
+
+    [Fact]
+    public void Cancel_AfterRevocableHandOff_RevokesAndRaises()
+    {
+        Bounded.Run(() => EventLoop.Run(Main()));
+
+        static async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var revoked = 0;
+            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => { revoked++; return true; } };
+            var waiter = loop.CreateTask(Await(handOff));
+            await Coroutine.Yield();
+            handOff.SetResult(1);
+            waiter.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+            Assert.Equal(1, revoked);
+        }
+    }
+
+    [Fact]
+    public void Cancel_AfterIrrevocableHandOff_AwaitCompletesThenNextAwaitRaises()
+    {
+        Bounded.Run(() => EventLoop.Run(Main()));
+
+        static async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => false };
+            var got = -1;
+            async Coroutine Waiter()
+            {
+                got = await handOff;
+                await Coroutine.Yield();
+                got = -2; // never reached
+            }
+
+            var waiter = loop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            handOff.SetResult(7);
+            waiter.Cancel();
+            waiter.Cancel(); // a second cancel must not override the deferral
+            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+            Assert.Equal(7, got);
+        }
+    }
+
+    [Fact]
+    public void Cancel_AfterFailedHandOff_DoesNotRevoke()
+    {
+        Bounded.Run(() => EventLoop.Run(Main()));
+
+        static async Coroutine Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var revoked = 0;
+            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => { revoked++; return true; } };
+            var waiter = loop.CreateTask(Await(handOff));
+            await Coroutine.Yield();
+            handOff.SetException(new InvalidOperationException("x"));
+            waiter.Cancel();
+            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+            Assert.Equal(0, revoked);
+        }
+    }
+
+    private static async Coroutine<int> Await(Future<int> f) => await f;
+}
