@@ -1,8 +1,8 @@
 // The event loop: one thread, a ready queue, a timer heap and an inbox (asyncio's BaseEventLoop).
 // This file holds the life of the loop (run, stop, close) and its one iteration, RunOnce.
 // Scheduling calls are in EventLoop.Scheduling.cs, tasks in EventLoop.Tasks.cs, error reporting in
-// EventLoop.Errors.cs, time conversions in EventLoop.Time.cs. Everything here runs on the loop thread; the only door from other threads
-// is CallSoonThreadsafe, through Inbox.
+// EventLoop.Errors.cs, time conversions in EventLoop.Time.cs. Everything here runs on the loop
+// thread; the only door from other threads is CallSoonThreadsafe, through Inbox.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Coop.Core;
