@@ -1,8 +1,13 @@
 // How an async coroutine suspends: the builder's half (AwaitUnsafeOnCompleted) and the kernel
-// awaiters' half (park, yield) meet here. The builder marks the task "suspending" before it calls a
-// kernel awaiter; the awaiter parks the task only when it sees that mark. Without it, the awaiter
-// was called by some other async builder (an ordinary `async Task` method awaiting a Coop future on
-// the loop thread), and it resumes that code with a plain callback instead of parking the task.
+// awaiters' half (park, yield) meet here.
+// Fast path: for Coop's own awaiters (yield, future, coroutine; KernelAwaiterKind says which, once per
+// awaiter type) the builder suspends the task directly and leaves the coroutine itself as the resume
+// target: no Action is made (a coroutine used to carry a 64-byte MoveNext delegate) and the awaiter's
+// OnCompleted is not called.
+// Other kernel awaiters (IKernelAwaiter) go through their OnCompleted: the builder marks the task
+// "suspending" first, and the awaiter parks the task only when it sees that mark. Without it, the
+// awaiter was called by some other async builder (an ordinary `async Task` method awaiting a Coop
+// future on the loop thread), and it resumes that code with a plain callback instead of parking.
 using System.Runtime.CompilerServices;
 
 namespace Coop.CompilerServices;
@@ -14,6 +19,11 @@ internal static class Suspension
         where TAwaiter : INotifyCompletion
     {
         var task = coroutine.Task ?? throw new LoopInternalException("A coroutine suspended before it was started in a task.");
+        if (TrySuspendDirect(ref awaiter, task, coroutine))
+        {
+            return;
+        }
+
         var resume = coroutine.MoveNextAction;
         if (default(TAwaiter) is IKernelAwaiter)
         {
@@ -39,6 +49,11 @@ internal static class Suspension
         where TAwaiter : ICriticalNotifyCompletion
     {
         var task = coroutine.Task ?? throw new LoopInternalException("A coroutine suspended before it was started in a task.");
+        if (TrySuspendDirect(ref awaiter, task, coroutine))
+        {
+            return;
+        }
+
         var resume = coroutine.MoveNextAction;
         if (default(TAwaiter) is IKernelAwaiter)
         {
@@ -57,6 +72,29 @@ internal static class Suspension
 
         task.SuspendForeign(resume);
         awaiter.UnsafeOnCompleted(task.ForeignWake);
+    }
+
+    /// <summary>Suspends <paramref name="task"/> on one of Coop's own awaiters without calling it;
+    /// false for any other awaiter.</summary>
+    private static bool TrySuspendDirect<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
+    {
+        switch (KernelAwaiterKind<TAwaiter>.Kind)
+        {
+            case KernelAwaiterKind.Yield:
+                task.YieldWith(coroutine);
+                return true;
+            case KernelAwaiterKind.Future:
+                // FutureAwaiter and FutureAwaiter<T> hold one field, the future: the same layout.
+                task.ParkWith(Unsafe.As<TAwaiter, FutureAwaiter>(ref awaiter).Future, coroutine);
+                return true;
+            case KernelAwaiterKind.Coroutine:
+                // CoroutineAwaiter<T> wraps a CoroutineAwaiter: the same layout. The callee already
+                // runs in this task; when it ends it hands control back to this coroutine.
+                Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.SetContinuation(coroutine);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>The awaiter side: true if Coop's builder is suspending <paramref name="task"/>

@@ -1,8 +1,8 @@
 // The event loop: one thread, a ready queue, a timer heap and an inbox (asyncio's BaseEventLoop).
 // This file holds the life of the loop (run, stop, close) and its one iteration, RunOnce.
 // Scheduling calls are in EventLoop.Scheduling.cs, tasks in EventLoop.Tasks.cs, error reporting in
-// EventLoop.Errors.cs. Everything here runs on the loop thread; the only door from other threads
-// is CallSoonThreadsafe, through Inbox.
+// EventLoop.Errors.cs, time conversions in EventLoop.Time.cs. Everything here runs on the loop
+// thread; the only door from other threads is CallSoonThreadsafe, through Inbox.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Coop.Core;
@@ -169,6 +169,9 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
+    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it makes the first ~100 ms
+    // (tier-0 code) about 2x faster but costs profile-guided optimization for good, ~30 % of the
+    // switch rate (docs/benchmarks.md).
     /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU), take in what
     /// other threads posted, move due timers to the ready queue, then run the ready queue.
     /// It runs only what was ready when the pass began: work made ready while it runs waits for the
@@ -266,39 +269,6 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>Sleeps on the inbox for real (the virtual clock does, while foreign work is pending).</summary>
     internal void WaitForPosts(TimeSpan timeout) => _inbox.Wait(timeout);
-
-    internal long Now() => _time.GetTimestamp();
-
-    internal double TicksToSeconds(long ticks) => ticks / _ticksPerSecond;
-
-    internal long SecondsToDue(double delaySeconds)
-    {
-        if (double.IsNaN(delaySeconds))
-        {
-            throw new ArgumentException("The delay is NaN: give a number of seconds.", nameof(delaySeconds));
-        }
-
-        var now = Now();
-        if (delaySeconds <= 0)
-        {
-            return now; // negative delays count as zero, as in asyncio
-        }
-
-        var ticks = delaySeconds * _ticksPerSecond;
-        // Very large delays saturate instead of overflowing into the past.
-        return ticks >= long.MaxValue - now ? long.MaxValue : now + (long)ticks;
-    }
-
-    internal long AbsoluteToDue(double when)
-    {
-        if (double.IsNaN(when))
-        {
-            throw new ArgumentException("The time is NaN: give a loop time in seconds.", nameof(when));
-        }
-
-        var ticks = when * _ticksPerSecond;
-        return ticks >= long.MaxValue ? long.MaxValue : ticks <= long.MinValue ? long.MinValue : (long)ticks;
-    }
 
     internal void OnTimerCancelled() => _timers.OnCancelled();
 

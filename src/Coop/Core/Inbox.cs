@@ -48,6 +48,13 @@ internal sealed class Inbox
     /// <summary>Moves everything posted so far to <paramref name="ready"/>, in posting order.</summary>
     public void DrainInto(ReadyQueue ready)
     {
+        if (!_hasPosts)
+        {
+            // The common case, once per loop iteration: no lock. A post racing with this read is
+            // drained next iteration (and Wait checks under the lock before the loop sleeps).
+            return;
+        }
+
         List<ReadyItem> batch;
         lock (_gate)
         {

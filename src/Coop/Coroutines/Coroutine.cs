@@ -23,9 +23,8 @@ public abstract partial class Coroutine
 {
     // Created --first await or task start--> Running --SetResult/SetException--> Done.
     private ExceptionDispatchInfo? _error;
-    private object? _continuation; // the awaiting coroutine's resume (Action), or the task it is the root of
+    private object? _continuation; // the awaiting coroutine (or its resume Action), or the task it is the root of
     private bool _awaited;
-    private Action? _moveNext;
 
     private protected Coroutine()
     {
@@ -39,7 +38,9 @@ public abstract partial class Coroutine
 
     internal CoopTask? Task { get; private set; }
 
-    internal Action MoveNextAction => _moveNext ??= MoveNext;
+    // Made per suspension, not kept: only awaiters outside Coop's kernel need an Action (the fast
+    // path, Suspension.TrySuspendDirect, resumes the coroutine itself), so no field is spent on it.
+    internal Action MoveNextAction => MoveNext;
 
     internal virtual object? BoxedResult => null;
 
@@ -106,7 +107,7 @@ public abstract partial class Coroutine
         return IsCompleted;
     }
 
-    internal void SetContinuation(Action continuation) => _continuation = continuation;
+    internal void SetContinuation(object continuation) => _continuation = continuation;
 
     internal void SetException(Exception exception)
     {
@@ -127,10 +128,10 @@ public abstract partial class Coroutine
         IsCompleted = true;
         switch (_continuation)
         {
-            case Action resumeCaller:
+            case Coroutine or Action:
                 // Resume the awaiting coroutine from the task's step loop, not from here: a chain
                 // finishing 100,000 frames deep must not grow the stack by 100,000 calls.
-                Task!.ContinueWith(resumeCaller);
+                Task!.ContinueWith(_continuation);
                 break;
             case CoopTask root:
                 root.OnRootCompleted(this);

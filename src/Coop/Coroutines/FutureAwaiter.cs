@@ -14,6 +14,8 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
     /// <summary>True if the future is done: then the await continues without suspending.</summary>
     public bool IsCompleted => _future.IsDone;
 
+    internal Future Future => _future;
+
     /// <summary>Raises the task's pending cancellation, else the future's exception, if any.</summary>
     public void GetResult()
     {

@@ -98,17 +98,35 @@ public sealed class Scheduler : IDisposable
 
     private sealed class Tracer(Scheduler scheduler, TextWriter trace) : LoopInstrument
     {
-        public override void BeforeTaskStep(CoopTask task) => trace.Write($"Running task {task.Id}...");
+        // TextWriter.Null is "tracing off": skip formatting the lines nobody reads (a string per
+        // step), but still record results as they come.
+        private readonly bool _tracing = !ReferenceEquals(trace, TextWriter.Null);
+
+        public override void BeforeTaskStep(CoopTask task)
+        {
+            if (_tracing)
+            {
+                trace.Write($"Running task {task.Id}...");
+            }
+        }
 
         public override void AfterTaskStep(CoopTask task)
         {
             switch (task.Status)
             {
                 case CoopTaskStatus.Ready:
-                    trace.WriteLine("Now yielded");
+                    if (_tracing)
+                    {
+                        trace.WriteLine("Now yielded");
+                    }
+
                     break;
                 case CoopTaskStatus.Waiting:
-                    trace.WriteLine("Now waiting");
+                    if (_tracing)
+                    {
+                        trace.WriteLine("Now waiting");
+                    }
+
                     break;
                 default:
                     scheduler.Record(task, trace);

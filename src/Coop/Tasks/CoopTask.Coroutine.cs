@@ -1,5 +1,6 @@
 // Stepping an async coroutine. The task remembers one continuation, _resume: the innermost
-// coroutine's MoveNext, left by the awaiter it suspended on. A step calls it, so resuming costs O(1)
+// coroutine (whose MoveNext resumes it), left by the builder when it suspended on one of Coop's own
+// awaiters, or an Action left by any other awaiter. A step calls it, so resuming costs O(1)
 // whatever the depth of the await chain. When a coroutine ends, its caller's continuation is queued
 // in _continueNow and run by the same step's loop (a trampoline), never by recursion.
 // Awaiting something foreign (a BCL Task) parks the task "foreign": the awaitable's completion,
@@ -11,15 +12,15 @@ namespace Coop;
 public partial class CoopTask
 {
     private Coroutine? _root;
-    private Action? _resume;
-    private Action? _continueNow;
-    private Action? _foreignWake;
+    private object? _resume;      // a Coroutine to MoveNext, or an Action
+    private object? _continueNow; // the same, for a caller whose callee just ended
 
     /// <summary>Set by Coop's builder while a kernel awaiter is deciding how to suspend this task.</summary>
     internal bool SuspendingInBuilder { get; set; }
 
     /// <summary>The callback a foreign awaitable calls (on any thread) when it completes.</summary>
-    internal Action ForeignWake => _foreignWake ??= WakeFromForeign;
+    /// <remarks>Made per foreign await rather than kept in a field that every task would carry.</remarks>
+    internal Action ForeignWake => WakeFromForeign;
 
     internal static CoopTask ForCoroutine(EventLoop loop, Coroutine root, string? name, CancellationToken token)
     {
@@ -35,13 +36,13 @@ public partial class CoopTask
         WatchToken(token);
     }
 
-    internal void YieldWith(Action resume)
+    internal void YieldWith(object resume)
     {
         _resume = resume;
         MakeReady();
     }
 
-    internal void ParkWith(Future future, Action resume)
+    internal void ParkWith(Future future, object resume)
     {
         ParkOn(future);
         _resume = resume;
@@ -67,7 +68,7 @@ public partial class CoopTask
     }
 
     /// <summary>A coroutine inside this task ended: resume its caller within this same step.</summary>
-    internal void ContinueWith(Action resumeCaller) => _continueNow = resumeCaller;
+    internal void ContinueWith(object resumeCaller) => _continueNow = resumeCaller;
 
     internal void OnRootCompleted(Coroutine root)
     {
@@ -83,7 +84,7 @@ public partial class CoopTask
             if (_cancelRequested)
             {
                 // Cancelled before it ever ran: the coroutine body never starts, as in asyncio.
-                Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_cancelMessage)));
+                Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage)));
                 return;
             }
 
@@ -93,13 +94,25 @@ public partial class CoopTask
         {
             var resume = _resume!;
             _resume = null;
-            resume();
+            Resume(resume);
         }
 
         while (_continueNow is { } next)
         {
             _continueNow = null;
-            next();
+            Resume(next);
+        }
+    }
+
+    private static void Resume(object resume)
+    {
+        if (resume is Coroutine coroutine)
+        {
+            coroutine.MoveNext();
+        }
+        else
+        {
+            ((Action)resume)();
         }
     }
 

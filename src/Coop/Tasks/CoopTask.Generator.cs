@@ -27,7 +27,7 @@ public partial class CoopTask
     internal static CoopTask ForGenerator(EventLoop loop, IEnumerable<object?> routine, string? name, CancellationToken token)
     {
         var task = new CoopTask(loop, name);
-        task._frames = new Frame[4];
+        task._frames = new Frame[1]; // most generators never `yield from`; Push doubles it when they do
         task.Push(routine.GetEnumerator(), null);
         task.WatchToken(token);
         return task;
@@ -58,7 +58,7 @@ public partial class CoopTask
             // A finally block that throws while the chain is disposed turns the cancellation into
             // that error (as a Python generator's close() does), so it is not lost.
             var disposeError = DisposeFrames();
-            Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(_cancelMessage)));
+            Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(_extras?.CancelMessage)));
             return;
         }
 

@@ -25,7 +25,7 @@ public partial class CoopTask
     /// block ended).</summary>
     internal int OneShotCancelsDelivered { get; private set; }
 
-    internal string? CancelMessage => _cancelMessage;
+    internal string? CancelMessage => _extras?.CancelMessage;
 
     internal CancelScope? InnermostScope => _scope;
 
@@ -98,7 +98,7 @@ public partial class CoopTask
 
         _cancelRequested = false;
         OneShotCancelsDelivered++;
-        throw new CancelledException(_cancelMessage);
+        throw new CancelledException(_extras?.CancelMessage);
     }
 
     /// <summary>The task ended inside scopes it never left: only a task group's body scope can be left

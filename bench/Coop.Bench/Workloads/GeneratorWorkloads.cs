@@ -1,0 +1,268 @@
+// W1-W5 with generator coroutines (C# iterators) on the event loop: `yield return null` yields,
+// `yield return future` waits, `yield return Coroutine.Call<T>(inner)` is `yield from`.
+using System.Diagnostics;
+
+namespace Coop.Bench.Workloads;
+
+internal static class GeneratorWorkloads
+{
+    private const string Impl = "coop (generators)";
+
+    public static void Run(Options o)
+    {
+        switch (o.Workload)
+        {
+            case "W1": W1(o); break;
+            case "W2": W2(o); break;
+            case "W3": W3(o); break;
+            case "W4": W4(o); break;
+            case "W5": W5(o); break;
+            default: throw new ArgumentException($"unknown workload {o.Workload}");
+        }
+    }
+
+    // ------------------------------------------------------------ W1
+    private sealed class Counter
+    {
+        public int Value;
+    }
+
+    private static IEnumerable<object?> Switcher(int yields, Counter done)
+    {
+        for (var k = 0; k < yields; k++)
+        {
+            yield return null;
+        }
+
+        done.Value++;
+    }
+
+    private static void W1(Options o)
+    {
+        int tasks = o.Int("tasks", 1000), yields = o.Int("yields", 10000);
+        var done = new Counter();
+        var elapsed = 0.0;
+
+        IEnumerable<object?> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = Stopwatch.GetTimestamp();
+            var handles = new CoopTask[tasks];
+            for (var i = 0; i < tasks; i++)
+            {
+                handles[i] = loop.CreateTask(Switcher(yields, done));
+            }
+
+            foreach (var t in handles)
+            {
+                if (!t.IsDone)
+                {
+                    yield return t;
+                }
+            }
+
+            elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        using var loop = new EventLoop();
+        loop.RunUntilComplete(Main());
+        Report.W1(Impl, tasks, yields, elapsed, done.Value);
+    }
+
+    // ------------------------------------------------------------ W2
+    internal static IEnumerable<object?> Value(int i)
+    {
+        yield return Coroutine.Return(i);
+    }
+
+    private static void W2(Options o)
+    {
+        var n = o.Int("tasks", 1_000_000);
+        var rss0 = Measure.StatusKiB("VmRSS");
+        var elapsed = 0.0;
+        long sum = 0;
+
+        IEnumerable<object?> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var start = Stopwatch.GetTimestamp();
+            var handles = new CoopTask[n];
+            for (var i = 0; i < n; i++)
+            {
+                handles[i] = loop.CreateTask(Value(i)); // the body runs on a later turn
+            }
+
+            foreach (var t in handles)
+            {
+                if (!t.IsDone)
+                {
+                    yield return t;
+                }
+
+                sum += (int)t.ResultObject!;
+            }
+
+            elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        using var loop = new EventLoop();
+        loop.RunUntilComplete(Main());
+        Report.W2(Impl, n, elapsed, sum, rss0);
+    }
+
+    // ------------------------------------------------------------ W3
+    private static IEnumerable<object?> Sleeper(int i, int ms, SleepLog log)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        log.LastStart = t0;
+        yield return Coroutine.Sleep(ms / 1000.0);
+        log.Late[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds - ms;
+    }
+
+    private static void W3(Options o)
+    {
+        int n = o.Int("tasks", 100_000), maxMs = o.Int("max_ms", 1000), seed = o.Int("seed", 42);
+        var d = Measure.Durations(n, maxMs, (uint)seed);
+        var log = new SleepLog(n);
+        var start = 0L;
+        var wall = 0.0;
+        var cpu = 0.0;
+
+        IEnumerable<object?> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var cpu0 = Measure.CpuSeconds();
+            start = Stopwatch.GetTimestamp();
+            var handles = new CoopTask[n];
+            for (var i = 0; i < n; i++)
+            {
+                handles[i] = loop.CreateTask(Sleeper(i, d[i], log));
+            }
+
+            foreach (var t in handles)
+            {
+                if (!t.IsDone)
+                {
+                    yield return t;
+                }
+            }
+
+            wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            cpu = Measure.CpuSeconds() - cpu0;
+        }
+
+        using var loop = new EventLoop();
+        loop.RunUntilComplete(Main());
+        Report.W3(Impl, n, maxMs, seed, d, log, start, wall, cpu);
+    }
+
+    // ------------------------------------------------------------ W4
+    private sealed class WaitCount
+    {
+        public int Started;
+        public int Finished;
+    }
+
+    private static IEnumerable<object?> Waiter(Future ev, WaitCount count)
+    {
+        count.Started++;
+        yield return ev;
+        count.Finished++;
+    }
+
+    private static void W4(Options o)
+    {
+        var n = o.Int("tasks", 1_000_000);
+        var count = new WaitCount();
+        long rssBefore = 0, rssAfter = 0;
+        var early = 0;
+        var release = 0.0;
+
+        IEnumerable<object?> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var ev = loop.CreateFuture();
+            Measure.FullGc();
+            rssBefore = Measure.StatusKiB("VmRSS");
+            var handles = new CoopTask[n];
+            for (var i = 0; i < n; i++)
+            {
+                handles[i] = loop.CreateTask(Waiter(ev, count));
+            }
+
+            while (count.Started < n)
+            {
+                yield return null;
+            }
+
+            early = count.Finished;
+            Measure.FullGc();
+            rssAfter = Measure.StatusKiB("VmRSS");
+            var start = Stopwatch.GetTimestamp();
+            ev.SetResultObject(null);
+            foreach (var t in handles)
+            {
+                if (!t.IsDone)
+                {
+                    yield return t;
+                }
+            }
+
+            release = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        using var loop = new EventLoop();
+        loop.RunUntilComplete(Main());
+        Report.W4(Impl, n, rssBefore, rssAfter, release, early, count.Finished);
+    }
+
+    // ------------------------------------------------------------ W5
+    internal static IEnumerable<object?> Level(int k, int yields)
+    {
+        if (k == 0)
+        {
+            for (var i = 0; i < yields; i++)
+            {
+                yield return null;
+            }
+
+            yield return Coroutine.Return(0);
+            yield break;
+        }
+
+        var inner = Coroutine.Call<int>(Level(k - 1, yields));
+        yield return inner;
+        yield return Coroutine.Return(inner.Result);
+    }
+
+    private static void W5(Options o)
+    {
+        int depth = o.Int("depth", 1000), yields = o.Int("yields", 10000);
+        double el1 = double.MaxValue, el = double.MaxValue;
+        var ok = true;
+
+        IEnumerable<object?> Main()
+        {
+            var warm1 = Coroutine.Call<int>(Level(0, yields)); // warm-up passes, not reported
+            yield return warm1;
+            var warm = Coroutine.Call<int>(Level(depth - 1, yields));
+            yield return warm;
+            for (var rep = 0; rep < 3; rep++) // best of three timed passes
+            {
+                var start = Stopwatch.GetTimestamp();
+                var r1 = Coroutine.Call<int>(Level(0, yields));
+                yield return r1;
+                el1 = Math.Min(el1, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                start = Stopwatch.GetTimestamp();
+                var r = Coroutine.Call<int>(Level(depth - 1, yields));
+                yield return r;
+                el = Math.Min(el, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                ok = ok && r1.Result == 0 && r.Result == 0;
+            }
+        }
+
+        using var loop = new EventLoop();
+        loop.RunUntilComplete(Main());
+        Report.W5(Impl, depth, yields, el, el1, ok);
+    }
+}
