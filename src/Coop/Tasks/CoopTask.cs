@@ -93,6 +93,7 @@ public partial class CoopTask : Future
         {
             MoreState.CancelMessage = message;
         }
+
         WakeForCancellation(message); // CoopTask.Scopes.cs: not while a shielded cancel scope hides it
 
         CancelToken();
@@ -108,7 +109,6 @@ public partial class CoopTask : Future
     /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
     internal string? WaitingOnDescription =>
         _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
-
 
     /// <summary>The single check behind every await point: throws the pending one-shot cancellation
     /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
