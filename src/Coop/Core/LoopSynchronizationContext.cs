@@ -1,3 +1,7 @@
+// The loop as the thread's SynchronizationContext while it runs: BCL continuations (an `async Task`
+// method called from a coroutine, TaskAwaiter's captured context) come back through the inbox and run
+// on the loop thread. A post after the loop closed is reported on stderr rather than thrown on a pool
+// thread.
 namespace Coop.Core;
 
 /// <summary>The loop as a <see cref="SynchronizationContext"/> while it runs, so ordinary

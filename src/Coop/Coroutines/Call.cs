@@ -1,3 +1,6 @@
+// Coroutine.Call<T>(inner): the talk's `x = yield from inner` for C# iterators, which cannot receive a
+// value at a yield. The task pushes the inner generator as a frame and delivers its return value here
+// (CoopTask.Generator.cs, PopFrame); the caller reads Result after `yield return call;`.
 namespace Coop;
 
 /// <summary>A <c>yield from</c> whose result the caller reads: <c>var call = Coroutine.Call&lt;int&gt;(inner);

@@ -1,3 +1,6 @@
+// Awaiting a coroutine: the kernel awaiter that starts the callee inline, in the awaiting task's
+// step, and, if the callee suspends, leaves the caller's continuation in it (Coroutine.Complete hands
+// it back to the task's trampoline). Part of the kernel door (CompilerServices/Suspension.cs).
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 

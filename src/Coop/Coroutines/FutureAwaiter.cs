@@ -1,3 +1,6 @@
+// Awaiting a future or a task: the kernel awaiter that parks the task on the future
+// (Suspension.ParkOn). GetResult is an await point, so it first asks the task for a pending
+// cancellation (CoopTask.ThrowIfCancelRequested), then returns the result or rethrows the error.
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 

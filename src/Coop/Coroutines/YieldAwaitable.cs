@@ -1,3 +1,5 @@
+// `await Coroutine.Yield()`: the async form of the talk's bare `yield`. The kernel awaiter puts the
+// task at the back of the ready queue; code that is not a Coop coroutine gets a CallSoon instead.
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 
