@@ -22,11 +22,6 @@ internal static class AsyncWorkloads
     }
 
     // ------------------------------------------------------------ W1
-    private sealed class Counter
-    {
-        public int Value;
-    }
-
     private static async Coroutine Switcher(int yields, Counter done)
     {
         for (var k = 0; k < yields; k++)
@@ -145,12 +140,6 @@ internal static class AsyncWorkloads
     }
 
     // ------------------------------------------------------------ W4
-    private sealed class WaitCount
-    {
-        public int Started;
-        public int Finished;
-    }
-
     private static async Coroutine Waiter(Future ev, WaitCount count)
     {
         count.Started++;

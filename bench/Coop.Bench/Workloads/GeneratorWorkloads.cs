@@ -22,12 +22,7 @@ internal static class GeneratorWorkloads
     }
 
     // ------------------------------------------------------------ W1
-    private sealed class Counter
-    {
-        public int Value;
-    }
-
-    private static IEnumerable<object?> Switcher(int yields, Counter done)
+    internal static IEnumerable<object?> Switcher(int yields, Counter done)
     {
         for (var k = 0; k < yields; k++)
         {
@@ -157,12 +152,6 @@ internal static class GeneratorWorkloads
     }
 
     // ------------------------------------------------------------ W4
-    private sealed class WaitCount
-    {
-        public int Started;
-        public int Finished;
-    }
-
     private static IEnumerable<object?> Waiter(Future ev, WaitCount count)
     {
         count.Started++;

@@ -19,21 +19,6 @@ internal static class SchedulerWorkloads
         }
     }
 
-    private sealed class Counter
-    {
-        public int Value;
-    }
-
-    private static IEnumerable<object?> Switcher(int yields, Counter done)
-    {
-        for (var k = 0; k < yields; k++)
-        {
-            yield return null;
-        }
-
-        done.Value++;
-    }
-
     private static void W1(Options o)
     {
         int tasks = o.Int("tasks", 1000), yields = o.Int("yields", 10000);
@@ -42,7 +27,7 @@ internal static class SchedulerWorkloads
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < tasks; i++)
         {
-            scheduler.Add(Switcher(yields, done));
+            scheduler.Add(GeneratorWorkloads.Switcher(yields, done));
         }
 
         scheduler.RunToCompletion();
