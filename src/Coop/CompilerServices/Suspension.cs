@@ -15,15 +15,20 @@ namespace Coop.CompilerServices;
 internal static class Suspension
 {
     /// <summary>The builder side: suspend the current task on <paramref name="awaiter"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the state machine: the hot await path
     public static void Await<TAwaiter>(ref TAwaiter awaiter, Coroutine coroutine)
         where TAwaiter : INotifyCompletion
     {
-        var task = coroutine.Task ?? throw new LoopInternalException("A coroutine suspended before it was started in a task.");
-        if (TrySuspendDirect(ref awaiter, task, coroutine))
+        var task = coroutine.Task ?? throw NotStarted();
+        if (!TrySuspendDirect(ref awaiter, task, coroutine))
         {
-            return;
+            AwaitThroughAwaiter(ref awaiter, task, coroutine);
         }
+    }
 
+    private static void AwaitThroughAwaiter<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
+        where TAwaiter : INotifyCompletion
+    {
         var resume = coroutine.MoveNextAction;
         if (default(TAwaiter) is IKernelAwaiter)
         {
@@ -45,15 +50,20 @@ internal static class Suspension
     }
 
     /// <summary>The builder side for awaiters that do not flow the execution context.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AwaitUnsafe<TAwaiter>(ref TAwaiter awaiter, Coroutine coroutine)
         where TAwaiter : ICriticalNotifyCompletion
     {
-        var task = coroutine.Task ?? throw new LoopInternalException("A coroutine suspended before it was started in a task.");
-        if (TrySuspendDirect(ref awaiter, task, coroutine))
+        var task = coroutine.Task ?? throw NotStarted();
+        if (!TrySuspendDirect(ref awaiter, task, coroutine))
         {
-            return;
+            AwaitUnsafeThroughAwaiter(ref awaiter, task, coroutine);
         }
+    }
 
+    private static void AwaitUnsafeThroughAwaiter<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
+        where TAwaiter : ICriticalNotifyCompletion
+    {
         var resume = coroutine.MoveNextAction;
         if (default(TAwaiter) is IKernelAwaiter)
         {
@@ -76,8 +86,24 @@ internal static class Suspension
 
     /// <summary>Suspends <paramref name="task"/> on one of Coop's own awaiters without calling it;
     /// false for any other awaiter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TrySuspendDirect<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
     {
+        // The JIT folds these type tests for each awaiter type, even in code compiled before the
+        // static Kind below is initialized (tier-0, or with tiered compilation off): the two
+        // hottest awaits, yield and a nested coroutine, then cost no static read at all.
+        if (typeof(TAwaiter) == typeof(YieldAwaiter))
+        {
+            task.YieldWith(coroutine);
+            return true;
+        }
+
+        if (typeof(TAwaiter) == typeof(CoroutineAwaiter))
+        {
+            Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.SetContinuation(coroutine);
+            return true;
+        }
+
         switch (KernelAwaiterKind<TAwaiter>.Kind)
         {
             case KernelAwaiterKind.Yield:
@@ -96,6 +122,9 @@ internal static class Suspension
                 return false;
         }
     }
+
+    private static LoopInternalException NotStarted() =>
+        new("A coroutine suspended before it was started in a task.");
 
     /// <summary>The awaiter side: true if Coop's builder is suspending <paramref name="task"/>
     /// (and clears the mark), false if some other code awaits.</summary>

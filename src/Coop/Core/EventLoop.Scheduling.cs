@@ -102,6 +102,9 @@ public sealed partial class EventLoop
 
     internal void Schedule(Action<object?> callback, object? state) => _ready.Enqueue(callback, state);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ScheduleStep(CoopTask task) => _ready.EnqueueStep(task);
+
     internal Handle AddTimer(long due, Action<object?> callback, object? state)
     {
         var handle = new Handle(this, callback, state, due);

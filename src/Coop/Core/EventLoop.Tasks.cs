@@ -9,7 +9,11 @@ public sealed partial class EventLoop
     private int _liveCount;
 
     /// <summary>The task being stepped right now, or null.</summary>
-    public CoopTask? CurrentTask => IsOnLoopThread ? CoopTask.Current : null;
+    public CoopTask? CurrentTask => IsOnLoopThread ? SteppingTask : null;
+
+    /// <summary>The task being stepped, kept on the loop rather than in a thread-static field:
+    /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="Current"/>).</summary>
+    internal CoopTask? SteppingTask { get; set; }
 
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
     /// <param name="coroutine">A coroutine that has not started.</param>

@@ -30,6 +30,7 @@ public sealed partial class EventLoop : IDisposable
     private readonly double _ticksPerSecond;
     private int _threadId;
     private bool _stopping;
+    private LoopInstrument? _instrument;
 
     /// <summary>Creates a loop that reads time from <paramref name="timeProvider"/> (the system clock
     /// if null) and reports errors to <paramref name="logger"/> (standard error if null).</summary>
@@ -59,7 +60,18 @@ public sealed partial class EventLoop : IDisposable
     public TimeProvider TimeProvider => _time;
 
     /// <summary>An optional observer of task steps (tracing, diagnostics); null for none.</summary>
-    public LoopInstrument? Instrument { get; set; }
+    public LoopInstrument? Instrument
+    {
+        get => _instrument;
+        set
+        {
+            _instrument = value;
+            StepInstrument = value is { ObservesSteps: true } ? value : null;
+        }
+    }
+
+    /// <summary><see cref="Instrument"/> if it hooks task steps, else null: what each step checks.</summary>
+    internal LoopInstrument? StepInstrument { get; private set; }
 
     /// <summary>Picks which ready item runs next (seeded schedules); null for plain FIFO.</summary>
     internal IScheduleChooser? Chooser { get; set; }
@@ -162,6 +174,7 @@ public sealed partial class EventLoop : IDisposable
         finally
         {
             _stopping = false;
+            SteppingTask = null; // only set here if a step escaped with a LoopInternalException
             IsRunning = false;
             t_running = null;
             _threadId = 0;
@@ -191,9 +204,10 @@ public sealed partial class EventLoop : IDisposable
             _timers.MoveDue(Now(), _ready);
         }
 
+        var chooser = Chooser;
         for (var n = _ready.Count; n > 0; n--)
         {
-            if (n > 1 && Chooser is { } chooser)
+            if (chooser != null && n > 1)
             {
                 _ready.MoveToFront(chooser.ChooseNext(_ready, n)); // seeded schedules only
             }
@@ -201,7 +215,14 @@ public sealed partial class EventLoop : IDisposable
             var item = _ready.Dequeue();
             try
             {
-                item.Callback(item.State);
+                if (item.Callback is null)
+                {
+                    Unsafe.As<CoopTask>(item.State!).Step();
+                }
+                else
+                {
+                    item.Callback(item.State);
+                }
             }
             catch (LoopInternalException)
             {
@@ -209,7 +230,8 @@ public sealed partial class EventLoop : IDisposable
             }
             catch (Exception ex)
             {
-                ReportError(new LoopError("Exception in callback " + item.Callback.Method.Name, ex, null, item.Callback));
+                SteppingTask = null; // a step that threw (say, in an instrument) must not stay current
+                ReportError(new LoopError("Exception in callback " + item.Name, ex, item.Callback is null ? item.State as CoopTask : null, item.Callback));
             }
         }
     }

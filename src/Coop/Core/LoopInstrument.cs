@@ -7,6 +7,16 @@ namespace Coop;
 /// </summary>
 public abstract class LoopInstrument
 {
+    /// <summary>Creates the instrument. An instrument that overrides neither step hook costs a task
+    /// step nothing: the loop then skips both calls.</summary>
+    protected LoopInstrument()
+    {
+        var type = GetType();
+        ObservesSteps = Overrides(type, nameof(BeforeTaskStep)) || Overrides(type, nameof(AfterTaskStep));
+    }
+
+    internal bool ObservesSteps { get; }
+
     /// <summary>A task was created and made ready.</summary>
     public virtual void TaskCreated(CoopTask task)
     {
@@ -22,4 +32,13 @@ public abstract class LoopInstrument
     public virtual void AfterTaskStep(CoopTask task)
     {
     }
+
+    /// <summary><paramref name="task"/> finished: it succeeded, failed or was cancelled, and its
+    /// waiters are woken.</summary>
+    public virtual void TaskDone(CoopTask task)
+    {
+    }
+
+    private static bool Overrides(Type type, string method) =>
+        type.GetMethod(method, [typeof(CoopTask)])!.DeclaringType != typeof(LoopInstrument);
 }

@@ -1,11 +1,20 @@
 // The run queue: a FIFO of ready work, the talk's `runnable_tasks` deque.
 // Entries are structs (a callback and its state) in a power-of-two ring buffer, so enqueueing a task
 // step allocates nothing. Used only on the loop thread (EventLoop); the cross-thread door is Inbox.
+using System.Runtime.CompilerServices;
+
 namespace Coop.Core;
 
-/// <summary>One unit of ready work: a callback and the state it is called with. <paramref name="Posted"/>
-/// marks work another thread posted (CallSoonThreadsafe): Close reports it rather than drop it.</summary>
-internal readonly record struct ReadyItem(Action<object?> Callback, object? State, bool Posted = false);
+/// <summary>One unit of ready work: a callback and the state it is called with, or, when
+/// <paramref name="Callback"/> is null, a step of the task in <paramref name="State"/> (the common case:
+/// the loop calls CoopTask.Step directly, and enqueueing stores one reference instead of two).
+/// <paramref name="Posted"/> marks work another thread posted (CallSoonThreadsafe): Close reports it
+/// rather than drop it.</summary>
+internal readonly record struct ReadyItem(Action<object?>? Callback, object? State, bool Posted = false)
+{
+    /// <summary>The name of what runs, for error reports and schedule traces.</summary>
+    public string Name => Callback?.Method.Name ?? "CoopTask.Step";
+}
 
 internal sealed class ReadyQueue
 {
@@ -16,6 +25,20 @@ internal sealed class ReadyQueue
     public int Count => _count;
 
     public void Enqueue(Action<object?> callback, object? state) => Enqueue(new ReadyItem(callback, state));
+
+    /// <summary>Queues the next step of <paramref name="task"/>: the hottest call in the loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EnqueueStep(CoopTask task)
+    {
+        if (_count == _items.Length)
+        {
+            Grow();
+        }
+
+        // The slot was cleared when it was dequeued: only the task reference is written.
+        _items[(_head + _count) & (_items.Length - 1)] = new ReadyItem(null, task);
+        _count++;
+    }
 
     public void Enqueue(in ReadyItem item)
     {

@@ -24,6 +24,6 @@ internal sealed class ChoiceTrace
         CoopTask task => $"task '{task.Name}'",
         Handle { State: Future { FirstWaiter: CoopTask sleeper } timer } => $"the {timer.Describe()} timer of task '{sleeper.Name}'",
         Handle handle => "callback " + handle.ToString(),
-        _ => "callback " + item.Callback.Method.Name,
+        _ => "callback " + item.Name,
     };
 }

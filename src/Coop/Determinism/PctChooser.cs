@@ -66,5 +66,5 @@ internal sealed class PctChooser : IScheduleChooser
         return best;
     }
 
-    private static object Key(ReadyItem item) => item.State ?? item.Callback;
+    private static object Key(ReadyItem item) => item.State ?? item.Callback!;
 }

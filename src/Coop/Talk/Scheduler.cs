@@ -25,7 +25,8 @@ public sealed class Scheduler : IDisposable
     public Scheduler(TextWriter trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        _loop.Instrument = new Tracer(this, trace);
+        // Tracing off (TextWriter.Null): record results as tasks end, without a hook on every step.
+        _loop.Instrument = ReferenceEquals(trace, TextWriter.Null) ? new Recorder(this) : new Tracer(this, trace);
     }
 
     /// <summary>Results of the tasks that completed, by task id.</summary>
@@ -70,19 +71,19 @@ public sealed class Scheduler : IDisposable
     /// <summary>Closes the scheduler's event loop.</summary>
     public void Dispose() => _loop.Dispose();
 
-    private void Record(CoopTask task, TextWriter trace)
+    private void Record(CoopTask task, TextWriter? trace)
     {
         _unfinished--;
         switch (task.State)
         {
             case FutureState.Succeeded:
                 CompletedTaskResults[task.Id] = task.ResultObject;
-                trace.WriteLine("Completed with result: " + Repr(task.ResultObject));
+                trace?.WriteLine("Completed with result: " + Repr(task.ResultObject));
                 break;
             default:
                 var error = task.Exception!;
                 FailedTaskErrors[task.Id] = error;
-                trace.WriteLine("Failed with exception: " + error.Message);
+                trace?.WriteLine("Failed with exception: " + error.Message);
                 break;
         }
     }
@@ -96,46 +97,36 @@ public sealed class Scheduler : IDisposable
         _ => value.ToString() ?? "",
     };
 
+    // Every task of the loop counts, not only the added ones: a task a coroutine starts on
+    // scheduler.Loop is recorded when it ends, so RunToCompletion must wait for it too.
     private sealed class Tracer(Scheduler scheduler, TextWriter trace) : LoopInstrument
     {
-        // TextWriter.Null is "tracing off": skip formatting the lines nobody reads (a string per
-        // step), but still record results as they come.
-        private readonly bool _tracing = !ReferenceEquals(trace, TextWriter.Null);
+        public override void TaskCreated(CoopTask task) => scheduler._unfinished++;
 
-        public override void BeforeTaskStep(CoopTask task)
-        {
-            if (_tracing)
-            {
-                trace.Write($"Running task {task.Id}...");
-            }
-        }
+        public override void BeforeTaskStep(CoopTask task) => trace.Write($"Running task {task.Id}...");
 
         public override void AfterTaskStep(CoopTask task)
         {
             switch (task.Status)
             {
                 case CoopTaskStatus.Ready:
-                    if (_tracing)
-                    {
-                        trace.WriteLine("Now yielded");
-                    }
-
+                    trace.WriteLine("Now yielded");
                     break;
                 case CoopTaskStatus.Waiting:
-                    if (_tracing)
-                    {
-                        trace.WriteLine("Now waiting");
-                    }
-
+                    trace.WriteLine("Now waiting");
                     break;
                 default:
                     scheduler.Record(task, trace);
                     break;
             }
         }
+    }
 
-        // Every task of the loop counts, not only the added ones: a task a coroutine starts on
-        // scheduler.Loop is recorded when it ends, so RunToCompletion must wait for it too.
+    /// <summary>Tracing off: only counts tasks and records how each ended.</summary>
+    private sealed class Recorder(Scheduler scheduler) : LoopInstrument
+    {
         public override void TaskCreated(CoopTask task) => scheduler._unfinished++;
+
+        public override void TaskDone(CoopTask task) => scheduler.Record(task, null);
     }
 }

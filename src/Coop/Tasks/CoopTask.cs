@@ -9,6 +9,7 @@
 // Generator coroutines are stepped in CoopTask.Generator.cs, async ones in CoopTask.Coroutine.cs.
 // Invariant: Status == Waiting ⇔ (_waitingOn != null or _waitingForeign); Done ⇔ IsDone.
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Coop;
 
@@ -17,12 +18,7 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public partial class CoopTask : Future
 {
-    internal static readonly Action<object?> StepAction = static t => ((CoopTask)t!).Step();
-
     private static int s_lastId = -1;
-
-    [ThreadStatic]
-    private static CoopTask? t_current;
 
     private Future? _waitingOn;
     private Future? _wokenBy; // the future whose completion made this task Ready, until its await resumes
@@ -41,7 +37,7 @@ public partial class CoopTask : Future
     }
 
     /// <summary>The task being stepped on this thread right now, or null (asyncio's <c>current_task</c>).</summary>
-    public static CoopTask? Current => t_current;
+    public static CoopTask? Current => EventLoop.Current?.SteppingTask;
 
     /// <summary>The task's id: unique in the process, counting up from 0 (the talk's <c>Task.next_id</c>).</summary>
     public int Id { get; }
@@ -113,11 +109,22 @@ public partial class CoopTask : Future
     /// <summary>The single check behind every await point: throws the pending one-shot cancellation
     /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
     /// scope is left). CoopTask.Scopes.cs decides which.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every await resumes through here
     internal void ThrowIfCancelRequested()
+    {
+        if (_cancelRequested || _scope != null)
+        {
+            ThrowIfCancelDeliverable();
+        }
+
+        _wokenBy = null;
+    }
+
+    private void ThrowIfCancelDeliverable()
     {
         var wokenBy = _wokenBy;
         _wokenBy = null;
-        if ((_cancelRequested || _scope != null) && IsCancellationDeliverable(out _) && GiveBackHandOff(wokenBy))
+        if (IsCancellationDeliverable(out _) && GiveBackHandOff(wokenBy))
         {
             ThrowDeliverableCancellation();
         }
@@ -131,10 +138,11 @@ public partial class CoopTask : Future
     private static bool GiveBackHandOff(Future? wokenBy) =>
         wokenBy is not { State: FutureState.Succeeded, RevokeHandOff: { } revoke } || revoke(wokenBy);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void MakeReady()
     {
         Status = CoopTaskStatus.Ready;
-        Loop.Schedule(StepAction, this);
+        Loop.ScheduleStep(this);
     }
 
     /// <summary>Parks the task on <paramref name="future"/>; it is made ready when the future completes.</summary>
@@ -174,40 +182,41 @@ public partial class CoopTask : Future
         }
     }
 
-    private void Step()
+    /// <summary>Runs the coroutine until it yields, parks or ends. Called by the loop for a ready
+    /// item that names this task; no exception but a LoopInternalException escapes a step.</summary>
+    internal void Step()
     {
-        if (Status == CoopTaskStatus.Done)
+        if (Status != CoopTaskStatus.Ready)
         {
+            ThrowIfNotSteppable();
             return; // a step queued before the task failed on a misuse (see SuspendForeign): stale
         }
 
-        if (Status != CoopTaskStatus.Ready)
+        var loop = Loop;
+        Status = CoopTaskStatus.Running;
+        loop.SteppingTask = this;
+        loop.StepInstrument?.BeforeTaskStep(this);
+        if (_frames != null)
+        {
+            StepGenerator();
+        }
+        else
+        {
+            StepCoroutine();
+        }
+
+        loop.SteppingTask = null;
+        _wokenBy = null;
+        AssertInvariants();
+        loop.StepInstrument?.AfterTaskStep(this);
+    }
+
+    private void ThrowIfNotSteppable()
+    {
+        if (Status != CoopTaskStatus.Done)
         {
             throw new LoopInternalException($"{this} was stepped while {Status}: a task must be Ready to run.");
         }
-
-        Status = CoopTaskStatus.Running;
-        t_current = this;
-        Loop.Instrument?.BeforeTaskStep(this);
-        try
-        {
-            if (_frames != null)
-            {
-                StepGenerator();
-            }
-            else
-            {
-                StepCoroutine();
-            }
-        }
-        finally
-        {
-            t_current = null;
-        }
-
-        _wokenBy = null;
-        AssertInvariants();
-        Loop.Instrument?.AfterTaskStep(this);
     }
 
     private void Finish(object? result, System.Runtime.ExceptionServices.ExceptionDispatchInfo? error)
@@ -239,6 +248,8 @@ public partial class CoopTask : Future
         {
             CancelToken();
         }
+
+        Loop.Instrument?.TaskDone(this);
     }
 
     private protected override void OnCompleted(bool hadWaiters)

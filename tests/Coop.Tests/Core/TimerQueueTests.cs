@@ -14,7 +14,7 @@ public class TimerQueueTests
         while (ready.Count > 0)
         {
             var item = ready.Dequeue();
-            item.Callback(item.State);
+            item.Callback!(item.State); // timers are callbacks, never task steps
         }
     }
 
