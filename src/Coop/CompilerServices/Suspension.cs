@@ -100,7 +100,7 @@ internal static class Suspension
 
         if (typeof(TAwaiter) == typeof(CoroutineAwaiter))
         {
-            Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.SetContinuation(coroutine);
+            Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.RunAsCallee(coroutine, task);
             return true;
         }
 
@@ -114,9 +114,9 @@ internal static class Suspension
                 task.ParkWith(Unsafe.As<TAwaiter, FutureAwaiter>(ref awaiter).Future, coroutine);
                 return true;
             case KernelAwaiterKind.Coroutine:
-                // CoroutineAwaiter<T> wraps a CoroutineAwaiter: the same layout. The callee already
-                // runs in this task; when it ends it hands control back to this coroutine.
-                Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.SetContinuation(coroutine);
+                // CoroutineAwaiter<T> wraps a CoroutineAwaiter: the same layout. The callee runs in
+                // this task, started here; when it ends it hands control back to this coroutine.
+                Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.RunAsCallee(coroutine, task);
                 return true;
             default:
                 return false;

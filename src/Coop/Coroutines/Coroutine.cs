@@ -94,20 +94,35 @@ public abstract partial class Coroutine
         MoveNext();
     }
 
-    /// <summary>Starts the coroutine inside the current task if it has not started; true if it is done.</summary>
-    internal bool StartInlineIfNeeded()
+    /// <summary>Awaited by <paramref name="caller"/> (a coroutine, or the resume Action of code that is
+    /// not one) in <paramref name="task"/>: remembers whom to resume, then starts this coroutine
+    /// inline if it has not started. If it ends before suspending, the caller resumes from the task's
+    /// trampoline right after the caller's own MoveNext returns.</summary>
+    internal void RunAsCallee(object caller, CoopTask? task)
     {
-        if (!IsStarted)
+        if (task == null)
         {
-            var task = CoopTask.Current ?? throw new InvalidOperationException(
-                "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run.");
-            StartIn(task);
+            FailOutsideTask((Action)caller); // only code that is not a Coop coroutine awaits outside a task
+            return;
         }
 
-        return IsCompleted;
+        _continuation = caller;
+        if (!IsStarted)
+        {
+            StartIn(task);
+        }
     }
 
-    internal void SetContinuation(object continuation) => _continuation = continuation;
+    // Awaited outside any task (from an async Task method, with no loop running): the await ends
+    // with a clear error. Thrown from OnCompleted instead, it would escape to the thread pool and
+    // end the process (AsyncMethodBuilderCore rethrows awaiter failures asynchronously).
+    private void FailOutsideTask(Action caller)
+    {
+        _error = ExceptionDispatchInfo.Capture(new InvalidOperationException(
+            "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run."));
+        IsCompleted = true;
+        caller();
+    }
 
     internal void SetException(Exception exception)
     {

@@ -1,6 +1,6 @@
-// Awaiting a coroutine: the kernel awaiter that starts the callee inline, in the awaiting task's
-// step, and, if the callee suspends, leaves the caller's continuation in it (Coroutine.Complete hands
-// it back to the task's trampoline). Part of the kernel door (CompilerServices/Suspension.cs).
+// Awaiting a coroutine: the kernel awaiter that leaves the caller's continuation in the callee and
+// starts the callee inline, in the awaiting task's step; when the callee ends, Coroutine.Complete
+// hands the caller back to the task's trampoline. Part of the kernel door (CompilerServices/Suspension.cs).
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 
@@ -14,8 +14,10 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwai
 
     internal CoroutineAwaiter(Coroutine coroutine) => _coroutine = coroutine;
 
-    /// <summary>Starts the coroutine if needed; true if it has already ended.</summary>
-    public bool IsCompleted => _coroutine.StartInlineIfNeeded();
+    /// <summary>True if the coroutine has already ended. A coroutine that has not started is not
+    /// complete: the await suspends, and Coop's builder starts it inside the awaiting task (it knows
+    /// the task there, so the start costs no thread-local lookup).</summary>
+    public bool IsCompleted => _coroutine.IsCompleted;
 
     /// <summary>Rethrows the coroutine's exception, if it failed.</summary>
     public void GetResult() => _coroutine.ThrowIfFailed();
@@ -29,8 +31,9 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwai
     public void UnsafeOnCompleted(Action continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Suspension.EndKernelSuspend(CoopTask.Current);
-        _coroutine.SetContinuation(continuation);
+        var task = CoopTask.Current;
+        Suspension.EndKernelSuspend(task);
+        _coroutine.RunAsCallee(continuation, task);
     }
 }
 
@@ -41,7 +44,7 @@ public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, IKernelA
 
     internal CoroutineAwaiter(CoroutineAwaiter inner) => _inner = inner;
 
-    /// <summary>Starts the coroutine if needed; true if it has already ended.</summary>
+    /// <summary>True if the coroutine has already ended (see <see cref="CoroutineAwaiter.IsCompleted"/>).</summary>
     public bool IsCompleted => _inner.IsCompleted;
 
     /// <summary>The coroutine's result; rethrows its exception if it failed.</summary>

@@ -100,11 +100,25 @@ public class CoroutineTests
     }
 
     [Fact]
-    public void Await_OutsideAnyTask_ThrowsClearError()
+    public void Await_OutsideAnyTask_TheAwaitThrowsAClearError()
     {
-        var coroutine = Leaf(0);
-        var ex = Assert.Throws<InvalidOperationException>(() => coroutine.GetAwaiter().IsCompleted);
+        // An ordinary async method, no loop running: the await itself fails (the process must not
+        // see an exception escape to the thread pool) and the coroutine never runs.
+        static async Task<int> AwaitOutsideAnyLoop(Coroutine<int> coroutine) => await coroutine;
+
+        var ran = false;
+        async Coroutine<int> Body()
+        {
+            ran = true;
+            await Coroutine.Yield();
+            return 1;
+        }
+
+        var task = AwaitOutsideAnyLoop(Body());
+        Assert.True(task.IsFaulted, "the await fails at once, synchronously");
+        var ex = Assert.IsType<InvalidOperationException>(task.Exception?.InnerException);
         Assert.Contains("runs inside a Coop task", ex.Message, StringComparison.Ordinal);
+        Assert.False(ran);
     }
 
     [Fact]
