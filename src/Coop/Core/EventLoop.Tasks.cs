@@ -182,6 +182,27 @@ public sealed partial class EventLoop
         return false;
     }
 
+    /// <summary>Calls one hook of the instrument. An instrument is user code: if it throws, the error
+    /// goes to the exception handler and the task goes on, rather than being left half-stepped.</summary>
+    internal void Notify(InstrumentHook hook, CoopTask task)
+    {
+        var instrument = _instrument!;
+        try
+        {
+            switch (hook)
+            {
+                case InstrumentHook.TaskCreated: instrument.TaskCreated(task); break;
+                case InstrumentHook.BeforeTaskStep: instrument.BeforeTaskStep(task); break;
+                case InstrumentHook.AfterTaskStep: instrument.AfterTaskStep(task); break;
+                default: instrument.TaskDone(task); break;
+            }
+        }
+        catch (Exception ex) when (ex is not LoopInternalException)
+        {
+            ReportError(new LoopError($"The loop instrument threw in {hook}", ex, task, null));
+        }
+    }
+
     private CoopTask Launch(CoopTask task)
     {
         if (_liveTasks == null)
@@ -199,7 +220,10 @@ public sealed partial class EventLoop
         _liveTasks = task;
         _liveCount++;
         task.MakeReady();
-        Instrument?.TaskCreated(task);
+        if (Instrument != null)
+        {
+            Notify(InstrumentHook.TaskCreated, task);
+        }
         return task;
     }
 

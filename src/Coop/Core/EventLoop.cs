@@ -31,6 +31,7 @@ public sealed partial class EventLoop : IDisposable
     private int _threadId;
     private bool _stopping;
     private LoopInstrument? _instrument;
+    private int _passLeft; // ready items the current pass has still to run
 
     /// <summary>Creates a loop that reads time from <paramref name="timeProvider"/> (the system clock
     /// if null) and reports errors to <paramref name="logger"/> (standard error if null).</summary>
@@ -204,25 +205,12 @@ public sealed partial class EventLoop : IDisposable
             _timers.MoveDue(Now(), _ready);
         }
 
-        var chooser = Chooser;
-        for (var n = _ready.Count; n > 0; n--)
+        _passLeft = _ready.Count;
+        while (_passLeft > 0)
         {
-            if (chooser != null && n > 1)
-            {
-                _ready.MoveToFront(chooser.ChooseNext(_ready, n)); // seeded schedules only
-            }
-
-            var item = _ready.Dequeue();
             try
             {
-                if (item.Callback is null)
-                {
-                    Unsafe.As<CoopTask>(item.State!).Step();
-                }
-                else
-                {
-                    item.Callback(item.State);
-                }
+                RunPass();
             }
             catch (LoopInternalException)
             {
@@ -230,9 +218,57 @@ public sealed partial class EventLoop : IDisposable
             }
             catch (Exception ex)
             {
-                SteppingTask = null; // a step that threw (say, in an instrument) must not stay current
-                ReportError(new LoopError("Exception in callback " + item.Name, ex, item.Callback is null ? item.State as CoopTask : null, item.Callback));
+                // Only a task step gets here, and only on a bug: a callback reports its own error,
+                // a step its coroutine's and its instrument's.
+                var task = SteppingTask;
+                SteppingTask = null;
+                ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
+        }
+    }
+
+    /// <summary>Runs the rest of the pass: the loop's hot path. It has no exception handler of its
+    /// own, so the JIT keeps its state in registers; the count left is a field so that RunOnce can go
+    /// on with the pass after a failure. A task step handles its coroutine's errors itself.</summary>
+    private void RunPass()
+    {
+        var chooser = Chooser;
+        while (_passLeft > 0)
+        {
+            if (chooser != null && _passLeft > 1)
+            {
+                _ready.MoveToFront(chooser.ChooseNext(_ready, _passLeft)); // seeded schedules only
+            }
+
+            var item = _ready.Dequeue();
+            _passLeft--;
+            if (item.Callback is null)
+            {
+                var task = Unsafe.As<CoopTask>(item.State!);
+                SteppingTask = task;
+                task.Step();
+                SteppingTask = null;
+            }
+            else
+            {
+                RunCallback(item);
+            }
+        }
+    }
+
+    private void RunCallback(in ReadyItem item)
+    {
+        try
+        {
+            item.Callback!(item.State);
+        }
+        catch (LoopInternalException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            ReportError(new LoopError("Exception in callback " + item.Name, ex, null, item.Callback));
         }
     }
 

@@ -51,6 +51,7 @@ internal sealed class ReadyQueue
         _count++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadyItem Dequeue()
     {
         ref var slot = ref _items[_head];

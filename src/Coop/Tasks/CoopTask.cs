@@ -192,10 +192,12 @@ public partial class CoopTask : Future
             return; // a step queued before the task failed on a misuse (see SuspendForeign): stale
         }
 
-        var loop = Loop;
+        var loop = Loop; // the loop has made this task its SteppingTask (CoopTask.Current)
         Status = CoopTaskStatus.Running;
-        loop.SteppingTask = this;
-        loop.StepInstrument?.BeforeTaskStep(this);
+        if (loop.StepInstrument != null)
+        {
+            loop.Notify(InstrumentHook.BeforeTaskStep, this);
+        }
         if (_frames != null)
         {
             StepGenerator();
@@ -205,10 +207,12 @@ public partial class CoopTask : Future
             StepCoroutine();
         }
 
-        loop.SteppingTask = null;
         _wokenBy = null;
         AssertInvariants();
-        loop.StepInstrument?.AfterTaskStep(this);
+        if (loop.StepInstrument != null)
+        {
+            loop.Notify(InstrumentHook.AfterTaskStep, this);
+        }
     }
 
     private void ThrowIfNotSteppable()
@@ -249,7 +253,10 @@ public partial class CoopTask : Future
             CancelToken();
         }
 
-        Loop.Instrument?.TaskDone(this);
+        if (Loop.Instrument != null)
+        {
+            Loop.Notify(InstrumentHook.TaskDone, this);
+        }
     }
 
     private protected override void OnCompleted(bool hadWaiters)

@@ -88,6 +88,54 @@ public class LoopInstrumentTests
         Assert.Equal(4, second);
     }
 
+    [Theory]
+    [InlineData("TaskCreated")]
+    [InlineData("BeforeTaskStep")]
+    [InlineData("AfterTaskStep")]
+    [InlineData("TaskDone")]
+    public void Instrument_ThatThrows_IsReportedWithTheTask_AndTasksRunOn(string failingHook)
+    {
+        var (results, reports) = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new JumpClock());
+            var reports = new List<LoopError>();
+            loop.SetExceptionHandler((_, e) => reports.Add(e));
+            loop.Instrument = new Throwing(failingHook);
+            var first = loop.CreateTask(YieldsThenReturns(2, "a"));
+            var second = loop.CreateTask(YieldsThenReturns(2, "b"));
+            JumpClock.RunUntilIdle(loop);
+            return (new[] { first.ResultObject, second.ResultObject }, reports);
+        });
+
+        Assert.Equal(["a", "b"], results);
+        Assert.NotEmpty(reports);
+        Assert.All(reports, r =>
+        {
+            Assert.Equal("The loop instrument threw in " + failingHook, r.Message);
+            Assert.IsType<FormatException>(r.Exception);
+            Assert.NotNull(r.Task);
+        });
+    }
+
+    private sealed class Throwing(string hook) : LoopInstrument
+    {
+        public override void TaskCreated(CoopTask task) => ThrowIf(nameof(TaskCreated));
+
+        public override void BeforeTaskStep(CoopTask task) => ThrowIf(nameof(BeforeTaskStep));
+
+        public override void AfterTaskStep(CoopTask task) => ThrowIf(nameof(AfterTaskStep));
+
+        public override void TaskDone(CoopTask task) => ThrowIf(nameof(TaskDone));
+
+        private void ThrowIf(string name)
+        {
+            if (name == hook)
+            {
+                throw new FormatException("instrument bug in " + name);
+            }
+        }
+    }
+
     private sealed class DoneRecorder : LoopInstrument
     {
         public List<CoopTask> Ended { get; } = [];
