@@ -95,9 +95,9 @@ public sealed partial class EventLoop
     public Future Sleep(double delaySeconds)
     {
         CheckUsable();
-        var future = new TimerFuture(this);
-        future.Timer = AddTimer(SecondsToDue(delaySeconds), static f => ((Future)f!).TrySetResultObject(null), future);
-        return future;
+        var sleep = new TimerFuture(this); // its own timer: no Handle (Futures/TimerFuture.cs)
+        _timers.Add(sleep, SecondsToDue(delaySeconds));
+        return sleep;
     }
 
     internal void Schedule(Action<object?> callback, object? state) => _ready.Enqueue(callback, state);

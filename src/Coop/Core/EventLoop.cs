@@ -281,6 +281,10 @@ public sealed partial class EventLoop : IDisposable
     internal bool HasWorkDue =>
         _ready.Count > 0 || _inbox.HasPosts || (_timers.NextDue() is { } due && due <= Now());
 
+    /// <summary>How many entries the timer heap holds, cancelled ones not dropped yet included (tests
+    /// check that cancelled timers and sleeps do not pile up).</summary>
+    internal int TimerHeapCount => _timers.Count;
+
     /// <summary>True while the loop thread sleeps, waiting for a deadline or a post.</summary>
     internal bool IsSleeping => _inbox.IsSleeping;
 

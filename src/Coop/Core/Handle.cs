@@ -1,5 +1,6 @@
-// A scheduled callback: what CallLater/CallAt return (asyncio's TimerHandle) and what the timer heap
-// orders. Cancelling only marks it; the heap drops cancelled entries lazily (TimerQueue).
+// A scheduled callback: what CallSoon/CallLater/CallAt return (asyncio's Handle and TimerHandle) and,
+// for the timers, what the timer heap orders (a sleep needs none: the heap holds its TimerFuture).
+// Cancelling only marks it; the heap drops cancelled entries lazily (TimerQueue).
 namespace Coop;
 
 /// <summary>A callback scheduled on an <see cref="EventLoop"/>; cancel it with <see cref="Cancel"/>.</summary>
@@ -26,8 +27,9 @@ public sealed class Handle
 
     internal long Due { get; }
 
-    /// <summary>What the callback is called with (schedule traces name a sleep by its task).</summary>
-    internal object? State => _state;
+    /// <summary>True while the timer heap holds this handle: a cancellation then leaves a dead entry
+    /// there, which the heap counts (a CallSoon handle, or one already due, leaves none).</summary>
+    internal bool InTimerQueue { get; set; }
 
     internal static Action<object?> RunAction { get; } = static h => ((Handle)h!).Run();
 
@@ -41,7 +43,10 @@ public sealed class Handle
 
         _loop?.CheckThread();
         IsCancelled = true;
-        _loop?.OnTimerCancelled();
+        if (InTimerQueue)
+        {
+            _loop?.OnTimerCancelled();
+        }
     }
 
     internal void Run()

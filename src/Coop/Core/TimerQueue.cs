@@ -1,8 +1,14 @@
 // Pending timers: a binary min-heap of struct entries ordered by (deadline, sequence number).
 // The sequence number makes equal deadlines fire in the order they were scheduled (a guarantee
-// Coop tests; asyncio leaves it undefined). Cancelled handles stay in the heap until they reach
+// Coop tests; asyncio leaves it undefined). Cancelled timers stay in the heap until they reach
 // the top or until they are more than half of it, when the heap is rebuilt without them
 // (asyncio's _timer_cancelled_count). docs/design.md says why a heap and not a timing wheel.
+//
+// An entry's timer is a Handle (CallLater, CallAt, a cancel scope's deadline) or, for a sleep, the
+// TimerFuture itself, so that a sleep allocates one object and not a future plus a handle. The two
+// are told apart by a type test (both are sealed: one compare) rather than an interface, which
+// public Handle would have to carry. Each is flagged InTimerQueue while the heap holds it, so only a
+// cancellation that leaves a dead entry behind is counted (asyncio's TimerHandle._scheduled).
 namespace Coop.Core;
 
 internal sealed class TimerQueue
@@ -11,7 +17,7 @@ internal sealed class TimerQueue
     {
         public long Due;
         public long Sequence;
-        public Handle Handle;
+        public object Timer; // a Handle or a TimerFuture
     }
 
     private Entry[] _heap = new Entry[16];
@@ -23,13 +29,15 @@ internal sealed class TimerQueue
 
     public void Add(Handle handle)
     {
-        if (_count == _heap.Length)
-        {
-            Array.Resize(ref _heap, _heap.Length * 2);
-        }
+        handle.InTimerQueue = true;
+        Push(handle.Due, handle);
+    }
 
-        _heap[_count] = new Entry { Due = handle.Due, Sequence = _nextSequence++, Handle = handle };
-        SiftUp(_count++);
+    /// <summary>Adds a sleep: the loop completes <paramref name="sleep"/> at <paramref name="due"/>.</summary>
+    public void Add(TimerFuture sleep, long due)
+    {
+        sleep.InTimerQueue = true;
+        Push(due, sleep);
     }
 
     /// <summary>The deadline of the earliest live timer, or null when none is pending.</summary>
@@ -45,18 +53,27 @@ internal sealed class TimerQueue
     {
         while (_count > 0 && _heap[0].Due <= now)
         {
-            var handle = Pop();
-            if (handle.IsCancelled)
+            var timer = Pop();
+            if (IsCancelled(timer))
             {
                 _cancelled--;
             }
+            else if (timer is Handle handle)
+            {
+                handle.InTimerQueue = false;
+                ready.Enqueue(Handle.RunAction, handle);
+            }
             else
             {
-                ready.Enqueue(Handle.RunAction, handle);
+                var sleep = (TimerFuture)timer;
+                sleep.InTimerQueue = false;
+                ready.Enqueue(TimerFuture.CompleteAction, sleep);
             }
         }
     }
 
+    /// <summary>Counts a timer that died while in the heap (see <see cref="IsCancelled"/>); called
+    /// once per such timer, through EventLoop.OnTimerCancelled.</summary>
     public void OnCancelled()
     {
         _cancelled++;
@@ -75,16 +92,32 @@ internal sealed class TimerQueue
 
     private void DropCancelledAtTop()
     {
-        while (_count > 0 && _heap[0].Handle.IsCancelled)
+        while (_count > 0 && IsCancelled(_heap[0].Timer))
         {
             Pop();
             _cancelled--;
         }
     }
 
-    private Handle Pop()
+    /// <summary>A dead entry: a cancelled handle, or a sleep whose future completed some other way
+    /// (cancelled, mostly with the task that slept).</summary>
+    private static bool IsCancelled(object timer) =>
+        timer is Handle handle ? handle.IsCancelled : ((TimerFuture)timer).IsDone;
+
+    private void Push(long due, object timer)
     {
-        var top = _heap[0].Handle;
+        if (_count == _heap.Length)
+        {
+            Array.Resize(ref _heap, _heap.Length * 2);
+        }
+
+        _heap[_count] = new Entry { Due = due, Sequence = _nextSequence++, Timer = timer };
+        SiftUp(_count++);
+    }
+
+    private object Pop()
+    {
+        var top = _heap[0].Timer;
         _count--;
         _heap[0] = _heap[_count];
         _heap[_count] = default;
@@ -101,7 +134,7 @@ internal sealed class TimerQueue
         var kept = 0;
         for (var i = 0; i < _count; i++)
         {
-            if (!_heap[i].Handle.IsCancelled)
+            if (!IsCancelled(_heap[i].Timer))
             {
                 _heap[kept++] = _heap[i];
             }

@@ -22,7 +22,8 @@ internal sealed class ChoiceTrace
     internal static string Label(ReadyItem item) => item.State switch
     {
         CoopTask task => $"task '{task.Name}'",
-        Handle { State: Future { FirstWaiter: CoopTask sleeper } timer } => $"the {timer.Describe()} timer of task '{sleeper.Name}'",
+        TimerFuture { FirstWaiter: CoopTask sleeper } sleep => $"the {sleep.Describe()} timer of task '{sleeper.Name}'",
+        TimerFuture sleep => $"a {sleep.Describe()} timer no task waits on",
         Handle handle => "callback " + handle.ToString(),
         _ => "callback " + item.Name,
     };

@@ -4,46 +4,66 @@ using CsCheck;
 namespace Coop.Tests.Core;
 
 // The timer heap's order: whatever the deadlines (many equal ones included), timers leave in
-// (deadline, scheduling order), never early, and cancelled ones never leave.
+// (deadline, scheduling order), never early, and cancelled ones never leave. Handles and sleeps
+// (a TimerFuture is its own timer) are mixed: they share one order.
 public class TimerQueueHeapOrderTests
 {
     private static readonly Action<object?> Nothing = static _ => { };
 
     [Fact]
-    public void MoveDue_RandomDeadlinesAndCancels_FireInDeadlineThenSchedulingOrder()
+    public void MoveDue_RandomDeadlinesKindsAndCancels_FireInDeadlineThenSchedulingOrder()
     {
-        Gen.Select(Gen.Int[0, 50].Array[0, 300], Gen.Bool.Array[300], Gen.Int[1, 20]).Sample((dues, cancels, step) =>
+        Gen.Select(Gen.Int[0, 50].Array[0, 300], Gen.Bool.Array[300], Gen.Bool.Array[300], Gen.Int[1, 20]).Sample((dues, sleeps, cancels, step) =>
         {
+            using var loop = new EventLoop(); // never run: it only owns the sleeps' futures
             var queue = new TimerQueue();
-            var handles = new List<(Handle Handle, int Index)>();
+            var timers = new List<(object Timer, long Due, int Index)>();
             for (var i = 0; i < dues.Length; i++)
             {
-                var handle = new Handle(null, Nothing, null, dues[i]);
-                queue.Add(handle);
-                handles.Add((handle, i));
+                if (sleeps[i])
+                {
+                    var sleep = new TimerFuture(loop);
+                    queue.Add(sleep, dues[i]);
+                    timers.Add((sleep, dues[i], i));
+                }
+                else
+                {
+                    var handle = new Handle(null, Nothing, null, dues[i]);
+                    queue.Add(handle);
+                    timers.Add((handle, dues[i], i));
+                }
             }
 
             for (var i = 0; i < dues.Length; i++)
             {
                 if (cancels[i])
                 {
-                    handles[i].Handle.Cancel();
-                    queue.OnCancelled();
+                    if (timers[i].Timer is Handle handle)
+                    {
+                        handle.Cancel();
+                    }
+                    else
+                    {
+                        ((Future)timers[i].Timer).Cancel();
+                    }
+
+                    queue.OnCancelled(); // what the loop does for its own heap
                 }
             }
 
-            var expected = handles.Where(h => !h.Handle.IsCancelled)
-                .OrderBy(h => h.Handle.Due).ThenBy(h => h.Index).Select(h => h.Handle).ToList();
-            var fired = new List<Handle>();
+            var expected = timers.Where(t => !cancels[t.Index])
+                .OrderBy(t => t.Due).ThenBy(t => t.Index).Select(t => t.Timer).ToList();
+            var dueOf = timers.ToDictionary(t => t.Timer, t => t.Due, ReferenceEqualityComparer.Instance);
+            var fired = new List<object>();
             var ready = new ReadyQueue();
             for (long now = 0; now <= 50 + step; now += step)
             {
                 queue.MoveDue(now, ready);
                 while (ready.Count > 0)
                 {
-                    var handle = (Handle)ready.Dequeue().State!;
-                    Assert.True(handle.Due <= now, "a timer left the heap before its deadline");
-                    fired.Add(handle);
+                    var timer = ready.Dequeue().State!;
+                    Assert.True(dueOf[timer] <= now, "a timer left the heap before its deadline");
+                    fired.Add(timer);
                 }
             }
 

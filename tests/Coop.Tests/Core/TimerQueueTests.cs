@@ -121,6 +121,38 @@ public class TimerQueueTests
         });
     }
 
+    [Theory]
+    [InlineData("cancelled")]
+    [InlineData("result set")]
+    [InlineData("failed")]
+    [InlineData("cancelled through its exception")]
+    public void MoveDue_SleepCompletedAnyOtherWay_IsDroppedNotFired(string how)
+    {
+        using var loop = new EventLoop(); // never run: it only owns the futures
+        var timers = new TimerQueue();
+        var early = new TimerFuture(loop);
+        var live = new TimerFuture(loop);
+        timers.Add(early, 1);
+        timers.Add(live, 2);
+        _ = how switch
+        {
+            "cancelled" => early.Cancel(),
+            "result set" => early.TrySetResultObject("early"),
+            "failed" => early.TrySetException(new FormatException()),
+            _ => early.TrySetException(new CancelledException()),
+        };
+        timers.OnCancelled(); // the loop counts it for its own heap (TimerFuture.OnCompleted)
+
+        var ready = new ReadyQueue();
+        timers.MoveDue(10, ready);
+        Assert.Equal(1, ready.Count);
+        var item = ready.Dequeue();
+        Assert.Same(live, item.State);
+        item.Callback!(item.State);
+        Assert.Equal(FutureState.Succeeded, live.State);
+        Assert.Equal(0, timers.Count);
+    }
+
     [Fact]
     public void Clear_DropsEverything()
     {

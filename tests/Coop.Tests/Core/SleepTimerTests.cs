@@ -1,0 +1,112 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Core;
+
+// A sleep's future is its own timer (the heap holds the TimerFuture, no Handle): what that must keep
+// guaranteeing, seen from the loop.
+public class SleepTimerTests
+{
+    [Fact]
+    public void Sleep_EqualDeadlineWithCallLater_CompletesInSchedulingOrder()
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        var seen = new List<bool>();
+        Future? sleep = null;
+        loop.CallLater(1, () => seen.Add(sleep!.IsDone));
+        sleep = loop.Sleep(1);
+        loop.CallLater(1, () => seen.Add(sleep.IsDone));
+        clock.Advance(1);
+        Iterations.RunUntilIdle(loop);
+        Assert.Equal([false, true], seen);
+    }
+
+    [Theory]
+    [InlineData("its task cancelled")]
+    [InlineData("cancelled")]
+    [InlineData("result set")]
+    public void Sleep_CompletedBeforeItsDeadline_LeavesTheHeap(string how)
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        Future? sleep = null;
+        async Coroutine Sleeper()
+        {
+            sleep = Coroutine.Sleep(3600);
+            await sleep;
+        }
+
+        var task = loop.CreateTask(Sleeper());
+        Iterations.RunUntilIdle(loop);
+        Assert.Equal(1, loop.TimerHeapCount);
+        _ = how switch
+        {
+            "its task cancelled" => task.Cancel(),
+            "cancelled" => sleep!.Cancel(),
+            _ => sleep!.TrySetResultObject(null),
+        };
+        Iterations.RunUntilIdle(loop);
+        Assert.True(task.IsDone);
+        Assert.Equal(0, loop.TimerHeapCount); // dropped at the top, not kept for an hour
+    }
+
+    [Fact]
+    public void Sleep_MostCancelled_HeapIsRebuiltWithoutThem()
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        var sleeps = Enumerable.Range(1, 200).Select(i => loop.Sleep(i)).ToList();
+        for (var i = 199; i >= 50; i--)
+        {
+            sleeps[i].Cancel(); // the latest deadlines: none reaches the top
+        }
+
+        Assert.True(loop.TimerHeapCount < 200, "cancelled sleeps must not pile up");
+        clock.Advance(1000);
+        Iterations.RunUntilIdle(loop);
+        Assert.All(sleeps.Take(50), s => Assert.Equal(FutureState.Succeeded, s.State));
+        Assert.Equal(0, loop.TimerHeapCount);
+    }
+
+    // Only a timer that dies while the heap holds it is counted for the rebuild (asyncio's
+    // TimerHandle._scheduled): a cancelled CallSoon handle, a timer cancelled after it was moved to
+    // the ready queue, or a sleep that completed when due leaves no dead entry. Counted anyway, 64
+    // of them would make one cancelled timer among ten pass the rebuild threshold (more than 64
+    // dead, and more than half).
+    [Theory]
+    [InlineData("CallSoon handles cancelled")]
+    [InlineData("due handles cancelled before they run")]
+    [InlineData("due sleeps cancelled before they complete")]
+    [InlineData("sleeps completed when due")]
+    public void Cancel_NotInTheHeap_IsNotCountedAsADeadTimer(string what)
+    {
+        var clock = new ManualClock();
+        using var loop = new EventLoop(clock);
+        var cancelWhenDue = new List<Action>();
+        loop.CallLater(0, () => cancelWhenDue.ForEach(cancel => cancel())); // first in the pass that moves them
+        for (var i = 0; i < 64; i++)
+        {
+            switch (what)
+            {
+                case "CallSoon handles cancelled":
+                    loop.CallSoon(() => { }).Cancel();
+                    break;
+                case "due handles cancelled before they run":
+                    cancelWhenDue.Add(loop.CallLater(0, () => { }).Cancel);
+                    break;
+                case "due sleeps cancelled before they complete":
+                    var sleep = loop.Sleep(0);
+                    cancelWhenDue.Add(() => sleep.Cancel());
+                    break;
+                default:
+                    loop.Sleep(0);
+                    break;
+            }
+        }
+
+        Iterations.RunUntilIdle(loop);
+        var pending = Enumerable.Range(1, 10).Select(i => loop.Sleep(i)).ToList();
+        pending[9].Cancel();
+        Assert.Equal(10, loop.TimerHeapCount); // one dead entry of ten: left for later
+    }
+}
