@@ -18,8 +18,7 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public class Future
 {
-    private object? _result;
-    private ExceptionDispatchInfo? _error;
+    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Cancelled
     private object? _waiters;
     private bool _observed;
 
@@ -63,7 +62,7 @@ public class Future
             }
 
             _observed = true;
-            return _error?.SourceException;
+            return Error?.SourceException;
         }
     }
 
@@ -71,12 +70,13 @@ public class Future
     /// <see cref="CoopTask.Cancel"/>). Internal futures made for one waiter leave it false.</summary>
     internal bool CancelWithWaiter { get; init; }
 
-    /// <summary>For a future that hands a resource to its one waiting task (a lock, an item): called
-    /// if that task's await on it, once woken, is about to raise a cancellation instead of taking the
-    /// resource (only if the future succeeded). Returns true if the hand-off was given back (the await
-    /// raises), false if it cannot be undone (the await completes; the cancellation stays pending for
-    /// the next await). Sync/WaitQueue.cs describes the protocol.</summary>
-    internal Func<Future, bool>? RevokeHandOff { get; init; }
+    /// <summary>Called when the one task this future woke is about to raise a cancellation at its
+    /// await instead of taking the result (only if the future succeeded). Returns true if the await
+    /// may raise: nothing was handed over, or a resource handed over (a lock, an item) was given back;
+    /// false if the hand-off cannot be undone (the await completes; the cancellation stays pending for
+    /// the next await). Overridden by <see cref="Core.HandOffFuture{T}"/>; Sync/WaitQueue.cs describes
+    /// the protocol.</summary>
+    internal virtual bool TryRevokeHandOff() => true;
 
     internal bool IsObserved => _observed;
 
@@ -213,7 +213,7 @@ public class Future
                 throw new InvalidOperationException($"{Describe()} is not done yet: its result is not set.");
             default:
                 _observed = true;
-                _error!.Throw();
+                Error!.Throw();
                 return;
         }
     }
@@ -223,7 +223,10 @@ public class Future
     internal void MarkObserved() => _observed = true;
 
     /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
-    private protected virtual object? BoxedResult => _result;
+    private protected virtual object? BoxedResult => _outcome;
+
+    private ExceptionDispatchInfo? Error =>
+        State is FutureState.Failed or FutureState.Cancelled ? (ExceptionDispatchInfo)_outcome! : null;
 
     /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
     private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
@@ -245,8 +248,7 @@ public class Future
             return false;
         }
 
-        _result = result;
-        _error = error;
+        _outcome = (object?)error ?? result;
         Complete(error == null ? FutureState.Succeeded
             : error.SourceException is CancelledException ? FutureState.Cancelled
             : FutureState.Failed);

@@ -2,7 +2,7 @@ namespace Coop;
 
 /// <summary>A <see cref="Future"/> whose result has type <typeparamref name="T"/>.</summary>
 /// <remarks>The result is kept unboxed: completing a <c>Future&lt;int&gt;</c> and awaiting it allocate nothing.</remarks>
-public sealed class Future<T> : Future
+public class Future<T> : Future
 {
     private T _value = default!;
 

@@ -55,7 +55,7 @@ internal sealed class WaitQueue<TPayload>
 
     /// <summary>Makes a waiter's private future on <paramref name="loop"/>.</summary>
     public static Future<T> NewFuture<T>(EventLoop loop, Func<Future, bool>? revoke) =>
-        new(loop) { CancelWithWaiter = true, RevokeHandOff = revoke };
+        revoke == null ? new Future<T>(loop) { CancelWithWaiter = true } : new HandOffFuture<T>(loop, revoke) { CancelWithWaiter = true };
 
     /// <summary>Queues a waiter at the back.</summary>
     public void Add(Future future, TPayload payload) =>

@@ -23,7 +23,7 @@ public partial class CoopTask
     /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
     /// with <c>await using</c> see that its body was cancelled (DisposeAsync is not told why the
     /// block ended).</summary>
-    internal int OneShotCancelsDelivered { get; private set; }
+    internal int OneShotCancelsDelivered => _extras?.OneShotCancelsDelivered ?? 0;
 
     internal string? CancelMessage => _extras?.CancelMessage;
 
@@ -97,7 +97,7 @@ public partial class CoopTask
         }
 
         _cancelRequested = false;
-        OneShotCancelsDelivered++;
+        MoreState.OneShotCancelsDelivered++;
         throw new CancelledException(_extras?.CancelMessage);
     }
 

@@ -136,7 +136,7 @@ public partial class CoopTask : Future
     /// hand-off cannot be undone (an admitted put), return false: the await completes and the
     /// cancellation stays pending for the next await. Sync/WaitQueue.cs describes the protocol.</summary>
     private static bool GiveBackHandOff(Future? wokenBy) =>
-        wokenBy is not { State: FutureState.Succeeded, RevokeHandOff: { } revoke } || revoke(wokenBy);
+        wokenBy is not { State: FutureState.Succeeded } || wokenBy.TryRevokeHandOff();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void MakeReady()
@@ -337,13 +337,14 @@ public partial class CoopTask : Future
 
     /// <summary>State that few tasks use, kept out of the task itself so that a million waiting
     /// tasks stay small (docs/benchmarks.md, W2 and W4): a name given at creation, the cancel
-    /// message, the token source handed out by <see cref="CancellationToken"/>, and the
-    /// registration on a token passed to CreateTask. 32 bytes less per task.</summary>
+    /// message, the token source handed out by <see cref="CancellationToken"/>, the registration on
+    /// a token passed to CreateTask, and the count of one-shot cancellations raised.</summary>
     private sealed class Extras
     {
         public string? Name;
         public string? CancelMessage;
         public CancellationTokenSource? TokenSource;
         public CancellationTokenRegistration TokenRegistration;
+        public int OneShotCancelsDelivered; // see CoopTask.Scopes.cs
     }
 }

@@ -1,3 +1,4 @@
+using Coop.Core;
 using Coop.Tests.Support;
 
 namespace Coop.Tests.Tasks;
@@ -86,7 +87,7 @@ public class CoopTaskCancelTests
         static async Coroutine Main()
         {
             var loop = EventLoop.RunningLoop;
-            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => false };
+            var handOff = new HandOffFuture<int>(loop, _ => false) { CancelWithWaiter = true };
             var got = -1;
             async Coroutine Waiter()
             {
@@ -124,7 +125,7 @@ public class CoopTaskCancelTests
         async Coroutine Main()
         {
             var loop = EventLoop.RunningLoop;
-            var handOff = new Future<int>(loop) { CancelWithWaiter = true, RevokeHandOff = _ => { revoked++; return true; } };
+            var handOff = new HandOffFuture<int>(loop, _ => { revoked++; return true; }) { CancelWithWaiter = true };
             var waiter = loop.CreateTask(Await(handOff));
             await Coroutine.Yield();
             complete(handOff);
