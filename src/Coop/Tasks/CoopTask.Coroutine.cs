@@ -5,13 +5,13 @@
 // in _continueNow and run by the same step's loop (a trampoline), never by recursion.
 // Awaiting something foreign (a BCL Task) parks the task "foreign": the awaitable's completion,
 // on any thread, posts the task back through the inbox (ForeignWake).
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Coop;
 
 public partial class CoopTask
 {
-    private Coroutine? _root;
     private object? _resume;      // a Coroutine to MoveNext, or an Action
     private object? _continueNow; // the same, for a caller whose callee just ended
 
@@ -32,7 +32,7 @@ public partial class CoopTask
     private protected void Attach(Coroutine root, CancellationToken token)
     {
         root.AttachAsRoot(this);
-        _root = root;
+        _body = root;
         WatchToken(token);
     }
 
@@ -78,7 +78,7 @@ public partial class CoopTask
 
     private void StepCoroutine()
     {
-        var root = _root!;
+        var root = Unsafe.As<Coroutine>(_body!);
         if (!root.IsStarted)
         {
             if (_cancelRequested)

@@ -1,6 +1,8 @@
 // Stepping a generator coroutine: the talk's `next(task.routine)`, with `yield from` as a trampoline.
 // The task keeps the chain of nested generators as a stack of frames and always resumes the top one,
 // so a resume costs O(1) whatever the depth (Python's own `yield from` re-enters every frame).
+// The task's own iterator, the bottom of the chain, is kept in the task (_body); the frames array
+// holds only the generators it delegates to, and is made the first time it does: most never do.
 // What a generator yields says what to do:
 //   null              → yield: back of the ready queue;
 //   ReturnValue       → the frame ends with that value (Python's `return x` in a generator);
@@ -9,6 +11,7 @@
 //   anything else     → the task fails with an error naming the type.
 // A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
 // and the task fails with the original exception, since C# iterators cannot catch across a yield.
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Coop;
@@ -21,17 +24,19 @@ public partial class CoopTask
         public Call? Call;
     }
 
-    private Frame[]? _frames;
-    private int _depth;
+    private Frame[]? _frames; // the generators above the task's own, innermost last
+    private int _depth;       // how many of _frames are in use
 
     internal static CoopTask ForGenerator(EventLoop loop, IEnumerable<object?> routine, string? name, CancellationToken token)
     {
-        var task = new CoopTask(loop, name);
-        task._frames = new Frame[1]; // most generators never `yield from`; Push doubles it when they do
-        task.Push(routine.GetEnumerator(), null);
+        var task = new CoopTask(loop, name) { _isGenerator = true };
+        task._body = routine.GetEnumerator();
         task.WatchToken(token);
         return task;
     }
+
+    /// <summary>The task's own iterator; null once the chain ended or was disposed.</summary>
+    private IEnumerator<object?>? OwnRoutine => Unsafe.As<IEnumerator<object?>?>(_body);
 
     private void StepGenerator()
     {
@@ -64,11 +69,11 @@ public partial class CoopTask
 
         while (true)
         {
-            ref var frame = ref _frames![_depth - 1];
+            var routine = _depth == 0 ? OwnRoutine! : _frames![_depth - 1].Routine;
             object? yielded;
             try
             {
-                if (!frame.Routine.MoveNext())
+                if (!routine.MoveNext())
                 {
                     if (PopFrame(null))
                     {
@@ -78,11 +83,11 @@ public partial class CoopTask
                     continue;
                 }
 
-                yielded = frame.Routine.Current;
+                yielded = routine.Current;
             }
             catch (Exception ex)
             {
-                _depth--; // the throwing iterator already ran its finally blocks
+                DropTop(); // the throwing iterator already ran its finally blocks
                 FailGenerator(ex);
                 return;
             }
@@ -93,7 +98,7 @@ public partial class CoopTask
                     MakeReady();
                     return;
                 case ReturnValue returned:
-                    frame.Routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
+                    routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
                     if (PopFrame(returned.Value))
                     {
                         return;
@@ -130,29 +135,42 @@ public partial class CoopTask
 
     private void Push(IEnumerator<object?> routine, Call? call)
     {
-        if (_depth == _frames!.Length)
+        if (_frames == null || _depth == _frames.Length)
         {
-            Array.Resize(ref _frames, _depth * 2);
+            Array.Resize(ref _frames, Math.Max(4, _depth * 2));
         }
 
         _frames[_depth++] = new Frame { Routine = routine, Call = call };
     }
 
     /// <summary>Pops the finished top frame and hands its value to its caller; true when that ended
-    /// the task.</summary>
+    /// the task (the task's own iterator finished).</summary>
     private bool PopFrame(object? value)
     {
-        var finished = _frames![--_depth];
-        _frames[_depth] = default;
         if (_depth == 0)
         {
-            _frames = null;
+            _body = null;
             Finish(value, null);
             return true;
         }
 
+        var finished = _frames![--_depth];
+        _frames[_depth] = default;
         finished.Call?.Deliver(value);
         return false;
+    }
+
+    /// <summary>Forgets the top frame without running anything in it.</summary>
+    private void DropTop()
+    {
+        if (_depth == 0)
+        {
+            _body = null;
+        }
+        else
+        {
+            _frames![--_depth] = default;
+        }
     }
 
     private void FailGenerator(Exception ex)
@@ -171,14 +189,16 @@ public partial class CoopTask
     {
         var frames = _frames;
         var depth = _depth;
+        var own = OwnRoutine;
         _frames = null;
         _depth = 0;
+        _body = null;
         List<Exception>? errors = null;
-        for (var i = depth - 1; i >= 0; i--)
+        for (var i = depth - 1; i >= -1; i--)
         {
             try
             {
-                frames![i].Routine.Dispose();
+                (i >= 0 ? frames![i].Routine : own)?.Dispose();
             }
             catch (Exception ex)
             {

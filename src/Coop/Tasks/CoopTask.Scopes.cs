@@ -30,7 +30,7 @@ public partial class CoopTask
     internal CancelScope? InnermostScope => _scope;
 
     /// <summary>True for a task that drives a generator coroutine (it cannot hold cancel scopes).</summary>
-    internal bool IsGenerator => _frames != null;
+    internal bool IsGenerator => _isGenerator;
 
     /// <summary>The scope now entered becomes the innermost.</summary>
     internal void PushScope(CancelScope scope) => _scope = scope;

@@ -25,6 +25,8 @@ public partial class CoopTask : Future
     private bool _waitingForeign;
     private bool _cancelRequested;
     private Extras? _extras; // what few tasks use, made on first use (see Extras)
+    private object? _body;   // what the task runs: its generator's IEnumerator, or its root Coroutine
+    private bool _isGenerator;
 
     private protected CoopTask(EventLoop loop, string? name)
         : base(loop)
@@ -198,7 +200,7 @@ public partial class CoopTask : Future
         {
             loop.Notify(InstrumentHook.BeforeTaskStep, this);
         }
-        if (_frames != null)
+        if (_isGenerator)
         {
             StepGenerator();
         }
