@@ -1,6 +1,7 @@
 // The run queue: a FIFO of ready work, the talk's `runnable_tasks` deque.
 // Entries are structs (a callback and its state) in a power-of-two ring buffer, so enqueueing a task
 // step allocates nothing. Used only on the loop thread (EventLoop); the cross-thread door is Inbox.
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Coop.Core;
@@ -91,15 +92,33 @@ internal sealed class ReadyQueue
         _count = 0;
     }
 
-    private void Grow()
+    /// <summary>Gives memory back after a burst: a queue that once held a million entries and now
+    /// holds a few would otherwise keep 24 MB for good. It shrinks only when under an eighth full, to
+    /// four times what it holds, so a queue that swings around one size does not resize back and forth.</summary>
+    public void TrimExcess()
     {
-        var bigger = new ReadyItem[_items.Length * 2];
+        if (_items.Length > TrimAbove && _count < _items.Length / 8)
+        {
+            Resize(Math.Max(TrimAbove, (int)BitOperations.RoundUpToPowerOf2((uint)_count * 4)));
+        }
+    }
+
+    /// <summary>Queues at most this long (64K entries, 1.5 MB) are never trimmed.</summary>
+    internal const int TrimAbove = 1 << 16;
+
+    internal int Capacity => _items.Length;
+
+    private void Grow() => Resize(_items.Length * 2);
+
+    private void Resize(int length)
+    {
+        var items = new ReadyItem[length];
         for (var i = 0; i < _count; i++)
         {
-            bigger[i] = _items[(_head + i) & (_items.Length - 1)];
+            items[i] = _items[(_head + i) & (_items.Length - 1)];
         }
 
-        _items = bigger;
+        _items = items;
         _head = 0;
     }
 }

@@ -32,6 +32,49 @@ public class ReadyQueueTests
     }
 
     [Fact]
+    public void TrimExcess_AfterABurst_ShrinksButKeepsWhatIsQueuedInOrder()
+    {
+        var queue = new ReadyQueue();
+        const int burst = ReadyQueue.TrimAbove * 4;
+        for (var i = 0; i < burst; i++)
+        {
+            queue.Enqueue(_ => { }, i);
+        }
+
+        var grown = queue.Capacity;
+        queue.TrimExcess();
+        Assert.Equal(grown, queue.Capacity); // full: nothing to give back
+
+        for (var i = 0; i < burst - 10; i++)
+        {
+            queue.Dequeue(); // the head wraps past the middle of the ring
+        }
+
+        queue.TrimExcess();
+        Assert.True(queue.Capacity <= ReadyQueue.TrimAbove, $"capacity {queue.Capacity} after the burst drained");
+        Assert.Equal(Enumerable.Range(burst - 10, 10), Enumerable.Range(0, 10).Select(_ => (int)queue.Dequeue().State!));
+    }
+
+    [Fact]
+    public void TrimExcess_SmallQueue_IsLeftAlone()
+    {
+        var queue = new ReadyQueue();
+        for (var i = 0; i < 1000; i++)
+        {
+            queue.Enqueue(_ => { }, i);
+        }
+
+        while (queue.Count > 0)
+        {
+            queue.Dequeue();
+        }
+
+        var capacity = queue.Capacity;
+        queue.TrimExcess();
+        Assert.Equal(capacity, queue.Capacity);
+    }
+
+    [Fact]
     public void MoveToFront_KeepsTheOthersInOrder()
     {
         var queue = new ReadyQueue();
