@@ -116,7 +116,7 @@ public sealed partial class EventLoop : IDisposable
             var item = _ready.Dequeue();
             if (item.Posted)
             {
-                ReportNeverRan(item);
+                ReportNeverRan((PostedCallback)item.State!);
             }
             else if (item.Callback == CoopTask.ReportIfUnobservedAction || item.Callback == CoopTask.ReportIfUnobservedLaterAction)
             {
@@ -133,9 +133,8 @@ public sealed partial class EventLoop : IDisposable
         _timers.Clear();
     }
 
-    private void ReportNeverRan(ReadyItem item) => ReportError(new LoopError(
-        "A callback posted with CallSoonThreadsafe never ran: the loop was closed first.",
-        null, null, item.State as Delegate ?? item.Callback));
+    private void ReportNeverRan(PostedCallback posted) => ReportError(new LoopError(
+        "A callback posted with CallSoonThreadsafe never ran: the loop was closed first.", null, null, posted.Target));
 
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
     public void Dispose() => Close();
@@ -270,7 +269,7 @@ public sealed partial class EventLoop : IDisposable
         }
         catch (Exception ex)
         {
-            ReportError(new LoopError("Exception in callback " + item.Name, ex, null, item.Callback));
+            ReportError(new LoopError("Exception in callback " + item.Name, ex, null, item.Target));
         }
     }
 

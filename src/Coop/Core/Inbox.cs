@@ -9,8 +9,8 @@ namespace Coop.Core;
 internal sealed class Inbox
 {
     private readonly object _gate = new(); // Monitor, not Lock: the loop sleeps with Monitor.Wait
-    private List<ReadyItem> _posted = new();
-    private List<ReadyItem> _spare = new();
+    private List<PostedCallback> _posted = new();
+    private List<PostedCallback> _spare = new();
     private bool _sleeping;
     private bool _closed;
 
@@ -34,7 +34,7 @@ internal sealed class Inbox
                 return false;
             }
 
-            _posted.Add(new ReadyItem(callback, state, Posted: true));
+            _posted.Add(new PostedCallback(callback, state));
             _hasPosts = true;
             if (_sleeping)
             {
@@ -55,7 +55,7 @@ internal sealed class Inbox
             return;
         }
 
-        List<ReadyItem> batch;
+        List<PostedCallback> batch;
         lock (_gate)
         {
             if (_posted.Count == 0)
@@ -68,9 +68,9 @@ internal sealed class Inbox
             _hasPosts = false;
         }
 
-        foreach (var item in batch)
+        foreach (var posted in batch)
         {
-            ready.Enqueue(item);
+            ready.Enqueue(posted.ToReadyItem());
         }
 
         batch.Clear();
@@ -108,7 +108,7 @@ internal sealed class Inbox
     }
 
     /// <summary>Refuses further posts and returns what was accepted but never drained.</summary>
-    public List<ReadyItem> Close()
+    public List<PostedCallback> Close()
     {
         lock (_gate)
         {

@@ -9,12 +9,17 @@ namespace Coop.Core;
 /// <summary>One unit of ready work: a callback and the state it is called with, or, when
 /// <paramref name="Callback"/> is null, a step of the task in <paramref name="State"/> (the common case:
 /// the loop calls CoopTask.Step directly, and enqueueing stores one reference instead of two).
-/// <paramref name="Posted"/> marks work another thread posted (CallSoonThreadsafe): Close reports it
-/// rather than drop it.</summary>
-internal readonly record struct ReadyItem(Action<object?>? Callback, object? State, bool Posted = false)
+/// Work another thread posted runs through <see cref="PostedCallback.RunAction"/>.</summary>
+internal readonly record struct ReadyItem(Action<object?>? Callback, object? State)
 {
+    /// <summary>True for work another thread posted: Close reports it rather than drop it.</summary>
+    public bool Posted => Callback == PostedCallback.RunAction;
+
+    /// <summary>The delegate the user scheduled, for error reports; null for a task step.</summary>
+    public Delegate? Target => Posted ? ((PostedCallback)State!).Target : Callback;
+
     /// <summary>The name of what runs, for error reports and schedule traces.</summary>
-    public string Name => Callback?.Method.Name ?? "CoopTask.Step";
+    public string Name => Target?.Method.Name ?? "CoopTask.Step";
 }
 
 internal sealed class ReadyQueue

@@ -408,6 +408,23 @@ public class EventLoopTests
     }
 
     [Fact]
+    public void PostedCallback_ThatThrows_IsReportedWithTheDelegateThatWasPosted()
+    {
+        using var loop = new EventLoop();
+        var errors = Errors.Capture(loop);
+        Action failing = () => throw new FormatException("posted and failed");
+        var poster = new Thread(() => loop.CallSoonThreadsafe(failing));
+        poster.Start();
+        poster.Join();
+        loop.CallSoonThreadsafe(loop.Stop); // after the failing one: the loop goes on past the error
+        Bounded.Run(loop.RunForever);
+        var error = Assert.Single(errors);
+        Assert.Same(failing, error.Callback);
+        Assert.IsType<FormatException>(error.Exception);
+        Assert.Contains(failing.Method.Name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Close_PostedCallbacksNeverRun_EachIsReported()
     {
         var loop = new EventLoop();

@@ -18,8 +18,8 @@ public class InboxTests
         inbox.DrainInto(ready);
         Assert.False(inbox.HasPosts);
         var items = Enumerable.Range(0, 3).Select(_ => ready.Dequeue()).ToList();
-        Assert.Equal([0, 1, 2], items.Select(i => (int)i.State!));
         Assert.All(items, i => Assert.True(i.Posted));
+        Assert.Equal([0, 1, 2], items.Select(i => (int)((PostedCallback)i.State!).State!));
     }
 
     [Fact]

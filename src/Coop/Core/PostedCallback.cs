@@ -1,0 +1,21 @@
+// A callback another thread posted (CallSoonThreadsafe, a foreign awaitable's completion), on its way
+// through the inbox and the ready queue. Its ready entry is recognised by its callback, RunAction, so
+// that Close reports work that never ran instead of dropping it; every other ready entry stays two
+// references (16 bytes), with no flag, since posts are the rare case.
+namespace Coop.Core;
+
+internal sealed class PostedCallback(Action<object?> callback, object? state)
+{
+    /// <summary>The ready-queue callback that runs a posted one.</summary>
+    public static readonly Action<object?> RunAction = static p => ((PostedCallback)p!).Run();
+
+    public object? State => state;
+
+    /// <summary>What the poster handed over, for error reports: the Action given to
+    /// CallSoonThreadsafe(Action) travels as the state of a static adapter.</summary>
+    public Delegate Target => state as Delegate ?? callback;
+
+    public ReadyItem ToReadyItem() => new(RunAction, this);
+
+    private void Run() => callback(state);
+}
