@@ -48,7 +48,12 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IKernelAwai
     public T GetResult()
     {
         CoopTask.Current?.ThrowIfCancelRequested();
-        return _future is Future<T> typed ? typed.Result : (T)_future.ResultObject!;
+        return _future switch
+        {
+            Future<T> typed => typed.Result,
+            CoopTask<T> task => task.Result,
+            _ => (T)_future.ResultObject!,
+        };
     }
 
     /// <inheritdoc />

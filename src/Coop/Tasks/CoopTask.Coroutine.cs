@@ -70,11 +70,14 @@ public partial class CoopTask
     /// <summary>A coroutine inside this task ended: resume its caller within this same step.</summary>
     internal void ContinueWith(object resumeCaller) => _continueNow = resumeCaller;
 
-    internal void OnRootCompleted(Coroutine root)
-    {
-        var error = root.ErrorInfo;
-        Finish(error == null ? root.BoxedResult : null, error);
-    }
+    // The result stays in the root coroutine, unboxed, and is read from there (BoxedResult,
+    // CoopTask<T>.Result): a CoopTask<int> allocates no box for its int.
+    internal void OnRootCompleted(Coroutine root) => Finish(null, root.ErrorInfo);
+
+    /// <summary>The root coroutine of an async task; null for a generator task.</summary>
+    private protected Coroutine? Root => _isGenerator ? null : Unsafe.As<Coroutine>(_body);
+
+    private protected override object? BoxedResult => Root is { } root ? root.BoxedResult : base.BoxedResult;
 
     private void StepCoroutine()
     {

@@ -10,7 +10,14 @@ public sealed class CoopTask<T> : CoopTask
 
     /// <summary>The coroutine's result; throws its exception if it failed, <see cref="CancelledException"/>
     /// if it was cancelled, <see cref="InvalidOperationException"/> while it runs.</summary>
-    public T Result => (T)ResultObject!;
+    public T Result
+    {
+        get
+        {
+            ThrowIfNotSucceeded();
+            return ((Coroutine<T>)Root!).GetResult();
+        }
+    }
 
     /// <summary>Lets an async coroutine <c>await</c> the task and get its result.</summary>
     public new FutureAwaiter<T> GetAwaiter() => new(this);

@@ -15,6 +15,50 @@ public class CoopTaskTests
     }
 
     [Fact]
+    public void TypedTask_ResultReadEveryWay_IsTheCoroutinesValue()
+    {
+        var (typed, boxed, awaited, untyped) = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new JumpClock());
+            var task = loop.CreateTask(Value(41));
+            CoopTask untypedView = loop.CreateTask((Coroutine)Value(7)); // a Coroutine<int> run as a plain task
+            var awaitedValue = 0;
+            async Coroutine Awaiter() => awaitedValue = await task + 1;
+            loop.CreateTask(Awaiter());
+            JumpClock.RunUntilIdle(loop);
+            return (task.Result, task.ResultObject, awaitedValue, untypedView.ResultObject);
+        });
+
+        Assert.Equal(41, typed);
+        Assert.Equal(41, boxed);
+        Assert.Equal(42, awaited);
+        Assert.Equal(7, untyped);
+    }
+
+    [Fact]
+    public void TypedTask_CancelledAfterItsCoroutineReturned_ResultThrowsCancelled()
+    {
+        static async Coroutine<int> CancelsItselfThenReturns()
+        {
+            CoopTask.Current!.Cancel("late");
+            await Task.CompletedTask; // completes at once: no await point of Coop's raises
+            return 5;
+        }
+
+        var task = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new JumpClock());
+            var t = loop.CreateTask(CancelsItselfThenReturns());
+            JumpClock.RunUntilIdle(loop);
+            return t;
+        });
+
+        Assert.True(task.IsCancelled);
+        Assert.Throws<CancelledException>(() => task.Result);
+        Assert.Throws<CancelledException>(() => task.ResultObject);
+    }
+
+    [Fact]
     public void CreateTask_IdsCountUpAndNamesDefaultToTaskId()
     {
         using var loop = new EventLoop();
