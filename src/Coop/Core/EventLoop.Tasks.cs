@@ -15,6 +15,10 @@ public sealed partial class EventLoop
     /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="Current"/>).</summary>
     internal CoopTask? SteppingTask { get; set; }
 
+    /// <summary>The caller a coroutine that just ended hands back to the task being stepped: its
+    /// step resumes it next (CoopTask.Coroutine.cs, the trampoline).</summary>
+    internal object? PendingContinuation { get; set; }
+
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
     /// <param name="coroutine">A coroutine that has not started.</param>
     /// <param name="name">The task's name; "Task-{Id}" if null.</param>

@@ -174,7 +174,8 @@ public sealed partial class EventLoop : IDisposable
         finally
         {
             _stopping = false;
-            SteppingTask = null; // only set here if a step escaped with a LoopInternalException
+            SteppingTask = null; // only still set if a step escaped with a LoopInternalException
+            PendingContinuation = null;
             IsRunning = false;
             t_running = null;
             _threadId = 0;
@@ -221,6 +222,7 @@ public sealed partial class EventLoop : IDisposable
                 // a step its coroutine's and its instrument's.
                 var task = SteppingTask;
                 SteppingTask = null;
+                PendingContinuation = null;
                 ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
         }

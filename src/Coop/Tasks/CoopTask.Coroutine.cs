@@ -2,7 +2,8 @@
 // coroutine (whose MoveNext resumes it), left by the builder when it suspended on one of Coop's own
 // awaiters, or an Action left by any other awaiter. A step calls it, so resuming costs O(1)
 // whatever the depth of the await chain. When a coroutine ends, its caller's continuation is queued
-// in _continueNow and run by the same step's loop (a trampoline), never by recursion.
+// on the loop (EventLoop.PendingContinuation: only the task being stepped can have one, so no task
+// carries a field for it) and run by the same step's loop (a trampoline), never by recursion.
 // Awaiting something foreign (a BCL Task) parks the task "foreign": the awaitable's completion,
 // on any thread, posts the task back through the inbox (ForeignWake).
 using System.Runtime.CompilerServices;
@@ -13,7 +14,6 @@ namespace Coop;
 public partial class CoopTask
 {
     private object? _resume;      // a Coroutine to MoveNext, or an Action
-    private object? _continueNow; // the same, for a caller whose callee just ended
 
     /// <summary>Set by Coop's builder while a kernel awaiter is deciding how to suspend this task.</summary>
     internal bool SuspendingInBuilder { get; set; }
@@ -62,13 +62,14 @@ public partial class CoopTask
         }
 
         Status = CoopTaskStatus.Waiting;
+        _wait = null; // parked on nothing of Coop's: a stale waker must not read as the future waited on
         _waitingForeign = true;
         Loop.ForeignWaits++;
         _resume = resume;
     }
 
     /// <summary>A coroutine inside this task ended: resume its caller within this same step.</summary>
-    internal void ContinueWith(object resumeCaller) => _continueNow = resumeCaller;
+    internal void ContinueWith(object resumeCaller) => Loop.PendingContinuation = resumeCaller;
 
     // The result stays in the root coroutine, unboxed, and is read from there (BoxedResult,
     // CoopTask<T>.Result): a CoopTask<int> allocates no box for its int.
@@ -100,9 +101,10 @@ public partial class CoopTask
             Resume(resume);
         }
 
-        while (_continueNow is { } next)
+        var loop = Loop;
+        while (loop.PendingContinuation is { } next)
         {
-            _continueNow = null;
+            loop.PendingContinuation = null;
             Resume(next);
         }
     }

@@ -56,8 +56,7 @@ public partial class CoopTask
 
     private void StepFrames()
     {
-        var wokenBy = _wokenBy;
-        _wokenBy = null;
+        var wokenBy = TakeWokenBy();
         if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
             // A finally block that throws while the chain is disposed turns the cancellation into

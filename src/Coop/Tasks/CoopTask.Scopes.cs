@@ -54,9 +54,9 @@ public partial class CoopTask
     /// await point raises.</summary>
     internal void WakeForCancellation(string? message)
     {
-        if (_waitingOn is { } future && IsCancellationDeliverable(out _))
+        if (WaitingOn is { } future && IsCancellationDeliverable(out _))
         {
-            _waitingOn = null;
+            _wait = null; // left, not woken: no hand-off to give back
             MakeReady();
             if (future.CancelWithWaiter && !future.HasOtherWaitingTask(this))
             {

@@ -7,7 +7,7 @@
 //              (Waiting, parked on exactly one future), or ends (Done);
 //   done     → the future completes once; an exception nobody observes goes to the loop's handler.
 // Generator coroutines are stepped in CoopTask.Generator.cs, async ones in CoopTask.Coroutine.cs.
-// Invariant: Status == Waiting ⇔ (_waitingOn != null or _waitingForeign); Done ⇔ IsDone.
+// Invariant: Status == Waiting ⇔ (WaitingOn != null or _waitingForeign); Done ⇔ IsDone.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
@@ -20,8 +20,10 @@ public partial class CoopTask : Future
 {
     private static int s_lastId = -1;
 
-    private Future? _waitingOn;
-    private Future? _wokenBy; // the future whose completion made this task Ready, until its await resumes
+    // One field, two meanings that never overlap: while the task is Waiting, the future it is parked
+    // on (null for a foreign awaitable); while it is Ready or Running, the future whose completion
+    // woke it, until its await resumes (the hand-off check needs it). See WaitingOn and WokenBy.
+    private Future? _wait;
     private bool _waitingForeign;
     private bool _cancelRequested;
     private Extras? _extras; // what few tasks use, made on first use (see Extras)
@@ -106,7 +108,22 @@ public partial class CoopTask : Future
 
     /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
     internal string? WaitingOnDescription =>
-        _waitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
+        WaitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
+
+    /// <summary>The future the task is parked on, or null.</summary>
+    private Future? WaitingOn => Status == CoopTaskStatus.Waiting ? _wait : null;
+
+    /// <summary>The future that woke the task, until the await it woke resumes; then null.</summary>
+    private Future? TakeWokenBy()
+    {
+        var wokenBy = Status == CoopTaskStatus.Waiting ? null : _wait;
+        if (wokenBy != null)
+        {
+            _wait = null;
+        }
+
+        return wokenBy;
+    }
 
     /// <summary>The single check behind every await point: throws the pending one-shot cancellation
     /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
@@ -119,13 +136,15 @@ public partial class CoopTask : Future
             ThrowIfCancelDeliverable();
         }
 
-        _wokenBy = null;
+        if (Status != CoopTaskStatus.Waiting)
+        {
+            _wait = null; // the waker, if any: this await has resumed
+        }
     }
 
     private void ThrowIfCancelDeliverable()
     {
-        var wokenBy = _wokenBy;
-        _wokenBy = null;
+        var wokenBy = TakeWokenBy();
         if (IsCancellationDeliverable(out _) && GiveBackHandOff(wokenBy))
         {
             ThrowDeliverableCancellation();
@@ -161,7 +180,7 @@ public partial class CoopTask : Future
         }
 
         Status = CoopTaskStatus.Waiting;
-        _waitingOn = future;
+        _wait = future;
         future.AddWaiter(this);
         if (_cancelRequested || _scope != null)
         {
@@ -171,16 +190,14 @@ public partial class CoopTask : Future
         }
     }
 
-    internal bool IsWaitingOn(Future future) => _waitingOn == future;
+    internal bool IsWaitingOn(Future future) => WaitingOn == future;
 
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
     internal void WakeFrom(Future future)
     {
-        if (_waitingOn == future)
+        if (IsWaitingOn(future))
         {
-            _waitingOn = null;
-            _wokenBy = future;
-            MakeReady();
+            MakeReady(); // _wait now names the future as the waker
         }
     }
 
@@ -209,7 +226,11 @@ public partial class CoopTask : Future
             StepCoroutine();
         }
 
-        _wokenBy = null;
+        if (Status == CoopTaskStatus.Ready)
+        {
+            _wait = null; // a waker no await consumed (the coroutine yielded on)
+        }
+
         AssertInvariants();
         if (loop.StepInstrument != null)
         {
@@ -238,7 +259,7 @@ public partial class CoopTask : Future
         }
 
         Status = CoopTaskStatus.Done;
-        _waitingOn = null; // normally null already; after a misuse, later wake-ups must be stale
+        _wait = null; // after a misuse the task may still be registered somewhere: later wake-ups must be stale
         _waitingForeign = false;
         _resume = null;
         _cancelRequested = false;
@@ -329,7 +350,7 @@ public partial class CoopTask : Future
     [Conditional("DEBUG")]
     private void AssertInvariants()
     {
-        var parked = _waitingOn != null || _waitingForeign;
+        var parked = WaitingOn != null || _waitingForeign;
         Debug.Assert(parked == (Status == CoopTaskStatus.Waiting), $"{this}: Waiting ⇔ parked on one thing");
         Debug.Assert((Status == CoopTaskStatus.Done) == IsDone, $"{this}: Done ⇔ its future is done");
         Debug.Assert(Status != CoopTaskStatus.Running, $"{this}: a step must end Ready, Waiting or Done");
