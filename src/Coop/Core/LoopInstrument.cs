@@ -3,7 +3,8 @@ namespace Coop;
 /// <summary>
 /// Observes what the loop does with tasks (Trio's instruments, curio's activations): the talk's
 /// Scheduler trace and Coop's diagnostics are instruments. Override what you need; each method is
-/// called on the loop thread, synchronously, so keep it short.
+/// called on the loop thread, synchronously, so keep it short. An exception an instrument throws goes
+/// to the loop's exception handler; the task it concerns goes on.
 /// </summary>
 public abstract class LoopInstrument
 {

@@ -1,5 +1,5 @@
 // The run queue: a FIFO of ready work, the talk's `runnable_tasks` deque.
-// Entries are structs (a callback and its state) in a power-of-two ring buffer, so enqueueing a task
+// Entries are 16-byte structs (a callback and its state) in a power-of-two ring buffer, so enqueueing a task
 // step allocates nothing. Used only on the loop thread (EventLoop); the cross-thread door is Inbox.
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -98,7 +98,7 @@ internal sealed class ReadyQueue
     }
 
     /// <summary>Gives memory back after a burst: a queue that once held a million entries and now
-    /// holds a few would otherwise keep 24 MB for good. It shrinks only when under an eighth full, to
+    /// holds a few would otherwise keep 16 MB for good. It shrinks only when under an eighth full, to
     /// four times what it holds, so a queue that swings around one size does not resize back and forth.</summary>
     public void TrimExcess()
     {
@@ -108,7 +108,7 @@ internal sealed class ReadyQueue
         }
     }
 
-    /// <summary>Queues at most this long (64K entries, 1.5 MB) are never trimmed.</summary>
+    /// <summary>Queues at most this long (64K entries, 1 MB) are never trimmed.</summary>
     internal const int TrimAbove = 1 << 16;
 
     internal int Capacity => _items.Length;

@@ -22,7 +22,7 @@ public partial class CoopTask : Future
 
     // One field, two meanings that never overlap: while the task is Waiting, the future it is parked
     // on (null for a foreign awaitable); while it is Ready or Running, the future whose completion
-    // woke it, until its await resumes (the hand-off check needs it). See WaitingOn and WokenBy.
+    // woke it, until its await resumes (the hand-off check needs it). See WaitingOn and TakeWokenBy.
     private Future? _wait;
     private bool _waitingForeign;
     private bool _cancelRequested;
@@ -217,6 +217,7 @@ public partial class CoopTask : Future
         {
             loop.Notify(InstrumentHook.BeforeTaskStep, this);
         }
+
         if (_isGenerator)
         {
             StepGenerator();
