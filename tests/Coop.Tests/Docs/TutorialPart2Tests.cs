@@ -23,6 +23,36 @@ public class TutorialPart2Tests
     }
 
     [Fact]
+    public void Instruments_Example_PrintsTheTaskEndWithItsStepCount()
+    {
+        var output = new StringWriter();
+        Bounded.Run(() =>
+        {
+            IEnumerable<object?> ThreeYields()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    yield return null;
+                }
+            }
+
+            using var loop = new EventLoop { Instrument = new StepCounter(output) };
+            loop.RunUntilComplete(loop.CreateTask(ThreeYields(), "three"));
+        });
+        Assert.Equal("three ended Succeeded after 3 steps in all", output.ToString().Trim());
+    }
+
+    private sealed class StepCounter(TextWriter console) : LoopInstrument
+    {
+        public int Steps { get; private set; }
+
+        public override void AfterTaskStep(CoopTask task) => Steps++;
+
+        public override void TaskDone(CoopTask task) =>
+            console.WriteLine($"{task.Name} ended {task.State} after {Steps} steps in all");
+    }
+
+    [Fact]
     public void Futures_Example_ConsumerReadsTheAnswer()
     {
         var output = new StringWriter();
