@@ -4,7 +4,7 @@
 // The protocol
 // - Each waiter gets its own private future, made with CancelWithWaiter (cancelling the task while it
 //   waits cancels that future) and, when the wake-up hands over something that can be lost, a
-//   RevokeHandOff function. The task parks on the future with the ordinary kernel door (await or
+//   give-back function (a HandOffFuture). The task parks on the future with the ordinary kernel door (await or
 //   `yield return`), so generator and async coroutines use the same operations.
 // - Fairness: the resource is handed over when the waiter is woken — the lock's owner becomes the
 //   waiter's task, the item is the future's result — so nobody can barge in between the wake-up and
@@ -14,7 +14,7 @@
 // - Cancelled after being woken, before it resumed (the race every primitive must survive): the
 //   cancellation is decided where it would be raised, at the await point (CoopTask.GiveBackHandOff,
 //   called by the check every await makes): if the future that woke the task handed it something, its
-//   RevokeHandOff gives it back first. A lock goes to the next waiter, a get's item goes to the next
+//   TryRevokeHandOff gives it back first. A lock goes to the next waiter, a get's item goes to the next
 //   getter or back to the head of the queue, a notification goes to the next waiter; then the task
 //   raises CancelledException having committed nothing. A hand-off that cannot be undone (a put whose
 //   item is already in the queue) returns false: the operation completes and the cancellation stays
