@@ -43,12 +43,3 @@ public abstract class LoopInstrument
     private static bool Overrides(Type type, string method) =>
         type.GetMethod(method, [typeof(CoopTask)])!.DeclaringType != typeof(LoopInstrument);
 }
-
-/// <summary>The hooks of a <see cref="LoopInstrument"/>, for EventLoop.Notify.</summary>
-internal enum InstrumentHook
-{
-    TaskCreated,
-    BeforeTaskStep,
-    AfterTaskStep,
-    TaskDone,
-}
