@@ -1,3 +1,6 @@
+// The loop's observer (Trio's instruments): the talk's Scheduler prints its trace with one, tests
+// count steps with one. The loop calls hooks through EventLoop.Notify (Core/EventLoop.Tasks.cs), and
+// skips the step hooks entirely for an instrument that does not override them.
 namespace Coop;
 
 /// <summary>
