@@ -19,7 +19,10 @@ public abstract class Call
     /// <summary>True once the inner coroutine has returned.</summary>
     public bool IsCompleted { get; private set; }
 
-    private protected object? Value { get; private set; }
+    /// <summary>What the inner coroutine returned; null if it ended without Coroutine.Return.</summary>
+    private protected ReturnValue? Returned { get; private set; }
+
+    private protected object? Value => Returned?.Value;
 
     internal IEnumerator<object?> Start()
     {
@@ -32,9 +35,9 @@ public abstract class Call
         return _routine.GetEnumerator();
     }
 
-    internal void Deliver(object? value)
+    internal void Deliver(ReturnValue? returned)
     {
-        Value = value;
+        Returned = returned;
         IsCompleted = true;
     }
 
@@ -65,6 +68,11 @@ public sealed class Call<T> : Call
         get
         {
             ThrowIfNotCompleted();
+            if (Returned is ReturnValue<T> typed)
+            {
+                return typed.Typed; // returned with its own type: no box
+            }
+
             return Value switch
             {
                 T value => value,

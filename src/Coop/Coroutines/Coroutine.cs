@@ -44,8 +44,12 @@ public abstract partial class Coroutine
 
     internal virtual object? BoxedResult => null;
 
-    /// <summary>Ends a generator coroutine with <paramref name="value"/>: <c>yield return Coroutine.Return(x);</c></summary>
-    public static ReturnValue Return(object? value) => new(value);
+    /// <summary>Ends a generator coroutine with <paramref name="value"/>: <c>yield return Coroutine.Return(x);</c>
+    /// The value keeps its type: a <see cref="Coop.Call{T}"/> of the same type reads it without boxing.</summary>
+    public static ReturnValue Return<T>(T value) => new ReturnValue<T>(value);
+
+    /// <summary>Ends a generator coroutine with <paramref name="value"/> (an untyped value, or null).</summary>
+    public static ReturnValue Return(object? value) => new ReturnValue<object?>(value);
 
     /// <summary>A <c>yield from</c> whose result the caller can read afterwards (<see cref="Call{T}.Result"/>).</summary>
     public static Call<T> Call<T>(IEnumerable<object?> inner) => new(inner);

@@ -1,14 +1,27 @@
+// What `yield return Coroutine.Return(x)` yields: the end of a generator coroutine with a value, as
+// `return x` ends a Python generator. The value keeps its type (ReturnValue<T>), so returning an int
+// through a `yield from` chain boxes nothing: Call<int> reads it back typed (Coroutines/Call.cs).
 namespace Coop;
 
-/// <summary>What <see cref="Coroutine.Return(object?)"/> yields: it ends a generator coroutine with a
+/// <summary>What <see cref="Coroutine.Return{T}(T)"/> yields: it ends a generator coroutine with a
 /// value, as <c>return value</c> ends a Python generator (delivered in <c>StopIteration.value</c>).</summary>
-public sealed class ReturnValue
+public abstract class ReturnValue
 {
-    internal ReturnValue(object? value) => Value = value;
+    private protected ReturnValue()
+    {
+    }
 
     /// <summary>The value the coroutine returns.</summary>
-    public object? Value { get; }
+    public abstract object? Value { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"Return({Value})";
+}
+
+/// <summary>A <see cref="ReturnValue"/> that keeps its value unboxed.</summary>
+internal sealed class ReturnValue<T>(T value) : ReturnValue
+{
+    public T Typed => value;
+
+    public override object? Value => value;
 }

@@ -98,7 +98,7 @@ public partial class CoopTask
                     return;
                 case ReturnValue returned:
                     routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
-                    if (PopFrame(returned.Value))
+                    if (PopFrame(returned))
                     {
                         return;
                     }
@@ -144,18 +144,18 @@ public partial class CoopTask
 
     /// <summary>Pops the finished top frame and hands its value to its caller; true when that ended
     /// the task (the task's own iterator finished).</summary>
-    private bool PopFrame(object? value)
+    private bool PopFrame(ReturnValue? returned)
     {
         if (_depth == 0)
         {
             _body = null;
-            Finish(value, null);
+            Finish(returned?.Value, null);
             return true;
         }
 
         var finished = _frames![--_depth];
         _frames[_depth] = default;
-        finished.Call?.Deliver(value);
+        finished.Call?.Deliver(returned);
         return false;
     }
 

@@ -204,6 +204,43 @@ public class CoopTaskGeneratorTests
         Assert.Contains("already yielded", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("typed")]
+    [InlineData("object")]
+    public void Call_ReturnTypedOrUntyped_ResultReadsBackAsEachTypeAllows(string how)
+    {
+        static IEnumerable<object?> Inner(string how)
+        {
+            yield return how == "typed" ? Coroutine.Return(5) : Coroutine.Return((object)5);
+        }
+
+        static IEnumerable<object?> Outer(string how)
+        {
+            var asInt = Coroutine.Call<int>(Inner(how));
+            yield return asInt;
+            var asObject = Coroutine.Call<object>(Inner(how));
+            yield return asObject;
+            var asNullable = Coroutine.Call<int?>(Inner(how));
+            yield return asNullable;
+            var asLong = Coroutine.Call<long>(Inner(how));
+            yield return asLong;
+            var wrongType = Assert.Throws<InvalidCastException>(() => asLong.Result);
+            yield return Coroutine.Return($"{asInt.Result} {asObject.Result} {asNullable.Result} {wrongType.Message}");
+        }
+
+        var result = (string)Bounded.Run(() => EventLoop.Run(Outer(how)))!;
+        Assert.StartsWith("5 5 5 The inner coroutine returned a System.Int32, not a System.Int64", result, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Return_TypedValue_IsAReturnValueThatShowsItsValue()
+    {
+        var returned = Coroutine.Return(42);
+        Assert.Equal(42, returned.Value);
+        Assert.Equal("Return(42)", returned.ToString());
+        Assert.Null(Coroutine.Return(null).Value);
+    }
+
     [Fact]
     public void Call_ResultReadBeforeYield_ThrowsClearError()
     {
