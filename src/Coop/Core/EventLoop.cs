@@ -343,11 +343,13 @@ public sealed partial class EventLoop : IDisposable
     {
         if (_threadId != 0 && _threadId != Environment.CurrentManagedThreadId)
         {
-            throw new InvalidOperationException(
-                $"{operation} was called from thread {Environment.CurrentManagedThreadId}, but this event loop runs on " +
-                $"thread {_threadId}: from other threads use only loop.CallSoonThreadsafe (post a callback that does it).");
+            ThrowWrongThread(operation); // the message is built out of line: this check runs on every call
         }
     }
+
+    private void ThrowWrongThread(string operation) => throw new InvalidOperationException(
+        $"{operation} was called from thread {Environment.CurrentManagedThreadId}, but this event loop runs on " +
+        $"thread {_threadId}: from other threads use only loop.CallSoonThreadsafe (post a callback that does it).");
 
     internal bool IsOnLoopThread => _threadId == Environment.CurrentManagedThreadId;
 

@@ -59,10 +59,7 @@ public partial class CoopTask
         var wokenBy = TakeWokenBy();
         if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
-            // A finally block that throws while the chain is disposed turns the cancellation into
-            // that error (as a Python generator's close() does), so it is not lost.
-            var disposeError = DisposeFrames();
-            Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(_extras?.CancelMessage)));
+            EndCancelled();
             return;
         }
 
@@ -91,45 +88,67 @@ public partial class CoopTask
                 return;
             }
 
-            switch (yielded)
+            // The two yields that end a step, inline; every other value is followed out of line, so
+            // this loop stays small (the JIT compiles it fast and keeps its state in registers).
+            if (yielded == null)
             {
-                case null:
-                    MakeReady();
-                    return;
-                case ReturnValue returned:
-                    routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
-                    if (PopFrame(returned))
-                    {
-                        return;
-                    }
+                MakeReady();
+                return;
+            }
 
-                    continue;
-                case Call call:
-                    Push(call.Start(), call);
-                    continue;
-                case IEnumerable<object?> inner:
-                    Push(inner.GetEnumerator(), null);
-                    continue;
-                case Future { IsDone: true }:
-                    // Waiting on a done future does not suspend (as for async coroutines), but a
-                    // pending cancellation is still delivered here.
-                    if (_cancelRequested)
-                    {
-                        StepGenerator();
-                        return;
-                    }
+            if (yielded is Future { IsDone: false } future)
+            {
+                ParkOn(future);
+                return;
+            }
 
-                    continue;
-                case Future future:
-                    ParkOn(future);
-                    return;
-                default:
-                    FailGenerator(new InvalidOperationException(
-                        $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
-                        "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
-                    return;
+            if (Follow(routine, yielded))
+            {
+                return;
             }
         }
+    }
+
+    /// <summary>Does what a yielded value other than null or a pending future says; true when that
+    /// ended the step.</summary>
+    private bool Follow(IEnumerator<object?> routine, object yielded)
+    {
+        switch (yielded)
+        {
+            case ReturnValue returned:
+                routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
+                return PopFrame(returned);
+            case Call call:
+                Push(call.Start(), call);
+                return false;
+            case IEnumerable<object?> inner:
+                Push(inner.GetEnumerator(), null);
+                return false;
+            case Future:
+                // Done: waiting on it does not suspend (as for async coroutines), but a pending
+                // cancellation is still delivered here.
+                if (_cancelRequested)
+                {
+                    StepGenerator();
+                    return true;
+                }
+
+                return false;
+            default:
+                FailGenerator(new InvalidOperationException(
+                    $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
+                    "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
+                return true;
+        }
+    }
+
+    /// <summary>Ends a chain whose task was cancelled: every frame is disposed, innermost first. A
+    /// finally block that throws turns the cancellation into that error (as a Python generator's
+    /// close() does), so it is not lost.</summary>
+    private void EndCancelled()
+    {
+        var disposeError = DisposeFrames();
+        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(_extras?.CancelMessage)));
     }
 
     private void Push(IEnumerator<object?> routine, Call? call)
