@@ -1,6 +1,10 @@
-// Which of Coop's own awaiters a type is, computed once per awaiter type: the builder's fast path
-// (Suspension.TrySuspendDirect) switches on it. After tiering the JIT reads the static readonly
-// field as a constant, so for a given await only one branch remains.
+// Which of Coop's own awaiters a type is: the builder's fast path (Suspension.TrySuspendDirect)
+// switches on it. For the non-generic awaiters the answer is a type test the JIT folds, even in code
+// compiled before any static is initialized (tier-0, or tiered compilation off); the generic ones
+// are classified once per type, into a static the JIT reads as a constant after tiering. Either way,
+// for a given await only one branch remains.
+using System.Runtime.CompilerServices;
+
 namespace Coop.CompilerServices;
 
 internal enum KernelAwaiterKind
@@ -20,7 +24,17 @@ internal enum KernelAwaiterKind
 
 internal static class KernelAwaiterKind<TAwaiter>
 {
-    public static readonly KernelAwaiterKind Kind = Classify(typeof(TAwaiter));
+    /// <summary>The kind of <typeparamref name="TAwaiter"/>.</summary>
+    public static KernelAwaiterKind Of
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(TAwaiter) == typeof(YieldAwaiter) ? KernelAwaiterKind.Yield
+            : typeof(TAwaiter) == typeof(CoroutineAwaiter) ? KernelAwaiterKind.Coroutine
+            : typeof(TAwaiter) == typeof(FutureAwaiter) ? KernelAwaiterKind.Future
+            : Classified;
+    }
+
+    private static readonly KernelAwaiterKind Classified = Classify(typeof(TAwaiter));
 
     private static KernelAwaiterKind Classify(Type type)
     {

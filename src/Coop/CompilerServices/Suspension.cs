@@ -89,22 +89,7 @@ internal static class Suspension
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TrySuspendDirect<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
     {
-        // The JIT folds these type tests for each awaiter type, even in code compiled before the
-        // static Kind below is initialized (tier-0, or with tiered compilation off): the two
-        // hottest awaits, yield and a nested coroutine, then cost no static read at all.
-        if (typeof(TAwaiter) == typeof(YieldAwaiter))
-        {
-            task.YieldWith(coroutine);
-            return true;
-        }
-
-        if (typeof(TAwaiter) == typeof(CoroutineAwaiter))
-        {
-            Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.RunAsCallee(coroutine, task);
-            return true;
-        }
-
-        switch (KernelAwaiterKind<TAwaiter>.Kind)
+        switch (KernelAwaiterKind<TAwaiter>.Of)
         {
             case KernelAwaiterKind.Yield:
                 task.YieldWith(coroutine);
