@@ -113,15 +113,17 @@ public partial class CoopTask : Future
     /// <summary>The future the task is parked on, or null.</summary>
     private Future? WaitingOn => Status == CoopTaskStatus.Waiting ? _wait : null;
 
-    /// <summary>The future that woke the task, until the await it woke resumes; then null.</summary>
+    /// <summary>Consumes the future that woke the task (the await it woke has resumed, or the step
+    /// is over): returns it, or null; a parked task keeps the future it waits on.</summary>
     private Future? TakeWokenBy()
     {
-        var wokenBy = Status == CoopTaskStatus.Waiting ? null : _wait;
-        if (wokenBy != null)
+        if (Status == CoopTaskStatus.Waiting)
         {
-            _wait = null;
+            return null;
         }
 
+        var wokenBy = _wait;
+        _wait = null;
         return wokenBy;
     }
 
@@ -136,10 +138,7 @@ public partial class CoopTask : Future
             ThrowIfCancelDeliverable();
         }
 
-        if (Status != CoopTaskStatus.Waiting)
-        {
-            _wait = null; // the waker, if any: this await has resumed
-        }
+        TakeWokenBy(); // this await has resumed
     }
 
     private void ThrowIfCancelDeliverable()
@@ -227,10 +226,7 @@ public partial class CoopTask : Future
             StepCoroutine();
         }
 
-        if (Status == CoopTaskStatus.Ready)
-        {
-            _wait = null; // a waker no await consumed (the coroutine yielded on)
-        }
+        TakeWokenBy(); // a waker no await consumed (the coroutine yielded on)
 
         AssertInvariants();
         if (loop.StepInstrument != null)
