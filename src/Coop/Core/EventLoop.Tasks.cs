@@ -19,6 +19,14 @@ public sealed partial class EventLoop
     /// step resumes it next (CoopTask.Coroutine.cs, the trampoline).</summary>
     internal object? PendingContinuation { get; set; }
 
+    /// <summary>Drops the state of a step that ended by throwing, so that it does not leak into what
+    /// runs next.</summary>
+    private void ForgetStep()
+    {
+        SteppingTask = null;
+        PendingContinuation = null;
+    }
+
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
     /// <param name="coroutine">A coroutine that has not started.</param>
     /// <param name="name">The task's name; "Task-{Id}" if null.</param>

@@ -174,8 +174,7 @@ public sealed partial class EventLoop : IDisposable
         finally
         {
             _stopping = false;
-            SteppingTask = null; // only still set if a step escaped with a LoopInternalException
-            PendingContinuation = null;
+            ForgetStep(); // only needed if a step escaped with a LoopInternalException
             IsRunning = false;
             t_running = null;
             _threadId = 0;
@@ -221,8 +220,7 @@ public sealed partial class EventLoop : IDisposable
                 // Only a task step gets here, and only on a bug: a callback reports its own error,
                 // a step its coroutine's and its instrument's.
                 var task = SteppingTask;
-                SteppingTask = null;
-                PendingContinuation = null;
+                ForgetStep();
                 ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
         }
