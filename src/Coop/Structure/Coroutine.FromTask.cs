@@ -1,0 +1,154 @@
+// FromTask (asyncio.wrap_future): a BCL Task as a Coop future. A coroutine may await a Task directly,
+// but that await cannot be interrupted: a Cancel, a WaitFor timeout or a cancel scope reaches the task
+// only at its next Coop await, after the Task ends. Through FromTask the task waits on a Coop future
+// instead, so a cancellation ends the wait at once; the overloads that take Func<CancellationToken, Task>
+// also cancel the token they passed, so the operation itself can stop. The Task completes on any
+// thread; its outcome comes back through the loop's inbox, the one thread-safe door. ToThread is
+// FromTask over Task.Run.
+using BclTask = System.Threading.Tasks.Task; // Coroutine.Task is the coroutine's CoopTask
+
+namespace Coop;
+
+public abstract partial class Coroutine
+{
+    /// <summary>A future that completes on the loop with the outcome of <paramref name="task"/>
+    /// (asyncio's <c>wrap_future</c>). Unlike <c>await task</c>, an await of this future can be
+    /// cancelled: the waiter leaves at once and <paramref name="task"/> runs on. Its exception, if it
+    /// fails after its waiter left, goes to the loop's exception handler.</summary>
+    public static Future<T> FromTask<T>(Task<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return TaskBridge<T>.Wrap(EventLoop.RunningLoop, task, stop: null);
+    }
+
+    /// <summary>A future that completes on the loop when <paramref name="task"/> ends (asyncio's
+    /// <c>wrap_future</c>); see <see cref="FromTask{T}(Task{T})"/>.</summary>
+    public static Future FromTask(Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return TaskBridge<object?>.Wrap(EventLoop.RunningLoop, task, stop: null);
+    }
+
+    /// <summary>Starts an operation with a token that is cancelled when the returned future is (as when
+    /// the task awaiting it is cancelled or times out), and completes on the loop with its outcome:
+    /// <c>await Coroutine.FromTask(token => http.GetStringAsync(url, token))</c>.</summary>
+    public static Future<T> FromTask<T>(Func<CancellationToken, Task<T>> start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var loop = EventLoop.RunningLoop;
+        var stop = new CancellationTokenSource();
+        return TaskBridge<T>.Wrap(loop, Started(start, stop.Token), stop);
+    }
+
+    /// <summary>Starts an operation with a token that is cancelled when the returned future is; see
+    /// <see cref="FromTask{T}(Func{CancellationToken, Task{T}})"/>.</summary>
+    public static Future FromTask(Func<CancellationToken, Task> start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var loop = EventLoop.RunningLoop;
+        var stop = new CancellationTokenSource();
+        return TaskBridge<object?>.Wrap(loop, Started(start, stop.Token), stop);
+    }
+
+    // A start function that throws fails the future, as an async method that throws fails its Task.
+    private static Task Started(Func<CancellationToken, Task> start, CancellationToken token)
+    {
+        try
+        {
+            return start(token) ?? throw new InvalidOperationException("The function given to Coroutine.FromTask returned null instead of a Task.");
+        }
+#pragma warning disable CA1031 // every outcome of the start function goes to the future
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return BclTask.FromException(e); // Deliver rethrows it from any Task, typed or not
+        }
+    }
+
+    /// <summary>Carries one Task's outcome to its future on the loop thread.</summary>
+    /// <remarks>The token source is never disposed: it has no timer and is not linked, so the GC
+    /// reclaims it, and disposing it could race with the operation still reading its token.</remarks>
+#pragma warning disable CA1001
+    private sealed class TaskBridge<T>
+    {
+        private readonly EventLoop _loop;
+        private readonly Task _task;
+        private readonly CancellationTokenSource? _stop;
+        private readonly Future<T> _future;
+
+        private TaskBridge(EventLoop loop, Task task, CancellationTokenSource? stop)
+        {
+            _loop = loop;
+            _task = task;
+            _stop = stop;
+            _future = new Future<T>(loop) { CancelWithWaiter = true };
+        }
+
+        public static Future<T> Wrap(EventLoop loop, Task task, CancellationTokenSource? stop)
+        {
+            var bridge = new TaskBridge<T>(loop, task, stop);
+            if (task.IsCompleted)
+            {
+                bridge.Deliver(); // no trip through another thread: the future is done before it is returned
+                return bridge._future;
+            }
+
+            if (stop != null)
+            {
+                bridge._future.AddDoneCallback(bridge.StopIfCancelled);
+            }
+
+            loop.ForeignWaits++; // another thread will post to the loop: a virtual clock must wait for it, not declare a deadlock
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(bridge.PostOutcome);
+            return bridge._future;
+        }
+
+        // On the Task's thread. If the loop is closed by then, there is nobody left to tell.
+        private void PostOutcome() => _loop.TryPostFromAnyThread(static b => ((TaskBridge<T>)b!).OnTaskDone(), this);
+
+        private void OnTaskDone()
+        {
+            _loop.ForeignWaits--;
+            Deliver();
+        }
+
+        private void Deliver()
+        {
+            T result;
+            try
+            {
+                result = _task is Task<T> typed ? typed.GetAwaiter().GetResult() : ReadVoid();
+            }
+#pragma warning disable CA1031 // the exception goes to the future, exactly as `await task` would throw it
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                if (!_future.TrySetException(e) && e is not OperationCanceledException)
+                {
+                    _loop.ReportError(new LoopError("A Task awaited through Coroutine.FromTask or ToThread failed after its waiter was cancelled", e, null, null));
+                }
+
+                return;
+            }
+
+            _future.TrySetResult(result); // false if the waiter left: the result has nobody to go to
+        }
+
+        private T ReadVoid()
+        {
+            _task.GetAwaiter().GetResult();
+            return default!;
+        }
+
+        private void StopIfCancelled(Future future)
+        {
+            if (future.IsCancelled)
+            {
+                // On the pool, not here: callbacks the operation registered on its token must not run on
+                // (and stall) the loop thread.
+                ThreadPool.UnsafeQueueUserWorkItem(static stop => stop.Cancel(), _stop!, preferLocal: false);
+            }
+        }
+    }
+#pragma warning restore CA1001
+}

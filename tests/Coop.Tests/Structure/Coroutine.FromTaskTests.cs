@@ -1,0 +1,252 @@
+using Coop.Tests.Support;
+
+namespace Coop.Tests.Structure;
+
+public class CoroutineFromTaskTests
+{
+    private static T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock()));
+
+    /// <summary>Runs <paramref name="main"/> on a loop whose errors are collected, not printed.</summary>
+    private static (T Result, List<LoopError> Errors) RunCollectingErrors<T>(Func<Coroutine<T>> main)
+    {
+        var errors = new List<LoopError>();
+        var result = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            return loop.RunUntilComplete(main());
+        });
+        return (result, errors);
+    }
+
+    [Fact]
+    public void FromTask_CompletedTask_FutureIsDoneBeforeItIsReturned()
+    {
+        var (isDone, result) = Run(async () =>
+        {
+            var future = Coroutine.FromTask(Task.FromResult(7));
+            var isDone = future.IsDone;
+            return (isDone, await future);
+        });
+
+        Assert.True(isDone);
+        Assert.Equal(7, result);
+    }
+
+    [Fact]
+    public void FromTask_CompletedFromAnotherThread_ResumesOnTheLoopThread()
+    {
+        var (loopThread, afterThread, result) = Run(async () =>
+        {
+            var loopThread = Environment.CurrentManagedThreadId;
+            var source = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = Task.Run(() => source.SetResult("from the pool"));
+            var result = await Coroutine.FromTask(source.Task);
+            var afterThread = Environment.CurrentManagedThreadId;
+            await Coroutine.Sleep(3600); // nothing foreign is left in flight: the virtual clock jumps the hour
+            return (loopThread, afterThread, result);
+        });
+
+        Assert.Equal(loopThread, afterThread);
+        Assert.Equal("from the pool", result);
+    }
+
+    [Fact]
+    public void FromTask_NonGenericTask_CompletesWhenTheTaskEnds()
+    {
+        var done = Run(async () =>
+        {
+            var finished = false;
+            await Coroutine.FromTask(Task.Run(() => { finished = true; }));
+            return finished;
+        });
+
+        Assert.True(done);
+    }
+
+    [Fact]
+    public void FromTask_FaultedTask_AwaitThrowsTheOriginalException()
+    {
+        var original = new FormatException("bad");
+        var thrown = Assert.Throws<FormatException>(() => Run(async () => await Coroutine.FromTask(Task.FromException<int>(original))));
+        Assert.Same(original, thrown);
+    }
+
+    [Fact]
+    public void FromTask_CanceledTask_ThrowsTaskCanceledException_AsAwaitWould()
+    {
+        Assert.Throws<TaskCanceledException>(() => Run(async () =>
+        {
+            await Coroutine.FromTask(Task.FromCanceled(new CancellationToken(canceled: true)));
+            return 0;
+        }));
+    }
+
+    [Fact]
+    public void FromTask_WaiterCancelled_LeavesAtOnceWhileTheTaskRunsOn()
+    {
+        var source = new TaskCompletionSource<int>();
+        var (waiterCancelled, taskStillRunning) = Run(async () =>
+        {
+            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            await Coroutine.Yield(); // the waiter is now parked on the future
+            waiter.Cancel();
+            await Coroutine.Wait([waiter]);
+            return (waiter.IsCancelled, !source.Task.IsCompleted);
+        });
+
+        Assert.True(waiterCancelled);
+        Assert.True(taskStillRunning);
+
+        async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
+    }
+
+    [Fact]
+    public void FromTask_CancelScopeCancelled_EndsTheWaitAtOnce()
+    {
+        var cancelledCaught = Run(async () =>
+        {
+            var scope = new CancelScope();
+            var canceller = EventLoop.RunningLoop.CreateTask(CancelSoon(scope));
+            await scope.Run(async _ => await Coroutine.FromTask(new TaskCompletionSource().Task));
+            await canceller;
+            return scope.CancelledCaught;
+        });
+
+        Assert.True(cancelledCaught);
+
+        static async Coroutine CancelSoon(CancelScope scope)
+        {
+            await Coroutine.Yield();
+            scope.Cancel();
+        }
+    }
+
+    [Fact]
+    public void FromTask_WithToken_CancellingTheWaiterCancelsTheToken()
+    {
+        var tokenCancelled = Run(async () =>
+        {
+            var token = CancellationToken.None;
+            async Coroutine Waiter() => await Coroutine.FromTask(t =>
+            {
+                token = t;
+                return new TaskCompletionSource<int>().Task;
+            });
+
+            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            waiter.Cancel();
+            await Coroutine.Wait([waiter]);
+            return await Coroutine.ToThread(() => token.WaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
+        });
+
+        Assert.True(tokenCancelled);
+    }
+
+    [Fact]
+    public void FromTask_WaitForTimesOut_RaisesTimeoutAndStopsTheOperation()
+    {
+        // A real clock: an operation in flight on another thread keeps a virtual clock at wall speed.
+        Task? operation = null;
+        Assert.Throws<TimeoutException>(() => Bounded.Run(() => EventLoop.Run(Main())));
+        Assert.True(((IAsyncResult)operation!).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
+        Assert.True(operation.IsCanceled);
+
+        async Coroutine Main() => await Coroutine.WaitFor(Coroutine.FromTask(token => operation = Task.Delay(Timeout.Infinite, token)), 0.01);
+    }
+
+    [Fact]
+    public void FromTask_OperationStoppedByItsToken_ReportsNothing()
+    {
+        var (stopped, errors) = RunCollectingErrors(async () =>
+        {
+            Task? operation = null;
+            async Coroutine Waiter() => await Coroutine.FromTask(token => operation = Task.Delay(Timeout.Infinite, token));
+
+            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            waiter.Cancel();
+            await Coroutine.Wait([waiter]);
+            await Coroutine.ToThread(() => ((IAsyncResult)operation!).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
+            await Coroutine.Yield(); // the operation's end, posted before ToThread's, has been delivered
+            return operation!.IsCanceled;
+        });
+
+        Assert.True(stopped);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void FromTask_FailsAfterItsWaiterLeft_ErrorGoesToTheExceptionHandler()
+    {
+        var source = new TaskCompletionSource<int>(); // continuations run inline: its end is posted before ToThread's
+        var (_, errors) = RunCollectingErrors(async () =>
+        {
+            async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
+
+            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            waiter.Cancel();
+            await Coroutine.Wait([waiter]);
+            await Coroutine.ToThread(() => source.SetException(new FormatException("late")));
+            return 0;
+        });
+
+        var error = Assert.Single(errors);
+        Assert.IsType<FormatException>(error.Exception);
+        Assert.Contains("FromTask", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTask_StartThrows_TheFutureFails()
+    {
+        Assert.Throws<FormatException>(() => Run(async () => await Coroutine.FromTask<int>(_ => throw new FormatException())));
+    }
+
+    [Fact]
+    public void FromTask_StartReturnsNull_ClearError()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Run(async () => await Coroutine.FromTask<int>(_ => null!)));
+        Assert.Contains("returned null", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTask_NullArguments_Throw()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            Assert.Throws<ArgumentNullException>(() => Coroutine.FromTask((Task<int>)null!));
+            Assert.Throws<ArgumentNullException>(() => Coroutine.FromTask((Task)null!));
+            Assert.Throws<ArgumentNullException>(() => Coroutine.FromTask((Func<CancellationToken, Task<int>>)null!));
+            Assert.Throws<ArgumentNullException>(() => Coroutine.FromTask((Func<CancellationToken, Task>)null!));
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void FromTask_NoLoop_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(() => Coroutine.FromTask(Task.FromResult(1)));
+    }
+
+    [Fact]
+    public void FromTask_FromAGenerator_IsYielded()
+    {
+        var result = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            return loop.RunUntilComplete(Generator());
+        });
+
+        Assert.Equal(5, result);
+
+        static IEnumerable<object?> Generator()
+        {
+            var work = Coroutine.FromTask(Task.Run(() => 5));
+            yield return work;
+            yield return Coroutine.Return(work.Result);
+        }
+    }
+}
