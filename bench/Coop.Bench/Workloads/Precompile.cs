@@ -42,5 +42,8 @@ internal static class Precompile
                 RuntimeHelpers.PrepareMethod(method.MethodHandle);
             }
         }
+
+        // The compiled code adds ~7.5 MiB to the process's RSS before the workload starts: W2's peak
+        // RSS counts it (a full GC here gives none of it back), W4's bytes per task do not.
     }
 }

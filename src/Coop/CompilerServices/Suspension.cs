@@ -4,8 +4,8 @@
 // awaiter type) the builder suspends the task directly and leaves the coroutine itself as the resume
 // target: no Action is made (a coroutine used to carry a 64-byte MoveNext delegate) and the awaiter's
 // OnCompleted is not called.
-// Other kernel awaiters (IKernelAwaiter) go through their OnCompleted: the builder marks the task
-// "suspending" first, and the awaiter parks the task only when it sees that mark. Without it, the
+// Other kernel awaiters (IKernelAwaiter) go through their OnCompleted: the builder marks the loop
+// "suspending" first (only its stepping task can be), and the awaiter parks the task only when it sees that mark. Without it, the
 // awaiter was called by some other async builder (an ordinary `async Task` method awaiting a Coop
 // future on the loop thread), and it resumes that code with a plain callback instead of parking.
 using System.Runtime.CompilerServices;
@@ -32,14 +32,14 @@ internal static class Suspension
         var resume = coroutine.MoveNextAction;
         if (default(TAwaiter) is IKernelAwaiter)
         {
-            task.SuspendingInBuilder = true;
+            task.Loop.SuspendingInBuilder = true;
             try
             {
                 awaiter.OnCompleted(resume);
             }
             finally
             {
-                task.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
+                task.Loop.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
             }
 
             return;
@@ -67,14 +67,14 @@ internal static class Suspension
         var resume = coroutine.MoveNextAction;
         if (default(TAwaiter) is IKernelAwaiter)
         {
-            task.SuspendingInBuilder = true;
+            task.Loop.SuspendingInBuilder = true;
             try
             {
                 awaiter.UnsafeOnCompleted(resume);
             }
             finally
             {
-                task.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
+                task.Loop.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
             }
 
             return;
@@ -115,9 +115,9 @@ internal static class Suspension
     /// (and clears the mark), false if some other code awaits.</summary>
     public static bool EndKernelSuspend(CoopTask? task)
     {
-        if (task is { SuspendingInBuilder: true })
+        if (task is { Loop.SuspendingInBuilder: true })
         {
-            task.SuspendingInBuilder = false;
+            task.Loop.SuspendingInBuilder = false;
             return true;
         }
 

@@ -19,12 +19,17 @@ public sealed partial class EventLoop
     /// step resumes it next (CoopTask.Coroutine.cs, the trampoline).</summary>
     internal object? PendingContinuation { get; set; }
 
+    /// <summary>Set by Coop's builder while a kernel awaiter decides how to suspend the task being
+    /// stepped (CompilerServices/Suspension.cs); on the loop, as only that task can be suspending.</summary>
+    internal bool SuspendingInBuilder { get; set; }
+
     /// <summary>Drops the state of a step that ended by throwing, so that it does not leak into what
     /// runs next.</summary>
     private void ForgetStep()
     {
         SteppingTask = null;
         PendingContinuation = null;
+        SuspendingInBuilder = false;
     }
 
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>

@@ -4,7 +4,7 @@ namespace Coop;
 /// <remarks>
 /// Pending → Succeeded | Failed | Cancelled. The three done states are final: a future completes once.
 /// </remarks>
-public enum FutureState
+public enum FutureState : byte
 {
     /// <summary>Not done yet.</summary>
     Pending,

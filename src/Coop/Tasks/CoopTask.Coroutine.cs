@@ -1,4 +1,4 @@
-// Stepping an async coroutine. The task remembers one continuation, _resume: the innermost
+// Stepping an async coroutine. The task remembers one continuation (in _chain): the innermost
 // coroutine (whose MoveNext resumes it), left by the builder when it suspended on one of Coop's own
 // awaiters, or an Action left by any other awaiter. A step calls it, so resuming costs O(1)
 // whatever the depth of the await chain. When a coroutine ends, its caller's continuation is queued
@@ -13,11 +13,6 @@ namespace Coop;
 
 public partial class CoopTask
 {
-    private object? _resume;      // a Coroutine to MoveNext, or an Action
-
-    /// <summary>Set by Coop's builder while a kernel awaiter is deciding how to suspend this task.</summary>
-    internal bool SuspendingInBuilder { get; set; }
-
     /// <summary>The callback a foreign awaitable calls (on any thread) when it completes.</summary>
     /// <remarks>Made per foreign await rather than kept in a field that every task would carry.</remarks>
     internal Action ForeignWake => WakeFromForeign;
@@ -38,14 +33,14 @@ public partial class CoopTask
 
     internal void YieldWith(object resume)
     {
-        _resume = resume;
+        _chain = resume;
         MakeReady();
     }
 
     internal void ParkWith(Future future, object resume)
     {
         ParkOn(future);
-        _resume = resume;
+        _chain = resume;
     }
 
     internal void SuspendForeign(Action resume)
@@ -65,7 +60,7 @@ public partial class CoopTask
         _wait = null; // parked on nothing of Coop's: a stale waker must not read as the future waited on
         _waitingForeign = true;
         Loop.ForeignWaits++;
-        _resume = resume;
+        _chain = resume;
     }
 
     /// <summary>A coroutine inside this task ended: resume its caller within this same step.</summary>
@@ -96,8 +91,8 @@ public partial class CoopTask
         }
         else
         {
-            var resume = _resume!;
-            _resume = null;
+            var resume = _chain!;
+            _chain = null;
             Resume(resume);
         }
 

@@ -24,8 +24,10 @@ public partial class CoopTask
         public Call? Call;
     }
 
-    private Frame[]? _frames; // the generators above the task's own, innermost last
-    private int _depth;       // how many of _frames are in use
+    private int _depth; // how many of Frames are in use
+
+    /// <summary>The generators above the task's own, innermost last (kept in _chain).</summary>
+    private Frame[]? Frames => Unsafe.As<Frame[]?>(_chain);
 
     internal static CoopTask ForGenerator(EventLoop loop, IEnumerable<object?> routine, string? name, CancellationToken token)
     {
@@ -65,7 +67,7 @@ public partial class CoopTask
 
         while (true)
         {
-            var routine = _depth == 0 ? OwnRoutine! : _frames![_depth - 1].Routine;
+            var routine = _depth == 0 ? OwnRoutine! : Frames![_depth - 1].Routine;
             object? yielded;
             try
             {
@@ -153,12 +155,14 @@ public partial class CoopTask
 
     private void Push(IEnumerator<object?> routine, Call? call)
     {
-        if (_frames == null || _depth == _frames.Length)
+        var frames = Frames;
+        if (frames == null || _depth == frames.Length)
         {
-            Array.Resize(ref _frames, Math.Max(4, _depth * 2));
+            Array.Resize(ref frames, Math.Max(4, _depth * 2));
+            _chain = frames;
         }
 
-        _frames[_depth++] = new Frame { Routine = routine, Call = call };
+        frames[_depth++] = new Frame { Routine = routine, Call = call };
     }
 
     /// <summary>Pops the finished top frame and hands its value to its caller; true when that ended
@@ -172,8 +176,9 @@ public partial class CoopTask
             return true;
         }
 
-        var finished = _frames![--_depth];
-        _frames[_depth] = default;
+        var frames = Frames!;
+        var finished = frames[--_depth];
+        frames[_depth] = default;
         finished.Call?.Deliver(returned);
         return false;
     }
@@ -187,7 +192,7 @@ public partial class CoopTask
         }
         else
         {
-            _frames![--_depth] = default;
+            Frames![--_depth] = default;
         }
     }
 
@@ -205,10 +210,10 @@ public partial class CoopTask
     /// does not stop the others. Returns what they threw, or null.</summary>
     private Exception? DisposeFrames()
     {
-        var frames = _frames;
+        var frames = Frames;
         var depth = _depth;
         var own = OwnRoutine;
-        _frames = null;
+        _chain = null;
         _depth = 0;
         _body = null;
         List<Exception>? errors = null;

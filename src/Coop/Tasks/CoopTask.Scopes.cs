@@ -1,5 +1,5 @@
 // Level-triggered cancellation (Trio's cancel scopes) beside asyncio's one-shot Cancel, through the
-// same door. A task keeps the stack of cancel scopes it is inside: _scope is the innermost, and each
+// same door. A task keeps the stack of cancel scopes it is inside: Scope is the innermost, and each
 // scope links to the one it was entered in (CancelScope.Outer). This file holds the one decision every
 // await point asks — is a cancellation deliverable now, and which one — and the undo action of a wait
 // that both Cancel() and a cancelled scope use (STYLE 8: one mechanism, one place).
@@ -18,7 +18,11 @@ namespace Coop;
 
 public partial class CoopTask
 {
-    private CancelScope? _scope; // innermost active scope; null for none (the fast path)
+    // The innermost active scope lives in Extras (most tasks never enter one); _inScope is the fast
+    // check every await makes.
+    private bool _inScope;
+
+    private CancelScope? Scope => _inScope ? _extras!.Scope : null;
 
     /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
     /// with <c>await using</c> see that its body was cancelled (DisposeAsync is not told why the
@@ -27,25 +31,30 @@ public partial class CoopTask
 
     internal string? CancelMessage => _extras?.CancelMessage;
 
-    internal CancelScope? InnermostScope => _scope;
+    internal CancelScope? InnermostScope => Scope;
 
     /// <summary>True for a task that drives a generator coroutine (it cannot hold cancel scopes).</summary>
     internal bool IsGenerator => _isGenerator;
 
     /// <summary>The scope now entered becomes the innermost.</summary>
-    internal void PushScope(CancelScope scope) => _scope = scope;
+    internal void PushScope(CancelScope scope)
+    {
+        MoreState.Scope = scope;
+        _inScope = true;
+    }
 
     /// <summary>Leaves <paramref name="scope"/>, which must be the innermost: scopes nest like blocks.</summary>
     internal void PopScope(CancelScope scope)
     {
-        if (_scope != scope)
+        if (Scope != scope)
         {
             throw new InvalidOperationException(
                 $"{Describe()} left a cancel scope that is not its innermost one: scopes and task groups must be " +
                 "left in the reverse order they were entered (use await using / CancelScope.Run, never store them).");
         }
 
-        _scope = scope.Outer;
+        _extras!.Scope = scope.Outer;
+        _inScope = scope.Outer != null;
     }
 
     /// <summary>The undo action of the current wait: if the task is parked on a future and a
@@ -68,7 +77,7 @@ public partial class CoopTask
     private bool IsCancellationDeliverable(out CancelScope? raisedBy)
     {
         raisedBy = null;
-        for (var scope = _scope; scope != null; scope = scope.Outer)
+        for (var scope = Scope; scope != null; scope = scope.Outer)
         {
             if (scope.CancelCalled)
             {
@@ -106,11 +115,12 @@ public partial class CoopTask
     /// children, rather than lose their errors.</summary>
     private void ForgetScopes()
     {
-        for (var scope = _scope; scope != null; scope = scope.Outer)
+        for (var scope = Scope; scope != null; scope = scope.Outer)
         {
             scope.Abandon();
         }
 
-        _scope = null;
+        _extras!.Scope = null;
+        _inScope = false;
     }
 }

@@ -28,6 +28,8 @@ public partial class CoopTask : Future
     private bool _cancelRequested;
     private Extras? _extras; // what few tasks use, made on first use (see Extras)
     private object? _body;   // what the task runs: its generator's IEnumerator, or its root Coroutine
+    private object? _chain;  // the rest of the coroutine chain: an async task's innermost continuation to
+                             // resume (a Coroutine or an Action), a generator task's Frame[] above _body
     private bool _isGenerator;
 
     private protected CoopTask(EventLoop loop, string? name)
@@ -133,7 +135,7 @@ public partial class CoopTask : Future
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // every await resumes through here
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested || _scope != null)
+        if (_cancelRequested || _inScope)
         {
             ThrowIfCancelDeliverable();
         }
@@ -181,7 +183,7 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Waiting;
         _wait = future;
         future.AddWaiter(this);
-        if (_cancelRequested || _scope != null)
+        if (_cancelRequested || _inScope)
         {
             // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
             // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
@@ -258,9 +260,9 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Done;
         _wait = null; // after a misuse the task may still be registered somewhere: later wake-ups must be stale
         _waitingForeign = false;
-        _resume = null;
+        _chain = null;
         _cancelRequested = false;
-        if (_scope != null)
+        if (_inScope)
         {
             ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
         }
@@ -358,7 +360,8 @@ public partial class CoopTask : Future
     /// <summary>State that few tasks use, kept out of the task itself so that a million waiting
     /// tasks stay small (docs/benchmarks.md, W2 and W4): a name given at creation, the cancel
     /// message, the token source handed out by <see cref="CancellationToken"/>, the registration on
-    /// a token passed to CreateTask, and the count of one-shot cancellations raised.</summary>
+    /// a token passed to CreateTask, the count of one-shot cancellations raised, and the innermost
+    /// cancel scope.</summary>
     private sealed class Extras
     {
         public string? Name;
@@ -366,5 +369,6 @@ public partial class CoopTask : Future
         public CancellationTokenSource? TokenSource;
         public CancellationTokenRegistration TokenRegistration;
         public int OneShotCancelsDelivered; // see CoopTask.Scopes.cs
+        public CancelScope? Scope;          // the innermost cancel scope entered: CoopTask.Scopes.cs
     }
 }

@@ -12,7 +12,7 @@ namespace Coop;
 /// Running --coroutine ends-->  Done      (result, exception or cancelled: exactly one, once)
 /// </code>
 /// </remarks>
-public enum CoopTaskStatus
+public enum CoopTaskStatus : byte
 {
     /// <summary>In the ready queue: it runs on this or the next loop iteration.</summary>
     Ready,
