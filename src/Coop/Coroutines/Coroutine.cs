@@ -22,8 +22,10 @@ namespace Coop;
 public abstract partial class Coroutine
 {
     // Created --first await or task start--> Running --SetResult/SetException--> Done.
-    private ExceptionDispatchInfo? _error;
-    private object? _continuation; // the awaiting coroutine (or its resume Action), or the task it is the root of
+    // One field, two meanings in turn (a coroutine frame stays small: a chain may hold thousands):
+    // until the coroutine ends, whom to hand control back to (the awaiting coroutine, its resume
+    // Action, or the task it is the root of); once it has ended, its error (null if it succeeded).
+    private object? _link;
     private bool _awaited;
 
     private protected Coroutine()
@@ -82,13 +84,13 @@ public abstract partial class Coroutine
     /// <summary>Starts the coroutine as the root of <paramref name="task"/>.</summary>
     internal void AttachAsRoot(CoopTask task)
     {
-        if (_awaited || IsStarted || _continuation != null)
+        if (_awaited || IsStarted || _link != null)
         {
             throw new InvalidOperationException("This coroutine was already started or awaited: a task needs a fresh coroutine.");
         }
 
         _awaited = true;
-        _continuation = task;
+        _link = task;
     }
 
     internal void StartIn(CoopTask task)
@@ -110,7 +112,7 @@ public abstract partial class Coroutine
             return;
         }
 
-        _continuation = caller;
+        _link = caller;
         if (!IsStarted)
         {
             StartIn(task);
@@ -122,35 +124,33 @@ public abstract partial class Coroutine
     // end the process (AsyncMethodBuilderCore rethrows awaiter failures asynchronously).
     private void FailOutsideTask(Action caller)
     {
-        _error = ExceptionDispatchInfo.Capture(new InvalidOperationException(
+        _link = ExceptionDispatchInfo.Capture(new InvalidOperationException(
             "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run."));
         IsCompleted = true;
         caller();
     }
 
-    internal void SetException(Exception exception)
+    internal void SetException(Exception exception) => Complete(ExceptionDispatchInfo.Capture(exception));
+
+    internal void SetVoidResult() => Complete(null);
+
+    internal ExceptionDispatchInfo? ErrorInfo => IsCompleted ? Unsafe.As<ExceptionDispatchInfo?>(_link) : null;
+
+    internal Exception? Error => ErrorInfo?.SourceException;
+
+    internal void ThrowIfFailed() => ErrorInfo?.Throw();
+
+    private protected void Complete(ExceptionDispatchInfo? error)
     {
-        _error = ExceptionDispatchInfo.Capture(exception);
-        Complete();
-    }
-
-    internal void SetVoidResult() => Complete();
-
-    internal Exception? Error => _error?.SourceException;
-
-    internal ExceptionDispatchInfo? ErrorInfo => _error;
-
-    internal void ThrowIfFailed() => _error?.Throw();
-
-    private protected void Complete()
-    {
+        var next = _link;
+        _link = error;
         IsCompleted = true;
-        switch (_continuation)
+        switch (next)
         {
             case Coroutine or Action:
                 // Resume the awaiting coroutine from the task's step loop, not from here: a chain
                 // finishing 100,000 frames deep must not grow the stack by 100,000 calls.
-                Task!.ContinueWith(_continuation);
+                Task!.ContinueWith(next);
                 break;
             case CoopTask root:
                 root.OnRootCompleted(this);

@@ -28,6 +28,6 @@ public abstract class Coroutine<T> : Coroutine
     internal void SetResult(T result)
     {
         _result = result;
-        Complete();
+        Complete(null);
     }
 }
