@@ -108,7 +108,17 @@ public abstract partial class Coroutine
     {
         if (task == null)
         {
-            FailOutsideTask((Action)caller); // only code that is not a Coop coroutine awaits outside a task
+            // Only code that is not a Coop coroutine awaits outside a task.
+            FailAwait((Action)caller, "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run.");
+            return;
+        }
+
+        if (task.IsGenerator)
+        {
+            // Ordinary async code called from a generator awaits it: a generator's step resumes only
+            // iterators, so the coroutine would be lost at its first suspension.
+            FailAwait((Action)caller, $"A coroutine was awaited from ordinary async code inside a generator task ({task.Describe()}): " +
+                "a generator task cannot run an async coroutine. Run it as its own task (loop.CreateTask(coroutine)) and yield that task.");
             return;
         }
 
@@ -119,13 +129,12 @@ public abstract partial class Coroutine
         }
     }
 
-    // Awaited outside any task (from an async Task method, with no loop running): the await ends
-    // with a clear error. Thrown from OnCompleted instead, it would escape to the thread pool and
-    // end the process (AsyncMethodBuilderCore rethrows awaiter failures asynchronously).
-    private void FailOutsideTask(Action caller)
+    // Awaited where it cannot run (from an async Task method outside any task, or inside a generator
+    // task): the await ends with a clear error. Thrown from OnCompleted instead, it would escape to the
+    // thread pool and end the process (AsyncMethodBuilderCore rethrows awaiter failures asynchronously).
+    private void FailAwait(Action caller, string message)
     {
-        _link = ExceptionDispatchInfo.Capture(new InvalidOperationException(
-            "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run."));
+        _link = ExceptionDispatchInfo.Capture(new InvalidOperationException(message));
         IsCompleted = true;
         caller();
     }

@@ -122,6 +122,43 @@ public class CoroutineTests
     }
 
     [Fact]
+    public void Await_FromOrdinaryAsyncCodeInsideAGeneratorTask_TheAwaitThrowsAClearError()
+    {
+        // A generator's step resumes only iterators: the coroutine would be lost at its first
+        // suspension (and its continuation would overwrite the generator's frames).
+        var ran = false;
+        async Coroutine<int> Body()
+        {
+            ran = true;
+            await Coroutine.Yield();
+            return 1;
+        }
+
+        static async Task<int> Ordinary(Coroutine<int> coroutine) => await coroutine;
+
+        Task<int>? ordinary = null;
+        IEnumerable<object?> Generator()
+        {
+            yield return Coroutine.Call<int>(Inner()); // a frame above the task's own iterator
+        }
+
+        IEnumerable<object?> Inner()
+        {
+            ordinary = Ordinary(Body());
+            yield return null;
+            yield return Coroutine.Return(2);
+        }
+
+        var result = Bounded.Run(() => EventLoop.Run(Generator()));
+        Assert.Null(result);
+        Assert.True(ordinary!.IsFaulted, "the await fails at once, synchronously");
+        var ex = Assert.IsType<InvalidOperationException>(ordinary.Exception?.InnerException);
+        Assert.Contains("generator task", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("loop.CreateTask(coroutine)", ex.Message, StringComparison.Ordinal);
+        Assert.False(ran);
+    }
+
+    [Fact]
     public void Exception_PropagatesThroughAwaitsWithItsType()
     {
         static async Coroutine<int> Thrower()
