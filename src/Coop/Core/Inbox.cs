@@ -4,6 +4,8 @@
 // so an idle loop burns no CPU and a post wakes it at once.
 // Corner case: a post that races with the loop going to sleep is never lost, because the loop checks
 // for posts and goes to sleep under the same lock that Post takes.
+using System.Runtime.CompilerServices;
+
 namespace Coop.Core;
 
 internal sealed class Inbox
@@ -46,15 +48,19 @@ internal sealed class Inbox
     }
 
     /// <summary>Moves everything posted so far to <paramref name="ready"/>, in posting order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per loop iteration: the check inline, the work apart
     public void DrainInto(ReadyQueue ready)
     {
-        if (!_hasPosts)
+        // The common case is nothing posted: no lock. A post racing with this read is drained next
+        // iteration (and Wait checks under the lock before the loop sleeps).
+        if (_hasPosts)
         {
-            // The common case, once per loop iteration: no lock. A post racing with this read is
-            // drained next iteration (and Wait checks under the lock before the loop sleeps).
-            return;
+            DrainPosted(ready);
         }
+    }
 
+    private void DrainPosted(ReadyQueue ready)
+    {
         List<PostedCallback> batch;
         lock (_gate)
         {

@@ -100,9 +100,18 @@ internal sealed class ReadyQueue
     /// <summary>Gives memory back after a burst: a queue that once held a million entries and now
     /// holds a few would otherwise keep 16 MB for good. It shrinks only when under an eighth full, to
     /// four times what it holds, so a queue that swings around one size does not resize back and forth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per loop iteration: the check inline, the work apart
     public void TrimExcess()
     {
-        if (_items.Length > TrimAbove && _count < _items.Length / 8)
+        if (_items.Length > TrimAbove)
+        {
+            TrimLarge();
+        }
+    }
+
+    private void TrimLarge()
+    {
+        if (_count < _items.Length / 8)
         {
             Resize(Math.Max(TrimAbove, (int)BitOperations.RoundUpToPowerOf2((uint)_count * 4)));
         }
