@@ -192,10 +192,9 @@ public sealed partial class EventLoop : IDisposable
     internal void RunOnce()
     {
         Iterations++;
-        var timeout = _ready.Count > 0 || _stopping || _inbox.HasPosts ? TimeSpan.Zero : TimeUntilNextTimer();
-        if (timeout != TimeSpan.Zero)
+        if (_ready.Count == 0 && !_stopping && !_inbox.HasPosts)
         {
-            WaitForWork(timeout);
+            WaitForNextTimerOrPost();
         }
 
         _inbox.DrainInto(_ready);
@@ -309,6 +308,15 @@ public sealed partial class EventLoop : IDisposable
         // Round up to whole milliseconds: waking a little early would spin until the deadline.
         var ms = Math.Ceiling(ticks * 1000.0 / _ticksPerSecond);
         return ms >= int.MaxValue ? TimeSpan.FromMilliseconds(int.MaxValue - 1) : TimeSpan.FromMilliseconds(ms);
+    }
+
+    private void WaitForNextTimerOrPost()
+    {
+        var timeout = TimeUntilNextTimer();
+        if (timeout != TimeSpan.Zero)
+        {
+            WaitForWork(timeout);
+        }
     }
 
     private void WaitForWork(TimeSpan timeout)
