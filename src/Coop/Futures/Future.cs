@@ -184,6 +184,9 @@ public class Future
 
     internal virtual string Describe() => "Future";
 
+    /// <summary>How many entries the waiter list holds, stale ones included (tests check it stays bounded).</summary>
+    internal int WaiterEntries => _waiters switch { null => 0, List<object> many => many.Count, _ => 1 };
+
     /// <summary>The first task or callback waiting on this future, for traces; null if none.</summary>
     internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
 
@@ -195,11 +198,53 @@ public class Future
                 _waiters = waiter;
                 break;
             case List<object> many:
+                if (many.Count == many.Capacity)
+                {
+                    DropStaleWaiters(many);
+                }
+
                 many.Add(waiter);
                 break;
             default:
                 _waiters = new List<object> { _waiters, waiter };
                 break;
+        }
+    }
+
+    /// <summary>A task that left this future (cancelled, or its cancel scope timed out) stays in the
+    /// list until the future completes, when its wake-up is ignored as stale; if it waits again it is
+    /// listed again. A long-lived future waited on with timeouts, again and again, would collect such
+    /// entries without end, so before the list grows it drops them: the tasks no longer waiting here,
+    /// and all but the last entry of a task listed twice. Amortized O(1) per wait: the list still
+    /// doubles unless a quarter of it came free.</summary>
+    private void DropStaleWaiters(List<object> many)
+    {
+        var kept = many.Count;
+        for (var i = many.Count - 1; i >= 0; i--)
+        {
+            var waiter = many[i];
+            if (waiter is CoopTask task)
+            {
+                if (!task.IsWaitingOn(this))
+                {
+                    continue; // left, or listed again later (that later entry is kept): stale
+                }
+
+                task.HideWaitDuringSweep(); // its earlier entries now read as stale
+            }
+
+            many[--kept] = waiter;
+        }
+
+        many.RemoveRange(0, kept);
+        foreach (var waiter in many)
+        {
+            (waiter as CoopTask)?.RestoreWaitAfterSweep(this);
+        }
+
+        if (many.Count > many.Capacity * 3 / 4)
+        {
+            many.Capacity *= 2;
         }
     }
 

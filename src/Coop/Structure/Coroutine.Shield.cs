@@ -47,7 +47,19 @@ public abstract partial class Coroutine
         }
         else
         {
-            inner.AddDoneCallback(f => CopyOutcome(f, outer));
+            Action<Future> mirror = f => CopyOutcome(f, outer);
+            inner.AddDoneCallback(mirror);
+
+            // Cancelled first (its waiter left): stop mirroring, as asyncio's shield does, or a
+            // long-lived inner shielded in a loop would collect one callback per wait. A task inner
+            // still reports its own error if nobody reads it.
+            outer.AddDoneCallback(_ =>
+            {
+                if (!inner.IsDone)
+                {
+                    inner.RemoveDoneCallback(mirror);
+                }
+            });
         }
 
         return outer;

@@ -193,6 +193,13 @@ public partial class CoopTask : Future
 
     internal bool IsWaitingOn(Future future) => WaitingOn == future;
 
+    /// <summary>During a future's sweep of stale waiters (Future.DropStaleWaiters): hides that this
+    /// task waits there, so its earlier entries in the list read as stale. A task never waits on
+    /// itself, so pointing at itself is unambiguous; RestoreWaitAfterSweep puts the future back.</summary>
+    internal void HideWaitDuringSweep() => _wait = this;
+
+    internal void RestoreWaitAfterSweep(Future future) => _wait = future;
+
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
     internal void WakeFrom(Future future)
     {

@@ -5,6 +5,70 @@ namespace Coop.Tests.Futures;
 public class FutureTests
 {
     [Fact]
+    public void AwaitedWithTimeoutsAgainAndAgain_TheWaiterListStaysSmall()
+    {
+        // A task that leaves a future (its scope timed out) stays listed until the future completes;
+        // listed again each time it waits, it would grow the list without end (a heartbeat loop).
+        var entries = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.InRange(entries, 0, 8);
+
+        static async Coroutine<int> Main()
+        {
+            var shutdown = EventLoop.RunningLoop.CreateFuture();
+            for (var i = 0; i < 10_000; i++)
+            {
+                await CancelScope.MoveOnAfter(0, async _ => await shutdown);
+            }
+
+            return shutdown.WaiterEntries;
+        }
+    }
+
+    [Fact]
+    public void StaleWaitersDropped_TasksStillWaitingAreWokenOnceInOrder()
+    {
+        // Three tasks wait with timeouts many times, listed again each time (stale entries pile up
+        // and are swept as the list grows), then wait for good: each is woken exactly once, in the
+        // order they last started waiting (0, 1, 2: fewest rounds first), not the order they first
+        // waited in (1, 2, 0), which a sweep keeping a task's first entry would give.
+        var (order, entriesBeforeSet) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.Equal([0, 1, 2], order);
+        Assert.InRange(entriesBeforeSet, 3, 16);
+
+        static async Coroutine<(List<int>, int)> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var signal = loop.CreateFuture();
+            var order = new List<int>();
+            var tasks = new[] { 1, 2, 0 }.Select(n => loop.CreateTask(Waiter(n, signal, order))).ToArray();
+            while (signal.WaiterEntries == 0 || tasks.Any(t => t.Status != CoopTaskStatus.Waiting))
+            {
+                await Coroutine.Yield();
+            }
+
+            var entries = signal.WaiterEntries;
+            signal.SetResultObject(null);
+            foreach (var t in tasks)
+            {
+                await t;
+            }
+
+            return (order, entries);
+        }
+
+        static async Coroutine Waiter(int id, Future signal, List<int> order)
+        {
+            for (var i = 0; i < 300 + (100 * id); i++)
+            {
+                await CancelScope.MoveOnAfter(0, async _ => await signal);
+            }
+
+            await signal;
+            order.Add(id);
+        }
+    }
+
+    [Fact]
     public void New_IsPendingAndReadingItThrows()
     {
         using var loop = new EventLoop();

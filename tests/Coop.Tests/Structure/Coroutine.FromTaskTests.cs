@@ -168,8 +168,12 @@ public class CoroutineFromTaskTests
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
-            await Coroutine.ToThread(() => ((IAsyncResult)operation!).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
-            await Coroutine.Yield(); // the operation's end, posted before ToThread's, has been delivered
+            var loop = EventLoop.RunningLoop;
+            while (loop.ForeignWaits > 0)
+            {
+                await Coroutine.Sleep(0.01); // until the operation's end has reached the loop (the clock waits for it for real)
+            }
+
             return operation!.IsCanceled;
         });
 
@@ -180,8 +184,20 @@ public class CoroutineFromTaskTests
     [Fact]
     public void FromTask_FailsAfterItsWaiterLeft_ErrorGoesToTheExceptionHandler()
     {
-        var source = new TaskCompletionSource<int>(); // continuations run inline: its end is posted before ToThread's
-        var (_, errors) = RunCollectingErrors(async () =>
+        var source = new TaskCompletionSource<int>();
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Main());
+        });
+
+        var error = Assert.Single(errors);
+        Assert.True(error.Exception is FormatException, error.ToString());
+        Assert.Contains("FromTask", error.Message, StringComparison.Ordinal);
+
+        async Coroutine Main()
         {
             async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
 
@@ -189,13 +205,12 @@ public class CoroutineFromTaskTests
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
-            await Coroutine.ToThread(() => source.SetException(new FormatException("late")));
-            return 0;
-        });
-
-        var error = Assert.Single(errors);
-        Assert.IsType<FormatException>(error.Exception);
-        Assert.Contains("FromTask", error.Message, StringComparison.Ordinal);
+            source.SetException(new FormatException("late")); // its end reaches the loop through the inbox
+            while (errors.Count == 0)
+            {
+                await Coroutine.Sleep(0.01); // a foreign wait is in flight: the virtual clock waits for it for real
+            }
+        }
     }
 
     [Fact]

@@ -72,6 +72,38 @@ public class CoroutineShieldTests
     }
 
     [Fact]
+    public void Shield_OfALongLivedFutureWithTimeoutsInALoop_LeavesNoCallbacksBehind()
+    {
+        // As asyncio's shield: a cancelled outer stops mirroring, so the inner does not collect one
+        // callback per wait (a heartbeat loop on a shutdown future).
+        var (entries, shutDown) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.InRange(entries, 0, 1);
+        Assert.True(shutDown);
+
+        static async Coroutine<(int, bool)> Main()
+        {
+            var shutdown = EventLoop.RunningLoop.CreateFuture();
+            for (var i = 0; i < 1_000; i++)
+            {
+                try
+                {
+                    await Coroutine.WaitFor(Coroutine.Shield(shutdown), 0);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+
+            await Coroutine.Yield(); // the last outer's done callback has run
+            var entries = shutdown.WaiterEntries;
+            var last = Coroutine.Shield(shutdown); // still mirrors while its waiter stays
+            shutdown.SetResultObject(null);
+            await last;
+            return (entries, !shutdown.IsCancelled);
+        }
+    }
+
+    [Fact]
     public void Shield_InnerFailsAfterOuterCancelled_ErrorReported()
     {
         var errors = new List<LoopError>();
