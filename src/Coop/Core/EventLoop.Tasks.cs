@@ -188,6 +188,12 @@ public sealed partial class EventLoop
         _liveCount--;
     }
 
+    /// <summary>Posts the outcome of foreign work (FromTask, ToThread) from any thread. If the loop
+    /// closes before it runs, <paramref name="whenLoopClosed"/> runs instead, on the closing thread;
+    /// if it is closed already, false, and the poster decides what is worth saying.</summary>
+    internal bool TryPostOutcome(Action<object?> callback, object? state, Action<object?> whenLoopClosed) =>
+        _inbox.TryPost(callback, state, whenLoopClosed);
+
     internal bool TryPostFromAnyThread(Action<object?> callback, object? state)
     {
         if (_inbox.TryPost(callback, state))

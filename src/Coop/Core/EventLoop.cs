@@ -116,7 +116,7 @@ public sealed partial class EventLoop : IDisposable
             var item = _ready.Dequeue();
             if (item.Posted)
             {
-                ReportNeverRan((PostedCallback)item.State!);
+                ((PostedCallback)item.State!).OnLoopClosed(this);
             }
             else if (item.Callback == CoopTask.ReportIfUnobservedAction || item.Callback == CoopTask.ReportIfUnobservedLaterAction)
             {
@@ -126,15 +126,12 @@ public sealed partial class EventLoop : IDisposable
 
         foreach (var left in _inbox.Close())
         {
-            ReportNeverRan(left);
+            left.OnLoopClosed(this);
         }
 
         _ready.Clear();
         _timers.Clear();
     }
-
-    private void ReportNeverRan(PostedCallback posted) => ReportError(new LoopError(
-        "A callback posted with CallSoonThreadsafe never ran: the loop was closed first.", null, null, posted.Target));
 
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
     public void Dispose() => Close();

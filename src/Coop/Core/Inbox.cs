@@ -27,7 +27,7 @@ internal sealed class Inbox
     public bool IsSleeping => Volatile.Read(ref _sleeping);
 
     /// <summary>Adds a callback from any thread; false once the inbox is closed.</summary>
-    public bool TryPost(Action<object?> callback, object? state)
+    public bool TryPost(Action<object?> callback, object? state, Action<object?>? whenLoopClosed = null)
     {
         lock (_gate)
         {
@@ -36,7 +36,7 @@ internal sealed class Inbox
                 return false;
             }
 
-            _posted.Add(new PostedCallback(callback, state));
+            _posted.Add(new PostedCallback(callback, state, whenLoopClosed));
             _hasPosts = true;
             if (_sleeping)
             {

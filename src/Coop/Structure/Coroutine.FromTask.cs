@@ -75,6 +75,7 @@ public abstract partial class Coroutine
         private readonly Task _task;
         private readonly CancellationTokenSource? _stop;
         private readonly Future<T> _future;
+        private bool _inFlight; // counted in the loop's ForeignWaits: someone still waits for the outcome
 
         private TaskBridge(EventLoop loop, Task task, CancellationTokenSource? stop)
         {
@@ -93,23 +94,54 @@ public abstract partial class Coroutine
                 return bridge._future;
             }
 
-            if (stop != null)
-            {
-                bridge._future.AddDoneCallback(bridge.StopIfCancelled);
-            }
-
-            loop.ForeignWaits++; // another thread will post to the loop: a virtual clock must wait for it, not declare a deadlock
+            // Another thread will post to the loop: a virtual clock must wait for it, not jump ahead
+            // or declare a deadlock, for as long as somebody waits for the outcome.
+            loop.ForeignWaits++;
+            bridge._inFlight = true;
+            bridge._future.AddDoneCallback(bridge.OnFutureDone);
             task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(bridge.PostOutcome);
             return bridge._future;
         }
 
-        // On the Task's thread. If the loop is closed by then, there is nobody left to tell.
-        private void PostOutcome() => _loop.TryPostFromAnyThread(static b => ((TaskBridge<T>)b!).OnTaskDone(), this);
+        // On the Task's thread.
+        private void PostOutcome()
+        {
+            if (!_loop.TryPostOutcome(static b => ((TaskBridge<T>)b!).OnTaskDone(), this, static b => ((TaskBridge<T>)b!).ReportIfFailed()))
+            {
+                // Closed already: nobody can wait for the outcome; only an error is worth a line, and
+                // the loop's handler may not be called from this thread.
+                if (Failure is { } error)
+                {
+                    Console.Error.WriteLine($"Coop: a Task awaited through Coroutine.FromTask or ToThread failed after its event loop was closed: {error}");
+                }
+            }
+        }
+
+        /// <summary>The loop closed before the outcome reached it (called by Close, on its thread).</summary>
+        private void ReportIfFailed()
+        {
+            if (Failure is { } error)
+            {
+                _loop.ReportError(new LoopError("A Task awaited through Coroutine.FromTask or ToThread failed and its event loop closed before it could tell anyone", error, null, null));
+            }
+        }
+
+        /// <summary>The Task's error, unless it succeeded or was cancelled (a cancellation is no news).</summary>
+        private Exception? Failure => _task.Exception?.InnerException is { } e and not OperationCanceledException ? e : null;
 
         private void OnTaskDone()
         {
-            _loop.ForeignWaits--;
+            StopCountingInFlight();
             Deliver();
+        }
+
+        private void StopCountingInFlight()
+        {
+            if (_inFlight)
+            {
+                _inFlight = false;
+                _loop.ForeignWaits--;
+            }
         }
 
         private void Deliver()
@@ -140,13 +172,21 @@ public abstract partial class Coroutine
             return default!;
         }
 
-        private void StopIfCancelled(Future future)
+        private void OnFutureDone(Future future)
         {
-            if (future.IsCancelled)
+            if (!future.IsCancelled)
+            {
+                return; // completed with the Task's outcome
+            }
+
+            // The waiter left: nobody waits for the outcome now, so a virtual clock may go on without
+            // it (a late outcome is still delivered, or reported if it is an error).
+            StopCountingInFlight();
+            if (_stop != null)
             {
                 // On the pool, not here: callbacks the operation registered on its token must not run on
                 // (and stall) the loop thread.
-                ThreadPool.UnsafeQueueUserWorkItem(static stop => stop.Cancel(), _stop!, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static stop => stop.Cancel(), _stop, preferLocal: false);
             }
         }
     }

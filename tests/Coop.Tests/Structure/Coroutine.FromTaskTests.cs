@@ -123,6 +123,23 @@ public class CoroutineFromTaskTests
     }
 
     [Fact]
+    public void FromTask_WaiterLeft_AVirtualClockNoLongerWaitsForTheTask()
+    {
+        // While a task waits on a Task, a virtual clock runs at wall speed (the Task may end any
+        // moment); once the waiter has left, nobody waits for it, and virtual time jumps again.
+        var slept = Run(async () =>
+        {
+            var never = new TaskCompletionSource<int>().Task;
+            await CancelScope.MoveOnAfter(0.01, async _ => await Coroutine.FromTask(never)); // 10 ms for real
+            var before = EventLoop.RunningLoop.Time();
+            await Coroutine.Sleep(3600); // would take an hour for real if the abandoned Task still counted
+            return EventLoop.RunningLoop.Time() - before;
+        });
+
+        Assert.InRange(slept, 3600, 3601);
+    }
+
+    [Fact]
     public void FromTask_WithToken_CancellingTheWaiterCancelsTheToken()
     {
         var tokenCancelled = Run(async () =>
@@ -168,13 +185,12 @@ public class CoroutineFromTaskTests
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
-            var loop = EventLoop.RunningLoop;
-            while (loop.ForeignWaits > 0)
+            while (!operation!.IsCompleted)
             {
-                await Coroutine.Sleep(0.01); // until the operation's end has reached the loop (the clock waits for it for real)
+                await Coroutine.Sleep(0.01); // nobody waits for it: virtual time runs on while the token's cancellation lands
             }
 
-            return operation!.IsCanceled;
+            return operation.IsCanceled; // its end may reach the loop before it closes, or after: either way, no news
         });
 
         Assert.True(stopped);
@@ -210,6 +226,64 @@ public class CoroutineFromTaskTests
             {
                 await Coroutine.Sleep(0.01); // a foreign wait is in flight: the virtual clock waits for it for real
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FromTask_OutcomeArrivesAsTheLoopCloses_OnlyAnErrorIsReported(bool fails)
+    {
+        // The outcome is posted after the waiter left, and main returns before the loop drains it:
+        // Close says what matters, an error, and not "a callback never ran" for Coop's own bookkeeping.
+        var source = new TaskCompletionSource<int>();
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Main());
+            loop.Close();
+        });
+
+        if (fails)
+        {
+            var error = Assert.Single(errors);
+            Assert.True(error.Exception is FormatException, error.ToString());
+            Assert.Contains("closed", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(errors);
+        }
+
+        async Coroutine Main()
+        {
+            async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
+
+            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            waiter.Cancel();
+            await Coroutine.Wait([waiter]);
+
+            // Completed on a pool thread, where the Task runs its continuation inline: when the
+            // event is set, the outcome is in the loop's inbox. The loop thread blocks meanwhile, on
+            // purpose, so that it cannot drain it before main returns.
+            using var posted = new ManualResetEventSlim();
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                if (fails)
+                {
+                    source.SetException(new FormatException("late"));
+                }
+                else
+                {
+                    source.SetResult(1);
+                }
+
+                posted.Set();
+            });
+            Assert.True(posted.Wait(TimeSpan.FromSeconds(10)));
         }
     }
 
