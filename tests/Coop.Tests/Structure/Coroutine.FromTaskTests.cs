@@ -19,6 +19,17 @@ public class CoroutineFromTaskTests
         return (result, errors);
     }
 
+    /// <summary>Runs <paramref name="wait"/> as a task, lets it park, and cancels it: returns the
+    /// task once it has left its wait.</summary>
+    private static async Coroutine<CoopTask> CancelledWhileWaiting(Coroutine wait)
+    {
+        var waiter = EventLoop.RunningLoop.CreateTask(wait);
+        await Coroutine.Yield(); // the waiter is now parked
+        waiter.Cancel();
+        await Coroutine.Wait([waiter]);
+        return waiter;
+    }
+
     [Fact]
     public void FromTask_CompletedTask_FutureIsDoneBeforeItIsReturned()
     {
@@ -88,10 +99,7 @@ public class CoroutineFromTaskTests
         var source = new TaskCompletionSource<int>();
         var (waiterCancelled, taskStillRunning) = Run(async () =>
         {
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
-            await Coroutine.Yield(); // the waiter is now parked on the future
-            waiter.Cancel();
-            await Coroutine.Wait([waiter]);
+            var waiter = await CancelledWhileWaiting(Waiter());
             return (waiter.IsCancelled, !source.Task.IsCompleted);
         });
 
@@ -151,10 +159,7 @@ public class CoroutineFromTaskTests
                 return new TaskCompletionSource<int>().Task;
             });
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
-            await Coroutine.Yield();
-            waiter.Cancel();
-            await Coroutine.Wait([waiter]);
+            await CancelledWhileWaiting(Waiter());
             return await Coroutine.ToThread(() => token.WaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
         });
 
@@ -181,10 +186,7 @@ public class CoroutineFromTaskTests
             Task? operation = null;
             async Coroutine Waiter() => await Coroutine.FromTask(token => operation = Task.Delay(Timeout.Infinite, token));
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
-            await Coroutine.Yield();
-            waiter.Cancel();
-            await Coroutine.Wait([waiter]);
+            await CancelledWhileWaiting(Waiter());
             while (!operation!.IsCompleted)
             {
                 await Coroutine.Sleep(0.01); // nobody waits for it: virtual time runs on while the token's cancellation lands
@@ -217,10 +219,7 @@ public class CoroutineFromTaskTests
         {
             async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
-            await Coroutine.Yield();
-            waiter.Cancel();
-            await Coroutine.Wait([waiter]);
+            await CancelledWhileWaiting(Waiter());
             source.SetException(new FormatException("late")); // its end reaches the loop through the inbox
             while (errors.Count == 0)
             {
@@ -261,10 +260,7 @@ public class CoroutineFromTaskTests
         {
             async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
-            await Coroutine.Yield();
-            waiter.Cancel();
-            await Coroutine.Wait([waiter]);
+            await CancelledWhileWaiting(Waiter());
 
             // Completed on a pool thread, where the Task runs its continuation inline: when the
             // event is set, the outcome is in the loop's inbox. The loop thread blocks meanwhile, on
