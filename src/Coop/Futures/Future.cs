@@ -20,7 +20,7 @@ public class Future
 {
     private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Cancelled
     private object? _waiters;
-    private bool _observed;
+    private Flags _flags; // one byte: a million pending futures (or tasks, which are futures) stay small
 
     internal Future(EventLoop loop)
     {
@@ -61,14 +61,18 @@ public class Future
                 throw new InvalidOperationException($"{Describe()} is not done yet: its exception is not set.");
             }
 
-            _observed = true;
+            _flags |= Flags.Observed;
             return Error?.SourceException;
         }
     }
 
     /// <summary>Set when the task this future is shared with should not cancel it (see
     /// <see cref="CoopTask.Cancel"/>). Internal futures made for one waiter leave it false.</summary>
-    internal bool CancelWithWaiter { get; init; }
+    internal bool CancelWithWaiter
+    {
+        get => (_flags & Flags.CancelWithWaiter) != 0;
+        init => _flags = value ? _flags | Flags.CancelWithWaiter : _flags & ~Flags.CancelWithWaiter;
+    }
 
     /// <summary>Called when the one task this future woke is about to raise a cancellation at its
     /// await instead of taking the result (only if the future succeeded). Returns true if the await
@@ -78,7 +82,7 @@ public class Future
     /// the protocol.</summary>
     internal virtual bool TryRevokeHandOff() => true;
 
-    internal bool IsObserved => _observed;
+    internal bool IsObserved => (_flags & Flags.Observed) != 0;
 
     /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then
     /// a future made for one wait (<see cref="CancelWithWaiter"/>, a sleep can be shared) is not
@@ -198,9 +202,9 @@ public class Future
                 _waiters = waiter;
                 break;
             case List<object> many:
-                if (many.Count == many.Capacity)
+                if ((_flags & Flags.WaiterLeft) != 0 && many.Count == many.Capacity)
                 {
-                    DropStaleWaiters(many);
+                    DropStaleWaiters(many, waiter as CoopTask);
                 }
 
                 many.Add(waiter);
@@ -211,14 +215,21 @@ public class Future
         }
     }
 
-    /// <summary>A task that left this future (cancelled, or its cancel scope timed out) stays in the
-    /// list until the future completes, when its wake-up is ignored as stale; if it waits again it is
-    /// listed again. A long-lived future waited on with timeouts, again and again, would collect such
-    /// entries without end, so before the list grows it drops them: the tasks no longer waiting here,
-    /// and all but the last entry of a task listed twice. Amortized O(1) per wait: the list still
-    /// doubles unless a quarter of it came free.</summary>
-    private void DropStaleWaiters(List<object> many)
+    /// <summary>Called when a waiting task leaves this future before it completes (cancelled, or its
+    /// cancel scope timed out): its entry stays in the list, stale, until the next sweep.</summary>
+    internal void NoteWaiterLeft() => _flags |= Flags.WaiterLeft;
+
+    /// <summary>A task that left this future stays listed (finding it would cost a search), and if it
+    /// waits again it is listed again. A long-lived future waited on with timeouts, again and again,
+    /// would collect such entries without end, and wake a task at the place it first waited, so when
+    /// a task has left, the list is swept before it grows and before the future wakes its waiters:
+    /// out go the tasks no longer waiting here and all but the last entry of a task listed twice
+    /// (<paramref name="adding"/>'s entries so far are all older than the one it is adding).
+    /// Amortized O(1) per wait: the list still doubles unless a quarter of it came free.</summary>
+    private void DropStaleWaiters(List<object> many, CoopTask? adding)
     {
+        _flags &= ~Flags.WaiterLeft;
+        adding?.HideWaitDuringSweep();
         var kept = many.Count;
         for (var i = many.Count - 1; i >= 0; i--)
         {
@@ -242,6 +253,8 @@ public class Future
             (waiter as CoopTask)?.RestoreWaitAfterSweep(this);
         }
 
+        adding?.RestoreWaitAfterSweep(this);
+
         if (many.Count > many.Capacity * 3 / 4)
         {
             many.Capacity *= 2;
@@ -257,7 +270,7 @@ public class Future
             case FutureState.Pending:
                 throw new InvalidOperationException($"{Describe()} is not done yet: its result is not set.");
             default:
-                _observed = true;
+                _flags |= Flags.Observed;
                 Error!.Throw();
                 return;
         }
@@ -265,7 +278,7 @@ public class Future
 
     /// <summary>Marks the error as handled without throwing it (used by combinators that collect
     /// errors and pass them on).</summary>
-    internal void MarkObserved() => _observed = true;
+    internal void MarkObserved() => _flags |= Flags.Observed;
 
     /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
     private protected virtual object? BoxedResult => _outcome;
@@ -312,6 +325,11 @@ public class Future
     {
         Debug.Assert(State == FutureState.Pending, "a future completes once");
         State = state;
+        if ((_flags & Flags.WaiterLeft) != 0 && _waiters is List<object> listed)
+        {
+            DropStaleWaiters(listed, null); // so each task is woken once, where it last began to wait
+        }
+
         var waiters = _waiters;
         _waiters = null;
         switch (waiters)
@@ -353,4 +371,12 @@ public class Future
 
     private protected InvalidOperationException AlreadyDone() =>
         new($"{Describe()} is already done ({State}): a future completes only once.");
+
+    [Flags]
+    private enum Flags : byte
+    {
+        Observed = 1,         // somebody read the outcome (an unobserved failure is reported)
+        CancelWithWaiter = 2, // made for one wait: cancelled when its only waiting task is
+        WaiterLeft = 4,       // a task left before completion: its entry is stale (DropStaleWaiters)
+    }
 }

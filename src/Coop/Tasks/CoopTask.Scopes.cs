@@ -66,6 +66,7 @@ public partial class CoopTask
         if (WaitingOn is { } future && IsCancellationDeliverable(out _))
         {
             _wait = null; // left, not woken: no hand-off to give back
+            future.NoteWaiterLeft();
             MakeReady();
             if (future.CancelWithWaiter && !future.HasOtherWaitingTask(this))
             {

@@ -69,6 +69,50 @@ public class FutureTests
     }
 
     [Fact]
+    public void ATaskThatLeftAndWaitsAgain_IsWokenWhereItLastBeganToWait()
+    {
+        // A waits, B waits, A leaves (its scope times out) and waits again: A is now behind B.
+        var order = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.Equal(["B", "A"], order);
+
+        static async Coroutine<List<string>> Main()
+        {
+            var loop = EventLoop.RunningLoop;
+            var signal = loop.CreateFuture();
+            var order = new List<string>();
+            var bWaits = loop.CreateFuture();
+            var a = loop.CreateTask(A(signal, bWaits, order));
+            var b = loop.CreateTask(B(signal, bWaits, order));
+            while (a.Status != CoopTaskStatus.Waiting || b.Status != CoopTaskStatus.Waiting || !bWaits.IsDone)
+            {
+                await Coroutine.Yield();
+            }
+
+            await Coroutine.Sleep(1); // A's scope times out, and A waits again
+            signal.SetResultObject(null);
+            await a;
+            await b;
+            return order;
+        }
+
+        static async Coroutine A(Future signal, Future bWaits, List<string> order)
+        {
+            await CancelScope.MoveOnAfter(0.5, async _ => await signal); // listed first, then leaves
+            await bWaits;
+            await signal;
+            order.Add("A");
+        }
+
+        static async Coroutine B(Future signal, Future bWaits, List<string> order)
+        {
+            await Coroutine.Yield(); // A is listed first
+            bWaits.SetResultObject(null);
+            await signal;
+            order.Add("B");
+        }
+    }
+
+    [Fact]
     public void New_IsPendingAndReadingItThrows()
     {
         using var loop = new EventLoop();
