@@ -101,9 +101,9 @@ public abstract partial class Coroutine
     }
 
     /// <summary>Awaited by <paramref name="caller"/> (a coroutine, or the resume Action of code that is
-    /// not one) in <paramref name="task"/>: remembers whom to resume, then starts this coroutine
-    /// inline if it has not started. If it ends before suspending, the caller resumes from the task's
-    /// trampoline right after the caller's own MoveNext returns.</summary>
+    /// not one) in <paramref name="task"/>: remembers whom to resume, then starts this coroutine if it
+    /// has not started, in the same step. If it ends before suspending, the caller resumes from the
+    /// task's trampoline, in the same step too.</summary>
     internal void RunAsCallee(object caller, CoopTask? task)
     {
         if (task == null)
@@ -123,8 +123,24 @@ public abstract partial class Coroutine
         }
 
         _link = caller;
-        if (!IsStarted)
+        if (IsStarted)
         {
+            return;
+        }
+
+        if (caller is Coroutine)
+        {
+            // Started by the task's trampoline right after the caller's MoveNext returns (the caller
+            // has nothing left to do after an await): a chain 100,000 awaits deep is built in a loop,
+            // not 100,000 MoveNext calls deep on the stack, which would overflow it.
+            Task = task;
+            IsStarted = true;
+            task.ContinueWith(this);
+        }
+        else
+        {
+            // Ordinary async code goes on after its await (it returns its Task to its own caller),
+            // so the coroutine runs now, before that code can wait on anything else.
             StartIn(task);
         }
     }
