@@ -42,22 +42,6 @@ public partial class CoopTask
 
     private void StepGenerator()
     {
-        try
-        {
-            StepFrames();
-        }
-        catch (Exception ex) when (Status == CoopTaskStatus.Running && ex is not LoopInternalException)
-        {
-            // What the task was told to do with a yielded value failed (a Call yielded twice, a
-            // GetEnumerator that throws, a future of another loop): the task fails with that error
-            // and its frames are disposed, rather than the error escaping the step and leaving the
-            // task Running forever.
-            FailGenerator(ex);
-        }
-    }
-
-    private void StepFrames()
-    {
         var wokenBy = TakeWokenBy();
         if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
@@ -100,7 +84,7 @@ public partial class CoopTask
 
             if (yielded is Future { IsDone: false } future)
             {
-                ParkOn(future);
+                ParkGenerator(future);
                 return;
             }
 
@@ -115,33 +99,57 @@ public partial class CoopTask
     /// ended the step.</summary>
     private bool Follow(IEnumerator<object?> routine, object yielded)
     {
-        switch (yielded)
+        try
         {
-            case ReturnValue returned:
-                routine.Dispose(); // a finally block that throws here fails the task (StepGenerator)
-                return PopFrame(returned);
-            case Call call:
-                Push(call.Start(), call);
-                return false;
-            case IEnumerable<object?> inner:
-                Push(inner.GetEnumerator(), null);
-                return false;
-            case Future:
-                // Done: waiting on it does not suspend (as for async coroutines), but a pending
-                // cancellation is still delivered here.
-                if (_cancelRequested)
-                {
-                    StepGenerator();
-                    return true;
-                }
+            switch (yielded)
+            {
+                case ReturnValue returned:
+                    routine.Dispose(); // a finally block that throws here fails the task (below)
+                    return PopFrame(returned);
+                case Call call:
+                    Push(call.Start(), call);
+                    return false;
+                case IEnumerable<object?> inner:
+                    Push(inner.GetEnumerator(), null);
+                    return false;
+                case Future:
+                    // Done: waiting on it does not suspend (as for async coroutines), but a pending
+                    // cancellation is still delivered here.
+                    if (_cancelRequested)
+                    {
+                        StepGenerator();
+                        return true;
+                    }
 
-                return false;
-            default:
-                FailGenerator(new InvalidOperationException(
-                    $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
-                    "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
-                return true;
+                    return false;
+                default:
+                    FailGenerator(new InvalidOperationException(
+                        $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
+                        "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
+                    return true;
+            }
         }
+        catch (Exception ex) when (Status == CoopTaskStatus.Running && ex is not LoopInternalException)
+        {
+            // What the task was told to do with a yielded value failed (a Call yielded twice, a
+            // GetEnumerator or a finally block that throws): the task fails with that error and its
+            // frames are disposed, rather than the error escaping the step and leaving the task
+            // Running forever.
+            FailGenerator(ex);
+            return true;
+        }
+    }
+
+    /// <summary>Parks on a yielded pending future, or fails the task if it cannot wait on it.</summary>
+    private void ParkGenerator(Future future)
+    {
+        if (WhyCannotParkOn(future) is { } why)
+        {
+            FailGenerator(new InvalidOperationException(why));
+            return;
+        }
+
+        ParkOn(future);
     }
 
     /// <summary>Ends a chain whose task was cancelled: every frame is disposed, innermost first. A

@@ -170,14 +170,9 @@ public partial class CoopTask : Future
     /// <summary>Parks the task on <paramref name="future"/>; it is made ready when the future completes.</summary>
     internal void ParkOn(Future future)
     {
-        if (future == this)
+        if (WhyCannotParkOn(future) is { } why)
         {
-            throw new InvalidOperationException($"{Describe()} awaits itself: it would never finish.");
-        }
-
-        if (future.Loop != Loop)
-        {
-            throw new InvalidOperationException($"{Describe()} awaits a future of another event loop.");
+            throw new InvalidOperationException(why);
         }
 
         Status = CoopTaskStatus.Waiting;
@@ -190,6 +185,11 @@ public partial class CoopTask : Future
             WakeForCancellation(_extras?.CancelMessage);
         }
     }
+
+    private string? WhyCannotParkOn(Future future) =>
+        future == this ? $"{Describe()} awaits itself: it would never finish."
+        : future.Loop != Loop ? $"{Describe()} awaits a future of another event loop."
+        : null;
 
     internal bool IsWaitingOn(Future future) => WaitingOn == future;
 
@@ -228,14 +228,13 @@ public partial class CoopTask : Future
 
         if (_isGenerator)
         {
-            StepGenerator();
+            StepGenerator(); // consumes its waker itself, first thing
         }
         else
         {
             StepCoroutine();
+            TakeWokenBy(); // a waker no await consumed (the coroutine yielded on)
         }
-
-        TakeWokenBy(); // a waker no await consumed (the coroutine yielded on)
 
         AssertInvariants();
         if (loop.StepInstrument != null)
