@@ -118,9 +118,9 @@ public sealed partial class EventLoop : IDisposable
             {
                 ((PostedCallback)item.State!).OnLoopClosed(this);
             }
-            else if (item.Callback == CoopTask.ReportIfUnobservedAction || item.Callback == CoopTask.ReportIfUnobservedLaterAction)
+            else if (item.Callback == Future.ReportIfUnobservedAction || item.Callback == Future.ReportIfUnobservedLaterAction)
             {
-                CoopTask.ReportIfUnobservedAction(item.State);
+                Future.ReportIfUnobservedAction(item.State);
             }
         }
 

@@ -6,9 +6,10 @@ namespace Coop;
 /// <param name="Exception">The exception, if there is one.</param>
 /// <param name="Task">The task it concerns, if any.</param>
 /// <param name="Callback">The callback it concerns, if any.</param>
-public sealed record LoopError(string Message, Exception? Exception, CoopTask? Task, Delegate? Callback)
+/// <param name="Future">The future it concerns, if that is a plain future (a task's is <paramref name="Task"/>).</param>
+public sealed record LoopError(string Message, Exception? Exception, CoopTask? Task, Delegate? Callback, Future? Future = null)
 {
     /// <inheritdoc />
     public override string ToString() =>
-        Task == null ? $"{Message}\n{Exception}" : $"{Message} ({Task})\n{Exception}";
+        (Task ?? Future) is { } about ? $"{Message} ({about})\n{Exception}" : $"{Message}\n{Exception}";
 }

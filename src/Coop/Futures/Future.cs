@@ -289,10 +289,38 @@ public class Future
     /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
     private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
 
-    /// <summary>Completion hook for subclasses (a task reports its unobserved error here).</summary>
+    /// <summary>Completion hook for subclasses; a failed future (or task) schedules the check of
+    /// its error here.</summary>
     private protected virtual void OnCompleted(bool hadWaiters)
     {
+        if (State == FutureState.Failed)
+        {
+            // Give the program time to look at the error, then report it rather than lose it (as
+            // asyncio does, though when the future is collected). Not only when nobody waits: a waiter
+            // may have left (cancelled) or be cancelled before it reads the error. Two hops: the
+            // awaiters and done callbacks this failure woke run in the next pass, in whatever order
+            // a seeded schedule picks; the check runs in the pass after.
+            Loop.Schedule(ReportIfUnobservedLaterAction, this);
+        }
     }
+
+    /// <summary>The callback that reports a failed future's error if nobody observed it (read its
+    /// result or exception, or awaited it); Close runs the pending ones instead of dropping them.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedAction = static f =>
+    {
+        var future = (Future)f!;
+        if (!future.IsObserved)
+        {
+            var error = future is CoopTask task
+                ? new LoopError("Task exception was never retrieved", future.Exception, task, null)
+                : new LoopError("Future exception was never retrieved", future.Exception, null, null, future);
+            future.Loop.ReportError(error);
+        }
+    };
+
+    /// <summary>The first hop of the unobserved-error check: schedules the check for the next pass.</summary>
+    internal static readonly Action<object?> ReportIfUnobservedLaterAction =
+        static f => ((Future)f!).Loop.Schedule(ReportIfUnobservedAction, f);
 
     /// <summary>The one door through which every future completes: with a result when
     /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>

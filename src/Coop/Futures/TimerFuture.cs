@@ -25,6 +25,7 @@ internal sealed class TimerFuture : Future
 
     private protected override void OnCompleted(bool hadWaiters)
     {
+        base.OnCompleted(hadWaiters);
         if (InTimerQueue)
         {
             Loop.OnTimerCancelled();

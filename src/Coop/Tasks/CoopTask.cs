@@ -287,35 +287,8 @@ public partial class CoopTask : Future
         }
     }
 
-    private protected override void OnCompleted(bool hadWaiters)
-    {
-        if (State == FutureState.Failed)
-        {
-            // Give the program time to look at the error, then report it rather than lose it. Not
-            // only when nobody waits: a waiter may have left (cancelled) or be cancelled before it
-            // reads the error. Two hops: the awaiters and done callbacks this failure woke run in the
-            // next pass, in whatever order a seeded schedule picks; the check runs in the pass after.
-            Loop.Schedule(ReportIfUnobservedLaterAction, this);
-        }
-    }
-
     private bool IsOwnTokenCancellation(Exception error) =>
         error is OperationCanceledException { CancellationToken: var token } && _extras?.TokenSource is { } cts && token == cts.Token;
-
-    /// <summary>The callback that reports a failed task's error if nobody observed it; Close runs the
-    /// pending ones instead of dropping them.</summary>
-    internal static readonly Action<object?> ReportIfUnobservedAction = static t =>
-    {
-        var task = (CoopTask)t!;
-        if (!task.IsObserved)
-        {
-            task.Loop.ReportError(new LoopError("Task exception was never retrieved", task.Exception, task, null));
-        }
-    };
-
-    /// <summary>The first hop of the unobserved-error check: schedules the check for the next pass.</summary>
-    internal static readonly Action<object?> ReportIfUnobservedLaterAction =
-        static t => ((CoopTask)t!).Loop.Schedule(ReportIfUnobservedAction, t);
 
     private void WatchToken(CancellationToken token)
     {

@@ -113,6 +113,88 @@ public class FutureTests
     }
 
     [Fact]
+    public void FailedAndNeverRead_ReportedOnceAsNeverRetrieved()
+    {
+        // As asyncio logs "Future exception was never retrieved" (there, when the future is collected).
+        var errors = new List<LoopError>();
+        Future<int>? failed = null;
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.RunUntilComplete(Main());
+        });
+
+        var error = Assert.Single(errors);
+        Assert.Equal("Future exception was never retrieved", error.Message);
+        Assert.Same(failed, error.Future);
+        Assert.Null(error.Task);
+        Assert.IsType<FormatException>(error.Exception);
+
+        async Coroutine Main()
+        {
+            failed = EventLoop.RunningLoop.CreateFuture<int>();
+            failed.SetException(new FormatException("nobody reads me"));
+            await Coroutine.Sleep(1); // passes go by: the check runs two passes after the failure
+        }
+    }
+
+    [Theory]
+    [InlineData("await")]
+    [InlineData("read Exception")]
+    [InlineData("yield and read Result")]
+    public void FailedAndLookedAt_NotReported(string how)
+    {
+        var errors = new List<LoopError>();
+        Bounded.Run(() =>
+        {
+            using var loop = new EventLoop(new VirtualClock());
+            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            var failed = loop.CreateFuture<int>();
+            loop.CallSoon(() => failed.SetException(new FormatException("seen")));
+            if (how == "yield and read Result")
+            {
+                loop.RunUntilComplete(Generator(failed));
+            }
+            else
+            {
+                loop.RunUntilComplete(Main(failed, how));
+            }
+        });
+
+        Assert.Empty(errors);
+
+        static async Coroutine Main(Future<int> failed, string how)
+        {
+            if (how == "await")
+            {
+                try
+                {
+                    await failed;
+                    Assert.Fail("the await should have thrown the future's exception");
+                }
+                catch (FormatException)
+                {
+                }
+            }
+            else
+            {
+                await Coroutine.Yield();
+                Assert.IsType<FormatException>(failed.Exception);
+            }
+
+            await Coroutine.Sleep(1);
+        }
+
+        static IEnumerable<object?> Generator(Future<int> failed)
+        {
+            yield return failed;
+            Assert.Throws<FormatException>(() => failed.Result);
+            yield return Coroutine.Sleep(1);
+        }
+    }
+
+    [Fact]
     public void New_IsPendingAndReadingItThrows()
     {
         using var loop = new EventLoop();

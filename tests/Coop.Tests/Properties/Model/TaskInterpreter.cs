@@ -46,7 +46,9 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         using (_loop)
         {
             _loop.SetExceptionHandler((_, error) => Log.Add(
-                error.Task is { } task ? $"report t{_index[task]}: {Describe(error.Exception!)}" : $"report cb: {Describe(error.Exception!)}"));
+                error.Task is { } task ? $"report t{_index[task]}: {Describe(error.Exception!)}"
+                : error.Future is { } future ? $"report f{Array.IndexOf(_futures, future)}: {Describe(error.Exception!)}"
+                : $"report cb: {Describe(error.Exception!)}"));
             for (var f = 0; f < _futures.Length; f++)
             {
                 _futures[f] = _loop.CreateFuture<int>();

@@ -9,7 +9,8 @@
 //     (which may catch it) but ends a generator's whole chain;
 //   - a generator task cannot catch a cancellation: it is disposed at the start of its next step;
 //   - a future: completing it wakes, in order, the tasks still parked on it (stale registrations
-//     are ignored); a failed task with nobody looking at its error within two passes is reported;
+//     are ignored); a failed task or future with nobody looking at its error within two passes is
+//     reported;
 //   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
 //     ready; a not-started task ends cancelled without running; a task that is cancelled while it
 //     runs gets the cancellation at its next await, without first waiting for what it awaits; one
@@ -42,6 +43,8 @@ public sealed class TaskLoopModel
 
         public bool Observed { get; set; }
 
+        public virtual string Label { get; init; } = "";
+
         public MTimer? SleepTimer { get; set; }
 
         public bool IsDone => State != State.Pending;
@@ -70,6 +73,8 @@ public sealed class TaskLoopModel
         public MFuture? Awaited { get; set; }
 
         public string Name => "t" + Index.ToString(CultureInfo.InvariantCulture);
+
+        public override string Label => Name;
     }
 
     private sealed class MFrame(TaskOp[] ops)
@@ -115,7 +120,7 @@ public sealed class TaskLoopModel
     {
         for (var f = 0; f < _futures.Length; f++)
         {
-            _futures[f] = new MFuture();
+            _futures[f] = new MFuture { Label = "f" + f.ToString(CultureInfo.InvariantCulture) };
         }
 
         for (var i = 0; i < _tasks.Length; i++)
@@ -484,15 +489,15 @@ public sealed class TaskLoopModel
             }
         }
 
-        if (future is MTask task && state == State.Failed)
+        if (state == State.Failed)
         {
             // The waiters just woken run in the next pass; the check runs in the pass after that,
-            // and reports the error if nobody looked at it.
+            // and reports the error if nobody looked at it (a task's, or a plain future's).
             _ready.Enqueue(() => _ready.Enqueue(() =>
             {
-                if (!task.Observed)
+                if (!future.Observed)
                 {
-                    Log.Add($"report {task.Name}: {task.Error}");
+                    Log.Add($"report {future.Label}: {future.Error}");
                 }
             }));
         }
