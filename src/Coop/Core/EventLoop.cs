@@ -40,7 +40,21 @@ public sealed partial class EventLoop : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _ticksPerSecond = _time.TimestampFrequency;
         _logger = logger;
+        BaseContext = ExecutionContext.Capture();
     }
+
+    /// <summary>The execution context the loop runs its callbacks in, and returns to between task
+    /// steps (each task has its own: CoopTask.Context.cs). Captured when the loop is made and when it
+    /// starts running; null if execution-context flow is suppressed there.</summary>
+    internal ExecutionContext? BaseContext { get; private set; }
+
+    /// <summary>The loop thread's context field while it runs in <see cref="BaseContext"/> (null for
+    /// the default context): what a step that set no AsyncLocal leaves it at.</summary>
+    internal ExecutionContext? BaseContextField { get; private set; }
+
+    /// <summary>The running loop's thread, while tasks get contexts of their own; null otherwise
+    /// (not running, flow suppressed, or a runtime whose thread hides its context field).</summary>
+    internal Thread? ContextThread { get; private set; }
 
     /// <summary>The loop running on the calling thread, or null (asyncio's <c>get_running_loop</c>
     /// returns it or raises; see <see cref="RunningLoop"/>).</summary>
@@ -151,6 +165,13 @@ public sealed partial class EventLoop : IDisposable
         }
 
         var previousContext = SynchronizationContext.Current;
+        BaseContext = ExecutionContext.Capture();
+        if (BaseContext != null && ExecutionContextSlot.Readable)
+        {
+            ContextThread = Thread.CurrentThread;
+            BaseContextField = ExecutionContextSlot.Read(ContextThread);
+        }
+
         _threadId = Environment.CurrentManagedThreadId;
         t_running = this;
         IsRunning = true;
@@ -175,6 +196,7 @@ public sealed partial class EventLoop : IDisposable
             IsRunning = false;
             t_running = null;
             _threadId = 0;
+            ContextThread = null;
             SynchronizationContext.SetSynchronizationContext(previousContext);
         }
     }

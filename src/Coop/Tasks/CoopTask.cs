@@ -40,6 +40,8 @@ public partial class CoopTask : Future
         {
             MoreState.Name = name;
         }
+
+        InheritContext();
     }
 
     /// <summary>The task being stepped on this thread right now, or null (asyncio's <c>current_task</c>).</summary>
@@ -226,6 +228,9 @@ public partial class CoopTask : Future
             loop.Notify(InstrumentHook.BeforeTaskStep, this);
         }
 
+        // CoopTask.Context.cs: the task's own AsyncLocal values, if any (not when the runtime hides them).
+        var loopThread = loop.ContextThread;
+        var context = loopThread != null ? EnterContext(loopThread) : null;
         if (_isGenerator)
         {
             StepGenerator(); // consumes its waker itself, first thing
@@ -234,6 +239,11 @@ public partial class CoopTask : Future
         {
             StepCoroutine();
             TakeWokenBy(); // a waker no await consumed (the coroutine yielded on)
+        }
+
+        if (loopThread != null)
+        {
+            LeaveContext(loopThread, context);
         }
 
         AssertInvariants();
@@ -339,8 +349,8 @@ public partial class CoopTask : Future
     /// <summary>State that few tasks use, kept out of the task itself so that a million waiting
     /// tasks stay small (docs/benchmarks.md, W2 and W4): a name given at creation, the cancel
     /// message, the token source handed out by <see cref="CancellationToken"/>, the registration on
-    /// a token passed to CreateTask, the count of one-shot cancellations raised, and the innermost
-    /// cancel scope.</summary>
+    /// a token passed to CreateTask, the count of one-shot cancellations raised, the innermost
+    /// cancel scope, and an execution context of the task's own.</summary>
     private sealed class Extras
     {
         public string? Name;
@@ -349,5 +359,6 @@ public partial class CoopTask : Future
         public CancellationTokenRegistration TokenRegistration;
         public int OneShotCancelsDelivered; // see CoopTask.Scopes.cs
         public CancelScope? Scope;          // the innermost cancel scope entered: CoopTask.Scopes.cs
+        public ExecutionContext? Context;   // the task's own AsyncLocal values: CoopTask.Context.cs
     }
 }
