@@ -82,7 +82,7 @@ public sealed partial class EventLoop
             throw new ArgumentException("The future belongs to another event loop.", nameof(future));
         }
 
-        Run(until: () => future.IsDone);
+        Run(until: null, untilDone: future);
         if (!future.IsDone)
         {
             throw new InvalidOperationException("The event loop stopped before the future completed.");

@@ -150,7 +150,10 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
     public void Dispose() => Close();
 
-    internal void Run(Func<bool>? until)
+    /// <summary>Runs iterations until <paramref name="untilDone"/> is done, or <paramref name="until"/>
+    /// says so, or the loop is stopped; both are checked after each iteration. A future is checked
+    /// without a delegate call: run_until_complete is the common case, one check per iteration.</summary>
+    internal void Run(Func<bool>? until, Future? untilDone = null)
     {
         CheckNotClosed();
         if (IsRunning)
@@ -180,7 +183,7 @@ public sealed partial class EventLoop : IDisposable
         {
             // Stop is checked after the iteration, so a Stop() made before the run still gets one
             // iteration (asyncio's run_forever), as Stop's documentation promises.
-            while (until == null || !until())
+            while (untilDone is not { IsDone: true } && (until == null || !until()))
             {
                 RunOnce();
                 if (_stopping)

@@ -65,7 +65,10 @@ public sealed class Scheduler : IDisposable
                 "RunToCompletion was called from inside a running task: a coroutine cannot run a scheduler inside itself.");
         }
 
-        _loop.Run(until: () => _unfinished == 0);
+        if (_unfinished > 0)
+        {
+            _loop.Run(until: null); // until the last task ends: Record stops the loop then
+        }
     }
 
     /// <summary>Closes the scheduler's event loop.</summary>
@@ -73,7 +76,11 @@ public sealed class Scheduler : IDisposable
 
     private void Record(CoopTask task, TextWriter? trace)
     {
-        _unfinished--;
+        if (--_unfinished == 0 && _loop.IsRunning)
+        {
+            _loop.Stop(); // the loop ends the iteration it is in, as a check after it would
+        }
+
         switch (task.State)
         {
             case FutureState.Succeeded:
