@@ -14,11 +14,12 @@ namespace Coop;
 
 public partial class CoopTask
 {
-    /// <summary>At creation: the task inherits the creator's AsyncLocal values, if it has any.</summary>
+    /// <summary>At creation: the task inherits the creator's AsyncLocal values, if it has any (not
+    /// where execution-context flow is suppressed: then the loop keeps no contexts at all).</summary>
     private void InheritContext()
     {
         var creator = ExecutionContext.Capture();
-        if (creator != null && creator != Loop.BaseContext)
+        if (creator != null && Loop.BaseContext != null && creator != Loop.BaseContext)
         {
             MoreState.Context = creator;
         }
