@@ -95,9 +95,14 @@ public abstract partial class Coroutine
 
     internal void StartIn(CoopTask task)
     {
+        MarkStartedIn(task);
+        MoveNext();
+    }
+
+    private void MarkStartedIn(CoopTask task)
+    {
         Task = task;
         IsStarted = true;
-        MoveNext();
     }
 
     /// <summary>Awaited by <paramref name="caller"/> (a coroutine, or the resume Action of code that is
@@ -133,8 +138,7 @@ public abstract partial class Coroutine
             // Started by the task's trampoline right after the caller's MoveNext returns (the caller
             // has nothing left to do after an await): a chain 100,000 awaits deep is built in a loop,
             // not 100,000 MoveNext calls deep on the stack, which would overflow it.
-            Task = task;
-            IsStarted = true;
+            MarkStartedIn(task);
             task.ContinueWith(this);
         }
         else

@@ -18,8 +18,21 @@ public partial class CoopTask
     /// where execution-context flow is suppressed: then the loop keeps no contexts at all).</summary>
     private void InheritContext()
     {
+        var loop = Loop;
+        if (loop.ContextThread is { } loopThread)
+        {
+            // Made while the loop runs, on its thread (CreateTask checks that): one field read
+            // decides, as after a step, instead of a capture per task.
+            if (ExecutionContextSlot.Read(loopThread) != loop.BaseContextField)
+            {
+                MoreState.Context = ExecutionContext.Capture();
+            }
+
+            return;
+        }
+
         var creator = ExecutionContext.Capture();
-        if (creator != null && Loop.BaseContext != null && creator != Loop.BaseContext)
+        if (creator != null && loop.BaseContext != null && creator != loop.BaseContext)
         {
             MoreState.Context = creator;
         }
@@ -45,9 +58,10 @@ public partial class CoopTask
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void LeaveContext(Thread loopThread, ExecutionContext? atStart)
     {
-        if (ExecutionContextSlot.Read(loopThread) != atStart)
+        var now = ExecutionContextSlot.Read(loopThread);
+        if (now != atStart)
         {
-            KeepContext(loopThread);
+            KeepContext(now);
         }
         else if (_extras?.Context != null)
         {
@@ -55,10 +69,10 @@ public partial class CoopTask
         }
     }
 
-    private void KeepContext(Thread loopThread)
+    private void KeepContext(ExecutionContext? now)
     {
         var loop = Loop;
-        if (ExecutionContextSlot.Read(loopThread) == loop.BaseContextField)
+        if (now == loop.BaseContextField)
         {
             _extras!.Context = null; // the step took its AsyncLocal values back off
             return;
