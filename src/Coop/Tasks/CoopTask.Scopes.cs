@@ -18,11 +18,9 @@ namespace Coop;
 
 public partial class CoopTask
 {
-    // The innermost active scope lives in Extras (most tasks never enter one); _inScope is the fast
-    // check every await makes.
-    private bool _inScope;
-
-    private CancelScope? Scope => _inScope ? _extras!.Scope : null;
+    // The innermost active scope lives in Extras: most tasks never enter one, so for them the check
+    // every await makes stays one null test.
+    private CancelScope? Scope => _extras?.Scope;
 
     /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
     /// with <c>await using</c> see that its body was cancelled (DisposeAsync is not told why the
@@ -40,7 +38,6 @@ public partial class CoopTask
     internal void PushScope(CancelScope scope)
     {
         MoreState.Scope = scope;
-        _inScope = true;
     }
 
     /// <summary>Leaves <paramref name="scope"/>, which must be the innermost: scopes nest like blocks.</summary>
@@ -54,7 +51,6 @@ public partial class CoopTask
         }
 
         _extras!.Scope = scope.Outer;
-        _inScope = scope.Outer != null;
     }
 
     /// <summary>The undo action of the current wait: if the task is parked on a future and a
@@ -122,6 +118,5 @@ public partial class CoopTask
         }
 
         _extras!.Scope = null;
-        _inScope = false;
     }
 }

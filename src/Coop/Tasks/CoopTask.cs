@@ -137,7 +137,7 @@ public partial class CoopTask : Future
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // every await resumes through here
     internal void ThrowIfCancelRequested()
     {
-        if (_cancelRequested || _inScope)
+        if (_cancelRequested || Scope != null)
         {
             ThrowIfCancelDeliverable();
         }
@@ -180,7 +180,7 @@ public partial class CoopTask : Future
         Status = CoopTaskStatus.Waiting;
         _wait = future;
         future.AddWaiter(this);
-        if (_cancelRequested || _inScope)
+        if (_cancelRequested || Scope != null)
         {
             // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
             // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
@@ -278,7 +278,7 @@ public partial class CoopTask : Future
         _waitingForeign = false;
         _chain = null;
         _cancelRequested = false;
-        if (_inScope)
+        if (Scope != null)
         {
             ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
         }
