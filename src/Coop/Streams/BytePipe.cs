@@ -64,7 +64,7 @@ internal sealed class BytePipe
         var loop = LoopAffinity.BindForWait(ref _loop, owner);
         if (_receiving)
         {
-            throw Busy("receive");
+            throw ByteStream.BusyError("receive");
         }
 
         _receiving = true;
@@ -98,7 +98,7 @@ internal sealed class BytePipe
         var loop = LoopAffinity.BindForWait(ref _loop, owner);
         if (_sending)
         {
-            throw Busy("send");
+            throw ByteStream.BusyError("send");
         }
 
         ThrowIfCannotSend(owner);
@@ -128,7 +128,11 @@ internal sealed class BytePipe
                 }
 
                 _offered = rest;
-                WakeReceiver();
+                if (_ring == null)
+                {
+                    WakeReceiver(); // offered bytes are what a lockstep receive takes
+                }
+
                 _senderWait = new HandOffFuture<bool>(loop, _sendRevocable) { CancelWithWaiter = true };
                 try
                 {
@@ -171,7 +175,7 @@ internal sealed class BytePipe
 
         if (_sending)
         {
-            throw Busy("send");
+            throw ByteStream.BusyError("send");
         }
 
         if (_writer == WriterState.Open)
@@ -276,7 +280,7 @@ internal sealed class BytePipe
 
         if (_writer == WriterState.Eof)
         {
-            throw new InvalidOperationException("Cannot send after SendEofAsync: this side of the stream is half-closed.");
+            throw ByteStream.SendAfterEofError();
         }
 
         if (_reader == ReaderState.Reset)
@@ -292,9 +296,7 @@ internal sealed class BytePipe
 
         if (_sendBroken)
         {
-            throw new InvalidOperationException(
-                "An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
-                "so the stream refuses further sends. Close or abort it.");
+            throw ByteStream.SendBrokenError();
         }
     }
 
@@ -337,7 +339,4 @@ internal sealed class BytePipe
 
     private static ObjectDisposedException Closed(ByteStream owner) =>
         new(owner.GetType().Name, "The stream was closed on this side (CloseAsync or Abort).");
-
-    private static InvalidOperationException Busy(string operation) =>
-        new($"Another task is already waiting to {operation} on this stream: a stream allows one {operation} at a time.");
 }

@@ -103,4 +103,19 @@ public abstract class ByteStream
         // Coop's own Stream completes on the loop thread: no foreign wait to count for the virtual clock.
         return new Core.ByteStreamOverStream(stream, leaveOpen, completesOnLoop: stream is Core.StreamOverByteStream);
     }
+
+    // The contract's errors, worded once for every implementation.
+
+    /// <summary>A second receive (or send) while one waits.</summary>
+    internal static InvalidOperationException BusyError(string operation) =>
+        new($"Another task is already waiting to {operation} on this stream: a stream allows one {operation} at a time.");
+
+    /// <summary>A send after <see cref="SendEofAsync"/>.</summary>
+    internal static InvalidOperationException SendAfterEofError() =>
+        new("Cannot send after SendEofAsync: this side of the stream is half-closed.");
+
+    /// <summary>A send after one that was cancelled (or failed) part-way.</summary>
+    internal static InvalidOperationException SendBrokenError() =>
+        new("An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
+            "so the stream refuses further sends. Close or abort it.");
 }

@@ -83,7 +83,7 @@ internal sealed class ByteStreamOverStream : ByteStream
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_receiving)
         {
-            throw Busy("receive");
+            throw BusyError("receive");
         }
 
         _receiving = true;
@@ -129,7 +129,7 @@ internal sealed class ByteStreamOverStream : ByteStream
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_sending)
         {
-            throw Busy("send");
+            throw BusyError("send");
         }
 
         ThrowIfCannotSend();
@@ -188,7 +188,7 @@ internal sealed class ByteStreamOverStream : ByteStream
 
         if (_sending)
         {
-            throw Busy("send");
+            throw BusyError("send");
         }
 
         switch (_stream)
@@ -385,15 +385,13 @@ internal sealed class ByteStreamOverStream : ByteStream
         ThrowIfClosed();
         if (_eofSent)
         {
-            throw new InvalidOperationException("Cannot send after SendEofAsync: this side of the stream is half-closed.");
+            throw SendAfterEofError();
         }
 
         _writeError?.Throw();
         if (_sendBroken)
         {
-            throw new InvalidOperationException(
-                "An earlier send was cancelled after part of its data went to the stream: what the peer received is unknown, " +
-                "so the stream refuses further sends. Close or abort it.");
+            throw SendBrokenError();
         }
     }
 
@@ -406,7 +404,4 @@ internal sealed class ByteStreamOverStream : ByteStream
             future.TrySetResult(true); // false if its call was cancelled meanwhile
         }
     }
-
-    private static InvalidOperationException Busy(string operation) =>
-        new($"Another task is already waiting to {operation} on this stream: a stream allows one {operation} at a time.");
 }
