@@ -224,9 +224,9 @@ public abstract class ByteStreamContract
         {
             var (a, b) = await Connect();
             var loop = EventLoop.RunningLoop;
-            var data = Pattern(3000);
+            var data = Pattern(600);
             var got = new List<byte>();
-            var sender = loop.CreateTask(SendInPieces(a, data, piece: 300));
+            var sender = loop.CreateTask(SendInPieces(a, data, piece: 60));
             var receiver = loop.CreateTask(ReceiveInto(b, got), "receiver");
             await Cancelled(receiver);
             got.AddRange(await ReceiveToEnd(b)); // what the cancelled receiver left
@@ -317,10 +317,10 @@ public abstract class ByteStreamContract
         {
             var (a, b) = await Connect();
             var loop = EventLoop.RunningLoop;
-            var data = Pattern(2_000_000);
+            var data = Pattern(300_000);
             var sender = loop.CreateTask(SendThenEof(a, data));
             await Coroutine.Sleep(10);
-            Assert.False(sender.IsDone); // backpressure: nothing holds two megabytes for a peer that does not read
+            Assert.False(sender.IsDone); // backpressure: nothing holds 300 KB for a peer that does not read
             Assert.Equal(data, await ReceiveToEnd(b, chunk: 65536));
             await sender;
         });
@@ -333,7 +333,7 @@ public abstract class ByteStreamContract
         {
             var (a, b) = await Connect();
             var loop = EventLoop.RunningLoop;
-            var sender = loop.CreateTask(a.SendAllAsync(Pattern(2_000_000)));
+            var sender = loop.CreateTask(a.SendAllAsync(Pattern(300_000)));
             Assert.True(await b.ReceiveAsync(new byte[10]) > 0); // part of it was taken
             await Ticks(10);
             sender.Cancel();
@@ -348,7 +348,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var sender = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Pattern(2_000_000)));
+            var sender = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Pattern(300_000)));
             await Coroutine.Sleep(1);
             b.Abort();
             Assert.IsAssignableFrom<IOException>(await Failure(Await(sender)));

@@ -94,7 +94,7 @@ public class StreamOverByteStreamTests
 
         static async Coroutine SendLater(ByteStream s)
         {
-            await Coroutine.Sleep(1);
+            await Ticks(5); // not a sleep: while main waits on a .NET Task, a virtual clock waits for real
             await s.SendAllAsync(Bytes("x"));
         }
 
