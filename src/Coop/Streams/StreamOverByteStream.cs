@@ -45,8 +45,8 @@ internal sealed class StreamOverByteStream(ByteStream stream, bool leaveOpen) : 
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
+        loop.CreateTask(ReceiveAsync(buffer), cancellationToken: cancellationToken); // runs from the next pass on
         _read.Start();
-        loop.CreateTask(ReceiveAsync(buffer), cancellationToken: cancellationToken);
         return new ValueTask<int>(_read, _read.Version);
     }
 
@@ -61,8 +61,8 @@ internal sealed class StreamOverByteStream(ByteStream stream, bool leaveOpen) : 
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        _write.Start();
         loop.CreateTask(SendAsync(buffer), cancellationToken: cancellationToken);
+        _write.Start();
         return new ValueTask(_write, _write.Version);
     }
 
