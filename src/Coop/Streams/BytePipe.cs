@@ -12,7 +12,7 @@
 //
 // Cancel-safety comes from "wake, then look": a waiting receive or send parks on a private future
 // made for that one wait (CancelWithWaiter), and the bytes move only after it resumes, in its own
-// step. A receive cancelled after it was woken has taken nothing; the bytes stay for the next one.
+// step. A receive canceled after it was woken has taken nothing; the bytes stay for the next one.
 //
 // States, per side (the writer is the sending end, the reader the receiving end):
 //   writer: Open --SendEof--> Eof;  Open|Eof --close--> Closed;  Open|Eof --abort--> Reset
@@ -29,7 +29,7 @@ internal sealed class BytePipe
     private readonly ByteRing? _ring; // null for a lockstep pipe
 
     // A waiting send woken because a receive took the last of its bytes has completed: if it is
-    // cancelled before it resumes, the send stands and the cancellation waits for the next await
+    // canceled before it resumes, the send stands and the cancellation waits for the next await
     // (Sync/WaitQueue.cs's rule for a hand-off that cannot be undone). While bytes remain, it may raise.
     private readonly Func<Future, bool> _sendRevocable;
     private EventLoop? _loop;
@@ -314,7 +314,7 @@ internal sealed class BytePipe
         if (waiter != null)
         {
             _receiverWait = null;
-            waiter.TrySetResultObject(null); // false if its receive was cancelled meanwhile
+            waiter.TrySetResultObject(null); // false if its receive was canceled meanwhile
         }
     }
 
@@ -324,7 +324,7 @@ internal sealed class BytePipe
         if (waiter != null)
         {
             _senderWait = null;
-            waiter.TrySetResult(true); // false if its send was cancelled meanwhile
+            waiter.TrySetResult(true); // false if its send was canceled meanwhile
         }
     }
 

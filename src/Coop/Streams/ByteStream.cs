@@ -2,7 +2,7 @@
 // (Trio's HalfCloseableStream). The contract is the one Trio and Tokio learned the hard way:
 // - no hidden buffer: a send returns when the transport has taken the bytes, so a reader that stops
 //   reading slows its writer (backpressure without water marks);
-// - every receive is cancel-safe: a receive that is cancelled has consumed nothing;
+// - every receive is cancel-safe: a receive that is canceled has consumed nothing;
 // - one close: CloseAsync (or await using) closes and waits, there is no separate wait_closed.
 // Methods are cold coroutines, not hot futures: a receive that is created and never awaited has not
 // taken bytes off the stream, so dropping it loses nothing.
@@ -30,8 +30,8 @@ namespace Coop;
 /// pattern-based <see cref="DisposeAsync"/>, a kernel await like any other).</para>
 /// <para>One receive and one send may run at the same time (in two tasks); a second receive while
 /// one is waiting, or a second send, throws <see cref="InvalidOperationException"/> (Trio's
-/// <c>BusyResourceError</c>). A call made by a task that is already cancelled raises
-/// <see cref="CancelledException"/> at once and does nothing.</para>
+/// <c>BusyResourceError</c>). A call made by a task that is already canceled raises
+/// <see cref="CanceledException"/> at once and does nothing.</para>
 /// <para>Errors: a broken connection (the peer reset it, or this side sends to a peer that has
 /// closed) raises <see cref="IOException"/>; for sockets and the in-memory pairs its
 /// <see cref="Exception.InnerException"/> is a <see cref="System.Net.Sockets.SocketException"/>
@@ -45,16 +45,16 @@ public abstract class ByteStream
     /// <summary>Waits until at least one byte can be received, then receives up to
     /// <paramref name="buffer"/>'s length. Returns the count received; 0 means end of stream (the peer
     /// sent EOF or closed).</summary>
-    /// <remarks>Cancel-safe: a receive cancelled before it returns has consumed no bytes. With an
+    /// <remarks>Cancel-safe: a receive canceled before it returns has consumed no bytes. With an
     /// empty <paramref name="buffer"/> it waits until bytes are available (or the end of stream) and
     /// returns 0, consuming nothing (.NET's zero-byte read).</remarks>
     public abstract Coroutine<int> ReceiveAsync(Memory<byte> buffer);
 
     /// <summary>Sends every byte of <paramref name="data"/>, returning when the transport has taken
     /// them all (for a socket: the kernel's send buffer).</summary>
-    /// <remarks>Not cancel-safe: a send cancelled after the transport took part of the data has sent
+    /// <remarks>Not cancel-safe: a send canceled after the transport took part of the data has sent
     /// a prefix the caller cannot know, and the stream refuses further sends
-    /// (<see cref="InvalidOperationException"/>); close or abort it. A send cancelled before any byte
+    /// (<see cref="InvalidOperationException"/>); close or abort it. A send canceled before any byte
     /// was taken leaves the stream usable. After <see cref="SendEofAsync"/> a send throws
     /// <see cref="InvalidOperationException"/>.</remarks>
     public abstract Coroutine SendAllAsync(ReadOnlyMemory<byte> data);
@@ -64,7 +64,7 @@ public abstract class ByteStream
     public abstract Coroutine SendEofAsync();
 
     /// <summary>Closes the stream gracefully and waits until it is closed: the peer receives what was
-    /// sent, then end of stream. Closing twice does nothing. A close that is cancelled still leaves
+    /// sent, then end of stream. Closing twice does nothing. A close that is canceled still leaves
     /// the stream closed (abruptly, as <see cref="Abort"/>, if it had not finished).</summary>
     public abstract Coroutine CloseAsync();
 
@@ -91,9 +91,9 @@ public abstract class ByteStream
     /// <param name="stream">A readable and writable stream.</param>
     /// <param name="leaveOpen">True to keep <paramref name="stream"/> open when the byte stream closes.</param>
     /// <remarks>Receives are cancel-safe even though the stream's own reads are not: a receive reads
-    /// into a buffer of the adapter, and a read still in flight when its receive is cancelled keeps
+    /// into a buffer of the adapter, and a read still in flight when its receive is canceled keeps
     /// its bytes for the next receive. Each send copies up to 16 KiB into the adapter's own buffer
-    /// before writing it, so a cancelled send never leaves the stream reading the caller's memory.
+    /// before writing it, so a canceled send never leaves the stream reading the caller's memory.
     /// <see cref="SendEofAsync"/> works for an <c>SslStream</c> (close_notify), a <c>NetworkStream</c>
     /// (shutdown) and a stream made by <see cref="AsStream"/>; other streams have no half-close and
     /// throw <see cref="NotSupportedException"/>.</remarks>
@@ -114,8 +114,8 @@ public abstract class ByteStream
     internal static InvalidOperationException SendAfterEofError() =>
         new("Cannot send after SendEofAsync: this side of the stream is half-closed.");
 
-    /// <summary>A send after one that was cancelled (or failed) part-way.</summary>
+    /// <summary>A send after one that was canceled (or failed) part-way.</summary>
     internal static InvalidOperationException SendBrokenError() =>
-        new("An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
+        new("An earlier send was canceled or failed after part of its data was taken: what the peer received is unknown, " +
             "so the stream refuses further sends. Close or abort it.");
 }

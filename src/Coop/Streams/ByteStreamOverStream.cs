@@ -1,13 +1,13 @@
 // A ByteStream over a System.IO.Stream (ByteStream.FromStream), and the I/O half of TlsStream (over
-// its SslStream). A .NET stream's ReadAsync is not cancel-safe: cancelled half-way, it may have taken
+// its SslStream). A .NET stream's ReadAsync is not cancel-safe: canceled half-way, it may have taken
 // bytes that then belong to nobody, and it may still write into the caller's buffer after the
 // caller gave up. So the adapter never lends the caller's memory to the stream:
 // - receive: the stream reads into the adapter's own buffer. A receive waits for the read in flight
-//   on a future of its own; cancelled, it leaves, and the read goes on: when it completes, its bytes
+//   on a future of its own; canceled, it leaves, and the read goes on: when it completes, its bytes
 //   stay buffered for the next receive, which starts no new read while one is in flight. So a
 //   receive is cancel-safe whatever the stream does with cancellation.
 // - send: each chunk (up to 16 KiB) is copied into the adapter's own buffer, then written. A send
-//   cancelled while a write is in flight cancels that write (its token) and breaks the send side
+//   canceled while a write is in flight cancels that write (its token) and breaks the send side
 //   (ByteStream's contract); the stream keeps reading the adapter's buffer, never the caller's.
 // Completions come back through BclCompletion.cs: inline when the stream completes on the loop
 // thread (an SslStream over a Coop stream: completesOnLoop), through the inbox otherwise.
@@ -31,7 +31,7 @@ internal sealed class ByteStreamOverStream : ByteStream
     private readonly Action _readCompleted;
     private readonly Action _writeCompleted;
 
-    // A send woken by its write's success and then cancelled before it resumes goes on: the bytes
+    // A send woken by its write's success and then canceled before it resumes goes on: the bytes
     // are sent, so raising would misreport them; the cancellation waits for the next await
     // (Sync/WaitQueue.cs's rule for a hand-off that cannot be undone).
     private readonly Func<Future, bool> _writeRevocable;
@@ -56,7 +56,7 @@ internal sealed class ByteStreamOverStream : ByteStream
     private ExceptionDispatchInfo? _writeError;
     private Future<bool>? _writeWait;
     private bool _sending;
-    private bool _sendBroken;     // a send was cancelled after it handed bytes to the stream
+    private bool _sendBroken;     // a send was canceled after it handed bytes to the stream
     private bool _eofSent;
 
     public ByteStreamOverStream(Stream stream, bool leaveOpen, bool completesOnLoop)
@@ -349,7 +349,7 @@ internal sealed class ByteStreamOverStream : ByteStream
         }
         catch (OperationCanceledException)
         {
-            // This adapter cancelled the write (a cancelled send, a close): the send side is broken
+            // This adapter canceled the write (a canceled send, a close): the send side is broken
             // or closed already, which is what later calls report.
         }
 
@@ -401,7 +401,7 @@ internal sealed class ByteStreamOverStream : ByteStream
         if (future != null)
         {
             waiter = null;
-            future.TrySetResult(true); // false if its call was cancelled meanwhile
+            future.TrySetResult(true); // false if its call was canceled meanwhile
         }
     }
 }

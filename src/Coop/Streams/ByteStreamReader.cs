@@ -4,12 +4,12 @@
 // a protocol can read a plaintext preamble and then start TLS over the reader without losing the
 // bytes it has buffered (STARTTLS, the PROXY header, an HTTP upgrade).
 //
-// Cancel-safety, the point of the class (Tokio's best-known trap is a read_line cancelled after it
+// Cancel-safety, the point of the class (Tokio's best-known trap is a read_line canceled after it
 // consumed half a line): a read never consumes anything until its last step, after its last await.
 // - ReadUntil/ReadLine receive into the buffer and search it; only when the separator is found do
 //   they take the result out, in the same step.
 // - ReadAtLeast/ReadExactly receive big reads straight into the caller's buffer (no copy), after
-//   the prefix that is already buffered; if the read fails (cancelled, timed out, end of stream,
+//   the prefix that is already buffered; if the read fails (canceled, timed out, end of stream,
 //   reset), what it received is appended to the buffer, behind that prefix, before the exception
 //   leaves: the next read sees every byte, in order.
 // - The stream's own receive is cancel-safe (ByteStream's contract), and awaiting a coroutine that
@@ -22,7 +22,7 @@ namespace Coop;
 /// <summary>
 /// Reads lines, delimited messages and exact byte counts from a <see cref="ByteStream"/>, buffering
 /// what it receives beyond what a read returns (asyncio's <c>StreamReader</c>, Tokio's
-/// <c>BufReader</c>). Every read is cancel-safe: a read that is cancelled, times out or fails consumes
+/// <c>BufReader</c>). Every read is cancel-safe: a read that is canceled, times out or fails consumes
 /// nothing, and the bytes it had received stay buffered for the next read.
 /// </summary>
 /// <remarks>
@@ -133,7 +133,7 @@ public sealed class ByteStreamReader : ByteStream
     /// asyncio's <c>readexactly</c>).</summary>
     /// <exception cref="IncompleteReadException">The stream ended first; nothing is consumed, and the
     /// exception carries the bytes that came.</exception>
-    /// <remarks>If it fails or is cancelled, <paramref name="buffer"/>'s content is unspecified (the
+    /// <remarks>If it fails or is canceled, <paramref name="buffer"/>'s content is unspecified (the
     /// bytes are in the reader).</remarks>
     public Coroutine ReadExactlyAsync(Memory<byte> buffer) =>
         ReadAtLeastCoreAsync(buffer, buffer.Length, throwOnEndOfStream: true);
@@ -234,7 +234,7 @@ public sealed class ByteStreamReader : ByteStream
                 }
 
                 searchFrom = Math.Max(0, window.Length - separator.Length + 1);
-                var n = await _stream.ReceiveAsync(FreeSpace(1)); // only the stream's receive can be cancelled here
+                var n = await _stream.ReceiveAsync(FreeSpace(1)); // only the stream's receive can be canceled here
                 _end += n;
                 if (n == 0)
                 {

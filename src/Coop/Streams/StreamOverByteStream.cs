@@ -9,8 +9,8 @@
 // alone can make them progress.
 //
 // Cancellation: the call's CancellationToken cancels its task; the ByteStream's receive is
-// cancel-safe, so a cancelled ReadAsync consumed nothing, and the OperationCanceledException it ends
-// with is what SslStream expects from an inner stream whose token it cancelled.
+// cancel-safe, so a canceled ReadAsync consumed nothing, and the OperationCanceledException it ends
+// with is what SslStream expects from an inner stream whose token it canceled.
 namespace Coop.Core;
 
 internal sealed class StreamOverByteStream(ByteStream stream, bool leaveOpen) : Stream
@@ -160,7 +160,7 @@ internal sealed class StreamOverByteStream(ByteStream stream, bool leaveOpen) : 
         }
         catch (Exception e)
         {
-            _read.SetException(e); // a CancelledException is an OperationCanceledException, as .NET expects
+            _read.SetException(e); // a CanceledException is an OperationCanceledException, as .NET expects
             return;
         }
 

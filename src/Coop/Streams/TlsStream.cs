@@ -11,7 +11,7 @@
 //
 // Ownership: the TlsStream owns its transport from the moment the handshake starts. If the
 // handshake fails, the transport is closed (gracefully, so the peer gets the TLS alert SslStream
-// sent); if it is cancelled or times out, the transport is aborted (it is half-way through a
+// sent); if it is canceled or times out, the transport is aborted (it is half-way through a
 // handshake: nothing can use it).
 //
 // Closing: CloseAsync sends close_notify when it can (best effort: a peer that is already gone is
@@ -32,9 +32,9 @@ namespace Coop;
 /// or <c>await TlsStream.AuthenticateAsServerAsync(transport, certificate)</c>.
 /// </summary>
 /// <remarks>
-/// <para>It keeps the <see cref="ByteStream"/> contract: a receive is cancel-safe (a cancelled or
+/// <para>It keeps the <see cref="ByteStream"/> contract: a receive is cancel-safe (a canceled or
 /// timed-out receive consumes nothing, and the stream stays usable: decrypted bytes wait for the next
-/// receive); a send returns when the transport has taken the encrypted bytes, and a send cancelled
+/// receive); a send returns when the transport has taken the encrypted bytes, and a send canceled
 /// part-way breaks the send side.</para>
 /// <para>End of stream: a receive returns 0 when the peer sent close_notify, and also when the
 /// transport ended without one (SslStream does not report a truncation: protocols that need to tell
@@ -130,7 +130,7 @@ public sealed class TlsStream : ByteStream
         await _transport.SendEofAsync();
     }
 
-    /// <summary>Sends close_notify if the send side still works, then closes the transport. Cancelled
+    /// <summary>Sends close_notify if the send side still works, then closes the transport. Canceled
     /// while sending close_notify, it aborts instead: the stream ends up closed either way.</summary>
     public override async Coroutine CloseAsync()
     {
@@ -168,7 +168,7 @@ public sealed class TlsStream : ByteStream
     private static async Coroutine<TlsStream> HandshakeAsync(
         ByteStream transport, SslClientAuthenticationOptions? client, SslServerAuthenticationOptions? server)
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var ssl = new SslStream(transport.AsStream(leaveOpen: true), leaveInnerStreamOpen: false);
         var stop = new CancellationTokenSource(); // not disposed: the handshake may still read its token
         var handshake = client != null
@@ -180,7 +180,7 @@ public sealed class TlsStream : ByteStream
         }
         catch (OperationCanceledException) when (!handshake.IsCompleted)
         {
-            // Cancelled or timed out half-way: stop the handshake; the transport is of no use now.
+            // Canceled or timed out half-way: stop the handshake; the transport is of no use now.
             stop.Cancel();
             ssl.Dispose();
             transport.Abort();

@@ -31,7 +31,7 @@ public class ByteStreamOverStreamTests
         {
             var coop = ByteStream.FromStream(stream);
             var buffer = new byte[10];
-            var receive = EventLoop.RunningLoop.CreateTask(coop.ReceiveAsync(buffer));
+            var receive = EventLoop.Current.CreateTask(coop.ReceiveAsync(buffer));
             await Ticks(3);
             _ = Task.Run(() => stream.CompleteRead(Bytes("from afar")));
             var n = await receive;
@@ -41,17 +41,17 @@ public class ByteStreamOverStreamTests
     }
 
     [Fact]
-    public void Receive_CancelledWhileTheStreamsReadIsInFlight_TheBytesAreKeptForTheNextReceive()
+    public void Receive_CanceledWhileTheStreamsReadIsInFlight_TheBytesAreKeptForTheNextReceive()
     {
         var stream = new ManualStream();
         var got = Run(async () =>
         {
             var coop = ByteStream.FromStream(stream);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var receive = loop.CreateTask(coop.ReceiveAsync(new byte[10]));
             await Ticks(3);
             receive.Cancel();
-            Assert.True(await Cancelled(receive));
+            Assert.True(await Canceled(receive));
             Assert.Equal(1, stream.ReadsStarted); // the read goes on without a receive waiting
             await Coroutine.FromTask(Task.Run(() => stream.CompleteRead(Bytes("kept"))));
             var buffer = new byte[10];
@@ -63,17 +63,17 @@ public class ByteStreamOverStreamTests
     }
 
     [Fact]
-    public void SendAll_CancelledWhileTheWriteIsInFlight_TheStreamNeverSeesTheCallersBufferAndSendsAreRefused()
+    public void SendAll_CanceledWhileTheWriteIsInFlight_TheStreamNeverSeesTheCallersBufferAndSendsAreRefused()
     {
         var stream = new ManualStream();
         Run(async () =>
         {
             var coop = ByteStream.FromStream(stream);
             var data = Bytes("original");
-            var send = EventLoop.RunningLoop.CreateTask(coop.SendAllAsync(data));
+            var send = EventLoop.Current.CreateTask(coop.SendAllAsync(data));
             await Ticks(3);
             send.Cancel();
-            Assert.True(await Cancelled(send));
+            Assert.True(await Canceled(send));
             data.AsSpan().Fill((byte)'X'); // the caller reuses its buffer
             // The adapter cancels the write's token on the thread pool (foreign code's callbacks must
             // not run on the loop thread): wait for it in real time.

@@ -9,7 +9,7 @@ namespace Coop.Tests.Streams;
 /// at a random point: <c>task.Cancel()</c>, a cancel scope, or a <c>WaitFor</c> timeout. A small
 /// model, written from the reader's documentation and not its code, knows the whole byte sequence
 /// and the position the reader must be at: each read that completes must return what the model says
-/// from that position (or the error it says), and each read that is cancelled, times out or fails must
+/// from that position (or the error it says), and each read that is canceled, times out or fails must
 /// leave the position where it was. At the end the rest is drained and must be exactly the rest of
 /// the sequence: nothing lost, nothing twice.
 /// </summary>
@@ -41,7 +41,7 @@ internal static class ReaderModelCheck
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (a, b) = StreamPair.CreateMemory(capacity);
             var reader = new ByteStreamReader(b, bufferSize: random.Next(1, 32));
             var sender = loop.CreateTask(Send(a, data, random.Next()));
@@ -77,7 +77,7 @@ internal static class ReaderModelCheck
                 {
                     outcome = await task;
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     outcome = Outcome.Stopped;
                 }
@@ -270,7 +270,7 @@ internal static class ReaderModelCheck
         {
             if (actual.Kind == OutcomeKind.Stopped)
             {
-                return at; // cancelled or timed out: nothing consumed
+                return at; // canceled or timed out: nothing consumed
             }
 
             var expected = Expected(data, at);

@@ -23,7 +23,7 @@ public class ByteStreamReaderTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory(capacity);
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes(data)));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes(data)));
             await test(new ByteStreamReader(b));
             await sender;
         });
@@ -205,29 +205,29 @@ public class ByteStreamReaderTests
             var (a, b) = StreamPair.CreateMemory();
             var reader = new ByteStreamReader(b);
             Assert.Throws<ArgumentOutOfRangeException>(() => reader.Consume(1));
-            var read = EventLoop.RunningLoop.CreateTask(reader.ReadLineAsync());
+            var read = EventLoop.Current.CreateTask(reader.ReadLineAsync());
             await Ticks(3);
             Assert.Throws<InvalidOperationException>(() => reader.Consume(0));
             Assert.IsType<InvalidOperationException>(await Failure(reader.ReadLineAsync()));
-            var sender = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("x\n")));
+            var sender = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("x\n")));
             Assert.Equal("x\n", Text(await read));
             await sender;
         });
     }
 
     [Fact]
-    public void ReadLine_CancelledHalfWayThroughALine_TheNextReadGetsTheWholeLine()
+    public void ReadLine_CanceledHalfWayThroughALine_TheNextReadGetsTheWholeLine()
     {
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
             var reader = new ByteStreamReader(b);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             await a.SendAllAsync(Bytes("first ha"));
             var read = loop.CreateTask(reader.ReadLineAsync());
             await Ticks(5);
             read.Cancel();
-            Assert.True(await Cancelled(read));
+            Assert.True(await Canceled(read));
             Assert.Equal(8, reader.BufferedCount); // what it had received stays
             await a.SendAllAsync(Bytes("lf\n"));
             Assert.Equal("first half\n", Text(await reader.ReadLineAsync()));
@@ -235,13 +235,13 @@ public class ByteStreamReaderTests
     }
 
     [Fact]
-    public void ReadExactly_CancelledAfterReceivingIntoTheCallersBuffer_TheBytesStayInTheReader()
+    public void ReadExactly_CanceledAfterReceivingIntoTheCallersBuffer_TheBytesStayInTheReader()
     {
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
             var reader = new ByteStreamReader(b);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var data = Pattern(12);
             await a.SendAllAsync(data.AsMemory(0, 4));
             await reader.FillAsync(); // a buffered prefix; what follows goes straight into the caller's buffer
@@ -253,7 +253,7 @@ public class ByteStreamReaderTests
             await Ticks(5);
             Assert.False(read.IsDone);
             read.Cancel();
-            Assert.True(await Cancelled(read));
+            Assert.True(await Canceled(read));
             Assert.Equal(12, reader.BufferedCount);
             var all = new byte[12];
             await reader.ReadExactlyAsync(all);
@@ -268,7 +268,7 @@ public class ByteStreamReaderTests
         {
             var (a, b) = StreamPair.CreateMemory();
             var reader = new ByteStreamReader(b);
-            var sender = EventLoop.RunningLoop.CreateTask(Dribble(a));
+            var sender = EventLoop.Current.CreateTask(Dribble(a));
             Assert.IsType<TimeoutException>(await Failure(Coroutine.WaitFor(reader.ReadUntilAsync(Crlf2), 2.5)));
             Assert.Equal("a\r\nb\r\n\r\n", Text(await reader.ReadUntilAsync(Crlf2)));
             await sender;
@@ -298,7 +298,7 @@ public class ByteStreamReaderTests
     }
 
     [Fact]
-    public void Reads_CancelledAtEachAwaitPoint_NothingIsLostOrDuplicated()
+    public void Reads_CanceledAtEachAwaitPoint_NothingIsLostOrDuplicated()
     {
         var lines = Enumerable.Range(0, 30).Select(i => $"line {i}\n").ToArray();
         var data = Bytes(string.Concat(lines) + "tail12345");
@@ -306,12 +306,12 @@ public class ByteStreamReaderTests
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 5);
             var reader = new ByteStreamReader(b, bufferSize: 4);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var got = new List<byte>();
             var sender = loop.CreateTask(SendInPieces(a, data, piece: 7));
             var consumer = loop.CreateTask(Consume(reader, got, lines.Length), "reader");
-            await Cancelled(consumer);
-            got.AddRange(await ReceiveToEnd(reader)); // what the cancelled reads left buffered, and the rest
+            await Canceled(consumer);
+            got.AddRange(await ReceiveToEnd(reader)); // what the canceled reads left buffered, and the rest
             await sender;
             if (!got.SequenceEqual(data))
             {
@@ -337,7 +337,7 @@ public class ByteStreamReaderTests
     }
 
     [Fact]
-    public void Property_ReadsCancelledAtRandomPoints_MatchTheModelAndLoseNoByte()
+    public void Property_ReadsCanceledAtRandomPoints_MatchTheModelAndLoseNoByte()
     {
         Gen.Select(Gen.Int[1, 16], Gen.Int[1, 25], Gen.Int[0, 300], Gen.Int)
             .Sample((capacity, operations, length, seed) => ReaderModelCheck.Run(capacity, operations, length, seed), iter: 250);

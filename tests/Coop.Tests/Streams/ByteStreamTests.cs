@@ -21,7 +21,7 @@ public abstract class ByteStreamContract
         var (atB, atA) = Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var sendA = loop.CreateTask(SendThenEof(a, toB));
             var sendB = loop.CreateTask(SendThenEof(b, toA));
             var receiveB = loop.CreateTask(ReceiveToEnd(b, chunk: 1000));
@@ -40,7 +40,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes("last words")));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("last words")));
             Assert.Equal("last words", Text(await ReceiveToEnd(b)));
             var buffer = new byte[10];
             Assert.Equal(0, await b.ReceiveAsync(buffer));
@@ -57,7 +57,7 @@ public abstract class ByteStreamContract
             var (a, b) = await Connect();
             await a.SendEofAsync();
             Assert.Empty(await ReceiveToEnd(b));
-            var reply = EventLoop.RunningLoop.CreateTask(SendThenEof(b, Bytes("still here")));
+            var reply = EventLoop.Current.CreateTask(SendThenEof(b, Bytes("still here")));
             Assert.Equal("still here", Text(await ReceiveToEnd(a)));
             await reply;
         });
@@ -82,7 +82,7 @@ public abstract class ByteStreamContract
         {
             var (a, b) = await Connect();
             var data = Pattern(30_000);
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenClose(a, data));
+            var sender = EventLoop.Current.CreateTask(SendThenClose(a, data));
             Assert.Equal(data, await ReceiveToEnd(b));
             await sender;
         });
@@ -115,7 +115,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var receive = EventLoop.RunningLoop.CreateTask(b.ReceiveAsync(new byte[10]));
+            var receive = EventLoop.Current.CreateTask(b.ReceiveAsync(new byte[10]));
             await Ticks(5);
             a.Abort();
             Assert.IsAssignableFrom<IOException>(await Failure(Await(receive)));
@@ -130,7 +130,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, _) = await Connect();
-            var receive = EventLoop.RunningLoop.CreateTask(a.ReceiveAsync(new byte[10]));
+            var receive = EventLoop.Current.CreateTask(a.ReceiveAsync(new byte[10]));
             await Ticks(5);
             a.Abort();
             Assert.IsType<ObjectDisposedException>(await Failure(Await(receive)));
@@ -143,9 +143,9 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, _) = await Connect();
-            var receive = EventLoop.RunningLoop.CreateTask(a.ReceiveAsync(new byte[10]));
+            var receive = EventLoop.Current.CreateTask(a.ReceiveAsync(new byte[10]));
             await Ticks(5);
-            var close = EventLoop.RunningLoop.CreateTask(a.CloseAsync());
+            var close = EventLoop.Current.CreateTask(a.CloseAsync());
             Assert.IsType<ObjectDisposedException>(await Failure(Await(receive)));
             await close;
         });
@@ -157,26 +157,26 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var first = EventLoop.RunningLoop.CreateTask(b.ReceiveAsync(new byte[10]));
+            var first = EventLoop.Current.CreateTask(b.ReceiveAsync(new byte[10]));
             await Ticks(5);
             Assert.IsType<InvalidOperationException>(await Failure(b.ReceiveAsync(new byte[10])));
-            var sender = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("ok")));
+            var sender = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("ok")));
             Assert.Equal(2, await first);
             await sender;
         });
     }
 
     [Fact]
-    public void Receive_CancelledWhileWaiting_TheNextReceiveGetsEveryByte()
+    public void Receive_CanceledWhileWaiting_TheNextReceiveGetsEveryByte()
     {
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var receive = loop.CreateTask(b.ReceiveAsync(new byte[100]));
             await Ticks(5);
             receive.Cancel();
-            Assert.True(await Cancelled(receive));
+            Assert.True(await Canceled(receive));
             var sender = loop.CreateTask(SendThenEof(a, Bytes("nothing lost")));
             Assert.Equal("nothing lost", Text(await ReceiveToEnd(b)));
             await sender;
@@ -184,7 +184,7 @@ public abstract class ByteStreamContract
     }
 
     [Fact]
-    public void Receive_CancelledAtEachStepWhileBytesArrive_NothingIsLost()
+    public void Receive_CanceledAtEachStepWhileBytesArrive_NothingIsLost()
     {
         // The cancellation lands at a different point of the bytes' way through the layers each time
         // (woken but not yet run, half-way through a record, ...): whatever happens, no byte is lost.
@@ -194,14 +194,14 @@ public abstract class ByteStreamContract
             var got = Run(async () =>
             {
                 var (a, b) = await Connect();
-                var loop = EventLoop.RunningLoop;
+                var loop = EventLoop.Current;
                 var first = new List<byte>();
                 var receive = loop.CreateTask(ReceiveInto(b, first));
                 await Ticks(3);
                 var sender = loop.CreateTask(SendThenEof(a, Pattern(50)));
                 await Ticks(d);
                 receive.Cancel();
-                await Cancelled(receive);
+                await Canceled(receive);
                 first.AddRange(await ReceiveToEnd(b));
                 await sender;
                 return first.ToArray();
@@ -218,18 +218,18 @@ public abstract class ByteStreamContract
     }
 
     [Fact]
-    public void Receive_CancelledAtEachAwaitPoint_NothingIsLostOrDuplicated()
+    public void Receive_CanceledAtEachAwaitPoint_NothingIsLostOrDuplicated()
     {
         var points = Bounded.Run(() => Explore.CancelAtEachAwait(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var data = Pattern(600);
             var got = new List<byte>();
             var sender = loop.CreateTask(SendInPieces(a, data, piece: 60));
             var receiver = loop.CreateTask(ReceiveInto(b, got), "receiver");
-            await Cancelled(receiver);
-            got.AddRange(await ReceiveToEnd(b)); // what the cancelled receiver left
+            await Canceled(receiver);
+            got.AddRange(await ReceiveToEnd(b)); // what the canceled receiver left
             await sender;
             if (!got.SequenceEqual(data))
             {
@@ -255,10 +255,10 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var sender = loop.CreateTask(SendLater(a));
             var scope = await CancelScope.MoveOnAfter(1, async _ => { await b.ReceiveAsync(new byte[10]); });
-            Assert.True(scope.CancelledCaught);
+            Assert.True(scope.CanceledCaught);
             Assert.Equal("late", Text(await ReceiveToEnd(b)));
             Assert.True(loop.Time() >= 5);
             await sender;
@@ -272,21 +272,21 @@ public abstract class ByteStreamContract
     }
 
     [Fact]
-    public void Receive_ByATaskAlreadyCancelled_RaisesAtOnceAndConsumesNothing()
+    public void Receive_ByATaskAlreadyCanceled_RaisesAtOnceAndConsumesNothing()
     {
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var sender = loop.CreateTask(SendThenEof(a, Bytes("kept")));
             await Ticks(20);
-            var doomed = loop.CreateTask(SelfCancellingReceive(b));
-            Assert.True(await Cancelled(doomed));
+            var doomed = loop.CreateTask(SelfCancelingReceive(b));
+            Assert.True(await Canceled(doomed));
             Assert.Equal("kept", Text(await ReceiveToEnd(b)));
             await sender;
         });
 
-        static async Coroutine SelfCancellingReceive(ByteStream s)
+        static async Coroutine SelfCancelingReceive(ByteStream s)
         {
             CoopTask.Current!.Cancel();
             await s.ReceiveAsync(new byte[10]);
@@ -299,7 +299,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var probe = loop.CreateTask(b.ReceiveAsync(Memory<byte>.Empty));
             await Ticks(5);
             Assert.False(probe.IsDone);
@@ -316,7 +316,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var data = Pattern(300_000);
             var sender = loop.CreateTask(SendThenEof(a, data));
             await Coroutine.Sleep(10);
@@ -327,17 +327,17 @@ public abstract class ByteStreamContract
     }
 
     [Fact]
-    public void SendAll_CancelledPartWay_LaterSendsAreRefused()
+    public void SendAll_CanceledPartWay_LaterSendsAreRefused()
     {
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var sender = loop.CreateTask(a.SendAllAsync(Pattern(300_000)));
             Assert.True(await b.ReceiveAsync(new byte[10]) > 0); // part of it was taken
             await Ticks(10);
             sender.Cancel();
-            Assert.True(await Cancelled(sender));
+            Assert.True(await Canceled(sender));
             Assert.IsType<InvalidOperationException>(await Failure(a.SendAllAsync(Bytes("more"))));
         });
     }
@@ -348,7 +348,7 @@ public abstract class ByteStreamContract
         Run(async () =>
         {
             var (a, b) = await Connect();
-            var sender = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Pattern(300_000)));
+            var sender = EventLoop.Current.CreateTask(a.SendAllAsync(Pattern(300_000)));
             await Coroutine.Sleep(1);
             b.Abort();
             Assert.IsAssignableFrom<IOException>(await Failure(Await(sender)));
@@ -373,7 +373,7 @@ public abstract class ByteStreamContract
         var (a, _) = Run(async () =>
         {
             var pair = await Connect();
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(pair.A, Bytes("bound")));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(pair.A, Bytes("bound")));
             await ReceiveToEnd(pair.B);
             await sender;
             return pair;
@@ -387,7 +387,7 @@ public abstract class ByteStreamContract
         var (_, b) = Run(async () =>
         {
             var pair = await Connect();
-            var sender = EventLoop.RunningLoop.CreateTask(pair.A.SendAllAsync(Bytes("x")));
+            var sender = EventLoop.Current.CreateTask(pair.A.SendAllAsync(Bytes("x")));
             await pair.B.ReceiveAsync(new byte[1]);
             await sender;
             return pair;

@@ -11,7 +11,7 @@ public class StreamOverByteStreamTests
         var lines = Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 3);
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, System.Text.Encoding.UTF8.GetBytes("héllo\nwörld\n")));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, System.Text.Encoding.UTF8.GetBytes("héllo\nwörld\n")));
             using var text = new StreamReader(b.AsStream());
             var got = new List<string?> { await text.ReadLineAsync(), await text.ReadLineAsync(), await text.ReadLineAsync() };
             await sender;
@@ -27,7 +27,7 @@ public class StreamOverByteStreamTests
         var got = Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 1000);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var compress = loop.CreateTask(Compress(a, data));
             var result = new MemoryStream();
             await using (var unzip = new GZipStream(b.AsStream(), CompressionMode.Decompress))
@@ -70,7 +70,7 @@ public class StreamOverByteStreamTests
         {
             var (a, b) = StreamPair.CreateMemory();
             var stream = b.AsStream();
-            var sender = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("x")));
+            var sender = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("x")));
             await stream.ReadExactlyAsync(new byte[1]); // binds it to this loop
             await sender;
             var error = await Task.Run(() => Record.Exception(() => { var read = stream.ReadAsync(new byte[1]).AsTask(); }));
@@ -84,7 +84,7 @@ public class StreamOverByteStreamTests
         var (loopThread, resumedOn, resumedInLoop) = Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
-            var sender = EventLoop.RunningLoop.CreateTask(SendLater(a));
+            var sender = EventLoop.Current.CreateTask(SendLater(a));
             var seen = await ReadLikeSslStream(b.AsStream());
             await sender;
             return (Environment.CurrentManagedThreadId, seen.Thread, seen.InLoop);
@@ -102,12 +102,12 @@ public class StreamOverByteStreamTests
         static async Task<(int Thread, bool InLoop)> ReadLikeSslStream(Stream inner)
         {
             await inner.ReadAsync(new byte[1]).ConfigureAwait(false);
-            return (Environment.CurrentManagedThreadId, EventLoop.Current != null);
+            return (Environment.CurrentManagedThreadId, EventLoop.CurrentOrNull != null);
         }
     }
 
     [Fact]
-    public void ReadAsync_TokenCancelled_ConsumesNothing()
+    public void ReadAsync_TokenCanceled_ConsumesNothing()
     {
         Run(async () =>
         {
@@ -118,7 +118,7 @@ public class StreamOverByteStreamTests
             await Ticks(3);
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes("all of it")));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("all of it")));
             Assert.Equal("all of it", Text(await ReceiveToEnd(b)));
             await sender;
         });
@@ -160,7 +160,7 @@ public class StreamOverByteStreamTests
         {
             var (a, b) = StreamPair.CreateMemory();
             await a.AsStream(leaveOpen: true).DisposeAsync();
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes("still open")));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("still open")));
             Assert.Equal("still open", Text(await ReceiveToEnd(b)));
             await sender;
         });

@@ -33,7 +33,7 @@ public class StreamPairTests
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 100);
             await a.SendAllAsync(Pattern(100)); // fits: returns without any receive
-            var more = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Pattern(1)));
+            var more = EventLoop.Current.CreateTask(a.SendAllAsync(Pattern(1)));
             await Ticks(10);
             Assert.False(more.IsDone);
             Assert.Equal(40, await b.ReceiveAsync(new byte[40]));
@@ -47,7 +47,7 @@ public class StreamPairTests
         var sizes = Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 1);
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes("hello")));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("hello")));
             var got = new List<int>();
             var buffer = new byte[100];
             int n;
@@ -68,7 +68,7 @@ public class StreamPairTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateLockstep();
-            var send = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Pattern(10)));
+            var send = EventLoop.Current.CreateTask(a.SendAllAsync(Pattern(10)));
             await Ticks(10);
             Assert.False(send.IsDone); // no receive asked: no byte moved
             Assert.Equal(4, await b.ReceiveAsync(new byte[4]));
@@ -89,7 +89,7 @@ public class StreamPairTests
 
         static async Coroutine GreetBoth((ByteStream A, ByteStream B) pair)
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var a = loop.CreateTask(Greet(pair.A));
             var b = loop.CreateTask(Greet(pair.B));
             await a;
@@ -141,36 +141,36 @@ public class StreamPairTests
     }
 
     [Fact]
-    public void SendAll_CancelledBeforeAnyByteWasTaken_TheStreamStaysUsable()
+    public void SendAll_CanceledBeforeAnyByteWasTaken_TheStreamStaysUsable()
     {
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 4);
             await a.SendAllAsync(Bytes("full"));
-            var blocked = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("nope")));
+            var blocked = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("nope")));
             await Ticks(5);
             blocked.Cancel();
-            Assert.True(await Cancelled(blocked));
-            var sender = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes("more")));
+            Assert.True(await Canceled(blocked));
+            var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("more")));
             Assert.Equal("fullmore", Text(await ReceiveToEnd(b)));
             await sender;
         });
     }
 
     [Fact]
-    public void Lockstep_SendCancelledAfterItsLastByteWasTaken_TheSendStands()
+    public void Lockstep_SendCanceledAfterItsLastByteWasTaken_TheSendStands()
     {
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateLockstep();
             var completed = false;
-            var send = EventLoop.RunningLoop.CreateTask(SendAndMark());
+            var send = EventLoop.Current.CreateTask(SendAndMark());
             await Ticks(5);
             Assert.Equal(3, await b.ReceiveAsync(new byte[10])); // wakes the send...
-            send.Cancel();                                    // ...which is cancelled before it runs
-            Assert.True(await Cancelled(send));
+            send.Cancel();                                    // ...which is canceled before it runs
+            Assert.True(await Canceled(send));
             Assert.True(completed);                           // the send returned; the cancel came at the next await
-            var next = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("ok")));
+            var next = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("ok")));
             Assert.Equal(2, await b.ReceiveAsync(new byte[10])); // and the stream still works
             await next;
 
@@ -189,7 +189,7 @@ public class StreamPairTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateLockstep();
-            var send = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("abc")));
+            var send = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("abc")));
             await Ticks(5);
             Assert.IsType<InvalidOperationException>(await Failure(a.SendEofAsync()));
             await b.ReceiveAsync(new byte[10]);
@@ -203,7 +203,7 @@ public class StreamPairTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateLockstep();
-            var send = EventLoop.RunningLoop.CreateTask(a.SendAllAsync(Bytes("abc")));
+            var send = EventLoop.Current.CreateTask(a.SendAllAsync(Bytes("abc")));
             await Ticks(5);
             Assert.IsType<InvalidOperationException>(await Failure(a.SendAllAsync(Bytes("d"))));
             await b.ReceiveAsync(new byte[10]);

@@ -79,15 +79,15 @@ internal static class StreamTest
     /// <summary>A coroutine that awaits <paramref name="future"/>.</summary>
     public static async Coroutine<T> Wait<T>(Future<T> future) => await future;
 
-    /// <summary>Awaits a task that may end cancelled; true if it was.</summary>
-    public static async Coroutine<bool> Cancelled(CoopTask task)
+    /// <summary>Awaits a task that may end canceled; true if it was.</summary>
+    public static async Coroutine<bool> Canceled(CoopTask task)
     {
         try
         {
             await task;
             return false;
         }
-        catch (CancelledException)
+        catch (CanceledException)
         {
             return true;
         }

@@ -31,7 +31,7 @@ internal static class TlsTest
 
     public static async Coroutine<(ByteStream A, ByteStream B)> Connect((ByteStream A, ByteStream B) pair)
     {
-        var server = EventLoop.RunningLoop.CreateTask(TlsStream.AuthenticateAsServerAsync(pair.B, Certificate));
+        var server = EventLoop.Current.CreateTask(TlsStream.AuthenticateAsServerAsync(pair.B, Certificate));
         var client = await TlsStream.AuthenticateAsClientAsync(pair.A, Client());
         return (client, await server);
     }
@@ -62,7 +62,7 @@ public class TlsStreamTests
             Assert.Equal(TlsTest.Host, tlsClient.TargetHostName);
             Assert.Equal(TlsTest.Host, ((TlsStream)server).TargetHostName); // the SNI the client sent
 
-            var echo = EventLoop.RunningLoop.CreateTask(Echo(server));
+            var echo = EventLoop.Current.CreateTask(Echo(server));
             var reader = new ByteStreamReader(client);
             await client.SendAllAsync(Bytes("ping\n"));
             Assert.Equal("PING\n", Text(await reader.ReadLineAsync()));
@@ -91,7 +91,7 @@ public class TlsStreamTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
-            var server = EventLoop.RunningLoop.CreateTask(TlsStream.AuthenticateAsServerAsync(b, TlsTest.Certificate));
+            var server = EventLoop.Current.CreateTask(TlsStream.AuthenticateAsServerAsync(b, TlsTest.Certificate));
             var error = await Failure(TlsStream.AuthenticateAsClientAsync(a, TlsTest.Client("elsewhere.test")));
             Assert.IsType<AuthenticationException>(error);
             Assert.IsAssignableFrom<Exception>(await Failure(Await(server))); // the server learns from the alert
@@ -105,7 +105,7 @@ public class TlsStreamTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
-            var server = EventLoop.RunningLoop.CreateTask(TlsStream.AuthenticateAsServerAsync(b, TlsTest.Certificate));
+            var server = EventLoop.Current.CreateTask(TlsStream.AuthenticateAsServerAsync(b, TlsTest.Certificate));
             Assert.IsType<AuthenticationException>(await Failure(TlsStream.AuthenticateAsClientAsync(a, TlsTest.Host)));
             await Failure(Await(server));
         });
@@ -117,7 +117,7 @@ public class TlsStreamTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
-            var garbage = EventLoop.RunningLoop.CreateTask(SendThenEof(a, Bytes("GET / HTTP/1.1\r\nHost: coop.test\r\n\r\n")));
+            var garbage = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("GET / HTTP/1.1\r\nHost: coop.test\r\n\r\n")));
             var error = await Failure(TlsStream.AuthenticateAsServerAsync(b, TlsTest.Certificate));
             Assert.IsType<AuthenticationException>(error); // "Cannot determine the frame size or a corrupted frame was received."
             await garbage;
@@ -131,7 +131,7 @@ public class TlsStreamTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
-            var peer = EventLoop.RunningLoop.CreateTask(AnswerGarbage(b));
+            var peer = EventLoop.Current.CreateTask(AnswerGarbage(b));
             Assert.IsType<AuthenticationException>(await Failure(TlsStream.AuthenticateAsClientAsync(a, TlsTest.Client())));
             await peer;
         });
@@ -160,7 +160,7 @@ public class TlsStreamTests
             var (a, b) = StreamPair.CreateMemory();
             var error = await Failure(CancelScope.FailAfter(3600, _ => TlsStream.AuthenticateAsClientAsync(a, TlsTest.Client())));
             Assert.IsType<TimeoutException>(error);
-            Assert.Equal(3600, EventLoop.RunningLoop.Time(), precision: 3); // the clock jumped: nothing counted as foreign work
+            Assert.Equal(3600, EventLoop.Current.Time(), precision: 3); // the clock jumped: nothing counted as foreign work
             Assert.IsType<IOException>(await Failure(b.ReceiveAsync(new byte[4096]))); // aborted: a reset
         });
     }
@@ -191,13 +191,13 @@ public class TlsStreamTests
     }
 
     [Fact]
-    public void SslStream_ReadCancelledHalfWayThroughARecord_TheNextReadGetsTheWholeMessage()
+    public void SslStream_ReadCanceledHalfWayThroughARecord_TheNextReadGetsTheWholeMessage()
     {
         // What SslStream itself allows (TlsStream does not depend on it: it never cancels a read).
         var message = Run(async () =>
         {
             var relay = new Relay();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var server = loop.CreateTask(TlsStream.AuthenticateAsServerAsync(relay.Pair.B, TlsTest.Certificate));
             var ssl = new SslStream(relay.Pair.A.AsStream());
             await Coroutine.FromTask(ssl.AuthenticateAsClientAsync(TlsTest.Client()));
@@ -226,7 +226,7 @@ public class TlsStreamTests
         var (loopThread, seen) = Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory(capacity: 100); // many small pieces: many awaits inside SslStream
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var server = loop.CreateTask(TlsStream.AuthenticateAsServerAsync(b, TlsTest.Certificate));
             var recorder = new ThreadRecorder(a.AsStream());
             var ssl = new SslStream(recorder);
@@ -248,7 +248,7 @@ public class TlsStreamTests
         Run(async () =>
         {
             var (a, b) = StreamPair.CreateMemory();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var client = loop.CreateTask(StartTlsClient(a));
             await Ticks(20); // the line and the ClientHello are both in the pipe now
             var reader = new ByteStreamReader(b);
@@ -283,7 +283,7 @@ public class TlsStreamTests
             var (client, clientSide) = StreamPair.CreateMemory();
             var (serverSide, server) = StreamPair.CreateMemory();
             Pair = (client, server);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             loop.CreateTask(Pump(clientSide, serverSide, toClient: false));
             loop.CreateTask(Pump(serverSide, clientSide, toClient: true));
         }
@@ -312,7 +312,7 @@ public class TlsStreamTests
                 if (toClient && _hold >= 0)
                 {
                     await to.SendAllAsync(buffer.AsMemory(0, Math.Min(n, _hold)));
-                    await _released.Wait();
+                    await _released.WaitAsync();
                     await to.SendAllAsync(buffer.AsMemory(Math.Min(n, _hold), n - Math.Min(n, _hold)));
                     _hold = -1;
                     continue;
