@@ -70,7 +70,7 @@ internal static class ScheduleRunner
         return main.State switch
         {
             FutureState.Failed => main.Exception,
-            FutureState.Cancelled when !cancelAllowed => new ScheduleViolationException("The main coroutine was cancelled."),
+            FutureState.Canceled when !cancelAllowed => new ScheduleViolationException("The main coroutine was canceled."),
             _ => null,
         };
     }

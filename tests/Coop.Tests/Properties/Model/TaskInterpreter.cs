@@ -111,7 +111,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         }
     }
 
-    public static string Describe(Exception e) => e is CancelledException ? "Cancelled" : e.GetType().Name + " " + e.Message;
+    public static string Describe(Exception e) => e is CanceledException ? "Canceled" : e.GetType().Name + " " + e.Message;
 
     private string Statuses()
     {
