@@ -24,7 +24,7 @@ internal static class ScheduleRunner
         Exception? failure = null;
         using (var loop = new EventLoop(clock))
         {
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.Chooser = chooser;
             loop.Instrument = counter;
             try

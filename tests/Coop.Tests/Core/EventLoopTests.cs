@@ -241,7 +241,7 @@ public class EventLoopTests
     {
         var logger = new ListLogger();
         using var loop = new EventLoop(logger: logger);
-        loop.SetExceptionHandler((_, _) => throw new InvalidOperationException("handler broke"));
+        loop.ExceptionHandler = (_, _) => throw new InvalidOperationException("handler broke");
         var after = false;
         loop.CallSoon(() => throw new InvalidOperationException("boom"));
         loop.CallSoon(() => after = true);
@@ -265,13 +265,13 @@ public class EventLoopTests
     }
 
     [Fact]
-    public void SetExceptionHandler_Null_RestoresTheDefault()
+    public void ExceptionHandler_Null_RestoresTheDefault()
     {
         var logger = new ListLogger();
         using var loop = new EventLoop(logger: logger);
         Errors.Capture(loop);
         Assert.NotNull(loop.ExceptionHandler);
-        loop.SetExceptionHandler(null);
+        loop.ExceptionHandler = null;
         Assert.Null(loop.ExceptionHandler);
         loop.CallExceptionHandler(new LoopError("by hand", null, null, null));
         Assert.Equal("by hand", Assert.Single(logger.Entries).Message);
@@ -282,12 +282,14 @@ public class EventLoopTests
     {
         using var loop = new EventLoop();
         var inside = false;
-        loop.CallSoon(() => inside = loop.IsRunning && EventLoop.CurrentOrNull == loop && EventLoop.Current == loop);
+        loop.CallSoon(() => inside = loop.IsRunning && EventLoop.TryGetCurrent(out var current) && current == loop && EventLoop.Current == loop);
         Assert.False(loop.IsRunning);
         Bounded.Run(() => RunBriefly(loop));
         Assert.True(inside);
         Assert.False(loop.IsRunning);
-        Assert.Null(EventLoop.CurrentOrNull);
+        Assert.False(EventLoop.TryGetCurrent(out var after));
+        Assert.Null(after);
+        Assert.Throws<InvalidOperationException>(() => EventLoop.Current);
     }
 
     [Fact]

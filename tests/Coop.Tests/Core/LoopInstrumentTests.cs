@@ -32,7 +32,7 @@ public class LoopInstrumentTests
         var ended = Bounded.Run(() =>
         {
             using var loop = new EventLoop(new JumpClock());
-            loop.SetExceptionHandler((_, _) => { });
+            loop.ExceptionHandler = (_, _) => { };
             var recorder = new DoneRecorder();
             loop.Instrument = recorder;
             var ok = loop.CreateTask(YieldsThenReturns(3, 42));
@@ -99,7 +99,7 @@ public class LoopInstrumentTests
         {
             using var loop = new EventLoop(new JumpClock());
             var reports = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => reports.Add(e));
+            loop.ExceptionHandler = (_, e) => reports.Add(e);
             loop.Instrument = new Throwing(failingHook);
             var first = loop.CreateTask(YieldsThenReturns(2, "a"));
             var second = loop.CreateTask(YieldsThenReturns(2, "b"));

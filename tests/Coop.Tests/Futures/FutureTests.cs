@@ -121,7 +121,7 @@ public class FutureTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
         });
 
@@ -149,7 +149,7 @@ public class FutureTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var failed = loop.CreateFuture<int>();
             loop.CallSoon(() => failed.SetException(new FormatException("seen")));
             if (how == "yield and read Result")

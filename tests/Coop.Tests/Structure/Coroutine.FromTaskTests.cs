@@ -13,7 +13,7 @@ public class CoroutineFromTaskTests
         var result = Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             return loop.RunUntilComplete(main());
         });
         return (result, errors);
@@ -207,7 +207,7 @@ public class CoroutineFromTaskTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
         });
 
@@ -240,7 +240,7 @@ public class CoroutineFromTaskTests
         Bounded.Run(() =>
         {
             var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
             loop.Close();
         });

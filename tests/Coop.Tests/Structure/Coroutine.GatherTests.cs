@@ -158,7 +158,7 @@ public class CoroutineGatherTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var gather = Coroutine.Gather(loop.CreateTask(FailAfter("first", 1)), loop.CreateTask(FailAfter("second", 3)));
             Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(gather));
             loop.RunUntilComplete(Settle());

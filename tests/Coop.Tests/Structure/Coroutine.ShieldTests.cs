@@ -110,7 +110,7 @@ public class CoroutineShieldTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
         });
 

@@ -16,7 +16,7 @@ public class TaskGroupTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             leak(loop);
             loop.RunUntilComplete(Settle(settleSleeps));
         });

@@ -98,7 +98,7 @@ public class CoopTaskScopesTests
             var log = new Log();
             using var loop = new EventLoop(new VirtualClock());
             var errors = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var outer = new CancelScope();
             var instrument = new CancelAfterStep(k, t =>
             {

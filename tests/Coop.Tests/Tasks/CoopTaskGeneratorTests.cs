@@ -374,7 +374,7 @@ public class CoopTaskGeneratorTests
         {
             using var loop = new EventLoop(new JumpClock());
             var errors = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
 
             IEnumerable<object?> Self()
             {
@@ -408,7 +408,7 @@ public class CoopTaskGeneratorTests
         {
             using var loop = new EventLoop(new JumpClock());
             var reports = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => reports.Add(e));
+            loop.ExceptionHandler = (_, e) => reports.Add(e);
 
             var task = loop.CreateTask(CallerLoggingFinally(log, FinallyThrows(log, () => Coroutine.Return(1))));
             JumpClock.RunUntilIdle(loop);
@@ -428,7 +428,7 @@ public class CoopTaskGeneratorTests
         var (state, error) = Bounded.Run(() =>
         {
             using var loop = new EventLoop(new JumpClock());
-            loop.SetExceptionHandler((_, _) => { });
+            loop.ExceptionHandler = (_, _) => { };
 
             var task = loop.CreateTask(CallerLoggingFinally(log, FinallyThrows(log, () => loop.Sleep(10))));
             loop.CallSoon(() => loop.CallSoon(() => task.Cancel()));

@@ -15,7 +15,7 @@ public sealed class CallbackInterpreter : IDisposable
     {
         _clock = new JumpClock();
         _loop = new EventLoop(_clock);
-        _loop.SetExceptionHandler((_, error) => Log.Add("report: " + error.Exception?.Message));
+        _loop.ExceptionHandler = (_, error) => Log.Add("report: " + error.Exception?.Message);
     }
 
     public List<string> Log { get; } = new();
