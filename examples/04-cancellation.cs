@@ -8,7 +8,7 @@ EventLoop.Run(Main());
 
 static async Coroutine Main()
 {
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
 
     var worker = loop.CreateTask(Worker());
     await Coroutine.Sleep(0.05);

@@ -1,9 +1,11 @@
 #:project ../src/Coop/Coop.csproj
+#:project ../src/Coop.Testing/Coop.Testing.csproj
 // 07: deterministic testing. On a virtual clock a day of sleeping takes milliseconds, and exploring
 // seeded schedules finds the interleaving in which a check-then-act race breaks.
 // Run: dotnet run examples/07-virtual-time.cs
 using System.Diagnostics;
 using Coop;
+using Coop.Testing;
 
 var clock = new VirtualClock();
 var wall = Stopwatch.StartNew();
@@ -40,7 +42,7 @@ static async Coroutine Race()
         }
     }
 
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
     var a = loop.CreateTask(Withdraw(80, logins: 0), "A");
     var b = loop.CreateTask(Withdraw(80, logins: 1), "B");
     await a;

@@ -797,7 +797,7 @@ public class CoopTaskTests
             for (var seed = 0; seed < 64; seed++)
             {
                 using var loop = new EventLoop(new JumpClock());
-                loop.Chooser = new Coop.Determinism.RandomChooser(seed);
+                loop.Chooser = new RandomChooser(seed);
                 loop.ExceptionHandler = (_, _) => count++;
 
                 async Coroutine Failing()

@@ -1,7 +1,7 @@
 // Seeded random schedules: at every choice point, any ready entry may run, each with equal chance.
 using Coop.Core;
 
-namespace Coop.Determinism;
+namespace Coop.Testing;
 
 internal sealed class RandomChooser(long seed) : IScheduleChooser
 {

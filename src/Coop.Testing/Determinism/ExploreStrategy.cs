@@ -1,4 +1,4 @@
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>How <see cref="Explore"/> picks schedules.</summary>
 public enum ExploreStrategy

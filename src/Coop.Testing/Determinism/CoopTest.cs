@@ -4,7 +4,7 @@
 // test: COOP_SEED replays one seed (after a CI failure), COOP_SCHEDULES explores more or fewer.
 using System.Globalization;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>Runs a coroutine test body on a virtual clock under many schedules, for unit tests:
 /// <c>[Fact] public void Transfer_IsAtomic() => CoopTest.Explore(() => TransferTest());</c></summary>
@@ -34,14 +34,14 @@ public static class CoopTest
             schedules = checked((int)count);
         }
 
-        return Coop.Explore.Run(body, new ExploreOptions { Schedules = schedules, Strategy = strategy, Seed = seed });
+        return Testing.Explore.Run(body, new ExploreOptions { Schedules = schedules, Strategy = strategy, Seed = seed });
     }
 
     /// <summary>Runs <paramref name="body"/> once, in plain FIFO order, on a virtual clock, with the
-    /// checks of <see cref="Coop.Explore"/> (deadlock, leaked tasks, unobserved errors); throws if it fails.</summary>
+    /// checks of <see cref="Testing.Explore"/> (deadlock, leaked tasks, unobserved errors); throws if it fails.</summary>
     public static void Run(Func<Coroutine> body)
     {
-        var run = Coop.Explore.Replay(body, []);
+        var run = Testing.Explore.Replay(body, []);
         if (run.Failed)
         {
             throw new ScheduleFailedException($"The run failed: {run.Exception!.GetType().Name}: {run.Exception.Message}", run.Exception);

@@ -5,7 +5,7 @@
 // `await Coroutine.Sleep`, which parks the task on a timer and costs no CPU while it waits.
 using System.Numerics;
 
-namespace Coop;
+namespace Coop.Talk;
 
 /// <summary>The talk's coroutines as async/await coroutines (<c>coop demo async</c>).</summary>
 public static class TalkAsyncFunctions

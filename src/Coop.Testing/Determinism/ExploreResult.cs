@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>What <see cref="Explore"/> found: how many schedules it ran and, if one failed, that run
 /// and its shrunk form.</summary>

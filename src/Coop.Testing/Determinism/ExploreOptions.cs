@@ -1,4 +1,4 @@
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>Settings for <see cref="Explore"/>.</summary>
 public sealed class ExploreOptions

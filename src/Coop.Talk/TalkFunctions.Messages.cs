@@ -3,7 +3,7 @@
 // refactored onto async_sleep in In[42]). They write to a TextWriter rather than the console so
 // demos and tests can capture what they print.
 
-namespace Coop;
+namespace Coop.Talk;
 
 public static partial class TalkFunctions
 {

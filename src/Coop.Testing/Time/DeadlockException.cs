@@ -3,7 +3,7 @@
 // would hang forever; under the virtual clock it fails at once and names every blocked task.
 using System.Text;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>Every task is blocked and nothing can wake any of them: the program is deadlocked.</summary>
 public sealed class DeadlockException : InvalidOperationException

@@ -4,7 +4,7 @@
 // past the end of main, and failed ScheduleProbes. Every entry point of Explore goes through here.
 using Coop.Core;
 
-namespace Coop.Determinism;
+namespace Coop.Testing;
 
 internal static class ScheduleRunner
 {

@@ -4,7 +4,7 @@
 // deviation from plain FIFO (what shrinking removes).
 using System.Globalization;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>One scheduling decision: at choice point <see cref="Step"/>, the loop ran the entry at
 /// offset <see cref="Index"/> among <see cref="Count"/> ready entries (0 is the FIFO head).</summary>

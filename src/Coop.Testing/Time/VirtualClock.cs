@@ -13,7 +13,7 @@
 // Not loop code: TimeProvider is read from any thread, so the clock's state is guarded by a lock.
 using Coop.Core;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>
 /// A <see cref="TimeProvider"/> whose time moves only by <see cref="Advance"/>/<see cref="AdvanceTo"/>

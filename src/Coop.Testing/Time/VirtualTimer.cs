@@ -1,7 +1,7 @@
 // A timer made by VirtualClock.CreateTimer (an ITimer, for components that take a TimeProvider):
 // it fires when the clock's virtual time reaches its due time, on the thread that moved the clock
 // (the loop thread when the loop autojumps). Periodic timers reschedule themselves after each fire.
-namespace Coop;
+namespace Coop.Testing;
 
 internal sealed class VirtualTimer : ITimer
 {

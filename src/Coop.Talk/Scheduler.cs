@@ -5,7 +5,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace Coop;
+namespace Coop.Talk;
 
 /// <summary>The talk's scheduler: add generator coroutines, run them round-robin to completion, and
 /// read their results and errors. Each step is traced as the talk's notebook prints it.</summary>
@@ -67,7 +67,7 @@ public sealed class Scheduler : IDisposable
 
         if (_unfinished > 0)
         {
-            _loop.Run(until: null); // until the last task ends: Record stops the loop then
+            _loop.RunForever(); // until the last task ends: Record stops the loop then
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>Thrown by <see cref="Explore.Run(Func{Coroutine}, ExploreOptions?)"/> when a schedule
 /// fails. Its message holds the seed, the shrunk schedule and how to replay it; the run's own

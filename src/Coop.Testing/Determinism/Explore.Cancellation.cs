@@ -3,9 +3,8 @@
 // once per point k, canceled right after its k-th suspension. After each run the usual checks
 // apply (no task leaked, no error unobserved, every ScheduleProbes.Finally left, every invariant
 // holds); being canceled is the expected outcome, not a failure.
-using Coop.Determinism;
 
-namespace Coop;
+namespace Coop.Testing;
 
 public static partial class Explore
 {

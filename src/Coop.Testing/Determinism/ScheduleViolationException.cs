@@ -1,4 +1,4 @@
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>A run broke a rule that <see cref="Explore"/> checks after it: a task leaked, a
 /// <see cref="ScheduleProbes"/> check failed, or the run never finished (a livelock).</summary>

@@ -4,7 +4,7 @@
 // divisions, so the others keep running.
 using System.Numerics;
 
-namespace Coop;
+namespace Coop.Talk;
 
 public static partial class TalkFunctions
 {

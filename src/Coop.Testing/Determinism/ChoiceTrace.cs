@@ -3,7 +3,7 @@
 // best when the program names its tasks.
 using Coop.Core;
 
-namespace Coop.Determinism;
+namespace Coop.Testing;
 
 internal sealed class ChoiceTrace
 {

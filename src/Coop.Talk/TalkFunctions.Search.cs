@@ -1,7 +1,7 @@
 // Linear search, plain and cooperative (the talk's In[4] and In[6]). The plain one runs to its end
 // in one call; the cooperative one is a generator that hands control back after every item it
 // rejects, so a scheduler can run other work between them.
-namespace Coop;
+namespace Coop.Talk;
 
 public static partial class TalkFunctions
 {

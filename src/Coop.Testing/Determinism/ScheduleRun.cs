@@ -3,7 +3,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>One run of a program under a recorded schedule (see <see cref="Explore"/>).</summary>
 public sealed class ScheduleRun

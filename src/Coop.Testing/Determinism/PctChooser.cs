@@ -5,7 +5,7 @@
 // constraints are found far sooner than by uniform random choices.
 using Coop.Core;
 
-namespace Coop.Determinism;
+namespace Coop.Testing;
 
 internal sealed class PctChooser : IScheduleChooser
 {

@@ -9,7 +9,7 @@
 // `yield return g` (or `yield return call` with `var call = Coroutine.Call<T>(g)` to read what g
 // returned). The `yield break` after Return ends the iterator itself when someone steps it by hand;
 // a task stops at the Return already.
-namespace Coop;
+namespace Coop.Talk;
 
 /// <summary>
 /// The functions of the asyncio talk that Coop starts from, in C#: plain functions (<see cref="Lucas"/>,

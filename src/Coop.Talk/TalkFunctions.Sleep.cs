@@ -2,7 +2,7 @@
 // wait: the task is stepped over and over until the time is up, so the loop never idles and a
 // core stays at 100%. That is where the talk ends; Coop's event loop replaces it with a real timer,
 // Coroutine.Sleep, which parks the task and uses no CPU until the deadline (docs/tutorial.md).
-namespace Coop;
+namespace Coop.Talk;
 
 public static partial class TalkFunctions
 {

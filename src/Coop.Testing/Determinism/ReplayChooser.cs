@@ -3,7 +3,7 @@
 // changes the run), it picks the nearest valid entry; 0 = FIFO.
 using Coop.Core;
 
-namespace Coop.Determinism;
+namespace Coop.Testing;
 
 internal sealed class ReplayChooser(IReadOnlyList<int> choices) : IScheduleChooser
 {

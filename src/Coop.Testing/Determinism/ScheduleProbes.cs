@@ -1,7 +1,7 @@
 // What a program under test registers so each explored or canceled run can be checked afterwards:
 // cleanup that must run (Finally) and facts that must hold when the run ends (Invariant). The
 // runner checks them after every run; a probe entered but never left means a `finally` was skipped.
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>Checks a program registers during a run, verified by <see cref="Explore"/> after it.</summary>
 public sealed class ScheduleProbes

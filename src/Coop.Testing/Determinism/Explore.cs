@@ -4,9 +4,8 @@
 // Every run goes through ScheduleRunner on a fresh EventLoop; the loop's only part in this is the
 // chooser seam (IScheduleChooser) and the virtual clock (VirtualClock, IIdleClock).
 using Coop.Core;
-using Coop.Determinism;
 
-namespace Coop;
+namespace Coop.Testing;
 
 /// <summary>
 /// Runs a test body under many schedules to find the interleaving that breaks it, and replays a

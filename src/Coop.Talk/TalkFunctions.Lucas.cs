@@ -1,7 +1,7 @@
 // The Lucas sequence (the talk's In[1]): the endless generator every other sample searches.
 using System.Numerics;
 
-namespace Coop;
+namespace Coop.Talk;
 
 public static partial class TalkFunctions
 {
