@@ -26,11 +26,11 @@ public sealed partial class EventLoop
 
     /// <summary>Waits until <paramref name="socket"/> is readable (data, end of stream, a connection
     /// to accept, or an error to report). Cancel-safe: cancelling the wait consumes nothing.</summary>
-    public Future WaitReadableAsync(Socket socket) => Registration(socket).WaitAsync(IoDirection.Read, nameof(WaitReadableAsync));
+    public Future WaitReadableAsync(Socket socket) => Registration(socket).WaitUntilReadyAsync(IoDirection.Read, nameof(WaitReadableAsync));
 
     /// <summary>Waits until <paramref name="socket"/> is writable (room in its send buffer, a
     /// connect finished, or an error to report). Cancel-safe.</summary>
-    public Future WaitWritableAsync(Socket socket) => Registration(socket).WaitAsync(IoDirection.Write, nameof(WaitWritableAsync));
+    public Future WaitWritableAsync(Socket socket) => Registration(socket).WaitUntilReadyAsync(IoDirection.Write, nameof(WaitWritableAsync));
 
     /// <summary>Accepts a connection on a listening socket; the new socket is not registered yet
     /// (hand it to <see cref="SocketStream"/> or to another Sock call). Cancel-safe: a cancelled

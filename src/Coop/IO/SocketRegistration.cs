@@ -105,6 +105,44 @@ internal sealed class SocketRegistration
         return wait;
     }
 
+    /// <summary>Level semantics for callers that do not try a call first (WaitReadableAsync,
+    /// WaitWritableAsync): done at once if the socket is ready now, else the next edge. With edges,
+    /// a set hint is checked with one poll(2); a clear one is exact, since only an edge sets it.</summary>
+    public Future WaitUntilReadyAsync(IoDirection direction, string operation)
+    {
+        CheckUsable(operation);
+        if (Backend.TracksReadiness && (direction == IoDirection.Read ? Readable : Writable))
+        {
+            bool ready;
+            try
+            {
+                ready = Socket.Poll(0, direction == IoDirection.Read ? SelectMode.SelectRead : SelectMode.SelectWrite);
+            }
+            catch (SocketException)
+            {
+                ready = true; // an error to report: the caller's next call will
+            }
+
+            if (ready)
+            {
+                var done = Loop.CreateFuture();
+                done.SetResultObject(null);
+                return done;
+            }
+
+            if (direction == IoDirection.Read)
+            {
+                ClearReadable();
+            }
+            else
+            {
+                ClearWritable();
+            }
+        }
+
+        return WaitAsync(direction, operation);
+    }
+
     /// <summary>The poller says the socket may be ready: remember it and wake the waiters.</summary>
     public void OnReady(bool readable, bool writable, bool hungUp)
     {

@@ -68,6 +68,20 @@ internal static class IoTest
         }
     }
 
+    /// <summary>Awaits <paramref name="future"/> and returns what it failed with (null if it succeeded).</summary>
+    public static async Coroutine<Exception?> Failure(Future future)
+    {
+        try
+        {
+            await future;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
     public static byte[] Pattern(int length, int seed = 1)
     {
         var data = new byte[length];

@@ -1,0 +1,327 @@
+using System.Net;
+using System.Net.Sockets;
+using Coop.Tests.Support;
+using static Coop.Tests.IO.IoTest;
+
+namespace Coop.Tests.IO;
+
+/// <summary>The stream contract every poller must keep (STYLE 14: one suite, one class per backend).</summary>
+[Collection(IoSerial.Name)]
+public abstract class SocketStreamTests
+{
+    protected abstract PollerKind Poller { get; }
+
+    [Fact]
+    public void SendAllAsync_LargeMessage_PeerReceivesEveryByteInOrder()
+    {
+        var data = Pattern(3 * 1024 * 1024);
+        var got = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var receiving = loop.CreateTask(ReceiveExactly(server, data.Length));
+            await client.SendAllAsync(data);
+            var received = await receiving;
+            await client.CloseAsync();
+            await server.CloseAsync();
+            return received;
+        });
+        Assert.Equal(data, got);
+    }
+
+    [Fact]
+    public void ReceiveAsync_PeerSentEof_ReturnsZeroAndPeerCanStillReceive()
+    {
+        var (eof, reply) = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            await client.SendAllAsync("ping"u8.ToArray());
+            await client.SendEofAsync();
+            var request = await ReceiveToEnd(server); // ends at the half-close
+            await server.SendAllAsync(request);
+            await server.CloseAsync();
+            var back = await ReceiveToEnd(client);
+            await client.CloseAsync();
+            return (request.Length, System.Text.Encoding.ASCII.GetString(back));
+        });
+        Assert.Equal(4, eof);
+        Assert.Equal("ping", reply);
+    }
+
+    [Fact]
+    public void ReceiveAsync_PeerClosesWhileWeWait_ReturnsZero()
+    {
+        var n = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var reading = loop.CreateTask(server.ReceiveAsync(new byte[16]));
+            await Coroutine.Sleep(0.01);
+            Assert.False(reading.IsDone);
+            await client.CloseAsync();
+            var result = await reading;
+            await server.CloseAsync();
+            return result;
+        });
+        Assert.Equal(0, n);
+    }
+
+    [Fact]
+    public void SendAllAsync_PeerResetsMidSend_FailsWithResetInsteadOfHanging()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var sending = loop.CreateTask(client.SendAllAsync(new byte[64 * 1024 * 1024]));
+            await Coroutine.Sleep(0.05); // the kernel's buffers fill: the send waits for room
+            Assert.False(sending.IsDone);
+            server.Abort();
+            var failure = await Failure(sending);
+            await client.CloseAsync();
+            return failure;
+        });
+        var reset = Assert.IsType<SocketException>(error);
+        Assert.Contains(reset.SocketErrorCode, new[] { SocketError.ConnectionReset, SocketError.Shutdown, SocketError.ConnectionAborted });
+    }
+
+    [Fact]
+    public void SendAllAsync_ReaderStopsReading_SenderWaitsWithBoundedMemory()
+    {
+        var (sent, waiting, heapGrowth) = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var chunk = new byte[256 * 1024];
+            var total = 0L;
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            async Coroutine Flood()
+            {
+                while (true)
+                {
+                    await client.SendAllAsync(chunk);
+                    total += chunk.Length;
+                }
+            }
+
+            var flood = loop.CreateTask(Flood());
+            await Coroutine.Sleep(0.2);
+            var stillWaiting = !flood.IsDone;
+            var growth = GC.GetTotalMemory(forceFullCollection: true) - before;
+            flood.Cancel();
+            await Coroutine.Wait([flood]);
+            client.Abort();
+            server.Abort();
+            return (total, stillWaiting, growth);
+        });
+        Assert.True(waiting);
+        Assert.True(sent < 64L * 1024 * 1024, $"the sender got {sent} bytes into a peer that reads nothing: something buffers them");
+        Assert.True(heapGrowth < 4 * 1024 * 1024, $"the managed heap grew by {heapGrowth} bytes while the sender waited");
+    }
+
+    [Fact]
+    public void SendAllAsync_CancelledPartWay_StreamRefusesFurtherSends()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var sending = loop.CreateTask(client.SendAllAsync(new byte[64 * 1024 * 1024]));
+            await Coroutine.Sleep(0.05);
+            sending.Cancel();
+            Assert.IsType<CancelledException>(await Failure(sending));
+            var refused = Record.Exception(() => client.SendAllAsync(new byte[1]));
+            client.Abort();
+            server.Abort();
+            return refused;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("refuses further sends", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReceiveAsync_SecondReceiverWhileOneWaits_FailsClearly()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var first = loop.CreateTask(server.ReceiveAsync(new byte[4]));
+            var second = loop.CreateTask(server.ReceiveAsync(new byte[4]));
+            var failure = await Failure(second);
+            await client.SendAllAsync("x"u8.ToArray());
+            Assert.Equal(1, await first);
+            client.Abort();
+            server.Abort();
+            return failure;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("already waiting", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReceiveAsync_StreamClosedWhileWaiting_FailsWithObjectDisposed()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var reading = loop.CreateTask(server.ReceiveAsync(new byte[4]));
+            await Coroutine.Sleep(0.01);
+            await server.CloseAsync();
+            var failure = await Failure(reading);
+            await client.CloseAsync();
+            return failure;
+        });
+        Assert.IsType<ObjectDisposedException>(error);
+    }
+
+    [Fact]
+    public void Operations_OnClosedStream_ThrowObjectDisposed()
+    {
+        Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            await client.CloseAsync();
+            await client.CloseAsync(); // closing twice does nothing
+            client.Abort();
+            Assert.Throws<ObjectDisposedException>(() => client.ReceiveAsync(new byte[1]));
+            Assert.Throws<ObjectDisposedException>(() => client.SendAllAsync(new byte[1]));
+            Assert.True(client.IsClosed);
+            await server.CloseAsync();
+        });
+    }
+
+    [Fact]
+    public void ReceiveAsync_FromAnotherThread_FailsClearly()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var failure = await Coroutine.ToThread(() => Record.Exception(() => server.ReceiveAsync(new byte[1])));
+            client.Abort();
+            server.Abort();
+            return failure;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("another event loop", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReceiveAsync_FromAnotherLoop_FailsClearly()
+    {
+        SocketStream? stream = null;
+        SocketStream? peer = null;
+        using var first = new EventLoop(new EventLoopOptions { Poller = Poller });
+        Bounded.Run(() =>
+        {
+            (stream, peer) = first.RunUntilComplete(ConnectedPair());
+            var error = Bounded.Run(() => EventLoop.Run(Attempt(stream!), new EventLoopOptions { Poller = Poller }));
+            Assert.IsType<InvalidOperationException>(error);
+            first.RunUntilComplete(Close(stream!, peer!));
+        });
+
+        static async Coroutine<Exception?> Attempt(SocketStream stream)
+        {
+            await Coroutine.Yield();
+            return Record.Exception(() => stream.ReceiveAsync(new byte[1]));
+        }
+
+        static async Coroutine Close(SocketStream a, SocketStream b)
+        {
+            await a.CloseAsync();
+            await b.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public void ConnectAsync_ClosedPort_IsRefused()
+    {
+        var error = Run(Poller, async () =>
+        {
+            // A port that was just free: bind, note it, close.
+            var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(AnyLoopbackPort);
+            var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+            probe.Dispose();
+            var before = EventLoop.RunningLoop.OpenSockets;
+            var failure = await Failure(EventLoop.RunningLoop.CreateTask(SocketStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port))));
+            Assert.Equal(before, EventLoop.RunningLoop.OpenSockets); // the failed socket was closed
+            return failure;
+        });
+        Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(error).SocketErrorCode);
+    }
+
+    [Fact]
+    public void Abort_PeerSeesReset()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            await server.SendAllAsync("unread"u8.ToArray());
+            await Coroutine.Sleep(0.01);
+            client.Abort(); // unread data + linger 0: a reset
+            var failure = await Failure(EventLoop.RunningLoop.CreateTask(ReceiveToEnd(server)));
+            await server.CloseAsync();
+            return failure;
+        });
+        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(error).SocketErrorCode);
+    }
+
+    [Fact]
+    public void UnixDomainStream_RoundTrip()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"coop-{Guid.NewGuid():N}.sock");
+        try
+        {
+            var got = Run(Poller, async () =>
+            {
+                var listener = SocketListener.Listen(new UnixDomainSocketEndPoint(path));
+                var client = await SocketStream.ConnectAsync(new UnixDomainSocketEndPoint(path));
+                var server = await listener.AcceptAsync();
+                listener.Close();
+                await client.SendAllAsync("unix"u8.ToArray());
+                await client.SendEofAsync();
+                var all = await ReceiveToEnd(server);
+                await client.CloseAsync();
+                await server.CloseAsync();
+                return all;
+            });
+            Assert.Equal("unix"u8.ToArray(), got);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ReceiveAsync_CancelledWhileWaiting_LosesNoByte()
+    {
+        var got = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var reading = loop.CreateTask(server.ReceiveAsync(new byte[16]));
+            await Coroutine.Sleep(0.01);
+            reading.Cancel();
+            Assert.IsType<CancelledException>(await Failure(reading));
+            await client.SendAllAsync("abc"u8.ToArray());
+            var back = await ReceiveExactly(server, 3);
+            client.Abort();
+            server.Abort();
+            return back;
+        });
+        Assert.Equal("abc"u8.ToArray(), got);
+    }
+}
+
+public sealed class SocketStreamEpollTests : SocketStreamTests
+{
+    protected override PollerKind Poller => PollerKind.Epoll;
+}
+
+public sealed class SocketStreamPortableTests : SocketStreamTests
+{
+    protected override PollerKind Poller => PollerKind.Portable;
+}
