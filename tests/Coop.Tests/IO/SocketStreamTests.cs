@@ -253,6 +253,46 @@ public abstract class SocketStreamTests
     }
 
     [Fact]
+    public void ConnectAsync_PeerNeverAnswers_EndsByScopeAndLeaksNoSocket()
+    {
+        var (caught, leaked) = Run(Poller, async () =>
+        {
+            var loop = EventLoop.RunningLoop;
+            // A listener that never accepts, its backlog full: the kernel drops further SYNs, so a
+            // connect to it waits, as one to an address that never answers does.
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(AnyLoopbackPort);
+            listener.Listen(0);
+            var fillers = new List<Socket>();
+            for (var i = 0; i < 8; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                try
+                {
+                    filler.Connect(listener.LocalEndPoint!);
+                }
+                catch (SocketException)
+                {
+                    // in progress: it holds a backlog entry or a dropped SYN either way
+                }
+
+                fillers.Add(filler);
+            }
+
+            var before = loop.OpenSockets;
+            var scope = await CancelScope.MoveOnAfter(0.3, async _ => await SocketStream.ConnectAsync(listener.LocalEndPoint!));
+            foreach (var filler in fillers)
+            {
+                filler.Dispose();
+            }
+
+            return (scope.CancelledCaught, loop.OpenSockets - before);
+        });
+        Assert.True(caught, "the connect should still have been waiting when the scope ended");
+        Assert.Equal(0, leaked);
+    }
+
+    [Fact]
     public void Abort_PeerSeesReset()
     {
         var error = Run(Poller, async () =>
