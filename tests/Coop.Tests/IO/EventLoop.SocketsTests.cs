@@ -63,6 +63,64 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
+    public void SockSendAsync_CancelledWhileWaitingForRoom_SentNothing()
+    {
+        var (filled, received) = Run(Poller, async () =>
+        {
+            var loop = EventLoop.RunningLoop;
+            var (client, server) = await ConnectedPair();
+            var socket = client.Socket;
+            var chunk = new byte[64 * 1024];
+            var filled = 0L;
+            while (true) // fill both kernels' buffers until the socket has no room
+            {
+                var n = socket.Send(chunk, 0, chunk.Length, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    break;
+                }
+
+                filled += n;
+            }
+
+            var sending = loop.CreateTask(loop.SockSendAsync(socket, chunk));
+            await Coroutine.Sleep(0.02);
+            Assert.False(sending.IsDone);
+            sending.Cancel();
+            Assert.IsType<CancelledException>(await Failure(sending));
+            await client.SendEofAsync();
+            var received = (await ReceiveToEnd(server)).LongLength;
+            await client.CloseAsync();
+            await server.CloseAsync();
+            return (filled, received);
+        });
+        Assert.Equal(filled, received);
+    }
+
+    [Fact]
+    public void SockReceiveFromAsync_CancelledWhileWaiting_TakesNoDatagram()
+    {
+        var got = Run(Poller, async () =>
+        {
+            var loop = EventLoop.RunningLoop;
+            var a = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            a.Bind(AnyLoopbackPort);
+            b.Bind(AnyLoopbackPort);
+            var receiving = loop.CreateTask(loop.SockReceiveFromAsync(b, new byte[64]));
+            await Coroutine.Sleep(0.01);
+            receiving.Cancel();
+            Assert.IsType<CancelledException>(await Failure(receiving));
+            await loop.SockSendToAsync(a, "kept"u8.ToArray(), b.LocalEndPoint!);
+            var result = await loop.SockReceiveFromAsync(b, new byte[64]);
+            loop.SockClose(a);
+            loop.SockClose(b);
+            return result.ReceivedBytes;
+        });
+        Assert.Equal(4, got);
+    }
+
+    [Fact]
     public void WaitReadableAsync_Cancelled_UnregistersInterest()
     {
         Run(Poller, async () =>
