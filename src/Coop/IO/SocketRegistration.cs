@@ -65,7 +65,7 @@ internal sealed class SocketRegistration
     /// <summary>Throws unless the caller runs on this socket's loop, and the socket is open.</summary>
     public void CheckUsable(string operation)
     {
-        if (EventLoop.Current != Loop)
+        if (!Loop.IsOnLoopThread) // the loop runs on this thread (one thread-id compare, not a thread-static read)
         {
             throw new InvalidOperationException(
                 $"{operation}: {this} belongs to another event loop" +

@@ -103,10 +103,7 @@ public abstract class EventLoopSocketsTests
         var got = Run(Poller, async () =>
         {
             var loop = EventLoop.RunningLoop;
-            var a = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            a.Bind(AnyLoopbackPort);
-            b.Bind(AnyLoopbackPort);
+            var (a, b) = UdpPair();
             var receiving = loop.CreateTask(loop.SockReceiveFromAsync(b, new byte[64]));
             await Coroutine.Sleep(0.01);
             receiving.Cancel();
@@ -159,10 +156,7 @@ public abstract class EventLoopSocketsTests
         var got = Run(Poller, async () =>
         {
             var loop = EventLoop.RunningLoop;
-            var a = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            a.Bind(AnyLoopbackPort);
-            b.Bind(AnyLoopbackPort);
+            var (a, b) = UdpPair();
             var receiving = loop.CreateTask(loop.SockReceiveFromAsync(b, new byte[64]));
             await Coroutine.Sleep(0.01);
             await loop.SockSendToAsync(a, "one"u8.ToArray(), b.LocalEndPoint!);

@@ -32,6 +32,16 @@ internal static class IoTest
         }
     }
 
+    /// <summary>Two UDP sockets bound to loopback ports, not yet registered with any loop.</summary>
+    public static (Socket A, Socket B) UdpPair()
+    {
+        var a = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        a.Bind(AnyLoopbackPort);
+        b.Bind(AnyLoopbackPort);
+        return (a, b);
+    }
+
     /// <summary>Receives until <paramref name="count"/> bytes came or the stream ended.</summary>
     public static async Coroutine<byte[]> ReceiveExactly(ByteStream stream, int count)
     {
