@@ -79,7 +79,7 @@ public sealed partial class EventLoop
     public Coroutine SockSendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
         var registration = Registration(socket);
-        return registration.Backend.SendAllAsync(registration, data, breaksStream: false);
+        return registration.Backend.SendAllAsync(registration, data, forStream: false);
     }
 
     /// <summary>Receives one datagram into <paramref name="buffer"/> (IP sockets), with its sender.

@@ -116,8 +116,19 @@ internal abstract class IoBackend : Poller
 
     // ----- operations: readiness implementations (try, else wait and try again) -----
 
-    public virtual async Coroutine<int> ReceiveAsync(SocketRegistration registration, Memory<byte> buffer, SocketFlags flags)
+    /// <summary>Receives; a stream's (<paramref name="forStream"/>) broken connection is an
+    /// <see cref="IOException"/> around the <see cref="SocketException"/>, as .NET's NetworkStream
+    /// reports it, a raw socket's the <see cref="SocketException"/> itself.</summary>
+    public virtual async Coroutine<int> ReceiveAsync(SocketRegistration registration, Memory<byte> buffer, SocketFlags flags, bool forStream = false)
     {
+        StartOperation(registration);
+        if (buffer.IsEmpty)
+        {
+            // .NET's zero-byte read: wait until bytes (or the end) can be received, take none.
+            await registration.WaitUntilReadyAsync(IoDirection.Read, "ReceiveAsync");
+            return 0;
+        }
+
         while (true)
         {
             if (registration.Readable)
@@ -136,7 +147,7 @@ internal abstract class IoBackend : Poller
                     return received;
                 }
 
-                ThrowUnlessWouldBlock(error);
+                ThrowUnlessWouldBlock(error, forStream);
                 registration.ClearReadable();
             }
 
@@ -146,11 +157,12 @@ internal abstract class IoBackend : Poller
 
     public virtual async Coroutine<int> SendAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, SocketFlags flags)
     {
+        StartOperation(registration);
         while (true)
         {
             if (registration.Writable)
             {
-                var sent = TrySend(registration, data.Span, flags);
+                var sent = TrySend(registration, data.Span, flags, forStream: false);
                 if (sent >= 0)
                 {
                     return sent;
@@ -161,16 +173,19 @@ internal abstract class IoBackend : Poller
         }
     }
 
-    /// <summary>Sends every byte; on a stream opened by Coop (<paramref name="breaksStream"/>), a send
-    /// cancelled or failed part-way refuses further sends.</summary>
-    public virtual async Coroutine SendAllAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, bool breaksStream)
+    /// <summary>Sends every byte. On a stream (<paramref name="forStream"/>) a send cancelled or
+    /// failed after the kernel took part of the data refuses further sends, and a broken connection
+    /// is an <see cref="IOException"/> (see <see cref="ReceiveAsync"/>).</summary>
+    public virtual async Coroutine SendAllAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, bool forStream)
     {
+        StartOperation(registration);
         if (registration.Sending)
         {
             throw new InvalidOperationException($"SendAllAsync: another task is sending on {registration}; one task at a time may send.");
         }
 
         registration.Sending = true;
+        var taken = false; // the kernel has part of the data: the peer's view of the stream is unknown if we stop now
         var done = false;
         try
         {
@@ -178,9 +193,10 @@ internal abstract class IoBackend : Poller
             {
                 if (registration.Writable)
                 {
-                    var sent = TrySend(registration, data.Span, SocketFlags.None);
+                    var sent = TrySend(registration, data.Span, SocketFlags.None, forStream);
                     if (sent >= 0)
                     {
+                        taken |= sent > 0;
                         data = data[sent..];
                         continue;
                     }
@@ -194,7 +210,7 @@ internal abstract class IoBackend : Poller
         finally
         {
             registration.Sending = false;
-            if (!done && breaksStream)
+            if (!done && taken && forStream)
             {
                 registration.SendBroken = true;
             }
@@ -203,6 +219,7 @@ internal abstract class IoBackend : Poller
 
     public virtual async Coroutine<Socket> AcceptAsync(SocketRegistration registration)
     {
+        StartOperation(registration);
         while (true)
         {
             if (registration.Readable)
@@ -223,6 +240,7 @@ internal abstract class IoBackend : Poller
 
     public virtual async Coroutine ConnectAsync(SocketRegistration registration, EndPoint remote)
     {
+        StartOperation(registration);
         var socket = registration.Socket;
         try
         {
@@ -253,6 +271,7 @@ internal abstract class IoBackend : Poller
 
     public virtual async Coroutine<SocketReceiveFromResult> ReceiveFromAsync(SocketRegistration registration, Memory<byte> buffer, SocketFlags flags)
     {
+        StartOperation(registration);
         var socket = registration.Socket;
         while (true)
         {
@@ -276,6 +295,7 @@ internal abstract class IoBackend : Poller
 
     public virtual async Coroutine<int> SendToAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, EndPoint remote, SocketFlags flags)
     {
+        StartOperation(registration);
         while (true)
         {
             if (registration.Writable)
@@ -296,7 +316,7 @@ internal abstract class IoBackend : Poller
 
     /// <summary>One non-blocking send: the count sent, or -1 if the socket had no room.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int TrySend(SocketRegistration registration, ReadOnlySpan<byte> data, SocketFlags flags)
+    private static int TrySend(SocketRegistration registration, ReadOnlySpan<byte> data, SocketFlags flags, bool forStream)
     {
         var sent = registration.Socket.Send(data, flags, out var error);
         if (error == SocketError.Success)
@@ -309,16 +329,26 @@ internal abstract class IoBackend : Poller
             return sent;
         }
 
-        ThrowUnlessWouldBlock(error);
+        ThrowUnlessWouldBlock(error, forStream);
         registration.ClearWritable();
         return -1;
     }
 
-    private static void ThrowUnlessWouldBlock(SocketError error)
+    /// <summary>The first step of every operation, in the task that awaits it: the socket must be
+    /// usable from here, and a task already cancelled raises at once and does nothing (as at any
+    /// Coop await).</summary>
+    protected static void StartOperation(SocketRegistration registration)
+    {
+        registration.CheckUsable("a socket operation");
+        registration.Loop.SteppingTask?.ThrowIfCancelRequested();
+    }
+
+    private static void ThrowUnlessWouldBlock(SocketError error, bool forStream)
     {
         if (error != SocketError.WouldBlock)
         {
-            throw new SocketException((int)error);
+            var socketError = new SocketException((int)error);
+            throw forStream ? new IOException($"The connection is broken: {socketError.Message} ({error}).", socketError) : socketError;
         }
     }
 

@@ -77,6 +77,7 @@ internal sealed class PortableBackend : IoBackend
 
     public override async Coroutine<Socket> AcceptAsync(SocketRegistration registration)
     {
+        StartOperation(registration);
         var state = StateOf(registration);
         state.IsListener = true;
         while (true)

@@ -23,6 +23,7 @@ namespace Coop;
 public sealed class SocketStream : ByteStream
 {
     private readonly SocketRegistration _registration;
+    private bool _eofSent;
 
     private SocketStream(SocketRegistration registration)
     {
@@ -91,26 +92,34 @@ public sealed class SocketStream : ByteStream
     }
 
     /// <inheritdoc />
-    /// <remarks>Cancel-safe: a receive cancelled before it returns has taken no byte.</remarks>
+    /// <remarks>Cancel-safe: a receive cancelled before it returns has taken no byte. A peer that reset
+    /// the connection makes it throw <see cref="IOException"/> around a <see cref="SocketException"/>
+    /// (ConnectionReset).</remarks>
     public override Coroutine<int> ReceiveAsync(Memory<byte> buffer)
     {
         _registration.CheckUsable(nameof(ReceiveAsync));
-        return _registration.Backend.ReceiveAsync(_registration, buffer, SocketFlags.None);
+        return _registration.Backend.ReceiveAsync(_registration, buffer, SocketFlags.None, forStream: true);
     }
 
     /// <inheritdoc />
-    /// <remarks>A peer that reset the connection makes it throw <see cref="SocketException"/>
-    /// (ConnectionReset, or Shutdown/ConnectionAborted), never hang. Cancelled part-way, the stream
-    /// refuses further sends (the peer got an unknown prefix).</remarks>
+    /// <remarks>A peer that reset the connection, or closed it, makes it throw
+    /// <see cref="IOException"/> around a <see cref="SocketException"/> (ConnectionReset, Shutdown),
+    /// never hang.</remarks>
     public override Coroutine SendAllAsync(ReadOnlyMemory<byte> data)
     {
         _registration.CheckUsable(nameof(SendAllAsync));
-        if (_registration.SendBroken)
+        if (_eofSent)
         {
-            throw new InvalidOperationException("SendAllAsync: an earlier send on this stream was cancelled or failed part-way, so the peer has an unknown prefix of it; the stream refuses further sends.");
+            throw new InvalidOperationException("Cannot send after SendEofAsync: this side of the stream is half-closed.");
         }
 
-        return _registration.Backend.SendAllAsync(_registration, data, breaksStream: true);
+        if (_registration.SendBroken)
+        {
+            throw new InvalidOperationException("An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
+                "so the stream refuses further sends. Close or abort it.");
+        }
+
+        return _registration.Backend.SendAllAsync(_registration, data, forStream: true);
     }
 
     /// <inheritdoc />
@@ -119,16 +128,31 @@ public sealed class SocketStream : ByteStream
 #pragma warning restore CS1998
     {
         _registration.CheckUsable(nameof(SendEofAsync));
+        if (_eofSent)
+        {
+            return;
+        }
+
         if (_registration.Sending)
         {
             throw new InvalidOperationException("SendEofAsync: a SendAllAsync is in progress on this stream; wait for it first.");
         }
 
-        Socket.Shutdown(SocketShutdown.Send);
+        _eofSent = true;
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"The connection is broken: {e.Message} ({e.SocketErrorCode}).", e);
+        }
     }
 
     /// <inheritdoc />
-#pragma warning disable CS1998 // closing a socket does not block: the kernel sends what it holds
+    /// <remarks>Closing is one non-blocking call (the kernel goes on sending what it holds), made
+    /// before anything else: a cancelled close still closes.</remarks>
+#pragma warning disable CS1998 // closing a socket does not block
     public override async Coroutine CloseAsync()
 #pragma warning restore CS1998
     {
@@ -146,9 +170,10 @@ public sealed class SocketStream : ByteStream
     /// <inheritdoc />
     public override string ToString() => $"SocketStream({_registration})";
 
+    /// <summary>Every call, even on a closed stream, is made on the stream's loop thread.</summary>
     private void CheckLoop(string operation)
     {
-        if (!_registration.IsClosed && EventLoop.Current != _registration.Loop)
+        if (!_registration.Loop.IsOnLoopThread)
         {
             _registration.CheckUsable(operation); // throws the other-loop error
         }

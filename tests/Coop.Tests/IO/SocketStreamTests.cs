@@ -81,7 +81,7 @@ public abstract class SocketStreamTests
             await client.CloseAsync();
             return failure;
         });
-        var reset = Assert.IsType<SocketException>(error);
+        var reset = Assert.IsType<SocketException>(Assert.IsType<IOException>(error).InnerException);
         Assert.Contains(reset.SocketErrorCode, new[] { SocketError.ConnectionReset, SocketError.Shutdown, SocketError.ConnectionAborted });
     }
 
@@ -305,7 +305,113 @@ public abstract class SocketStreamTests
             await server.CloseAsync();
             return failure;
         });
-        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(error).SocketErrorCode);
+        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(Assert.IsType<IOException>(error).InnerException).SocketErrorCode);
+    }
+
+    [Fact]
+    public void SendAllAsync_AfterSendEof_ThrowsAndSecondSendEofDoesNothing()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            await client.SendEofAsync();
+            await client.SendEofAsync();
+            var refused = Record.Exception(() => client.SendAllAsync(new byte[1]));
+            client.Abort();
+            server.Abort();
+            return refused;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+    }
+
+    [Fact]
+    public void SendAllAsync_CancelledBeforeAnyByteWasTaken_StreamStaysUsable()
+    {
+        var got = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var filler = loop.CreateTask(client.SendAllAsync(new byte[64 * 1024 * 1024]));
+            await Coroutine.Sleep(0.05);
+            filler.Cancel(); // took part: this one breaks the stream; use the other direction
+            await Failure(filler);
+            var chunk = new byte[64 * 1024];
+            while (server.Socket.Send(chunk, 0, chunk.Length, SocketFlags.None, out var e) > 0 && e == SocketError.Success)
+            {
+            }
+
+            var waiting = loop.CreateTask(server.SendAllAsync("late"u8.ToArray())); // no room: takes nothing
+            await Coroutine.Sleep(0.02);
+            waiting.Cancel();
+            Assert.IsType<CancelledException>(await Failure(waiting));
+            var retry = Record.Exception(() => server.SendAllAsync(new byte[1]));
+            client.Abort();
+            server.Abort();
+            return retry;
+        });
+        Assert.Null(got);
+    }
+
+    [Fact]
+    public void ReceiveAsync_EmptyBuffer_WaitsForBytesAndConsumesNone()
+    {
+        var (probeWaited, probe, all) = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var probing = loop.CreateTask(server.ReceiveAsync(Memory<byte>.Empty));
+            await Coroutine.Sleep(0.01);
+            var waited = !probing.IsDone;
+            await client.SendAllAsync("abc"u8.ToArray());
+            await client.SendEofAsync();
+            var zero = await probing;
+            var bytes = await ReceiveToEnd(server);
+            await client.CloseAsync();
+            await server.CloseAsync();
+            return (waited, zero, bytes);
+        });
+        Assert.True(probeWaited);
+        Assert.Equal(0, probe);
+        Assert.Equal("abc"u8.ToArray(), all);
+    }
+
+    [Fact]
+    public void ReceiveAsync_ByATaskAlreadyCancelled_RaisesAtOnceAndConsumesNothing()
+    {
+        var got = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            await client.SendAllAsync("kept"u8.ToArray());
+            await client.SendEofAsync();
+            await Coroutine.Sleep(0.01); // the bytes are there: a receive would not wait
+            var doomed = loop.CreateTask(SelfCancellingReceive(server));
+            Assert.IsType<CancelledException>(await Failure(doomed));
+            var bytes = await ReceiveToEnd(server);
+            await client.CloseAsync();
+            await server.CloseAsync();
+            return bytes;
+        });
+        Assert.Equal("kept"u8.ToArray(), got);
+
+        static async Coroutine SelfCancellingReceive(SocketStream stream)
+        {
+            CoopTask.Current!.Cancel();
+            await stream.ReceiveAsync(new byte[10]);
+        }
+    }
+
+    [Fact]
+    public void Abort_FromAnotherThreadAfterTheLoopClosed_FailsClearly()
+    {
+        var stream = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            await server.CloseAsync();
+            return client; // left open: the loop closes it
+        });
+        Assert.True(stream.IsClosed);
+        Assert.IsType<InvalidOperationException>(Record.Exception(stream.Abort));
     }
 
     [Fact]
