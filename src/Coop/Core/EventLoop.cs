@@ -396,6 +396,11 @@ public sealed partial class EventLoop : IDisposable
     /// deadlock.</summary>
     internal int ForeignWaits { get; set; }
 
+    /// <summary>How many tasks wait on a socket that the loop's own poller watches (epoll): the
+    /// kernel answers those without another thread, so a virtual clock looks once without waiting
+    /// and then jumps, as Trio's autojump does, instead of letting time run at wall speed.</summary>
+    internal int IoWaits { get; set; }
+
     /// <summary>True when work arrived from outside while the loop waited: a post from another
     /// thread, or I/O that made a task ready (what a virtual clock asks after waiting for real).</summary>
     internal bool HasPosts => _inbox.HasPosts || _ready.Count > 0;

@@ -60,6 +60,8 @@ internal sealed unsafe class EpollBackend : IoBackend
         _events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
     }
 
+    public override bool AnswersWithoutThreads => true;
+
     public override bool TracksReadiness => _edgeTriggered;
 
     public override void Poll(TimeSpan timeout)

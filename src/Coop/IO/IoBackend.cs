@@ -38,6 +38,10 @@ internal abstract class IoBackend : Poller
     /// Writable hints may be cleared (epoll); false if every operation tries its call first.</summary>
     public abstract bool TracksReadiness { get; }
 
+    /// <summary>True if the kernel answers this backend's waits through the loop's own poller, with no
+    /// other thread (epoll); false if answers come from other threads (the portable backend).</summary>
+    public abstract bool AnswersWithoutThreads { get; }
+
     /// <summary>How many sockets the loop owns now (tests check that closing frees them).</summary>
     public int OpenSockets => _slotsUsed - _freeSlots.Count;
 
@@ -182,6 +186,17 @@ internal abstract class IoBackend : Poller
         if (registration.Sending)
         {
             throw new InvalidOperationException($"SendAllAsync: another task is sending on {registration}; one task at a time may send.");
+        }
+
+        if (forStream && registration.EofSent)
+        {
+            throw new InvalidOperationException("Cannot send after SendEofAsync: this side of the stream is half-closed.");
+        }
+
+        if (forStream && registration.SendBroken)
+        {
+            throw new InvalidOperationException("An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
+                "so the stream refuses further sends. Close or abort it.");
         }
 
         registration.Sending = true;

@@ -24,6 +24,8 @@ internal sealed class PortableBackend : IoBackend
     {
     }
 
+    public override bool AnswersWithoutThreads => false;
+
     public override bool TracksReadiness => false;
 
     public override void Poll(TimeSpan timeout)

@@ -4,12 +4,16 @@
 // Its undo action is its completion: completed by readiness, by the socket closing, or cancelled with
 // its waiter (CancelWithWaiter), it leaves its registration's waiter slot, which a readiness-emulating
 // backend hears as "stop waiting" (PortableBackend cancels its .NET operation). While pending it counts
-// as a foreign wait of its loop, so a virtual clock polls for real instead of reporting a deadlock.
+// as an I/O wait of its loop (epoll: the kernel answers it, so a virtual clock polls once and jumps, or
+// blocks in the poller when there is no deadline) or, with the portable backend, whose answers come
+// from .NET's threads, as a foreign wait (the clock lets time run at wall speed meanwhile); either
+// way never a false deadlock.
 namespace Coop.IO;
 
 internal sealed class ReadinessFuture : Future
 {
     private readonly SocketRegistration _registration;
+    private readonly bool _answeredByPoller;
 
     internal ReadinessFuture(SocketRegistration registration, IoDirection direction)
         : base(registration.Loop)
@@ -17,7 +21,15 @@ internal sealed class ReadinessFuture : Future
         _registration = registration;
         Direction = direction;
         CancelWithWaiter = true;
-        Loop.ForeignWaits++;
+        _answeredByPoller = registration.Backend.AnswersWithoutThreads;
+        if (_answeredByPoller)
+        {
+            Loop.IoWaits++;
+        }
+        else
+        {
+            Loop.ForeignWaits++;
+        }
     }
 
     internal IoDirection Direction { get; }
@@ -28,7 +40,15 @@ internal sealed class ReadinessFuture : Future
     private protected override void OnCompleted(bool hadWaiters)
     {
         base.OnCompleted(hadWaiters);
-        Loop.ForeignWaits--;
+        if (_answeredByPoller)
+        {
+            Loop.IoWaits--;
+        }
+        else
+        {
+            Loop.ForeignWaits--;
+        }
+
         _registration.OnWaitEnded(this);
     }
 }

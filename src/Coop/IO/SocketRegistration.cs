@@ -56,6 +56,9 @@ internal sealed class SocketRegistration
     /// unknown prefix, so the stream refuses further sends.</summary>
     public bool SendBroken { get; set; }
 
+    /// <summary>A stream's SendEofAsync half-closed it: sends are refused from now on.</summary>
+    public bool EofSent { get; set; }
+
     /// <summary>A SendAll is in progress: a second one would interleave its bytes.</summary>
     public bool Sending { get; set; }
 

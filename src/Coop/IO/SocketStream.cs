@@ -23,7 +23,6 @@ namespace Coop;
 public sealed class SocketStream : ByteStream
 {
     private readonly SocketRegistration _registration;
-    private bool _eofSent;
 
     private SocketStream(SocketRegistration registration)
     {
@@ -95,32 +94,15 @@ public sealed class SocketStream : ByteStream
     /// <remarks>Cancel-safe: a receive cancelled before it returns has taken no byte. A peer that reset
     /// the connection makes it throw <see cref="IOException"/> around a <see cref="SocketException"/>
     /// (ConnectionReset).</remarks>
-    public override Coroutine<int> ReceiveAsync(Memory<byte> buffer)
-    {
-        _registration.CheckUsable(nameof(ReceiveAsync));
-        return _registration.Backend.ReceiveAsync(_registration, buffer, SocketFlags.None, forStream: true);
-    }
+    public override Coroutine<int> ReceiveAsync(Memory<byte> buffer) =>
+        _registration.Backend.ReceiveAsync(_registration, buffer, SocketFlags.None, forStream: true); // checks when awaited
 
     /// <inheritdoc />
     /// <remarks>A peer that reset the connection, or closed it, makes it throw
     /// <see cref="IOException"/> around a <see cref="SocketException"/> (ConnectionReset, Shutdown),
     /// never hang.</remarks>
-    public override Coroutine SendAllAsync(ReadOnlyMemory<byte> data)
-    {
-        _registration.CheckUsable(nameof(SendAllAsync));
-        if (_eofSent)
-        {
-            throw new InvalidOperationException("Cannot send after SendEofAsync: this side of the stream is half-closed.");
-        }
-
-        if (_registration.SendBroken)
-        {
-            throw new InvalidOperationException("An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
-                "so the stream refuses further sends. Close or abort it.");
-        }
-
-        return _registration.Backend.SendAllAsync(_registration, data, forStream: true);
-    }
+    public override Coroutine SendAllAsync(ReadOnlyMemory<byte> data) =>
+        _registration.Backend.SendAllAsync(_registration, data, forStream: true); // checks when awaited
 
     /// <inheritdoc />
 #pragma warning disable CS1998 // a coroutine without await: the half-close is one non-blocking call
@@ -128,7 +110,7 @@ public sealed class SocketStream : ByteStream
 #pragma warning restore CS1998
     {
         _registration.CheckUsable(nameof(SendEofAsync));
-        if (_eofSent)
+        if (_registration.EofSent)
         {
             return;
         }
@@ -138,7 +120,7 @@ public sealed class SocketStream : ByteStream
             throw new InvalidOperationException("SendEofAsync: a SendAllAsync is in progress on this stream; wait for it first.");
         }
 
-        _eofSent = true;
+        _registration.EofSent = true;
         try
         {
             Socket.Shutdown(SocketShutdown.Send);

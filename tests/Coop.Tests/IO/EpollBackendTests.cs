@@ -125,6 +125,32 @@ public class EpollBackendTests
     }
 
     [Fact]
+    public void VirtualClock_SocketWaitAndAnHourLongTimeout_JumpsInsteadOfWaitingAnHour()
+    {
+        var clock = new VirtualClock();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (timedOut, echoed) = Bounded.Run(() => EventLoop.Run(Body(), new EventLoopOptions { TimeProvider = clock, Poller = PollerKind.Epoll }));
+        Assert.True(timedOut);
+        Assert.Equal(3, echoed); // loopback bytes sent before the jump are seen first
+        Assert.True(clock.Elapsed >= TimeSpan.FromHours(1));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}: the clock waited for real");
+
+        static async Coroutine<(bool, int)> Body()
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.RunningLoop;
+            var reader = loop.CreateTask(server.ReceiveAsync(new byte[8]));
+            await Coroutine.Yield();
+            await client.SendAllAsync("abc"u8.ToArray());
+            var n = await reader;
+            var scope = await CancelScope.MoveOnAfter(3600, async _ => await server.ReceiveAsync(new byte[8]));
+            await client.CloseAsync();
+            await server.CloseAsync();
+            return (scope.CancelledCaught, n);
+        }
+    }
+
+    [Fact]
     public void SeededSchedule_WhichSocketWasReadyFirst_ReplaysExactly()
     {
         var orders = new Dictionary<long, string>();
