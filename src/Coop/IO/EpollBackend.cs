@@ -6,6 +6,8 @@
 // added once): a wait costs no epoll_ctl, and readiness is remembered on the registration between
 // edges (SocketRegistration). Level-triggered registration (interest added for each wait and removed
 // after it, asyncio's way) is kept selectable for the measurement in docs/design.md, which chose edges.
+// A socket leaves the epoll set when its descriptor closes (no EPOLL_CTL_DEL); an event the kernel
+// had already queued for it carries its slot's old generation and is dropped.
 // Only the loop thread calls epoll; sockets are .NET Socket objects used through their non-blocking
 // synchronous calls only, so .NET never registers them with its own epoll thread (docs/io.md shows
 // the thread list and an strace).
@@ -140,12 +142,6 @@ internal sealed unsafe class EpollBackend : IoBackend
         {
             throw new IOException($"epoll_ctl could not register {registration} (errno {error}).");
         }
-    }
-
-    protected override void OnForgetting(SocketRegistration registration)
-    {
-        // Closing the descriptor removes it from the epoll set; an event already queued for it
-        // carries the old slot generation and is dropped.
     }
 
     protected override void CloseBackend()
