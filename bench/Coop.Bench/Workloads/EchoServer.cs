@@ -21,7 +21,7 @@ internal static class EchoServer
         var impl = generator ? "coop (generator)" : "coop (async)";
         using var loop = new EventLoop();
         loop.EdgeTriggered = !o.Flag("level"); // --level 1: level-triggered epoll, for docs/design.md's comparison
-        loop.SetExceptionHandler((_, _) => { }); // connections cut by the load client's end are not news
+        loop.ExceptionHandler = ((_, _) => { }); // connections cut by the load client's end are not news
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         loop.CallLater(maxSeconds, loop.Stop);

@@ -5,7 +5,7 @@
 // only through its non-blocking synchronous calls (never .NET's asynchronous ones, which would hand it
 // to .NET's own poller thread), and closed by SockClose or when the loop closes (reported then).
 // Every call is cancel-safe: it waits only before the system call that does its work, so a call
-// cancelled while it waits has done nothing (docs/io.md has the table; SockSendAll is the exception
+// canceled while it waits has done nothing (docs/io.md has the table; SockSendAll is the exception
 // that sends in several calls, as in asyncio).
 // The poller behind them is made on the first use (IoBackend, EpollBackend, PortableBackend), so a
 // loop that never touches a socket opens no file descriptor.
@@ -25,7 +25,7 @@ public sealed partial class EventLoop
     private IoBackend? _io;
 
     /// <summary>Waits until <paramref name="socket"/> is readable (data, end of stream, a connection
-    /// to accept, or an error to report). Cancel-safe: cancelling the wait consumes nothing.</summary>
+    /// to accept, or an error to report). Cancel-safe: canceling the wait consumes nothing.</summary>
     public Future WaitReadableAsync(Socket socket) => Registration(socket).WaitUntilReadyAsync(IoDirection.Read, nameof(WaitReadableAsync));
 
     /// <summary>Waits until <paramref name="socket"/> is writable (room in its send buffer, a
@@ -33,7 +33,7 @@ public sealed partial class EventLoop
     public Future WaitWritableAsync(Socket socket) => Registration(socket).WaitUntilReadyAsync(IoDirection.Write, nameof(WaitWritableAsync));
 
     /// <summary>Accepts a connection on a listening socket; the new socket is not registered yet
-    /// (hand it to <see cref="SocketStream"/> or to another Sock call). Cancel-safe: a cancelled
+    /// (hand it to <see cref="SocketStream"/> or to another Sock call). Cancel-safe: a canceled
     /// accept took no connection.</summary>
     public Coroutine<Socket> SockAcceptAsync(Socket listener)
     {
@@ -42,7 +42,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Connects <paramref name="socket"/> to <paramref name="remote"/>, an IP or Unix domain
-    /// endpoint (no DNS: resolve names first). Cancel-safe in asyncio's sense: a cancelled connect
+    /// endpoint (no DNS: resolve names first). Cancel-safe in asyncio's sense: a canceled connect
     /// leaves the socket half-connected, to be closed.</summary>
     public Coroutine SockConnectAsync(Socket socket, EndPoint remote)
     {
@@ -57,7 +57,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Receives up to <paramref name="buffer"/>'s length; 0 means end of stream (or an
-    /// empty buffer). Cancel-safe: a cancelled receive took no byte.</summary>
+    /// empty buffer). Cancel-safe: a canceled receive took no byte.</summary>
     public Coroutine<int> SockReceiveAsync(Socket socket, Memory<byte> buffer, SocketFlags flags = SocketFlags.None)
     {
         var registration = Registration(socket);
@@ -65,7 +65,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Sends what the kernel takes at once (at least one byte unless
-    /// <paramref name="data"/> is empty) and returns the count. Cancel-safe: a cancelled send sent
+    /// <paramref name="data"/> is empty) and returns the count. Cancel-safe: a canceled send sent
     /// nothing.</summary>
     public Coroutine<int> SockSendAsync(Socket socket, ReadOnlyMemory<byte> data, SocketFlags flags = SocketFlags.None)
     {
@@ -74,7 +74,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Sends every byte of <paramref name="data"/>, returning when the kernel has taken them
-    /// all. Not cancel-safe: cancelled part-way, it has sent an unknown prefix (asyncio's
+    /// all. Not cancel-safe: canceled part-way, it has sent an unknown prefix (asyncio's
     /// <c>sock_sendall</c> says the same).</summary>
     public Coroutine SockSendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
@@ -83,14 +83,14 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Receives one datagram into <paramref name="buffer"/> (IP sockets), with its sender.
-    /// Cancel-safe: a cancelled receive took no datagram.</summary>
+    /// Cancel-safe: a canceled receive took no datagram.</summary>
     public Coroutine<SocketReceiveFromResult> SockReceiveFromAsync(Socket socket, Memory<byte> buffer, SocketFlags flags = SocketFlags.None)
     {
         var registration = Registration(socket);
         return registration.Backend.ReceiveFromAsync(registration, buffer, flags);
     }
 
-    /// <summary>Sends one datagram to <paramref name="remote"/>. Cancel-safe: a cancelled send sent
+    /// <summary>Sends one datagram to <paramref name="remote"/>. Cancel-safe: a canceled send sent
     /// nothing.</summary>
     public Coroutine<int> SockSendToAsync(Socket socket, ReadOnlyMemory<byte> data, EndPoint remote, SocketFlags flags = SocketFlags.None)
     {
@@ -140,7 +140,7 @@ public sealed partial class EventLoop
     internal SocketRegistration Register(Socket socket, [CallerMemberName] string operation = "")
     {
         CheckNotClosed(operation);
-        if (Current != this)
+        if (CurrentOrNull != this)
         {
             throw new InvalidOperationException(
                 $"{operation} must be called from a coroutine running on this event loop (its thread {(_threadId == 0 ? "is not running it" : _threadId.ToString(System.Globalization.CultureInfo.InvariantCulture))}).");

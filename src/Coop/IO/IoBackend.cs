@@ -4,7 +4,7 @@
 // The operations (receive, send, accept, connect, ...) are virtual and implemented here once for
 // readiness: try the non-blocking call, and on EAGAIN wait for the socket, then try again. A
 // completion-based backend (io_uring) would override them to submit the operation itself, keeping the
-// same promise to callers: an operation cancelled while it waits has done nothing (cancel-safe), or,
+// same promise to callers: an operation canceled while it waits has done nothing (cancel-safe), or,
 // where the kernel cannot take an operation back, completes and leaves the cancellation pending.
 // The backend also owns its loop's registrations, and on the loop's close closes and reports every
 // socket still open.
@@ -115,7 +115,7 @@ internal abstract class IoBackend : Poller
     /// <summary>A task began to wait on <paramref name="registration"/> in <paramref name="direction"/>.</summary>
     public abstract void OnWaitStarted(SocketRegistration registration, IoDirection direction);
 
-    /// <summary>A wait ended: woken, cancelled, or failed because the socket closed.</summary>
+    /// <summary>A wait ended: woken, canceled, or failed because the socket closed.</summary>
     public abstract void OnWaitEnded(SocketRegistration registration, IoDirection direction);
 
     // ----- operations: readiness implementations (try, else wait and try again) -----
@@ -177,7 +177,7 @@ internal abstract class IoBackend : Poller
         }
     }
 
-    /// <summary>Sends every byte. On a stream (<paramref name="forStream"/>) a send cancelled or
+    /// <summary>Sends every byte. On a stream (<paramref name="forStream"/>) a send canceled or
     /// failed after the kernel took part of the data refuses further sends, and a broken connection
     /// is an <see cref="IOException"/> (see <see cref="ReceiveAsync"/>).</summary>
     public virtual async Coroutine SendAllAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, bool forStream)
@@ -195,7 +195,7 @@ internal abstract class IoBackend : Poller
 
         if (forStream && registration.SendBroken)
         {
-            throw new InvalidOperationException("An earlier send was cancelled or failed after part of its data was taken: what the peer received is unknown, " +
+            throw new InvalidOperationException("An earlier send was canceled or failed after part of its data was taken: what the peer received is unknown, " +
                 "so the stream refuses further sends. Close or abort it.");
         }
 
@@ -350,7 +350,7 @@ internal abstract class IoBackend : Poller
     }
 
     /// <summary>The first step of every operation, in the task that awaits it: the socket must be
-    /// usable from here, and a task already cancelled raises at once and does nothing (as at any
+    /// usable from here, and a task already canceled raises at once and does nothing (as at any
     /// Coop await).</summary>
     protected static void StartOperation(SocketRegistration registration)
     {

@@ -3,14 +3,14 @@
 // asynchronous socket calls, whose completions are posted to the loop's inbox, so the operations in
 // IoBackend run unchanged and stay cancel-safe:
 // - readable: a zero-byte ReceiveAsync (Peek for datagrams, so no datagram is consumed) completes
-//   when data or end of stream arrives and takes no byte; cancelling it loses nothing;
+//   when data or end of stream arrives and takes no byte; canceling it loses nothing;
 // - a listening socket: an AcceptAsync whose connection is kept in the registration's backlog and
-//   handed to the next accept, so a cancelled accept loses no connection;
+//   handed to the next accept, so a canceled accept loses no connection;
 // - writable: .NET has no asynchronous "wait until writable", so a pool thread polls the socket in
 //   short slices while a task waits (only under backpressure, or while connecting).
 // The loop sleeps on the inbox's monitor as it does without I/O; its Poll does nothing.
-// Rejected: completing sends with SendAsync (a cancelled SendAsync may have sent part of its buffer,
-// so a cancelled SendAsync could not promise "nothing sent"), and a thread per waiting reader.
+// Rejected: completing sends with SendAsync (a canceled SendAsync may have sent part of its buffer,
+// so a canceled SendAsync could not promise "nothing sent"), and a thread per waiting reader.
 using System.Net.Sockets;
 
 namespace Coop.IO;
@@ -181,7 +181,7 @@ internal sealed class PortableBackend : IoBackend
                         return;
                     }
 
-                    state.Backlog.Enqueue(accepted); // kept even if the wait was cancelled meanwhile
+                    state.Backlog.Enqueue(accepted); // kept even if the wait was canceled meanwhile
                     if (registration.Reader == wait)
                     {
                         registration.OnReady(readable: true, writable: false, hungUp: false);

@@ -1,7 +1,7 @@
 // The future a task parks on while it waits for a socket to become readable or writable: the one
 // I/O suspension of the kernel door (STYLE 2), an ordinary future so both coroutine kinds and every
 // cancellation path (Cancel, cancel scopes, timeouts) treat it like a sleep.
-// Its undo action is its completion: completed by readiness, by the socket closing, or cancelled with
+// Its undo action is its completion: completed by readiness, by the socket closing, or canceled with
 // its waiter (CancelWithWaiter), it leaves its registration's waiter slot, which a readiness-emulating
 // backend hears as "stop waiting" (PortableBackend cancels its .NET operation). While pending it counts
 // as an I/O wait of its loop (epoll: the kernel answers it, so a virtual clock polls once and jumps, or

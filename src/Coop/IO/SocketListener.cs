@@ -32,7 +32,7 @@ public sealed class SocketListener
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentOutOfRangeException.ThrowIfNegative(backlog);
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var socket = local is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -55,7 +55,7 @@ public sealed class SocketListener
     }
 
     /// <summary>Waits for a connection and returns it as a stream (TCP_NODELAY on). Cancel-safe: a
-    /// cancelled accept took no connection; the next accept gets it.</summary>
+    /// canceled accept took no connection; the next accept gets it.</summary>
     public async Coroutine<SocketStream> AcceptAsync()
     {
         _registration.CheckUsable(nameof(AcceptAsync));

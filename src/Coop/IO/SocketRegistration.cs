@@ -52,7 +52,7 @@ internal sealed class SocketRegistration
 
     public bool IsClosed { get; private set; }
 
-    /// <summary>A send on a stream was cut short (cancelled or failed part-way): the peer has an
+    /// <summary>A send on a stream was cut short (canceled or failed part-way): the peer has an
     /// unknown prefix, so the stream refuses further sends.</summary>
     public bool SendBroken { get; set; }
 
@@ -72,7 +72,7 @@ internal sealed class SocketRegistration
         {
             throw new InvalidOperationException(
                 $"{operation}: {this} belongs to another event loop" +
-                (EventLoop.Current == null ? " and no loop runs on this thread" : "") +
+                (EventLoop.CurrentOrNull == null ? " and no loop runs on this thread" : "") +
                 ": a socket is used only from coroutines on the loop that registered it (from other threads, post with CallSoonThreadsafe).");
         }
 
@@ -181,7 +181,7 @@ internal sealed class SocketRegistration
         }
     }
 
-    /// <summary>A wait ended (woken, cancelled, or failed by a close): free its direction and tell
+    /// <summary>A wait ended (woken, canceled, or failed by a close): free its direction and tell
     /// the backend, which may stop what it started for the wait.</summary>
     public void OnWaitEnded(ReadinessFuture wait)
     {

@@ -53,7 +53,7 @@ public sealed class SocketStream : ByteStream
             throw new ArgumentException($"A SocketStream needs a stream socket; this one is {socket.SocketType} (use the loop's SockSendTo/SockReceiveFrom for datagrams).", nameof(socket));
         }
 
-        var registration = EventLoop.RunningLoop.Registration(socket);
+        var registration = EventLoop.Current.Registration(socket);
         if (socket.ProtocolType == ProtocolType.Tcp)
         {
             socket.NoDelay = true;
@@ -65,11 +65,11 @@ public sealed class SocketStream : ByteStream
     /// <summary>Connects to <paramref name="remote"/> (an <see cref="IPEndPoint"/> or a
     /// <see cref="UnixDomainSocketEndPoint"/>; resolve host names first). A refused connection throws
     /// <see cref="SocketException"/> (ConnectionRefused); a timeout is a cancel scope's job
-    /// (<c>CancelScope.FailAfter</c>). Cancelled, it closes the half-made socket.</summary>
+    /// (<c>CancelScope.FailAfter</c>). Canceled, it closes the half-made socket.</summary>
     public static async Coroutine<SocketStream> ConnectAsync(EndPoint remote)
     {
         ArgumentNullException.ThrowIfNull(remote);
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var socket = remote is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -91,7 +91,7 @@ public sealed class SocketStream : ByteStream
     }
 
     /// <inheritdoc />
-    /// <remarks>Cancel-safe: a receive cancelled before it returns has taken no byte. A peer that reset
+    /// <remarks>Cancel-safe: a receive canceled before it returns has taken no byte. A peer that reset
     /// the connection makes it throw <see cref="IOException"/> around a <see cref="SocketException"/>
     /// (ConnectionReset).</remarks>
     public override Coroutine<int> ReceiveAsync(Memory<byte> buffer) =>
@@ -133,7 +133,7 @@ public sealed class SocketStream : ByteStream
 
     /// <inheritdoc />
     /// <remarks>Closing is one non-blocking call (the kernel goes on sending what it holds), made
-    /// before anything else: a cancelled close still closes.</remarks>
+    /// before anything else: a canceled close still closes.</remarks>
 #pragma warning disable CS1998 // closing a socket does not block
     public override async Coroutine CloseAsync()
 #pragma warning restore CS1998

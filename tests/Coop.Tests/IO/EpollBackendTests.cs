@@ -16,7 +16,7 @@ public class EpollBackendTests
     {
         var ran = Run(PollerKind.Epoll, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (client, server) = await ConnectedPair(); // the loop now sleeps in epoll
             var posted = loop.CreateFuture<int>();
             var poster = new Thread(() =>
@@ -39,7 +39,7 @@ public class EpollBackendTests
     {
         var iterations = Run(PollerKind.Epoll, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (client, server) = await ConnectedPair();
             var reading = loop.CreateTask(server.ReceiveAsync(new byte[4]));
             var start = loop.Iterations;
@@ -62,7 +62,7 @@ public class EpollBackendTests
         var contexts = Run(PollerKind.Epoll, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var sending = EventLoop.RunningLoop.CreateTask(client.SendAllAsync(new byte[1 << 20])); // waits for room
+            var sending = EventLoop.Current.CreateTask(client.SendAllAsync(new byte[1 << 20])); // waits for room
             await ReceiveExactly(server, 1 << 20);
             await sending;
             var found = new[] { AsyncContextOf(client.Socket), AsyncContextOf(server.Socket) };
@@ -85,12 +85,12 @@ public class EpollBackendTests
 
         static async Coroutine<string> Body()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (client, server) = await ConnectedPair();
-            var cancelled = loop.CreateTask(server.ReceiveAsync(new byte[4]));
+            var canceled = loop.CreateTask(server.ReceiveAsync(new byte[4]));
             await Coroutine.Yield();
-            cancelled.Cancel();
-            await Failure(cancelled);
+            canceled.Cancel();
+            await Failure(canceled);
             await client.SendAllAsync("pong"u8.ToArray());
             var back = await ReceiveExactly(server, 4);
             await client.CloseAsync();
@@ -138,7 +138,7 @@ public class EpollBackendTests
         static async Coroutine<(bool, int)> Body()
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var reader = loop.CreateTask(server.ReceiveAsync(new byte[8]));
             await Coroutine.Yield();
             await client.SendAllAsync("abc"u8.ToArray());
@@ -146,7 +146,7 @@ public class EpollBackendTests
             var scope = await CancelScope.MoveOnAfter(3600, async _ => await server.ReceiveAsync(new byte[8]));
             await client.CloseAsync();
             await server.CloseAsync();
-            return (scope.CancelledCaught, n);
+            return (scope.CanceledCaught, n);
         }
     }
 
@@ -179,7 +179,7 @@ public class EpollBackendTests
 
         static async Coroutine TwoReaders(Action<string> report)
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (clientA, serverA) = await ConnectedPair();
             var (clientB, serverB) = await ConnectedPair();
             var order = "";

@@ -16,7 +16,7 @@ public abstract class EventLoopSocketsTests
     {
         var got = Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(AnyLoopbackPort);
             listener.Listen();
@@ -40,18 +40,18 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
-    public void SockAcceptAsync_CancelledWhileWaiting_NextAcceptGetsTheConnection()
+    public void SockAcceptAsync_CanceledWhileWaiting_NextAcceptGetsTheConnection()
     {
         var accepted = Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(AnyLoopbackPort);
             listener.Listen();
             var first = loop.CreateTask(loop.SockAcceptAsync(listener));
             await Coroutine.Sleep(0.01);
             first.Cancel();
-            Assert.IsType<CancelledException>(await Failure(first));
+            Assert.IsType<CanceledException>(await Failure(first));
             using var client = PlainClient(listener.LocalEndPoint!);
             var server = await loop.SockAcceptAsync(listener);
             var ok = server.Connected;
@@ -63,11 +63,11 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
-    public void SockSendAsync_CancelledWhileWaitingForRoom_SentNothing()
+    public void SockSendAsync_CanceledWhileWaitingForRoom_SentNothing()
     {
         var (filled, received) = Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (client, server) = await ConnectedPair();
             var socket = client.Socket;
             var chunk = new byte[64 * 1024];
@@ -87,7 +87,7 @@ public abstract class EventLoopSocketsTests
             await Coroutine.Sleep(0.02);
             Assert.False(sending.IsDone);
             sending.Cancel();
-            Assert.IsType<CancelledException>(await Failure(sending));
+            Assert.IsType<CanceledException>(await Failure(sending));
             await client.SendEofAsync();
             var received = (await ReceiveToEnd(server)).LongLength;
             await client.CloseAsync();
@@ -98,16 +98,16 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
-    public void SockReceiveFromAsync_CancelledWhileWaiting_TakesNoDatagram()
+    public void SockReceiveFromAsync_CanceledWhileWaiting_TakesNoDatagram()
     {
         var got = Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (a, b) = UdpPair();
             var receiving = loop.CreateTask(loop.SockReceiveFromAsync(b, new byte[64]));
             await Coroutine.Sleep(0.01);
             receiving.Cancel();
-            Assert.IsType<CancelledException>(await Failure(receiving));
+            Assert.IsType<CanceledException>(await Failure(receiving));
             await loop.SockSendToAsync(a, "kept"u8.ToArray(), b.LocalEndPoint!);
             var result = await loop.SockReceiveFromAsync(b, new byte[64]);
             loop.SockClose(a);
@@ -118,11 +118,11 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
-    public void WaitReadableAsync_Cancelled_UnregistersInterest()
+    public void WaitReadableAsync_Canceled_UnregistersInterest()
     {
         Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (client, server) = await ConnectedPair();
             var wait = loop.WaitReadableAsync(server.Socket);
             Assert.Equal(1, loop.ForeignWaits + loop.IoWaits);
@@ -142,7 +142,7 @@ public abstract class EventLoopSocketsTests
     {
         Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (client, server) = await ConnectedPair();
             await loop.WaitWritableAsync(client.Socket);
             await client.CloseAsync();
@@ -155,7 +155,7 @@ public abstract class EventLoopSocketsTests
     {
         var got = Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (a, b) = UdpPair();
             var receiving = loop.CreateTask(loop.SockReceiveFromAsync(b, new byte[64]));
             await Coroutine.Sleep(0.01);
@@ -178,7 +178,7 @@ public abstract class EventLoopSocketsTests
         Run(Poller, async () =>
         {
             await Coroutine.Yield();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             var error = Assert.Throws<ArgumentException>(() => loop.SockConnectAsync(socket, new DnsEndPoint("localhost", 80)));
             Assert.Contains("resolve", error.Message, StringComparison.Ordinal);
@@ -212,7 +212,7 @@ public abstract class EventLoopSocketsTests
         Bounded.Run(() =>
         {
             var loop = new EventLoop(new EventLoopOptions { Poller = Poller });
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var pair = loop.RunUntilComplete(ConnectedPair());
             leftOpen = pair.Client.Socket;
             loop.Close();
@@ -241,7 +241,7 @@ public abstract class EventLoopSocketsTests
 
         static async Coroutine Touch(Socket socket)
         {
-            var wait = EventLoop.RunningLoop.WaitReadableAsync(socket);
+            var wait = EventLoop.Current.WaitReadableAsync(socket);
             wait.Cancel();
             await Coroutine.Yield();
         }
@@ -249,13 +249,13 @@ public abstract class EventLoopSocketsTests
         static async Coroutine<Exception?> Attempt(Socket socket)
         {
             await Coroutine.Yield();
-            return Record.Exception(() => EventLoop.RunningLoop.SockReceiveAsync(socket, new byte[1]));
+            return Record.Exception(() => EventLoop.Current.SockReceiveAsync(socket, new byte[1]));
         }
 
         static async Coroutine CloseIt(Socket socket)
         {
             await Coroutine.Yield();
-            EventLoop.RunningLoop.SockClose(socket);
+            EventLoop.Current.SockClose(socket);
         }
     }
 }

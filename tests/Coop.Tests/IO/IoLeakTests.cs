@@ -23,7 +23,7 @@ public abstract class IoLeakTests
     {
         Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var listener = SocketListener.Listen(AnyLoopbackPort);
             for (var i = 0; i < count; i++)
             {
@@ -40,7 +40,7 @@ public abstract class IoLeakTests
                         await reading;
                         await client.CloseAsync();
                         break;
-                    case 1: // a waiter cancelled, then a reset
+                    case 1: // a waiter canceled, then a reset
                         reading.Cancel();
                         await Failure(reading);
                         client.Abort();

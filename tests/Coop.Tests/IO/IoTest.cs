@@ -93,9 +93,9 @@ internal static class IoTest
     }
 
     /// <summary>Awaits a cold operation and returns what it failed with (null if it succeeded).</summary>
-    public static Coroutine<Exception?> Failure(Coroutine operation) => Failure(EventLoop.RunningLoop.CreateTask(operation));
+    public static Coroutine<Exception?> Failure(Coroutine operation) => Failure(EventLoop.Current.CreateTask(operation));
 
-    public static Coroutine<Exception?> Failure<T>(Coroutine<T> operation) => Failure(EventLoop.RunningLoop.CreateTask(operation));
+    public static Coroutine<Exception?> Failure<T>(Coroutine<T> operation) => Failure(EventLoop.Current.CreateTask(operation));
 
     public static byte[] Pattern(int length, int seed = 1)
     {

@@ -18,7 +18,7 @@ public abstract class SocketStreamTests
         var got = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var receiving = loop.CreateTask(ReceiveExactly(server, data.Length));
             await client.SendAllAsync(data);
             var received = await receiving;
@@ -54,7 +54,7 @@ public abstract class SocketStreamTests
         var n = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var reading = loop.CreateTask(server.ReceiveAsync(new byte[16]));
             await Coroutine.Sleep(0.01);
             Assert.False(reading.IsDone);
@@ -72,7 +72,7 @@ public abstract class SocketStreamTests
         var error = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var sending = loop.CreateTask(client.SendAllAsync(new byte[64 * 1024 * 1024]));
             await Coroutine.Sleep(0.05); // the kernel's buffers fill: the send waits for room
             Assert.False(sending.IsDone);
@@ -91,7 +91,7 @@ public abstract class SocketStreamTests
         var (sent, waiting, heapGrowth) = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var chunk = new byte[256 * 1024];
             var total = 0L;
             var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -120,16 +120,16 @@ public abstract class SocketStreamTests
     }
 
     [Fact]
-    public void SendAllAsync_CancelledPartWay_StreamRefusesFurtherSends()
+    public void SendAllAsync_CanceledPartWay_StreamRefusesFurtherSends()
     {
         var error = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var sending = loop.CreateTask(client.SendAllAsync(new byte[64 * 1024 * 1024]));
             await Coroutine.Sleep(0.05);
             sending.Cancel();
-            Assert.IsType<CancelledException>(await Failure(sending));
+            Assert.IsType<CanceledException>(await Failure(sending));
             var refused = await Failure(client.SendAllAsync(new byte[1]));
             client.Abort();
             server.Abort();
@@ -145,7 +145,7 @@ public abstract class SocketStreamTests
         var error = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var first = loop.CreateTask(server.ReceiveAsync(new byte[4]));
             var second = loop.CreateTask(server.ReceiveAsync(new byte[4]));
             var failure = await Failure(second);
@@ -165,7 +165,7 @@ public abstract class SocketStreamTests
         var error = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var reading = loop.CreateTask(server.ReceiveAsync(new byte[4]));
             await Coroutine.Sleep(0.01);
             await server.CloseAsync();
@@ -244,9 +244,9 @@ public abstract class SocketStreamTests
             probe.Bind(AnyLoopbackPort);
             var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
             probe.Dispose();
-            var before = EventLoop.RunningLoop.OpenSockets;
-            var failure = await Failure(EventLoop.RunningLoop.CreateTask(SocketStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port))));
-            Assert.Equal(before, EventLoop.RunningLoop.OpenSockets); // the failed socket was closed
+            var before = EventLoop.Current.OpenSockets;
+            var failure = await Failure(EventLoop.Current.CreateTask(SocketStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port))));
+            Assert.Equal(before, EventLoop.Current.OpenSockets); // the failed socket was closed
             return failure;
         });
         Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(error).SocketErrorCode);
@@ -257,7 +257,7 @@ public abstract class SocketStreamTests
     {
         var (caught, leaked) = Run(Poller, async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             // A listener that never accepts, its backlog full: the kernel drops further SYNs, so a
             // connect to it waits, as one to an address that never answers does.
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -286,7 +286,7 @@ public abstract class SocketStreamTests
                 filler.Dispose();
             }
 
-            return (scope.CancelledCaught, loop.OpenSockets - before);
+            return (scope.CanceledCaught, loop.OpenSockets - before);
         });
         Assert.True(caught, "the connect should still have been waiting when the scope ended");
         Assert.Equal(0, leaked);
@@ -301,7 +301,7 @@ public abstract class SocketStreamTests
             await server.SendAllAsync("unread"u8.ToArray());
             await Coroutine.Sleep(0.01);
             client.Abort(); // unread data + linger 0: a reset
-            var failure = await Failure(EventLoop.RunningLoop.CreateTask(ReceiveToEnd(server)));
+            var failure = await Failure(EventLoop.Current.CreateTask(ReceiveToEnd(server)));
             await server.CloseAsync();
             return failure;
         });
@@ -325,12 +325,12 @@ public abstract class SocketStreamTests
     }
 
     [Fact]
-    public void SendAllAsync_CancelledBeforeAnyByteWasTaken_StreamStaysUsable()
+    public void SendAllAsync_CanceledBeforeAnyByteWasTaken_StreamStaysUsable()
     {
         var got = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var filler = loop.CreateTask(client.SendAllAsync(new byte[64 * 1024 * 1024]));
             await Coroutine.Sleep(0.05);
             filler.Cancel(); // took part: this one breaks the stream; use the other direction
@@ -343,7 +343,7 @@ public abstract class SocketStreamTests
             var waiting = loop.CreateTask(server.SendAllAsync("late"u8.ToArray())); // no room: takes nothing
             await Coroutine.Yield();
             waiting.Cancel();
-            await Failure(waiting); // cancelled while it waited for room (or done, if room came first)
+            await Failure(waiting); // canceled while it waited for room (or done, if room came first)
             var retrying = loop.CreateTask(server.SendAllAsync(new byte[1])); // accepted: it waits for room
             await Coroutine.Sleep(0.01);
             retrying.Cancel();
@@ -352,7 +352,7 @@ public abstract class SocketStreamTests
             server.Abort();
             return retried;
         });
-        Assert.IsNotType<InvalidOperationException>(got); // cancelled while waiting (or sent, if room came), not refused
+        Assert.IsNotType<InvalidOperationException>(got); // canceled while waiting (or sent, if room came), not refused
     }
 
     [Fact]
@@ -361,7 +361,7 @@ public abstract class SocketStreamTests
         var (probeWaited, probe, all) = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var probing = loop.CreateTask(server.ReceiveAsync(Memory<byte>.Empty));
             await Coroutine.Sleep(0.01);
             var waited = !probing.IsDone;
@@ -379,17 +379,17 @@ public abstract class SocketStreamTests
     }
 
     [Fact]
-    public void ReceiveAsync_ByATaskAlreadyCancelled_RaisesAtOnceAndConsumesNothing()
+    public void ReceiveAsync_ByATaskAlreadyCanceled_RaisesAtOnceAndConsumesNothing()
     {
         var got = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             await client.SendAllAsync("kept"u8.ToArray());
             await client.SendEofAsync();
             await Coroutine.Sleep(0.01); // the bytes are there: a receive would not wait
-            var doomed = loop.CreateTask(SelfCancellingReceive(server));
-            Assert.IsType<CancelledException>(await Failure(doomed));
+            var doomed = loop.CreateTask(SelfCancelingReceive(server));
+            Assert.IsType<CanceledException>(await Failure(doomed));
             var bytes = await ReceiveToEnd(server);
             await client.CloseAsync();
             await server.CloseAsync();
@@ -397,7 +397,7 @@ public abstract class SocketStreamTests
         });
         Assert.Equal("kept"u8.ToArray(), got);
 
-        static async Coroutine SelfCancellingReceive(SocketStream stream)
+        static async Coroutine SelfCancelingReceive(SocketStream stream)
         {
             CoopTask.Current!.Cancel();
             await stream.ReceiveAsync(new byte[10]);
@@ -445,16 +445,16 @@ public abstract class SocketStreamTests
     }
 
     [Fact]
-    public void ReceiveAsync_CancelledWhileWaiting_LosesNoByte()
+    public void ReceiveAsync_CanceledWhileWaiting_LosesNoByte()
     {
         var got = Run(Poller, async () =>
         {
             var (client, server) = await ConnectedPair();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var reading = loop.CreateTask(server.ReceiveAsync(new byte[16]));
             await Coroutine.Sleep(0.01);
             reading.Cancel();
-            Assert.IsType<CancelledException>(await Failure(reading));
+            Assert.IsType<CanceledException>(await Failure(reading));
             await client.SendAllAsync("abc"u8.ToArray());
             var back = await ReceiveExactly(server, 3);
             client.Abort();
