@@ -9,7 +9,7 @@ namespace Coop;
 /// <see cref="EventLoop(EventLoopOptions)"/> or to <c>EventLoop.Run</c>.</summary>
 public sealed class EventLoopOptions
 {
-    /// <summary>The loop's clock; the system clock if null. A <see cref="VirtualClock"/> makes time
+    /// <summary>The loop's clock; the system clock if null. A virtual clock (<c>Coop.Testing.VirtualClock</c>) makes time
     /// jump when the loop is idle.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
