@@ -72,8 +72,10 @@ public sealed class DroppedCoroutineAnalyzer : DiagnosticAnalyzer
     /// is the statement the whole call forms, which a fix may rewrite (null when there is none).</summary>
     private static void Analyze(OperationAnalysisContext context, CoopSymbols coop, IInvocationOperation invocation, IExpressionStatementOperation? statement)
     {
+        // A generator is a call declared to return IEnumerable<object?>, not one that happens to (a
+        // generic Assert.IsAssignableFrom<IEnumerable<object?>>(x) returns its argument).
         var isCoroutine = coop.IsCoroutine(invocation.Type);
-        if (!isCoroutine && !coop.IsGenerator(invocation.Type))
+        if (!isCoroutine && !coop.IsGenerator(invocation.TargetMethod.OriginalDefinition.ReturnType))
         {
             return;
         }

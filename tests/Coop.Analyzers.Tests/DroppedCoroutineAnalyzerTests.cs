@@ -66,6 +66,19 @@ public class DroppedCoroutineAnalyzerTests
         """);
 
     [Fact]
+    public Task GenericMethodReturningItsTypeArgument_NotReported() => Verify.VerifyAsync("""
+        static class C
+        {
+            static T Check<T>(object value) => (T)value;
+
+            static void Plain(object generator)
+            {
+                Check<IEnumerable<object?>>(generator);
+            }
+        }
+        """);
+
+    [Fact]
     public Task CompilationWithoutCoop_NotReported() => Verify.VerifyAsync("""
         static class C
         {
