@@ -5,7 +5,6 @@
 using System.Collections.Immutable;
 using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -14,52 +13,34 @@ namespace Coop.Analyzers.CodeFixes;
 /// <summary>Awaits a .NET Task through Coroutine.FromTask (COOP004).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BclTaskAwaitCodeFix))]
 [Shared]
-public sealed class BclTaskAwaitCodeFix : CodeFixProvider
+public sealed class BclTaskAwaitCodeFix : CoopCodeFix
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [CoopDiagnostics.BclTaskAwaitId];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    // One equivalence key for every rewrite of this diagnostic, so "fix all" applies them all at once.
-    /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Fixes COOP004.</summary>
+    public BclTaskAwaitCodeFix()
+        : base(CoopDiagnostics.BclTaskAwaitId)
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var title = diagnostic.Properties.GetValueOrDefault(FixProperties.Fix) switch
-            {
-                BclTaskAwaitAnalyzer.SleepFix => "Use Coroutine.Sleep",
-                BclTaskAwaitAnalyzer.FromTaskWithTokenFix => "Await through Coroutine.FromTask, passing its token",
-                BclTaskAwaitAnalyzer.FromTaskFix => "Await through Coroutine.FromTask",
-                _ => null,
-            };
-            if (title != null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, c => FixAsync(context.Document, diagnostic, c), equivalenceKey: nameof(BclTaskAwaitCodeFix)),
-                    diagnostic);
-            }
-        }
-
-        return Task.CompletedTask;
     }
 
-    private static async Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override string? Title(string fix) => fix switch
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var coop = await CoopSyntax.ForAsync(document, cancellationToken).ConfigureAwait(false);
-        if (root == null || coop == null || diagnostic.AdditionalLocations.Count != 1 ||
-            root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not AwaitExpressionSyntax awaitOperation ||
-            root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax task)
+        BclTaskAwaitAnalyzer.SleepFix => "Use Coroutine.Sleep",
+        BclTaskAwaitAnalyzer.FromTaskWithTokenFix => "Await through Coroutine.FromTask, passing its token",
+        BclTaskAwaitAnalyzer.FromTaskFix => "Await through Coroutine.FromTask",
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    protected override SyntaxNode? Rewrite(SyntaxNode root, SyntaxNode flagged, string fix, Diagnostic diagnostic, CoopSyntax coop)
+    {
+        if (flagged is not AwaitExpressionSyntax awaitExpression || AdditionalExpression(root, diagnostic) is not { } task)
         {
-            return document;
+            return null;
         }
 
         var properties = diagnostic.Properties;
         var asTask = properties.ContainsKey(FixProperties.AsTask);
-        ExpressionSyntax? future = properties[FixProperties.Fix] switch
+        ExpressionSyntax? future = fix switch
         {
             BclTaskAwaitAnalyzer.SleepFix when task is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } delay =>
                 coop.Sleep(delay.ArgumentList.Arguments[0].Expression, properties.GetValueOrDefault(FixProperties.SleepUnit)),
@@ -73,8 +54,6 @@ public sealed class BclTaskAwaitCodeFix : CodeFixProvider
             BclTaskAwaitAnalyzer.FromTaskFix => coop.FromTask(task, asTask),
             _ => null,
         };
-        return future == null
-            ? document
-            : document.WithSyntaxRoot(root.ReplaceNode(awaitOperation.Expression, future.WithTriviaFrom(awaitOperation.Expression)));
+        return future == null ? null : root.ReplaceNode(awaitExpression.Expression, future.WithTriviaFrom(awaitExpression.Expression));
     }
 }

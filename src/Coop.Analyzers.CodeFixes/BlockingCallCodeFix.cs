@@ -7,65 +7,41 @@
 using System.Collections.Immutable;
 using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Coop.Analyzers.CodeFixes;
 
 /// <summary>Replaces a blocking call in a coroutine with an await or a yield of a Coop future (COOP001).</summary>
-[ExportCodeFixProvider(Microsoft.CodeAnalysis.LanguageNames.CSharp, Name = nameof(BlockingCallCodeFix))]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingCallCodeFix))]
 [Shared]
-public sealed class BlockingCallCodeFix : CodeFixProvider
+public sealed class BlockingCallCodeFix : CoopCodeFix
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [CoopDiagnostics.BlockingCallId];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    // One equivalence key for every rewrite of this diagnostic, so "fix all" applies them all at once.
-    /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Fixes COOP001.</summary>
+    public BlockingCallCodeFix()
+        : base(CoopDiagnostics.BlockingCallId)
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(FixProperties.Fix, out var fix) || fix == null)
-            {
-                continue;
-            }
-
-            var title = fix == nameof(BlockingFix.Sleep) ? "Use Coroutine.Sleep" : "Wait through Coroutine.FromTask";
-            context.RegisterCodeFix(
-                CodeAction.Create(title, c => FixAsync(context.Document, diagnostic, c), equivalenceKey: nameof(BlockingCallCodeFix)),
-                diagnostic);
-        }
-
-        return Task.CompletedTask;
     }
 
-    private static async Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var coop = await CoopSyntax.ForAsync(document, cancellationToken).ConfigureAwait(false);
-        if (root == null || coop == null ||
-            root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax blocking)
-        {
-            return document;
-        }
+    /// <inheritdoc />
+    protected override string? Title(string fix) =>
+        fix == nameof(BlockingFix.Sleep) ? "Use Coroutine.Sleep" : "Wait through Coroutine.FromTask";
 
+    /// <inheritdoc />
+    protected override SyntaxNode? Rewrite(SyntaxNode root, SyntaxNode flagged, string fix, Diagnostic diagnostic, CoopSyntax coop)
+    {
         var properties = diagnostic.Properties;
         var asTask = properties.ContainsKey(FixProperties.AsTask);
-        ExpressionSyntax? future = properties[FixProperties.Fix] switch
+        ExpressionSyntax? future = fix switch
         {
-            nameof(BlockingFix.Sleep) when blocking is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } sleep =>
+            nameof(BlockingFix.Sleep) when flagged is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } sleep =>
                 coop.Sleep(sleep.ArgumentList.Arguments[0].Expression, properties.GetValueOrDefault(FixProperties.SleepUnit)),
-            nameof(BlockingFix.AwaitTask) when diagnostic.AdditionalLocations.Count == 1 &&
-                root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax task =>
+            nameof(BlockingFix.AwaitTask) when AdditionalExpression(root, diagnostic) is { } task =>
                 coop.FromTask(task, asTask),
-            nameof(BlockingFix.WhenAll) when blocking is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax waitAll } call =>
-                coop.FromTask(call.WithExpression(waitAll.WithName(Microsoft.CodeAnalysis.CSharp.SyntaxFactory.IdentifierName("WhenAll"))), asTask: false),
-            nameof(BlockingFix.AsyncCounterpart) when blocking is InvocationExpressionSyntax call =>
+            nameof(BlockingFix.WhenAll) when flagged is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax waitAll } call =>
+                coop.FromTask(call.WithExpression(waitAll.WithName(SyntaxFactory.IdentifierName("WhenAll"))), asTask: false),
+            nameof(BlockingFix.AsyncCounterpart) when flagged is InvocationExpressionSyntax call =>
                 coop.FromTaskWithToken(
                     call,
                     properties[FixProperties.AsyncName]!,
@@ -76,15 +52,15 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
         };
         if (future == null)
         {
-            return document;
+            return null;
         }
 
         if (properties.GetValueOrDefault(FixProperties.Kind) == nameof(CoroutineKind.Generator))
         {
-            var statement = blocking.FirstAncestorOrSelf<ExpressionStatementSyntax>()!;
-            return document.WithSyntaxRoot(root.ReplaceNode(statement, CoopSyntax.YieldReturn(future, statement)));
+            var statement = flagged.FirstAncestorOrSelf<ExpressionStatementSyntax>()!;
+            return root.ReplaceNode(statement, CoopSyntax.YieldReturn(future, statement));
         }
 
-        return document.WithSyntaxRoot(root.ReplaceNode(blocking, CoopSyntax.Await(future).WithTriviaFrom(blocking)));
+        return root.ReplaceNode(flagged, CoopSyntax.Await(future).WithTriviaFrom(flagged));
     }
 }

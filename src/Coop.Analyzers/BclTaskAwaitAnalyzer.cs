@@ -13,7 +13,7 @@ namespace Coop.Analyzers;
 
 /// <summary>Reports plain .NET Tasks awaited inside async coroutines (COOP004).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BclTaskAwaitAnalyzer : DiagnosticAnalyzer
+public sealed class BclTaskAwaitAnalyzer : CoopAnalyzer
 {
     /// <summary>The fix: <c>await Coroutine.FromTask(task)</c>.</summary>
     public const string FromTaskFix = "FromTask";
@@ -30,19 +30,9 @@ public sealed class BclTaskAwaitAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [CoopDiagnostics.BclTaskAwait];
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    protected override void Register(CompilationStartAnalysisContext context, CoopSymbols coop)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CoopSymbols.TryCreate(start.Compilation) is not { } coop)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => Analyze(c, coop), OperationKind.Await);
-        });
+        context.RegisterOperationAction(c => Analyze(c, coop), OperationKind.Await);
     }
 
     private static void Analyze(OperationAnalysisContext context, CoopSymbols coop)

@@ -11,27 +11,17 @@ namespace Coop.Analyzers;
 
 /// <summary>Reports blocking calls inside coroutines (COOP001).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingCallAnalyzer : CoopAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [CoopDiagnostics.BlockingCall];
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    protected override void Register(CompilationStartAnalysisContext context, CoopSymbols coop)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CoopSymbols.TryCreate(start.Compilation) is not { } coop)
-            {
-                return;
-            }
-
-            var table = new BlockingTable(start.Compilation);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, coop, table), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeProperty(c, coop, table), OperationKind.PropertyReference);
-        });
+        var table = new BlockingTable(context.Compilation);
+        context.RegisterOperationAction(c => AnalyzeInvocation(c, coop, table), OperationKind.Invocation);
+        context.RegisterOperationAction(c => AnalyzeProperty(c, coop, table), OperationKind.PropertyReference);
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, CoopSymbols coop, BlockingTable table)

@@ -12,7 +12,7 @@ namespace Coop.Analyzers;
 
 /// <summary>Reports coroutines and generators created and dropped (COOP002).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class DroppedCoroutineAnalyzer : DiagnosticAnalyzer
+public sealed class DroppedCoroutineAnalyzer : CoopAnalyzer
 {
     /// <summary>The fix: <c>await x</c> (an async coroutine in an async coroutine).</summary>
     public const string AwaitFix = "Await";
@@ -30,20 +30,10 @@ public sealed class DroppedCoroutineAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [CoopDiagnostics.DroppedCoroutine];
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    protected override void Register(CompilationStartAnalysisContext context, CoopSymbols coop)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CoopSymbols.TryCreate(start.Compilation) is not { } coop)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => AnalyzeStatement(c, coop), OperationKind.ExpressionStatement);
-            start.RegisterOperationAction(c => AnalyzeDiscard(c, coop), OperationKind.SimpleAssignment);
-        });
+        context.RegisterOperationAction(c => AnalyzeStatement(c, coop), OperationKind.ExpressionStatement);
+        context.RegisterOperationAction(c => AnalyzeDiscard(c, coop), OperationKind.SimpleAssignment);
     }
 
     private static void AnalyzeStatement(OperationAnalysisContext context, CoopSymbols coop)

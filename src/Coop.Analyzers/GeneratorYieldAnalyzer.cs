@@ -17,7 +17,7 @@ namespace Coop.Analyzers;
 
 /// <summary>Reports generator coroutines that yield values their task cannot follow (COOP003).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class GeneratorYieldAnalyzer : DiagnosticAnalyzer
+public sealed class GeneratorYieldAnalyzer : CoopAnalyzer
 {
     /// <summary>The fix: yield <c>Coroutine.FromTask(task)</c>.</summary>
     public const string FromTaskFix = "FromTask";
@@ -35,19 +35,9 @@ public sealed class GeneratorYieldAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [CoopDiagnostics.UnknownYield];
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    protected override void Register(CompilationStartAnalysisContext context, CoopSymbols coop)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CoopSymbols.TryCreate(start.Compilation) is not { } coop)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => Analyze(c, coop), OperationKind.YieldReturn);
-        });
+        context.RegisterOperationAction(c => Analyze(c, coop), OperationKind.YieldReturn);
     }
 
     private static void Analyze(OperationAnalysisContext context, CoopSymbols coop)

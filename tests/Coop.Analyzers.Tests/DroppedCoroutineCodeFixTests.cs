@@ -93,17 +93,7 @@ public class DroppedCoroutineCodeFixTests
         """);
 
     [Fact]
-    public Task OutsideCoroutines_NoFixOffered() => Verify.VerifyFixAsync("""
-        static class C
-        {
-            static async Coroutine Work() => await Coroutine.Yield();
-
-            static void Plain()
-            {
-                {|COOP002:Work()|};
-            }
-        }
-        """, """
+    public Task OutsideCoroutines_NoFixOffered() => Verify.VerifyNoFixAsync("""
         static class C
         {
             static async Coroutine Work() => await Coroutine.Yield();

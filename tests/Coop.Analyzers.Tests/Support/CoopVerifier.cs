@@ -38,6 +38,9 @@ public static class CoopVerifier<TAnalyzer, TFix>
         return RunAsync(test, withCoop, expected);
     }
 
+    /// <summary>Expects the diagnostics marked in <paramref name="source"/> and no code fix offered for any.</summary>
+    public static Task VerifyNoFixAsync(string source) => VerifyFixAsync(source, source);
+
     /// <summary>As <see cref="VerifyFixAsync"/>, for code that references Coop without <c>using Coop;</c>.</summary>
     public static Task VerifyFixWithoutUsingAsync(string source, string fixedSource)
     {
