@@ -3,6 +3,7 @@
 // File.ReadAllTextAsync(path, token); Task.Delay(ms) → Task.Delay(ms, token)). The code fixes turn the
 // call into `Coroutine.FromTask(token => counterpart(args, token))`, so that cancelling the waiting
 // coroutine also cancels the operation.
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -48,6 +49,23 @@ public static class AsyncCounterpart
         return null;
     }
 
+    /// <summary>Records in <paramref name="properties"/> what the fix needs to call <paramref name="counterpart"/>
+    /// in place of <paramref name="call"/> inside <c>Coroutine.FromTask(token =&gt; ...)</c>.</summary>
+    public static void AddFixProperties(IInvocationOperation call, IMethodSymbol counterpart, CoopSymbols coop, ImmutableDictionary<string, string?>.Builder properties)
+    {
+        properties[FixProperties.AsyncName] = counterpart.Name;
+        properties[FixProperties.TokenName] = FreeTokenName(call.SemanticModel!, call.Syntax.SpanStart);
+        if (NeedsNamedToken(call))
+        {
+            properties[FixProperties.TokenParameter] = counterpart.Parameters[counterpart.Parameters.Length - 1].Name;
+        }
+
+        if (coop.IsValueTask(counterpart.ReturnType))
+        {
+            properties[FixProperties.AsTask] = "true";
+        }
+    }
+
     /// <summary>True when <paramref name="invocation"/>'s arguments can move into a lambda as they are:
     /// none is ref, out or a ref struct (a lambda cannot capture those) and none awaits.</summary>
     public static bool CanMoveIntoLambda(IInvocationOperation invocation)
@@ -73,7 +91,7 @@ public static class AsyncCounterpart
 
     /// <summary>True when the call leaves out optional parameters or names its arguments, so the token
     /// must be passed by name.</summary>
-    public static bool NeedsNamedToken(IInvocationOperation invocation)
+    private static bool NeedsNamedToken(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {
@@ -92,7 +110,7 @@ public static class AsyncCounterpart
     }
 
     /// <summary>A name for the lambda's token parameter that hides nothing in scope at <paramref name="position"/>.</summary>
-    public static string FreeTokenName(SemanticModel model, int position)
+    private static string FreeTokenName(SemanticModel model, int position)
     {
         foreach (var candidate in new[] { "token", "cancellationToken", "ct" })
         {

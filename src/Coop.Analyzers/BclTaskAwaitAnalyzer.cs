@@ -66,18 +66,7 @@ public sealed class BclTaskAwaitAnalyzer : CoopAnalyzer
                  AsyncCounterpart.CanMoveIntoLambda(call))
         {
             properties[FixProperties.Fix] = FromTaskWithTokenFix;
-            properties[FixProperties.AsyncName] = counterpart.Name;
-            properties[FixProperties.TokenName] = AsyncCounterpart.FreeTokenName(awaitOperation.SemanticModel!, awaitOperation.Syntax.SpanStart);
-            if (AsyncCounterpart.NeedsNamedToken(call))
-            {
-                properties[FixProperties.TokenParameter] = counterpart.Parameters[counterpart.Parameters.Length - 1].Name;
-            }
-
-            if (coop.IsValueTask(counterpart.ReturnType))
-            {
-                properties[FixProperties.AsTask] = "true";
-            }
-
+            AsyncCounterpart.AddFixProperties(call, counterpart, coop, properties);
             advice = "await Coroutine.FromTask(token => ...) instead, passing it the token, so cancelling the coroutine cancels the operation too";
         }
         else

@@ -39,7 +39,8 @@ public sealed class BlockingCallAnalyzer : CoopAnalyzer
         var fix = BlockingFix.None;
         switch (api.Fix)
         {
-            case BlockingFix.Sleep:
+            // Not for a negative duration (Timeout.Infinite): Coroutine.Sleep takes it as zero.
+            case BlockingFix.Sleep when invocation.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: < 0 }:
                 fix = BlockingFix.Sleep;
                 properties[FixProperties.SleepUnit] = method.Parameters[0].Type.SpecialType == SpecialType.System_Int32 ? "Milliseconds" : "TimeSpan";
                 break;
@@ -106,18 +107,7 @@ public sealed class BlockingCallAnalyzer : CoopAnalyzer
             return BlockingFix.None;
         }
 
-        properties[FixProperties.AsyncName] = counterpart.Name;
-        properties[FixProperties.TokenName] = AsyncCounterpart.FreeTokenName(invocation.SemanticModel!, invocation.Syntax.SpanStart);
-        if (coop.IsValueTask(counterpart.ReturnType))
-        {
-            properties[FixProperties.AsTask] = "true";
-        }
-
-        if (AsyncCounterpart.NeedsNamedToken(invocation))
-        {
-            properties[FixProperties.TokenParameter] = counterpart.Parameters[counterpart.Parameters.Length - 1].Name;
-        }
-
+        AsyncCounterpart.AddFixProperties(invocation, counterpart, coop, properties);
         return BlockingFix.AsyncCounterpart;
     }
 

@@ -237,6 +237,7 @@ public class BlockingCallCodeFixTests
             {
                 {|COOP001:t.Wait(100)|};
                 {|COOP001:Task.WaitAny(t, t)|};
+                {|COOP001:Thread.Sleep(Timeout.Infinite)|};
                 var line = {|COOP001:Console.ReadLine()|};
                 var n = {|COOP001:file.Read(buffer.AsSpan())|};
                 lock (Gate)
