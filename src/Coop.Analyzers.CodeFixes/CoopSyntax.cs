@@ -1,5 +1,5 @@
 // The Coop expressions the code fixes write: Coroutine.FromTask(...), Coroutine.Sleep(...),
-// EventLoop.RunningLoop.CreateTask(...), Coroutine.Return(...), and the `await`/`yield return` around
+// EventLoop.Current.CreateTask(...), Coroutine.Return(...), and the `await`/`yield return` around
 // them. Types are written fully qualified and marked for simplification, so a file with `using Coop;`
 // gets `Coroutine.Sleep(0.1)` and one without gets `Coop.Coroutine.Sleep(0.1)`. Coop's names come from
 // CoopSymbols, the one place that knows them.
@@ -90,10 +90,10 @@ public sealed class CoopSyntax
         return CallCoroutine(CoopSymbols.SleepMethod, seconds);
     }
 
-    /// <summary><c>EventLoop.RunningLoop.CreateTask(coroutine)</c>.</summary>
+    /// <summary><c>EventLoop.Current.CreateTask(coroutine)</c>.</summary>
     public ExpressionSyntax CreateTask(ExpressionSyntax coroutine)
     {
-        var loop = _generator.MemberAccessExpression(_generator.TypeExpression(_loop), CoopSymbols.RunningLoopProperty);
+        var loop = _generator.MemberAccessExpression(_generator.TypeExpression(_loop), CoopSymbols.CurrentLoopProperty);
         var create = _generator.MemberAccessExpression(loop, CoopSymbols.CreateTaskMethod);
         return (ExpressionSyntax)_generator.InvocationExpression(create, coroutine.WithoutTrivia());
     }

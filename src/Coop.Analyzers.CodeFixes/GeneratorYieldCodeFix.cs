@@ -1,5 +1,5 @@
 // The fix for COOP003: yield what the task understands instead. A .NET Task becomes
-// Coroutine.FromTask(task), an async coroutine EventLoop.RunningLoop.CreateTask(coroutine) (a task is a
+// Coroutine.FromTask(task), an async coroutine EventLoop.Current.CreateTask(coroutine) (a task is a
 // future the generator waits on), Coroutine.Yield() becomes null, and a value yielded just before the
 // generator ends becomes Coroutine.Return(value).
 using System.Composition;

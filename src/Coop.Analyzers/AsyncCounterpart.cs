@@ -1,7 +1,7 @@
 // Finding the cancellable form of a call: the method that takes the same parameters plus a
 // CancellationToken and returns a Task or ValueTask (File.ReadAllText(path) →
 // File.ReadAllTextAsync(path, token); Task.Delay(ms) → Task.Delay(ms, token)). The code fixes turn the
-// call into `Coroutine.FromTask(token => counterpart(args, token))`, so that cancelling the waiting
+// call into `Coroutine.FromTask(token => counterpart(args, token))`, so that canceling the waiting
 // coroutine also cancels the operation.
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;

@@ -2,7 +2,7 @@
 // the loop thread, but it cannot be interrupted: the task parks "foreign" until the Task ends, so a
 // Cancel(), a cancel scope or a WaitFor timeout reaches the coroutine only afterwards (docs/design.md,
 // "A BCL Task awaited directly cannot be interrupted"). Through Coroutine.FromTask the task parks on a
-// Coop future and leaves at once when cancelled; the Func<CancellationToken, Task> form also cancels the
+// Coop future and leaves at once when canceled; the Func<CancellationToken, Task> form also cancels the
 // operation. Info, not a warning: a short Task awaited directly is often fine.
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -67,7 +67,7 @@ public sealed class BclTaskAwaitAnalyzer : CoopAnalyzer
         {
             properties[FixProperties.Fix] = FromTaskWithTokenFix;
             AsyncCounterpart.AddFixProperties(call, counterpart, coop, properties);
-            advice = "await Coroutine.FromTask(token => ...) instead, passing it the token, so cancelling the coroutine cancels the operation too";
+            advice = "await Coroutine.FromTask(token => ...) instead, passing it the token, so canceling the coroutine cancels the operation too";
         }
         else
         {

@@ -58,8 +58,8 @@ public static class CoopDiagnostics
     /// <summary>COOP004.</summary>
     public static readonly DiagnosticDescriptor BclTaskAwait = new(
         BclTaskAwaitId,
-        title: "A .NET Task awaited directly cannot be cancelled",
-        messageFormat: "Awaiting a '{0}' directly in coroutine '{1}' cannot be cancelled before it ends: {2}",
+        title: "A .NET Task awaited directly cannot be canceled",
+        messageFormat: "Awaiting a '{0}' directly in coroutine '{1}' cannot be canceled before it ends: {2}",
         Category,
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,

@@ -51,8 +51,8 @@ public sealed class CoopSymbols
     /// <summary><c>Coroutine.Return(value)</c>.</summary>
     public const string ReturnMethod = "Return";
 
-    /// <summary><c>EventLoop.RunningLoop</c>.</summary>
-    public const string RunningLoopProperty = "RunningLoop";
+    /// <summary><c>EventLoop.Current</c>.</summary>
+    public const string CurrentLoopProperty = "Current";
 
     /// <summary><c>loop.CreateTask(coroutine)</c>.</summary>
     public const string CreateTaskMethod = "CreateTask";

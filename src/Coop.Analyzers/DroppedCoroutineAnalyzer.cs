@@ -20,10 +20,10 @@ public sealed class DroppedCoroutineAnalyzer : CoopAnalyzer
     /// <summary>The fix: <c>yield return x</c> (a generator in a generator).</summary>
     public const string YieldFix = "Yield";
 
-    /// <summary>The fix: <c>await EventLoop.RunningLoop.CreateTask(x)</c> (a generator in an async coroutine).</summary>
+    /// <summary>The fix: <c>await EventLoop.Current.CreateTask(x)</c> (a generator in an async coroutine).</summary>
     public const string AwaitTaskFix = "AwaitTask";
 
-    /// <summary>The fix: <c>yield return EventLoop.RunningLoop.CreateTask(x)</c> (an async coroutine in a generator).</summary>
+    /// <summary>The fix: <c>yield return EventLoop.Current.CreateTask(x)</c> (an async coroutine in a generator).</summary>
     public const string YieldTaskFix = "YieldTask";
 
     /// <inheritdoc />

@@ -22,7 +22,7 @@ public sealed class GeneratorYieldAnalyzer : CoopAnalyzer
     /// <summary>The fix: yield <c>Coroutine.FromTask(task)</c>.</summary>
     public const string FromTaskFix = "FromTask";
 
-    /// <summary>The fix: yield <c>EventLoop.RunningLoop.CreateTask(coroutine)</c>.</summary>
+    /// <summary>The fix: yield <c>EventLoop.Current.CreateTask(coroutine)</c>.</summary>
     public const string CreateTaskFix = "CreateTask";
 
     /// <summary>The fix: yield <c>null</c>.</summary>

@@ -31,7 +31,7 @@ public class BclTaskAwaitAnalyzerTests
                 await Coroutine.Sleep(1);
                 await Coroutine.Yield();
                 await Work();
-                await EventLoop.RunningLoop.CreateTask(Work());
+                await EventLoop.Current.CreateTask(Work());
                 await Coroutine.FromTask(Task.Delay(1));
                 await Task.Yield();
             }

@@ -143,7 +143,7 @@ public class BlockingCallAnalyzerTests
                 var call = Coroutine.Call<int>(Inner());
                 yield return call;
                 var x = call.Result;
-                var task = EventLoop.RunningLoop.CreateTask(Inner());
+                var task = EventLoop.Current.CreateTask(Inner());
                 yield return task;
                 var y = task.ResultObject;
                 var f = Coroutine.Sleep(0);

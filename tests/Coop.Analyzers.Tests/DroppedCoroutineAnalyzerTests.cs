@@ -51,8 +51,8 @@ public class DroppedCoroutineAnalyzerTests
                 await Work();
                 var kept = Work();
                 await kept;
-                EventLoop.RunningLoop.CreateTask(Work());
-                EventLoop.RunningLoop.CreateTask(Inner());
+                EventLoop.Current.CreateTask(Work());
+                EventLoop.Current.CreateTask(Inner());
                 Coroutine.Sleep(1);
             }
 

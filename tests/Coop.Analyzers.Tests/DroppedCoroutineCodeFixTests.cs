@@ -81,12 +81,12 @@ public class DroppedCoroutineCodeFixTests
 
             static async Coroutine Main()
             {
-                await EventLoop.RunningLoop.CreateTask(Inner());
+                await EventLoop.Current.CreateTask(Inner());
             }
 
             static IEnumerable<object?> Outer()
             {
-                yield return EventLoop.RunningLoop.CreateTask(Work());
+                yield return EventLoop.Current.CreateTask(Work());
                 yield return null;
             }
         }

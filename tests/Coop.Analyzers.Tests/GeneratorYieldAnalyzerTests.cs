@@ -18,7 +18,7 @@ public class GeneratorYieldAnalyzerTests
                 yield return default;
                 yield return Coroutine.Sleep(1);
                 yield return future;
-                yield return EventLoop.RunningLoop.CreateTask(Work());
+                yield return EventLoop.Current.CreateTask(Work());
                 yield return Inner();
                 yield return Coroutine.Call<int>(Inner());
                 yield return several;

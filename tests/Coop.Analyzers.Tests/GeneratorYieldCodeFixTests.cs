@@ -28,7 +28,7 @@ public class GeneratorYieldCodeFixTests
             {
                 yield return Coroutine.FromTask(task);
                 yield return Coroutine.FromTask(valueTask.AsTask());
-                yield return EventLoop.RunningLoop.CreateTask(Work());
+                yield return EventLoop.Current.CreateTask(Work());
                 yield return null;
             }
         }
