@@ -24,7 +24,9 @@ public partial class DocsCodeTests
         using System.Threading;
         using System.Threading.Tasks;
         using Coop;
-        using static Coop.TalkFunctions;
+        using Coop.Talk;
+        using Coop.Testing;
+        using static Coop.Talk.TalkFunctions;
 
         """;
 
@@ -88,7 +90,7 @@ public partial class DocsCodeTests
         return diagnostics.Where(d => d.Id.StartsWith("COOP", StringComparison.Ordinal)).ToImmutableArray();
     }
 
-    // Everything the test process runs on: the .NET libraries and Coop.Runtime.
+    // Everything the test process runs on: the .NET libraries, Coop.Runtime, Coop.Talk and Coop.Testing.
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
