@@ -45,9 +45,6 @@ public sealed class CoopSymbols
     /// <summary><c>Coroutine.FromTask(task)</c> and <c>Coroutine.FromTask(token =&gt; ...)</c>.</summary>
     public const string FromTaskMethod = "FromTask";
 
-    /// <summary><c>Coroutine.ToThread(work)</c>.</summary>
-    public const string ToThreadMethod = "ToThread";
-
     /// <summary><c>Coroutine.Return(value)</c>.</summary>
     public const string ReturnMethod = "Return";
 
