@@ -190,6 +190,29 @@ public class EventLoopInvokeTests
     }
 
     [Fact]
+    public async Task InvokeAsync_TokenCancelledWhileTheBodyAwaitsDotNetCodeWithTheTasksToken_TaskIsCanceled()
+    {
+        using var host = new LoopThread();
+        using var cts = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Coroutine<int> CallsDotNet()
+        {
+            var token = CoopTask.Current!.CancellationToken;
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token); // .NET code handed the task's token
+            return 1;
+        }
+
+        var call = host.Loop.InvokeAsync(CallsDotNet, cts.Token);
+        await started.Task.WaitAsync(Limit);
+        await cts.CancelAsync();
+
+        var caught = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Limit));
+        Assert.True(call.IsCanceled);
+        Assert.Equal(cts.Token, caught.CancellationToken);
+    }
+
+    [Fact]
     public async Task InvokeAsync_CoroutineCatchesTheCancellationAndReturns_TaskHasTheValue()
     {
         using var host = new LoopThread();
