@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Coop.Cli.Demos;
+using Coop.Tests.Support;
 
 namespace Coop.Tests.Cli;
 
@@ -82,33 +82,6 @@ public class ProgramTests
 
     private static (int ExitCode, string Output, string Error) RunCoop(params string[] args) => RunCoop(args, []);
 
-    private static (int ExitCode, string Output, string Error) RunCoop(string[] args, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "coop.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("coop did not exit within 20 s.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int ExitCode, string Output, string Error) RunCoop(string[] args, params (string Name, string Value)[] environment) =>
+        DotnetProcess.Run(Path.Combine(AppContext.BaseDirectory, "coop.dll"), args, TimeSpan.FromSeconds(20), environment);
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Coop.Tests.Support;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -118,32 +118,12 @@ public partial class ReadmeTests
                 Path.Combine(folder.FullName, name + ".runtimeconfig.json"),
                 """{"runtimeOptions":{"tfm":"net10.0","framework":{"name":"Microsoft.NETCore.App","version":""" +
                 $"\"{Environment.Version.ToString(3)}\"" + "}}}");
-            return Run(program);
+            return DotnetProcess.Run(program, [], TimeSpan.FromSeconds(30));
         }
         finally
         {
             folder.Delete(recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Output, string Error) Run(string program)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(program);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not exit within 30 s.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
     }
 
     /// <summary>A C# block of the README: its code, the line it starts on, and the text block right
