@@ -18,7 +18,7 @@ internal sealed class BoxOffice
     }
 
     /// <summary>Waits until <paramref name="count"/> seats are free, takes them, and returns how many
-    /// are left. Cancelled (the client hung up), it takes nothing.</summary>
+    /// are left. Canceled (the client hung up), it takes nothing.</summary>
     public async Coroutine<int> BuyAsync(int count)
     {
         if (count <= 0)

@@ -6,7 +6,7 @@ Console.WriteLine($"sum: {sum}");
 
 static async Coroutine<int> Main()
 {
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
     var slow = loop.CreateTask(After(0.02, 2));
     var fast = loop.CreateTask(After(0.01, 1));
     return await slow + await fast;

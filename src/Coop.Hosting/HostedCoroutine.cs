@@ -6,7 +6,7 @@ namespace Coop.Hosting;
 /// <summary>A coroutine that runs on the host's event loop from the host's start until it ends or the
 /// host stops: derive from it, take services in the constructor, and register it with
 /// <c>services.AddHostedCoroutine&lt;T&gt;()</c>.</summary>
-/// <remarks>When the host stops, the coroutine is cancelled: a <see cref="CancelledException"/> is
+/// <remarks>When the host stops, the coroutine is canceled: a <see cref="CanceledException"/> is
 /// raised at its await point, its <c>finally</c> blocks run (they may await), and the host waits for
 /// that within its shutdown timeout. If it fails, the error is logged and the application is stopped,
 /// as a failing <c>BackgroundService</c> stops it by default. If it ends, the loop runs on.</remarks>

@@ -35,7 +35,7 @@ public sealed partial class HostedEventLoop : IHostedService, IDisposable
     private readonly object _gate = new(); // StartAsync, StopAsync and Dispose may race on the host's threads
     private Thread? _thread;
     private bool _stopRequested;
-    private bool _shuttingDown; // loop thread only: hosted coroutines cancelled now are cancelled by the host
+    private bool _shuttingDown; // loop thread only: hosted coroutines canceled now are canceled by the host
     private volatile int _pendingAtTimeout; // written by the shutdown task, read if the timeout passes
 
     /// <summary>Creates the loop (not yet running) and remembers what it will run.</summary>
@@ -85,7 +85,7 @@ public sealed partial class HostedEventLoop : IHostedService, IDisposable
 
     /// <summary>Cancels every task on the loop, waits for them to end, then stops and closes the loop.
     /// Returns early, leaving the loop stopped with the tasks that did not end, if
-    /// <paramref name="cancellationToken"/> (the host's shutdown timeout) is cancelled first.</summary>
+    /// <paramref name="cancellationToken"/> (the host's shutdown timeout) is canceled first.</summary>
     /// <param name="cancellationToken">The host's shutdown timeout.</param>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -180,9 +180,9 @@ public sealed partial class HostedEventLoop : IHostedService, IDisposable
             await (coroutine.RunAsync() ?? throw new InvalidOperationException($"{name}.RunAsync returned null instead of a coroutine."));
             Log.CoroutineEnded(_logger, name);
         }
-        catch (CancelledException) when (_shuttingDown)
+        catch (CanceledException) when (_shuttingDown)
         {
-            throw; // cancelled by the shutdown, as asked: the task ends cancelled
+            throw; // canceled by the shutdown, as asked: the task ends canceled
         }
 #pragma warning disable CA1031 // a hosted coroutine's failure is logged and stops the application
         catch (Exception e)

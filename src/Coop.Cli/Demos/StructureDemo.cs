@@ -20,13 +20,15 @@ internal sealed class StructureDemo : Demo
 
     private static async Coroutine Show(TextWriter output)
     {
-        output.WriteLine("> a task group: one child fails, its siblings are cancelled");
+        output.WriteLine("> a task group: one child fails, its siblings are canceled");
         try
         {
-            await using var group = new TaskGroup();
-            group.Start(Worker(output, "steady", 5));
-            group.Start(Worker(output, "patient", 10));
-            group.Start(Failing(output));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Worker(output, "steady", 5));
+                group.Start(Worker(output, "patient", 10));
+                group.Start(Failing(output));
+            });
         }
         catch (TaskGroupException e)
         {
@@ -35,7 +37,7 @@ internal sealed class StructureDemo : Demo
 
         output.WriteLine("> CancelScope.MoveOnAfter(0.05, slow work)");
         var scope = await CancelScope.MoveOnAfter(0.05, async _ => await Worker(output, "slow", 10));
-        output.WriteLine($"  moved on: {scope.CancelledCaught}");
+        output.WriteLine($"  moved on: {scope.CanceledCaught}");
 
         output.WriteLine("> Coroutine.Gather(three squares)");
         var squares = await Coroutine.Gather(Square(3), Square(1), Square(2));
@@ -49,9 +51,9 @@ internal sealed class StructureDemo : Demo
             await Coroutine.Sleep(seconds);
             output.WriteLine($"  {name}: done");
         }
-        catch (CancelledException)
+        catch (CanceledException)
         {
-            output.WriteLine($"  {name}: cancelled");
+            output.WriteLine($"  {name}: canceled");
             throw;
         }
     }

@@ -9,26 +9,26 @@
 //   loop (a future, a lock), which only its thread may do.
 // - The task's root is a small wrapper (Invocation.Run) that completes the Task as the body ends,
 //   in the task's last step. A done callback would come one pass later, and a loop shutting down
-//   (EventLoop.Run cancelling leftover tasks) stops as soon as its last task is done, dropping it.
+//   (EventLoop.Run canceling leftover tasks) stops as soon as its last task is done, dropping it.
 // - Cancellation crosses both ways. The caller's token cancels the task, and the Task ends when the
 //   body does, after its finally blocks, with what it did (a body that catches the cancellation and
-//   returns a value delivers the value). A task cancelled on the loop's side (a cancel scope, the
+//   returns a value delivers the value). A task canceled on the loop's side (a cancel scope, the
 //   loop's shutdown) cancels the Task, even before its first step, when the body never runs. Only
 //   when the loop cannot be reached any more (closed) does the token cancel the Task on the caller's
 //   side. An OperationCanceledException cancels the Task, as it does an async Task method's.
 // - An error goes to the caller through the Task, the same exception object; the task itself then
 //   ends without it, so the loop does not report it a second time as never retrieved.
 // - Posts go through TryPostOutcome, not the public CallSoonThreadsafe: a post the loop closes on is
-//   answered (the Task fails or is cancelled), not reported as a callback that never ran while the
+//   answered (the Task fails or is canceled), not reported as a callback that never ran while the
 //   caller waits forever.
 // - The Task's continuations run asynchronously, never inline on the loop thread, so an awaiting
 //   caller cannot run its code on the loop or block it.
 // - The caller's ExecutionContext flows to the task (asyncio's call_soon_threadsafe copies the
 //   caller's contextvars): Activity.Current and the logger scopes of a request go with the call.
 // - No generator overload: a wrapper cannot catch what a C# iterator throws across a yield.
-// Not covered: a loop stopped and then closed under a running body, without cancelling its tasks
+// Not covered: a loop stopped and then closed under a running body, without canceling its tasks
 // (EventLoop.Run and Coop.Hosting both cancel them), leaves the Task pending until its token is
-// cancelled: Close does not end live tasks, and nothing else tells the invocation.
+// canceled: Close does not end live tasks, and nothing else tells the invocation.
 namespace Coop;
 
 public sealed partial class EventLoop
@@ -38,8 +38,8 @@ public sealed partial class EventLoop
     /// (asyncio's <c>run_coroutine_threadsafe</c>).</summary>
     /// <remarks>
     /// <para><paramref name="function"/> runs on the loop thread. The Task gets the coroutine's result,
-    /// or the exception it threw (the same object), or is cancelled when the task ends cancelled.</para>
-    /// <para>Cancelling <paramref name="cancellationToken"/> cancels the task on the loop; the Task
+    /// or the exception it threw (the same object), or is canceled when the task ends canceled.</para>
+    /// <para>Canceling <paramref name="cancellationToken"/> cancels the task on the loop; the Task
     /// completes once the coroutine has finished unwinding (its <c>finally</c> blocks have run).</para>
     /// <para>The loop must be running on another thread. If it is closed before the call starts, the
     /// Task fails with <see cref="InvalidOperationException"/>.</para>
@@ -122,11 +122,11 @@ public sealed partial class EventLoop
             var call = new Invocation<T>(loop, function, token);
 
             // Registered before the start is posted, so that the loop thread sees the registration
-            // made when it ends the call. A token cancelled already posts its cancellation at once,
+            // made when it ends the call. A token canceled already posts its cancellation at once,
             // ahead of the start; the start checks the token itself.
             if (token.CanBeCanceled)
             {
-                call._registration = token.UnsafeRegister(static c => ((Invocation<T>)c!).OnTokenCancelled(), call);
+                call._registration = token.UnsafeRegister(static c => ((Invocation<T>)c!).OnTokenCanceled(), call);
             }
 
             if (!loop.TryPostOutcome(static c => ((Invocation<T>)c!).Start(), call, static c => ((Invocation<T>)c!).OnClosedBeforeStart()))
@@ -173,8 +173,8 @@ public sealed partial class EventLoop
             var task = _loop.CreateTask(Run(body));
             _task = task;
 
-            // A task cancelled before its first step ends without running its coroutine (as in
-            // asyncio), so Run would never answer: its token, cancelled synchronously by Cancel, does.
+            // A task canceled before its first step ends without running its coroutine (as in
+            // asyncio), so Run would never answer: its token, canceled synchronously by Cancel, does.
             task.CancellationToken.UnsafeRegister(static c => ((Invocation<T>)c!).OnTaskCancelRequested(), this);
         }
 
@@ -190,10 +190,10 @@ public sealed partial class EventLoop
                 _outcome.TrySetResult(result);
                 return result;
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 _outcome.TrySetCanceled(_token.IsCancellationRequested ? _token : default);
-                throw; // the task ends cancelled too
+                throw; // the task ends canceled too
             }
             catch (OperationCanceledException e)
             {
@@ -222,9 +222,9 @@ public sealed partial class EventLoop
             }
         }
 
-        /// <summary>On any thread: the caller's token was cancelled. The loop cancels the task; if the
-        /// loop cannot be reached any more, the Task is cancelled here.</summary>
-        private void OnTokenCancelled()
+        /// <summary>On any thread: the caller's token was canceled. The loop cancels the task; if the
+        /// loop cannot be reached any more, the Task is canceled here.</summary>
+        private void OnTokenCanceled()
         {
             if (!_loop.TryPostOutcome(static c => ((Invocation<T>)c!).CancelTask(), this, static c => ((Invocation<T>)c!).Cancel()))
             {
@@ -232,7 +232,7 @@ public sealed partial class EventLoop
             }
         }
 
-        private void CancelTask() => _task?.Cancel("The caller of InvokeAsync cancelled its token.");
+        private void CancelTask() => _task?.Cancel("The caller of InvokeAsync canceled its token.");
 
         private void Cancel()
         {

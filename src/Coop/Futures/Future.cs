@@ -18,7 +18,7 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public class Future
 {
-    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Cancelled
+    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Canceled
     private object? _waiters;
     private Flags _flags; // one byte: a million pending futures (or tasks, which are futures) stay small
 
@@ -33,14 +33,14 @@ public class Future
     /// <summary>Where the future is in its life.</summary>
     public FutureState State { get; private set; }
 
-    /// <summary>True once the future has a result, an exception, or was cancelled.</summary>
+    /// <summary>True once the future has a result, an exception, or was canceled.</summary>
     public bool IsDone => State != FutureState.Pending;
 
-    /// <summary>True if the future was cancelled.</summary>
-    public bool IsCancelled => State == FutureState.Cancelled;
+    /// <summary>True if the future was canceled.</summary>
+    public bool IsCanceled => State == FutureState.Canceled;
 
-    /// <summary>The result; throws the future's exception if it failed, <see cref="CancelledException"/>
-    /// if it was cancelled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
+    /// <summary>The result; throws the future's exception if it failed, <see cref="CanceledException"/>
+    /// if it was canceled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
     public object? ResultObject
     {
         get
@@ -50,7 +50,7 @@ public class Future
         }
     }
 
-    /// <summary>The exception the future failed with (a <see cref="CancelledException"/> if cancelled),
+    /// <summary>The exception the future failed with (a <see cref="CanceledException"/> if canceled),
     /// or null if it succeeded. Reading it counts as handling the error. Throws while pending.</summary>
     public Exception? Exception
     {
@@ -86,7 +86,7 @@ public class Future
 
     /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then
     /// a future made for one wait (<see cref="CancelWithWaiter"/>, a sleep can be shared) is not
-    /// cancelled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
+    /// canceled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
     internal bool HasOtherWaitingTask(CoopTask task)
     {
         switch (_waiters)
@@ -141,11 +141,11 @@ public class Future
         return TryComplete(null, ExceptionDispatchInfo.Capture(exception));
     }
 
-    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CancelledException"/>.
+    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CanceledException"/>.
     /// Returns false if it was already done.</summary>
     public virtual bool Cancel(string? message = null)
     {
-        return TryComplete(null, ExceptionDispatchInfo.Capture(new CancelledException(message)));
+        return TryComplete(null, ExceptionDispatchInfo.Capture(new CanceledException(message)));
     }
 
     /// <summary>Calls <paramref name="callback"/> with this future once it is done, through the loop's
@@ -215,7 +215,7 @@ public class Future
         }
     }
 
-    /// <summary>Called when a waiting task leaves this future before it completes (cancelled, or its
+    /// <summary>Called when a waiting task leaves this future before it completes (canceled, or its
     /// cancel scope timed out): its entry stays in the list, stale, until the next sweep.</summary>
     internal void NoteWaiterLeft() => _flags |= Flags.WaiterLeft;
 
@@ -284,7 +284,7 @@ public class Future
     private protected virtual object? BoxedResult => _outcome;
 
     private ExceptionDispatchInfo? Error =>
-        State is FutureState.Failed or FutureState.Cancelled ? (ExceptionDispatchInfo)_outcome! : null;
+        State is FutureState.Failed or FutureState.Canceled ? (ExceptionDispatchInfo)_outcome! : null;
 
     /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
     private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
@@ -297,7 +297,7 @@ public class Future
         {
             // Give the program time to look at the error, then report it rather than lose it (as
             // asyncio does, though when the future is collected). Not only when nobody waits: a waiter
-            // may have left (cancelled) or be cancelled before it reads the error. Two hops: the
+            // may have left (canceled) or be canceled before it reads the error. Two hops: the
             // awaiters and done callbacks this failure woke run in the next pass, in whatever order
             // a seeded schedule picks; the check runs in the pass after.
             Loop.Schedule(ReportIfUnobservedLaterAction, this);
@@ -323,7 +323,7 @@ public class Future
         static f => ((Future)f!).Loop.Schedule(ReportIfUnobservedAction, f);
 
     /// <summary>The one door through which every future completes: with a result when
-    /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>
+    /// <paramref name="error"/> is null, else failed, or canceled for a <see cref="CanceledException"/>.</summary>
     private protected bool TryComplete(object? result, ExceptionDispatchInfo? error, [CallerMemberName] string operation = "")
     {
         // Waking waiters touches the ready queue: only the loop thread may (other threads post a
@@ -336,7 +336,7 @@ public class Future
 
         _outcome = (object?)error ?? result;
         Complete(error == null ? FutureState.Succeeded
-            : error.SourceException is CancelledException ? FutureState.Cancelled
+            : error.SourceException is CanceledException ? FutureState.Canceled
             : FutureState.Failed);
         return true;
     }
@@ -404,7 +404,7 @@ public class Future
     private enum Flags : byte
     {
         Observed = 1,         // somebody read the outcome (an unobserved failure is reported)
-        CancelWithWaiter = 2, // made for one wait: cancelled when its only waiting task is
+        CancelWithWaiter = 2, // made for one wait: canceled when its only waiting task is
         WaiterLeft = 4,       // a task left before completion: its entry is stale (DropStaleWaiters)
     }
 }

@@ -58,7 +58,7 @@ public class EventLoopInvokeTests
     {
         var reported = new List<LoopError>();
         using var host = new LoopThread();
-        host.Loop.CallSoonThreadsafe(() => host.Loop.SetExceptionHandler((_, e) => reported.Add(e)));
+        host.Loop.CallSoonThreadsafe(() => host.Loop.ExceptionHandler = (_, e) => reported.Add(e));
         var thrown = new InvalidDataException("bad input");
         async Coroutine<int> Fail()
         {
@@ -97,7 +97,7 @@ public class EventLoopInvokeTests
     }
 
     [Fact]
-    public async Task InvokeAsync_TokenCancelledWhileRunning_TaskIsCanceledAfterTheFinallyBlockRan()
+    public async Task InvokeAsync_TokenCanceledWhileRunning_TaskIsCanceledAfterTheFinallyBlockRan()
     {
         using var host = new LoopThread();
         using var cts = new CancellationTokenSource();
@@ -108,7 +108,7 @@ public class EventLoopInvokeTests
             try
             {
                 started.SetResult();
-                await EventLoop.RunningLoop.CreateFuture(); // never completed
+                await EventLoop.Current.CreateFuture(); // never completed
                 return 1;
             }
             finally
@@ -131,7 +131,7 @@ public class EventLoopInvokeTests
     }
 
     [Fact]
-    public async Task InvokeAsync_TokenCancelledBeforehand_TaskIsCanceledAndTheFactoryNeverRuns()
+    public async Task InvokeAsync_TokenCanceledBeforehand_TaskIsCanceledAndTheFactoryNeverRuns()
     {
         using var host = new LoopThread();
         var called = false;
@@ -150,10 +150,10 @@ public class EventLoopInvokeTests
     }
 
     [Fact]
-    public async Task InvokeAsync_TaskCancelledOnTheLoopBeforeItsFirstStep_TaskIsCanceledAndTheBodyNeverRuns()
+    public async Task InvokeAsync_TaskCanceledOnTheLoopBeforeItsFirstStep_TaskIsCanceledAndTheBodyNeverRuns()
     {
         // The loop thread is held while the call and a cancel-everything callback are posted, so both
-        // are drained in one iteration: the call's task exists, and is cancelled before it ever steps.
+        // are drained in one iteration: the call's task exists, and is canceled before it ever steps.
         using var host = new LoopThread();
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
@@ -190,7 +190,7 @@ public class EventLoopInvokeTests
     }
 
     [Fact]
-    public async Task InvokeAsync_TokenCancelledWhileTheBodyAwaitsDotNetCodeWithTheTasksToken_TaskIsCanceled()
+    public async Task InvokeAsync_TokenCanceledWhileTheBodyAwaitsDotNetCodeWithTheTasksToken_TaskIsCanceled()
     {
         using var host = new LoopThread();
         using var cts = new CancellationTokenSource();
@@ -223,10 +223,10 @@ public class EventLoopInvokeTests
             try
             {
                 started.SetResult();
-                await EventLoop.RunningLoop.CreateFuture();
+                await EventLoop.Current.CreateFuture();
                 return "finished";
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 return "gave up cleanly";
             }
@@ -240,7 +240,7 @@ public class EventLoopInvokeTests
     }
 
     [Fact]
-    public async Task InvokeAsync_TaskCancelledOnTheLoopSide_TaskIsCanceledWithoutTheCallersToken()
+    public async Task InvokeAsync_TaskCanceledOnTheLoopSide_TaskIsCanceledWithoutTheCallersToken()
     {
         using var host = new LoopThread();
         using var cts = new CancellationTokenSource();
@@ -276,7 +276,7 @@ public class EventLoopInvokeTests
         var gate = new CoopLock();
         async Coroutine<int> Locked()
         {
-            using (await gate.Acquire())
+            using (await gate.AcquireAsync())
             {
                 return await Increment();
             }
@@ -300,7 +300,7 @@ public class EventLoopInvokeTests
         {
             await Coroutine.Yield();
             seenInside = requestId.Value;
-            EventLoop.RunningLoop.CallSoon(() => seenByAnotherCallback = requestId.Value);
+            EventLoop.Current.CallSoon(() => seenByAnotherCallback = requestId.Value);
             await Coroutine.Yield();
         }
 
@@ -358,7 +358,7 @@ public class EventLoopInvokeTests
         async Coroutine<string> Main()
         {
             await Coroutine.Yield();
-            var error = RefusedAtCall<InvalidOperationException>(() => EventLoop.RunningLoop.InvokeAsync(One));
+            var error = RefusedAtCall<InvalidOperationException>(() => EventLoop.Current.InvokeAsync(One));
             return error.Message;
         }
 
@@ -373,7 +373,7 @@ public class EventLoopInvokeTests
     {
         var loop = new EventLoop();
         var reported = new List<LoopError>();
-        loop.SetExceptionHandler((_, e) => reported.Add(e));
+        loop.ExceptionHandler = (_, e) => reported.Add(e);
         using var busy = new ManualResetEventSlim();
         using var posted = new ManualResetEventSlim();
         Task<int>? call = null;
@@ -413,7 +413,7 @@ public class EventLoopInvokeTests
         var finallyRan = false;
         async Coroutine Main()
         {
-            loop = EventLoop.RunningLoop;
+            loop = EventLoop.Current;
             started.SetResult();
             await Coroutine.FromTask(Task.Run(() => release.Wait(Limit)));
         }
@@ -424,7 +424,7 @@ public class EventLoopInvokeTests
             try
             {
                 pendingStarted.SetResult();
-                await EventLoop.RunningLoop.CreateFuture();
+                await EventLoop.Current.CreateFuture();
                 return 1;
             }
             finally
@@ -454,7 +454,7 @@ public class EventLoopInvokeTests
         async Coroutine<int> Forever()
         {
             started.SetResult();
-            await EventLoop.RunningLoop.CreateFuture();
+            await EventLoop.Current.CreateFuture();
             return 1;
         }
 

@@ -30,7 +30,7 @@ public class HostedEventLoopTests
             try
             {
                 probe.Started.SetResult(Environment.CurrentManagedThreadId);
-                await EventLoop.RunningLoop.CreateFuture();
+                await EventLoop.Current.CreateFuture();
             }
             finally
             {
@@ -50,9 +50,9 @@ public class HostedEventLoopTests
             {
                 try
                 {
-                    await EventLoop.RunningLoop.CreateFuture();
+                    await EventLoop.Current.CreateFuture();
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     // carries on
                 }
@@ -99,7 +99,7 @@ public class HostedEventLoopTests
     }
 
     [Fact]
-    public async Task Stop_HostedCoroutineWaiting_IsCancelledAndItsFinallyBlockEndsBeforeStopReturns()
+    public async Task Stop_HostedCoroutineWaiting_IsCanceledAndItsFinallyBlockEndsBeforeStopReturns()
     {
         using var host = Build(s => s.AddHostedCoroutine<Waiter>());
         var probe = host.Services.GetRequiredService<Probe>();
@@ -176,7 +176,7 @@ public class HostedEventLoopTests
         async Coroutine<int> Forever()
         {
             started.SetResult();
-            await EventLoop.RunningLoop.CreateFuture();
+            await EventLoop.Current.CreateFuture();
             return 1;
         }
 
