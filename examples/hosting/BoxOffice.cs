@@ -11,7 +11,7 @@ internal sealed class BoxOffice
     /// <summary>The seats free now, read under the lock so that no purchase is half done.</summary>
     public async Coroutine<int> CountAsync()
     {
-        using (await _changed.Acquire())
+        using (await _changed.AcquireAsync())
         {
             return _free;
         }
@@ -26,9 +26,9 @@ internal sealed class BoxOffice
             throw new ArgumentOutOfRangeException(nameof(count), count, "Buy at least one seat.");
         }
 
-        using (await _changed.Acquire())
+        using (await _changed.AcquireAsync())
         {
-            await _changed.WaitFor(() => _free >= count);
+            await _changed.WaitUntilAsync(() => _free >= count);
             _free -= count;
             return _free;
         }
@@ -37,7 +37,7 @@ internal sealed class BoxOffice
     /// <summary>Adds seats and wakes the buyers waiting for them.</summary>
     public async Coroutine AddAsync(int count)
     {
-        using (await _changed.Acquire())
+        using (await _changed.AcquireAsync())
         {
             _free += count;
             _changed.NotifyAll();
