@@ -1,6 +1,14 @@
 // `coop`: the command line of Coop. `coop demo` lists the demos; `coop demo NAME` runs one.
+// System.CommandLine parses and writes the help (`--help` on every command); Terminal (Spectre.Console)
+// adds colour and progress where standard output or error is a terminal. Exit codes: ExitCode.cs.
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using Coop.Cli;
 using Coop.Cli.Demos;
+using Spectre.Console;
+
+var terminal = Terminal.FromProcess();
 
 var nameArgument = new Argument<string?>("name")
 {
@@ -12,7 +20,7 @@ var secondsOption = new Option<double>("--seconds")
     Description = "Stop an endless demo after this many seconds.",
     DefaultValueFactory = _ => 10,
 };
-var demoCommand = new Command("demo", "List the demos, or run one: coop demo NAME");
+var demoCommand = new Command("demo", "List the demos, or run one: coop demo NAME.");
 demoCommand.Arguments.Add(nameArgument);
 demoCommand.Options.Add(secondsOption);
 demoCommand.SetAction(parsed =>
@@ -21,27 +29,45 @@ demoCommand.SetAction(parsed =>
     var seconds = parsed.GetValue(secondsOption);
     if (seconds <= 0 || double.IsNaN(seconds))
     {
-        Console.Error.WriteLine($"--seconds must be a positive number of seconds, not {seconds}.");
-        return 2;
+        terminal.Error.MarkupLine($"[red]--seconds must be a positive number of seconds, not {seconds}.[/]");
+        return ExitCode.Usage;
     }
 
     if (string.IsNullOrEmpty(name))
     {
-        DemoCatalog.WriteList(Console.Out);
-        return 0;
+        DemoCatalog.WriteList(terminal.Out);
+        return ExitCode.Success;
     }
 
     var demo = DemoCatalog.Find(name);
     if (demo == null)
     {
-        Console.Error.WriteLine($"There is no demo called '{name}'.");
-        DemoCatalog.WriteList(Console.Error);
-        return 2;
+        terminal.Error.MarkupLine($"[red]There is no demo called '{Markup.Escape(name)}'.[/]");
+        DemoCatalog.WriteList(terminal.Error);
+        return ExitCode.Usage;
     }
 
-    return demo.Run(new DemoContext(Console.Out, seconds));
+    return demo.ProgressText(seconds) is { } text
+        ? terminal.WithProgress(text, output => demo.Run(new DemoContext(output, seconds)))
+        : demo.Run(new DemoContext(Console.Out, seconds));
 });
 
 var root = new RootCommand("Coop: cooperative coroutines and an asyncio-grade event loop for .NET.");
 root.Subcommands.Add(demoCommand);
-return root.Parse(args).Invoke();
+foreach (var help in root.Options.OfType<HelpOption>())
+{
+    help.Action = new HelpWithExitCodes((HelpAction)help.Action!); // --help on every command ends with them
+}
+
+var parseResult = root.Parse(args);
+if (parseResult.Action is ParseErrorAction parseError)
+{
+    // System.CommandLine reports the errors (and suggests the verb meant); a usage error exits 2,
+    // with a pointer to the help rather than the whole of it.
+    parseError.ShowHelp = false;
+    parseResult.Invoke(new InvocationConfiguration { Output = Console.Error }); // the suggestions too: stdout stays clean
+    terminal.Error.MarkupLine("Run [bold]coop --help[/] (or [bold]coop demo --help[/]) for usage.");
+    return ExitCode.Usage;
+}
+
+return parseResult.Invoke();

@@ -14,6 +14,8 @@ internal sealed class AsyncDemo : Demo
 
     public override int Order => 90;
 
+    public override string? ProgressText(double seconds) => EndlessDemo.Progress(Name, seconds);
+
     public override int Run(DemoContext context)
     {
         var output = new StampedWriter(context.Out, TimeProvider.System, TimeProvider.System.GetTimestamp());

@@ -11,5 +11,7 @@ internal sealed class BlockingDemo : Demo
 
     public override int Order => 60;
 
+    public override string? ProgressText(double seconds) => EndlessDemo.Progress(Name, seconds);
+
     public override int Run(DemoContext context) => BaggageExperiment.Run(context, blocking: true);
 }

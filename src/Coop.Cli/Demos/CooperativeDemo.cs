@@ -11,5 +11,7 @@ internal sealed class CooperativeDemo : Demo
 
     public override int Order => 70;
 
+    public override string? ProgressText(double seconds) => EndlessDemo.Progress(Name, seconds);
+
     public override int Run(DemoContext context) => BaggageExperiment.Run(context, blocking: false);
 }

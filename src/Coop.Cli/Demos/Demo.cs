@@ -15,7 +15,11 @@ internal abstract class Demo
     /// <summary>Where the demo sits in the list: the talk's reading order first.</summary>
     public abstract int Order { get; }
 
-    /// <summary>Runs the demo; returns the process exit code.</summary>
+    /// <summary>For a demo that runs for more than a second: what the progress display says while it
+    /// runs (on a terminal), given the demo's --seconds. Null for a demo done within a second.</summary>
+    public virtual string? ProgressText(double seconds) => null;
+
+    /// <summary>Runs the demo; returns the process exit code (Coop.Cli.ExitCode).</summary>
     public abstract int Run(DemoContext context);
 }
 

@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace Coop.Cli.Demos;
 
 /// <summary>Every demo in this assembly, in reading order.</summary>
@@ -13,13 +15,14 @@ internal static class DemoCatalog
     public static Demo? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Writes the list <c>coop demo</c> prints: a heading, then one line per demo.</summary>
-    public static void WriteList(TextWriter output)
+    /// <summary>Writes the list <c>coop demo</c> prints: a heading, then one line per demo, its name
+    /// in colour where <paramref name="console"/> shows colour.</summary>
+    public static void WriteList(IAnsiConsole console)
     {
-        output.WriteLine("Demos (run one with: coop demo NAME [--seconds N]):");
+        console.MarkupLine("Demos (run one with: [bold]coop demo NAME[/] [[--seconds N]]):");
         foreach (var demo in All)
         {
-            output.WriteLine($"  {demo.Name,-14} {demo.Summary}");
+            console.MarkupLine($"  [green]{Markup.Escape(demo.Name.PadRight(14))}[/] {Markup.Escape(demo.Summary)}");
         }
     }
 }

@@ -4,6 +4,8 @@
 // (taken, not finished), or still in the queue — none lost, none duplicated, which is what
 // CoopQueue's cancel-safety promises. The tasks run in a TaskGroup inside CancelScope.MoveOnAfter
 // (docs/structure.md): the deadline cancels the whole group.
+using System.Globalization;
+
 namespace Coop.Cli.Demos;
 
 internal sealed class PipelineDemo : Demo
@@ -17,6 +19,9 @@ internal sealed class PipelineDemo : Demo
     public override string Summary => "producers → bounded queue → workers, canceled by a deadline; counts that no item was lost";
 
     public override int Order => 100; // after the talk's demos
+
+    public override string? ProgressText(double seconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"pipeline: running until its {Math.Min(seconds, 2.0):0.##} s deadline");
 
     public override int Run(DemoContext context)
     {

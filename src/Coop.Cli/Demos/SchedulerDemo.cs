@@ -1,7 +1,7 @@
 // The talk's In[19]-In[22]: one cooperative search run by the Scheduler, which traces each step.
 namespace Coop.Cli.Demos;
 
-/// <summary>Runs one <c>AsyncSearch</c> on the talk's <see cref="Scheduler"/> and shows its trace.</summary>
+/// <summary>Runs one <c>AsyncSearch</c> on the talk's <see cref="Talk.Scheduler"/> and shows its trace.</summary>
 internal sealed class SchedulerDemo : Demo
 {
     public override string Name => "scheduler";

@@ -1,7 +1,7 @@
 // The talk's In[23]-In[26]: two cooperative searches on one Scheduler, their steps interleaved.
 namespace Coop.Cli.Demos;
 
-/// <summary>Runs two <c>AsyncSearch</c> tasks round-robin on the talk's <see cref="Scheduler"/>.</summary>
+/// <summary>Runs two <c>AsyncSearch</c> tasks round-robin on the talk's <see cref="Talk.Scheduler"/>.</summary>
 internal sealed class TwoSearchesDemo : Demo
 {
     public override string Name => "two-searches";

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Coop.Cli.Demos;
+using Coop.Tests.Support;
 
 namespace Coop.Tests.Cli;
 
@@ -36,28 +36,52 @@ public class ProgramTests
         Assert.EndsWith("103682" + Environment.NewLine, output, StringComparison.Ordinal);
     }
 
-    private static (int ExitCode, string Output, string Error) RunCoop(params string[] args)
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("demo", "--help")]
+    [InlineData("demo", "lucas", "--help")]
+    public void Help_OnEveryCommand_Exits0AndEndsWithTheExitCodes(params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "coop.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("coop did not exit within 20 s.");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
+        var (exitCode, output, error) = RunCoop(args);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:", output, StringComparison.Ordinal);
+        Assert.Contains("2  usage error", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
     }
+
+    [Theory]
+    [InlineData("demoo")]
+    [InlineData("demo", "--seconds", "soon")]
+    [InlineData("demo", "lucas", "--no-such-option")]
+    public void ParseError_Exits2WithTheErrorAndAPointerToTheHelp(params string[] args)
+    {
+        var (exitCode, output, error) = RunCoop(args);
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("coop --help", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_NegativeSeconds_Exits2SayingWhy()
+    {
+        var (exitCode, _, error) = RunCoop("demo", "lucas", "--seconds", "-1");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--seconds must be a positive number", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_Redirected_HasNoColourOrProgressEvenOnAColourTerminalType()
+    {
+        var (exitCode, output, error) = RunCoop(["demo", "pipeline", "--seconds", "0.2"], ("TERM", "xterm-256color"), ("COLORTERM", "truecolor"));
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u001b', error);
+        Assert.DoesNotContain("deadline", error, StringComparison.Ordinal); // no progress text on a pipe
+    }
+
+    private static (int ExitCode, string Output, string Error) RunCoop(params string[] args) => RunCoop(args, []);
+
+    private static (int ExitCode, string Output, string Error) RunCoop(string[] args, params (string Name, string Value)[] environment) =>
+        DotnetProcess.Run(Path.Combine(AppContext.BaseDirectory, "coop.dll"), args, TimeSpan.FromSeconds(20), environment);
 }

@@ -1,3 +1,4 @@
+using Coop.Cli;
 using Coop.Cli.Demos;
 
 namespace Coop.Tests.Cli.Demos;
@@ -35,7 +36,7 @@ public class DemoCatalogTests
     public void WriteList_ListsEveryDemoOnOneLineWithItsSummary()
     {
         var output = new StringWriter();
-        DemoCatalog.WriteList(output);
+        DemoCatalog.WriteList(Terminal.Plain(output));
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Contains("coop demo NAME", lines[0], StringComparison.Ordinal);
@@ -46,5 +47,17 @@ public class DemoCatalogTests
             Assert.EndsWith(demo.Summary, line, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', demo.Summary);
         }
+    }
+
+    [Fact]
+    public void ProgressText_DemosThatRunForSeconds_SayForHowLong()
+    {
+        foreach (var name in new[] { "blocking", "cooperative", "async" })
+        {
+            Assert.Contains("running for 3 s", DemoCatalog.Find(name)!.ProgressText(3), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("2 s deadline", DemoCatalog.Find("pipeline")!.ProgressText(10), StringComparison.Ordinal);
+        Assert.Null(DemoCatalog.Find("lucas")!.ProgressText(10));
     }
 }
