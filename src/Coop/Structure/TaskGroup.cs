@@ -46,6 +46,7 @@ public sealed class TaskGroup
     private readonly EventLoop _loop;
     private readonly CancelScope _bodyScope;
     private readonly bool _interruptsBody;
+    private const int LiveTrimAbove = 1024;
     private readonly Dictionary<CoopTask, CancelScope?> _live = [];
     private readonly List<Exception> _errors = [];
     private readonly Action<Future> _onChildDone;
@@ -310,6 +311,11 @@ public sealed class TaskGroup
     {
         var child = (CoopTask)future;
         _live.Remove(child);
+        if (_live.Count < LiveTrimAbove / 8 && _live.EnsureCapacity(0) > LiveTrimAbove)
+        {
+            _live.TrimExcess(); // a long-lived group (a server's) gives back what a burst of children took
+        }
+
         if (child.State == FutureState.Failed)
         {
             var error = child.Exception!;

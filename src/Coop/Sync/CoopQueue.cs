@@ -31,8 +31,8 @@ public partial class CoopQueue<T>
     private Func<Future, bool>? _revokeGet;
     private Func<Future, bool>? _revokePut;
     private EventLoop? _loop;
+    private readonly WaitQueue<bool> _joiners = new(); // wait only while _unfinished > 0
     private Future? _putDone;
-    private Future? _joined; // pending while _unfinished > 0 and someone joined
     private int _unfinished;
     private bool _shutdown;
     private bool _immediate;
@@ -213,7 +213,12 @@ public partial class CoopQueue<T>
         }
     }
 
-    // A getter was handed an item but cancelled before it resumed: the item is the next one out.
+    // A getter was handed an item but cancelled before it resumed: the item is the next one out, to
+    // the next getter or back to the head of the store. Unless the store is full: the hand-off left it
+    // empty, so puts were admitted meanwhile, and giving the item back would make it hold MaxSize + 1
+    // (asyncio never exceeds maxsize). Then the hand-off stands, as an admitted put's does: the
+    // getter keeps the item and its cancellation is raised at its next await. Nothing is lost,
+    // nothing is duplicated, and the bound holds.
     private bool RevokeGet(Future future)
     {
         var item = ((Future<T>)future).Result;
@@ -224,6 +229,10 @@ public partial class CoopQueue<T>
         else if (_immediate)
         {
             TaskDone(); // shut down immediately: dropped like the rest
+        }
+        else if (IsFull)
+        {
+            return false;
         }
         else
         {
@@ -240,6 +249,7 @@ public partial class CoopQueue<T>
         Debug.Assert(_getters.IsEmpty || _store.Count == 0, "getters wait only on an empty queue");
         Debug.Assert(_putters.IsEmpty || IsFull, "putters wait only on a full queue");
         Debug.Assert(_unfinished >= _store.Count, "every stored item is unfinished");
+        Debug.Assert(MaxSize == 0 || _store.Count <= MaxSize, "the queue never holds more than its bound");
     }
 
     // An admitted put's item is in the store already (maybe taken): the put stands.

@@ -76,20 +76,31 @@ public class CoopSemaphore
     public void Release()
     {
         LoopAffinity.Bind(ref _loop, this);
-        if (_waiters.TryTake(out var next))
-        {
-            ((Future<SemaphoreReleaser>)next.Future).SetResult(new SemaphoreReleaser(this));
-            return;
-        }
-
-        if (_value == _bound)
+        if (!TryHandOn())
         {
             throw new InvalidOperationException(
                 $"CoopBoundedSemaphore released too many times: all {_bound} permits are already free.");
         }
+    }
+
+    /// <summary>Gives a permit to the longest waiter, else to the count; false if the count is at
+    /// its bound already.</summary>
+    private bool TryHandOn()
+    {
+        if (_waiters.TryTake(out var next))
+        {
+            ((Future<SemaphoreReleaser>)next.Future).SetResult(new SemaphoreReleaser(this));
+            return true;
+        }
+
+        if (_value == _bound)
+        {
+            return false;
+        }
 
         _value++;
         AssertInvariants();
+        return true;
     }
 
     [Conditional("DEBUG")]
@@ -103,10 +114,21 @@ public class CoopSemaphore
     /// <inheritdoc />
     public override string ToString() => $"<{GetType().Name} {_value} free>";
 
-    // The woken waiter was cancelled before it resumed: its permit goes on to the next one.
+    // The woken waiter was cancelled before it resumed: its permit goes on to the next one, or back to
+    // the count. A bounded semaphore whose count reached its bound meanwhile took a Release too many
+    // (made while this permit was on its way, so it did not throw): taking the permit back would
+    // exceed the bound, and the cancelled task's await is no place to throw. The permit is dropped
+    // (the count stays at its bound) and the over-release goes to the loop's exception handler.
     private bool Revoke(Future future)
     {
-        Release();
+        if (!TryHandOn())
+        {
+            future.Loop.ReportError(new LoopError(
+                "CoopBoundedSemaphore released too many times (while a permit was on its way to a task that was then cancelled)",
+                new InvalidOperationException($"CoopBoundedSemaphore released too many times: all {_bound} permits are already free."),
+                CoopTask.Current, null));
+        }
+
         return true;
     }
 }

@@ -29,6 +29,27 @@ public class CoopQueueCompletionTests
     }
 
     [Fact]
+    public void Join_OneJoinerTimesOut_OtherJoinersStillReleased()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.RunningLoop;
+            q.PutNowait(1);
+            var patient = loop.CreateTask(Await(q.Join()));
+            await Assert.ThrowsAsync<TimeoutException>(async () => await EventLoop.RunningLoop.CreateTask(Coroutine.WaitFor(q.Join(), 0.01)));
+            var gather = Coroutine.Gather(q.Join());
+            await Ticks(1);
+            gather.Cancel();
+            await Ticks(1);
+            q.GetNowait();
+            q.TaskDone();
+            await patient;
+            await q.Join();
+        });
+    }
+
+    [Fact]
     public void Cancel_OneJoiner_OtherJoinersStillReleased()
     {
         Run(async () =>
