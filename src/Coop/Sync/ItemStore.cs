@@ -85,5 +85,8 @@ internal sealed class PriorityStore<T> : IItemStore<T>
 
     public void GiveBack(T item) => _heap.Enqueue(item, (item, _first--));
 
+    /// <summary>How many items the heap has room for (tests check a burst's memory is given back).</summary>
+    internal int Capacity => _heap.EnsureCapacity(0);
+
     public void Clear() => _heap.Clear();
 }
