@@ -266,6 +266,11 @@ public sealed partial class EventLoop : IDisposable
         var chooser = Chooser;
         while (_passLeft > 0)
         {
+            if ((_passLeft & (CheckPointInterval - 1)) == 0)
+            {
+                CheckPoint(); // EventLoop.CheckPoint.cs: timers due while the pass runs
+            }
+
             if (chooser != null && _passLeft > 1)
             {
                 _ready.MoveToFront(chooser.ChooseNext(_ready, _passLeft)); // seeded schedules only

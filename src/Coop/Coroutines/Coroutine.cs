@@ -57,7 +57,8 @@ public abstract partial class Coroutine
     public static Call<T> Call<T>(IEnumerable<object?> inner) => new(inner);
 
     /// <summary>A future that completes after <paramref name="seconds"/> on the running loop, using no
-    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.</summary>
+    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.
+    /// <c>Sleep(0)</c> in a task is a plain yield (see <see cref="EventLoop.Sleep"/>).</summary>
     public static Future Sleep(double seconds) => EventLoop.RunningLoop.Sleep(seconds);
 
     /// <summary>Hands control back to the loop: the task goes to the back of the ready queue

@@ -4,7 +4,7 @@
 // The task's own iterator, the bottom of the chain, is kept in the task (_body); the frames array
 // holds only the generators it delegates to, and is made the first time it does: most never do.
 // What a generator yields says what to do:
-//   null              → yield: back of the ready queue;
+//   null, Sleep(0)    → yield: back of the ready queue;
 //   ReturnValue       → the frame ends with that value (Python's `return x` in a generator);
 //   IEnumerable / Call→ `yield from`: push a frame and go on in the same step;
 //   Future            → park until it completes (sleep, a task, a lock...);
@@ -155,6 +155,9 @@ public partial class CoopTask
                 case IEnumerable<object?> inner:
                     Push(Enumerate(inner), null);
                     return false;
+                case YieldFuture sleep0 when sleep0.Loop == Loop:
+                    MakeReady(); // Sleep(0): a plain yield (Core/YieldFuture.cs)
+                    return true;
                 case Future:
                     // Done: waiting on it does not suspend (as for async coroutines), but a pending
                     // cancellation is still delivered here.

@@ -85,20 +85,10 @@ public class EventLoopShutdownTests
     public void Run_TasksStillPendingWhenMainEnds_CancelledAndTheirFinallyBlocksRunBeforeClose()
     {
         var finallyRan = false;
-        var errors = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(errors);
-        try
-        {
-            Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
-
+        var logger = new ListLogger();
+        Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock(), logger));
         Assert.True(finallyRan);
-        Assert.Equal("", errors.ToString()); // nothing left pending to report
+        Assert.Empty(logger.Entries); // nothing left pending to report
 
         async Coroutine Main()
         {

@@ -13,6 +13,7 @@
 //     is reported then, in the order they failed (however late the error is read before, it is
 //     not reported: asyncio's rule, when the future is collected or the loop closes);
 //   - closing the loop reports each task still pending, in creation order, before those errors;
+//   - a sleep of zero seconds or less is a plain yield (no timer), a positive one a timer;
 //   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
 //     ready; a not-started task ends cancelled without running; a task that is cancelled while it
 //     runs gets the cancellation at its next await, without first waiting for what it awaits; one
@@ -328,6 +329,12 @@ public sealed class TaskLoopModel
 
                     awaited = _tasks[target];
                     break;
+                case SleepOp { Ms: <= 0 }:
+                    // Sleep(0) in a task is a plain yield: no timer (asyncio's sleep(0)).
+                    task.SuspendedOn = op;
+                    task.Awaited = null;
+                    MakeReady(task);
+                    return;
                 case SleepOp s:
                     var sleep = new MFuture();
                     sleep.SleepTimer = AddTimer(s.Ms, () => Complete(sleep, State.Succeeded, 0, ""));
