@@ -116,29 +116,21 @@ public class WaiterIsolationTests
             var future = target.WaitFuture();
             try
             {
-                switch (disturbance)
+                if (disturbance == Disturbance.WaitForTimesOut)
                 {
-                    case Disturbance.WaitForTimesOut:
-                        await Coroutine.WaitFor(future, 0.1);
-                        break;
-                    case Disturbance.GatherCancelled:
-                        var gather = Coroutine.Gather(future);
-                        loop.CallLater(0.1, () => gather.Cancel());
-                        await gather;
-                        break;
-                    case Disturbance.FutureCancelled:
-                        loop.CallLater(0.1, () => future.Cancel());
-                        await future;
-                        break;
-                    case Disturbance.ShieldCancelled:
-                        var shield = Coroutine.Shield(future);
-                        loop.CallLater(0.1, () => shield.Cancel());
-                        await shield;
-                        break;
-                    default:
-                        loop.CallLater(0.1, () => me.Cancel());
-                        await future;
-                        break;
+                    await Coroutine.WaitFor(future, 0.1);
+                }
+                else
+                {
+                    // What is awaited, and what gets cancelled a little later.
+                    Future awaited = disturbance switch
+                    {
+                        Disturbance.GatherCancelled => Coroutine.Gather(future),
+                        Disturbance.ShieldCancelled => Coroutine.Shield(future),
+                        _ => future,
+                    };
+                    loop.CallLater(0.1, () => _ = disturbance == Disturbance.TaskCancelled ? me.Cancel() : awaited.Cancel());
+                    await awaited;
                 }
             }
             catch (Exception e) when (e is CancelledException or TimeoutException)
