@@ -62,7 +62,7 @@ internal static class TimerLateness
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var busy = new CoopTask[tasks];
             for (var i = 0; i < tasks; i++)
             {

@@ -91,7 +91,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>A future that completes after <paramref name="delaySeconds"/> seconds without using
-    /// CPU meanwhile; cancelling it cancels the timer. Inside a task, a delay of zero or less is a
+    /// CPU meanwhile; canceling it cancels the timer. Inside a task, a delay of zero or less is a
     /// plain yield (as asyncio's <c>sleep(0)</c>): no timer, and the task that awaits it goes to the
     /// back of the ready queue, exactly as <see cref="Coroutine.Yield"/> does. Outside a task (a
     /// callback, or before the loop runs) it is a timer due now, so

@@ -8,7 +8,7 @@
 // at once, and which the kernel's doors treat as a yield: FutureAwaiter.IsCompleted says false,
 // CoopTask.ParkWith (async) and CoopTask.Follow (generators) make the task ready instead of parking
 // it. Code outside Coop's tasks (an `async Task` method) that awaits it resumes on the next pass
-// through a done callback, also a yield. Done, it cannot be cancelled: sharing it harms no one.
+// through a done callback, also a yield. Done, it cannot be canceled: sharing it harms no one.
 namespace Coop;
 
 internal sealed class YieldFuture : Future

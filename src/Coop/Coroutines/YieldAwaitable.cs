@@ -36,7 +36,7 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
         else
         {
             // Awaited by code that is not a Coop coroutine, on the loop thread: resume it next pass.
-            EventLoop.RunningLoop.CallSoon(continuation);
+            EventLoop.Current.CallSoon(continuation);
         }
     }
 }

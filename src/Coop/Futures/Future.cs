@@ -19,7 +19,7 @@ namespace Coop;
 public class Future
 {
     private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed (wrapped in
-                              // an UnobservedError until somebody reads it) or Cancelled
+                              // an UnobservedError until somebody reads it) or Canceled
     private object? _waiters;
     private Flags _flags; // one byte: a million pending futures (or tasks, which are futures) stay small
 
@@ -34,14 +34,14 @@ public class Future
     /// <summary>Where the future is in its life.</summary>
     public FutureState State { get; private set; }
 
-    /// <summary>True once the future has a result, an exception, or was cancelled.</summary>
+    /// <summary>True once the future has a result, an exception, or was canceled.</summary>
     public bool IsDone => State != FutureState.Pending;
 
-    /// <summary>True if the future was cancelled.</summary>
-    public bool IsCancelled => State == FutureState.Cancelled;
+    /// <summary>True if the future was canceled.</summary>
+    public bool IsCanceled => State == FutureState.Canceled;
 
-    /// <summary>The result; throws the future's exception if it failed, <see cref="CancelledException"/>
-    /// if it was cancelled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
+    /// <summary>The result; throws the future's exception if it failed, <see cref="CanceledException"/>
+    /// if it was canceled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
     public object? ResultObject
     {
         get
@@ -51,7 +51,7 @@ public class Future
         }
     }
 
-    /// <summary>The exception the future failed with (a <see cref="CancelledException"/> if cancelled),
+    /// <summary>The exception the future failed with (a <see cref="CanceledException"/> if canceled),
     /// or null if it succeeded. Reading it counts as handling the error. Throws while pending.</summary>
     public Exception? Exception
     {
@@ -87,7 +87,7 @@ public class Future
 
     /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then
     /// a future made for one wait (<see cref="CancelWithWaiter"/>, a sleep can be shared) is not
-    /// cancelled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
+    /// canceled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
     internal bool HasOtherWaitingTask(CoopTask task)
     {
         switch (_waiters)
@@ -142,11 +142,11 @@ public class Future
         return TryComplete(null, ExceptionDispatchInfo.Capture(exception));
     }
 
-    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CancelledException"/>.
+    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CanceledException"/>.
     /// Returns false if it was already done.</summary>
     public virtual bool Cancel(string? message = null)
     {
-        return TryComplete(null, ExceptionDispatchInfo.Capture(new CancelledException(message)));
+        return TryComplete(null, ExceptionDispatchInfo.Capture(new CanceledException(message)));
     }
 
     /// <summary>Calls <paramref name="callback"/> with this future once it is done, through the loop's
@@ -216,7 +216,7 @@ public class Future
         }
     }
 
-    /// <summary>Called when a waiting task leaves this future before it completes (cancelled, or its
+    /// <summary>Called when a waiting task leaves this future before it completes (canceled, or its
     /// cancel scope timed out): its entry stays in the list, stale, until the next sweep.</summary>
     internal void NoteWaiterLeft() => _flags |= Flags.WaiterLeft;
 
@@ -301,7 +301,7 @@ public class Future
     private protected virtual object? BoxedResult => _outcome;
 
     private ExceptionDispatchInfo? Error =>
-        State is FutureState.Failed or FutureState.Cancelled
+        State is FutureState.Failed or FutureState.Canceled
             ? _outcome as ExceptionDispatchInfo ?? ((UnobservedError)_outcome!).Error
             : null;
 
@@ -320,7 +320,7 @@ public class Future
     }
 
     /// <summary>The one door through which every future completes: with a result when
-    /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>
+    /// <paramref name="error"/> is null, else failed, or canceled for a <see cref="CanceledException"/>.</summary>
     private protected bool TryComplete(object? result, ExceptionDispatchInfo? error, [CallerMemberName] string operation = "")
     {
         // Waking waiters touches the ready queue: only the loop thread may (other threads post a
@@ -333,7 +333,7 @@ public class Future
 
         _outcome = (object?)error ?? result;
         Complete(error == null ? FutureState.Succeeded
-            : error.SourceException is CancelledException ? FutureState.Cancelled
+            : error.SourceException is CanceledException ? FutureState.Canceled
             : FutureState.Failed);
         return true;
     }
@@ -401,7 +401,7 @@ public class Future
     private enum Flags : byte
     {
         Observed = 1,         // somebody read the outcome (an unobserved failure is reported)
-        CancelWithWaiter = 2, // made for one wait: cancelled when its only waiting task is
+        CancelWithWaiter = 2, // made for one wait: canceled when its only waiting task is
         WaiterLeft = 4,       // a task left before completion: its entry is stale (DropStaleWaiters)
     }
 }

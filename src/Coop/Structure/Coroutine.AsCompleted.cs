@@ -3,9 +3,9 @@
 // the second with the second, and so on. A slot's result is the input future itself (done), so the
 // caller reads its typed Result or Exception, and knows which one it was (as asyncio 3.13's
 // `async for` form does). Slots are Futures: both coroutine kinds can wait on them.
-// A slot is the caller's to cancel (a WaitFor on it timing out, a cancelled Gather of slots): a
-// cancelled slot is skipped, and the input it would have got goes to the next slot, as in asyncio,
-// where a cancelled `await next` leaves the input in the queue for the next one.
+// A slot is the caller's to cancel (a WaitFor on it timing out, a canceled Gather of slots): a
+// canceled slot is skipped, and the input it would have got goes to the next slot, as in asyncio,
+// where a canceled `await next` leaves the input in the queue for the next one.
 namespace Coop;
 
 public abstract partial class Coroutine
@@ -41,7 +41,7 @@ public abstract partial class Coroutine
         }
 
         CheckAll([.. inputs]);
-        var loop = inputs.Count > 0 ? inputs[0].Loop : EventLoop.RunningLoop;
+        var loop = inputs.Count > 0 ? inputs[0].Loop : EventLoop.Current;
         loop.CheckThread();
         var slots = new Future<TFuture>[inputs.Count];
         for (var i = 0; i < slots.Length; i++)
@@ -69,7 +69,7 @@ public abstract partial class Coroutine
         {
             while (next < slots.Length && !slots[next++].TrySetResult((TFuture)f))
             {
-                // that slot was cancelled: the input goes to the next one
+                // that slot was canceled: the input goes to the next one
             }
 
             if (next == slots.Length)

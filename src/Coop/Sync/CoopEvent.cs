@@ -1,8 +1,8 @@
 // A flag tasks can wait for (asyncio.Event). Each Wait gets a future of its own, as each
 // `event.wait()` in asyncio is a coroutine of its own, and Set completes them all. A future shared
-// by every waiter would be cancelled by the first combinator that gives up on it (a WaitFor timing
-// out, a cancelled Gather) and so break the event for every other waiter. A waiter that leaves
-// (cancelled, timed out) is swept out of the WaitQueue lazily. A wake-up hands over nothing that
+// by every waiter would be canceled by the first combinator that gives up on it (a WaitFor timing
+// out, a canceled Gather) and so break the event for every other waiter. A waiter that leaves
+// (canceled, timed out) is swept out of the WaitQueue lazily. A wake-up hands over nothing that
 // could be lost, so no revocation is needed.
 using System.Diagnostics;
 using Coop.Core;
@@ -38,7 +38,7 @@ public sealed class CoopEvent
         }
     }
 
-    /// <summary>Clears the flag: later <see cref="Wait"/>s wait again.</summary>
+    /// <summary>Clears the flag: later <see cref="WaitAsync"/>s wait again.</summary>
     public void Clear()
     {
         LoopAffinity.Bind(ref _loop, this);
@@ -46,9 +46,9 @@ public sealed class CoopEvent
     }
 
     /// <summary>Waits until the flag is set; done at once if it is set already. The future is this
-    /// wait's own: cancelling it, or a timeout or cancelled gather that cancels it, ends this wait
+    /// wait's own: canceling it, or a timeout or canceled gather that cancels it, ends this wait
     /// only and changes nothing else.</summary>
-    public Future Wait()
+    public Future WaitAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_isSet)

@@ -1,5 +1,5 @@
 // A waiter's private future that hands its task a resource (a lock, an item): if the task is
-// cancelled after the hand-off but before its await resumes, the resource must go back, not be lost.
+// canceled after the hand-off but before its await resumes, the resource must go back, not be lost.
 // Only these futures carry the give-back function, so every other future and task is 8 bytes smaller.
 // WaitQueue.cs describes the protocol.
 namespace Coop.Core;

@@ -88,8 +88,8 @@ public partial class CoopTask
         {
             if (_cancelRequested)
             {
-                // Cancelled before it ever ran: the coroutine body never starts, as in asyncio.
-                Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage)));
+                // Canceled before it ever ran: the coroutine body never starts, as in asyncio.
+                Finish(null, ExceptionDispatchInfo.Capture(new CanceledException(_extras?.CancelMessage)));
                 return;
             }
 

@@ -88,7 +88,7 @@ public partial class CoopTask
         var wokenBy = TakeWokenBy();
         if (_cancelRequested && GiveBackHandOff(wokenBy))
         {
-            EndCancelled();
+            EndCanceled();
             return;
         }
 
@@ -198,13 +198,13 @@ public partial class CoopTask
         ParkOn(future);
     }
 
-    /// <summary>Ends a chain whose task was cancelled: every frame is disposed, innermost first. A
+    /// <summary>Ends a chain whose task was canceled: every frame is disposed, innermost first. A
     /// finally block that throws turns the cancellation into that error (as a Python generator's
     /// close() does), so it is not lost.</summary>
-    private void EndCancelled()
+    private void EndCanceled()
     {
         var disposeError = DisposeFrames();
-        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(_extras?.CancelMessage)));
+        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CanceledException(_extras?.CancelMessage)));
     }
 
     private void Push(IEnumerator<object?> routine, Call? call)

@@ -2,17 +2,17 @@
 // same door. A task keeps the stack of cancel scopes it is inside: Scope is the innermost, and each
 // scope links to the one it was entered in (CancelScope.Outer). This file holds the one decision every
 // await point asks — is a cancellation deliverable now, and which one — and the undo action of a wait
-// that both Cancel() and a cancelled scope use (STYLE 8: one mechanism, one place).
+// that both Cancel() and a canceled scope use (STYLE 8: one mechanism, one place).
 //
 // The rule, innermost scope outward:
 //   - a shielded scope hides everything outside it: outer scopes and the task's one-shot Cancel();
-//   - among the cancelled scopes visible, the OUTERMOST is raised: its exception passes through the
+//   - among the canceled scopes visible, the OUTERMOST is raised: its exception passes through the
 //     inner scopes (they do not catch another scope's exception) and is caught by the scope it names;
-//   - only when no visible scope is cancelled is the one-shot Cancel() raised (and consumed). So a
-//     one-shot cancel that arrives inside a cancelled scope is not lost: it waits, still pending, for
+//   - only when no visible scope is canceled is the one-shot Cancel() raised (and consumed). So a
+//     one-shot cancel that arrives inside a canceled scope is not lost: it waits, still pending, for
 //     the first await after the scope is left.
 // Generator tasks hold no cancellable scope (scopes run async bodies; a task group opened in a generator
-// leaves a body scope that is never cancelled, only to mark the group open), so CoopTask.Generator.cs
+// leaves a body scope that is never canceled, only to mark the group open), so CoopTask.Generator.cs
 // keeps its plain _cancelRequested check.
 namespace Coop;
 
@@ -23,7 +23,7 @@ public partial class CoopTask
     private CancelScope? Scope => _extras?.Scope;
 
     /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
-    /// with <c>await using</c> see that its body was cancelled (DisposeAsync is not told why the
+    /// with <c>await using</c> see that its body was canceled (DisposeAsync is not told why the
     /// block ended).</summary>
     internal int OneShotCancelsDelivered => _extras?.OneShotCancelsDelivered ?? 0;
 
@@ -66,7 +66,7 @@ public partial class CoopTask
             MakeReady();
             if (future.CancelWithWaiter && !future.HasOtherWaitingTask(this))
             {
-                future.Cancel(message); // not when shared: cancelling a waiter never harms other waiters
+                future.Cancel(message); // not when shared: canceling a waiter never harms other waiters
             }
         }
     }
@@ -76,9 +76,9 @@ public partial class CoopTask
         raisedBy = null;
         for (var scope = Scope; scope != null; scope = scope.Outer)
         {
-            if (scope.CancelCalled)
+            if (scope.IsCancellationRequested)
             {
-                raisedBy = scope; // keep walking: the outermost cancelled scope wins
+                raisedBy = scope; // keep walking: the outermost canceled scope wins
             }
 
             if (scope.Shield)
@@ -99,12 +99,12 @@ public partial class CoopTask
 
         if (scope != null)
         {
-            throw scope.NewCancelledException();
+            throw scope.NewCanceledException();
         }
 
         _cancelRequested = false;
         MoreState.OneShotCancelsDelivered++;
-        throw new CancelledException(_extras?.CancelMessage);
+        throw new CanceledException(_extras?.CancelMessage);
     }
 
     /// <summary>The task ended inside scopes it never left: only a task group's body scope can be left

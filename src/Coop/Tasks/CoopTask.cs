@@ -45,7 +45,7 @@ public partial class CoopTask : Future
     }
 
     /// <summary>The task being stepped on this thread right now, or null (asyncio's <c>current_task</c>).</summary>
-    public static CoopTask? Current => EventLoop.Current?.SteppingTask;
+    public static CoopTask? Current => EventLoop.CurrentOrNull?.SteppingTask;
 
     /// <summary>The task's id: unique in the process, counting up from 0 (the talk's <c>Task.next_id</c>).</summary>
     public int Id { get; }
@@ -60,13 +60,13 @@ public partial class CoopTask : Future
     /// <summary>Where the task is now: ready, running, waiting or done.</summary>
     public CoopTaskStatus Status { get; private set; }
 
-    /// <summary>A token cancelled when this task is cancelled, for APIs that take one.</summary>
+    /// <summary>A token canceled when this task is canceled, for APIs that take one.</summary>
     public CancellationToken CancellationToken
     {
         get
         {
             var cts = MoreState.TokenSource ??= new CancellationTokenSource();
-            if (_cancelRequested || IsCancelled)
+            if (_cancelRequested || IsCanceled)
             {
                 cts.Cancel();
             }
@@ -81,9 +81,9 @@ public partial class CoopTask : Future
 
     internal CoopTask? NextLive { get; set; }
 
-    /// <summary>Requests cancellation: a <see cref="CancelledException"/> is raised at the task's
+    /// <summary>Requests cancellation: a <see cref="CanceledException"/> is raised at the task's
     /// await point (a generator coroutine is disposed, running its finally blocks), and the task ends
-    /// cancelled unless its coroutine catches it. Returns false if the task is already done.</summary>
+    /// canceled unless its coroutine catches it. Returns false if the task is already done.</summary>
     public override bool Cancel(string? message = null)
     {
         Loop.CheckThread();
@@ -182,8 +182,8 @@ public partial class CoopTask : Future
         future.AddWaiter(this);
         if (_cancelRequested || Scope != null)
         {
-            // A cancellation is already deliverable (the task cancelled itself, or it awaits inside a
-            // cancelled scope, say in a finally block): the wait ends at once instead of hanging.
+            // A cancellation is already deliverable (the task canceled itself, or it awaits inside a
+            // canceled scope, say in a finally block): the wait ends at once instead of hanging.
             WakeForCancellation(_extras?.CancelMessage);
         }
     }
@@ -266,11 +266,11 @@ public partial class CoopTask : Future
         if (_cancelRequested && (error == null || IsOwnTokenCancellation(error.SourceException)))
         {
             // A cancellation requested but not delivered (the coroutine ended first, or it awaited a
-            // BCL Task that honoured this task's CancellationToken) ends the task cancelled, as in
+            // BCL Task that honoured this task's CancellationToken) ends the task canceled, as in
             // asyncio's Task.__step (_must_cancel at StopIteration).
             result = null;
             error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
-                new CancelledException(_extras?.CancelMessage, error?.SourceException));
+                new CanceledException(_extras?.CancelMessage, error?.SourceException));
         }
 
         Status = CoopTaskStatus.Done;
@@ -286,7 +286,7 @@ public partial class CoopTask : Future
         _extras?.TokenRegistration.Dispose();
         Loop.ForgetTask(this);
         TryComplete(result, error);
-        if (IsCancelled)
+        if (IsCanceled)
         {
             CancelToken();
         }
@@ -309,7 +309,7 @@ public partial class CoopTask : Future
 
         if (token.IsCancellationRequested)
         {
-            Cancel("The task's cancellation token was cancelled.");
+            Cancel("The task's cancellation token was canceled.");
             return;
         }
 
@@ -333,7 +333,7 @@ public partial class CoopTask : Future
     }
 
     private static readonly Action<object?> CancelFromToken =
-        static t => ((CoopTask)t!).Cancel("The task's cancellation token was cancelled.");
+        static t => ((CoopTask)t!).Cancel("The task's cancellation token was canceled.");
 
     [Conditional("DEBUG")]
     private void AssertInvariants()

@@ -50,7 +50,7 @@ public class TimerQueueTests
     }
 
     [Fact]
-    public void Capacity_AMillionTimersCancelled_MemoryGivenBack()
+    public void Capacity_AMillionTimersCanceled_MemoryGivenBack()
     {
         var timers = new TimerQueue();
         var fired = new List<long>();
@@ -64,10 +64,10 @@ public class TimerQueueTests
         foreach (var handle in handles)
         {
             handle.Cancel();
-            timers.OnCancelled(); // what the loop does for a handle the heap holds
+            timers.OnCanceled(); // what the loop does for a handle the heap holds
         }
 
-        Assert.True(timers.Capacity <= TimerQueue.TrimAbove, $"capacity {timers.Capacity} after every timer was cancelled");
+        Assert.True(timers.Capacity <= TimerQueue.TrimAbove, $"capacity {timers.Capacity} after every timer was canceled");
         Assert.Null(timers.NextDue());
     }
 
@@ -110,7 +110,7 @@ public class TimerQueueTests
     }
 
     [Fact]
-    public void NextDue_CancelledAtTop_SkipsIt()
+    public void NextDue_CanceledAtTop_SkipsIt()
     {
         var timers = new TimerQueue();
         var fired = new List<long>();
@@ -118,14 +118,14 @@ public class TimerQueueTests
         timers.Add(first);
         timers.Add(Timer(2, fired));
         first.Cancel();
-        timers.OnCancelled();
+        timers.OnCanceled();
         Assert.Equal(2, timers.NextDue());
         RunDue(timers, 10);
         Assert.Equal([2], fired);
     }
 
     [Fact]
-    public void OnCancelled_MostCancelled_HeapIsRebuiltSmaller()
+    public void OnCanceled_MostCanceled_HeapIsRebuiltSmaller()
     {
         var timers = new TimerQueue();
         var fired = new List<long>();
@@ -134,10 +134,10 @@ public class TimerQueueTests
         for (var i = 0; i < 150; i++)
         {
             handles[i].Cancel();
-            timers.OnCancelled();
+            timers.OnCanceled();
         }
 
-        Assert.True(timers.Count < 200, "cancelled timers must not pile up");
+        Assert.True(timers.Count < 200, "canceled timers must not pile up");
         RunDue(timers, long.MaxValue);
         Assert.Equal(Enumerable.Range(150, 50).Select(i => (long)i), fired);
     }
@@ -163,7 +163,7 @@ public class TimerQueueTests
                 if (specs[i].Item2)
                 {
                     handles[i].Cancel();
-                    timers.OnCancelled();
+                    timers.OnCanceled();
                 }
             }
 
@@ -176,10 +176,10 @@ public class TimerQueueTests
     }
 
     [Theory]
-    [InlineData("cancelled")]
+    [InlineData("canceled")]
     [InlineData("result set")]
     [InlineData("failed")]
-    [InlineData("cancelled through its exception")]
+    [InlineData("canceled through its exception")]
     public void MoveDue_SleepCompletedAnyOtherWay_IsDroppedNotFired(string how)
     {
         using var loop = new EventLoop(); // never run: it only owns the futures
@@ -190,12 +190,12 @@ public class TimerQueueTests
         timers.Add(live, 2);
         _ = how switch
         {
-            "cancelled" => early.Cancel(),
+            "canceled" => early.Cancel(),
             "result set" => early.TrySetResultObject("early"),
             "failed" => early.TrySetException(new FormatException()),
-            _ => early.TrySetException(new CancelledException()),
+            _ => early.TrySetException(new CanceledException()),
         };
-        timers.OnCancelled(); // the loop counts it for its own heap (TimerFuture.OnCompleted)
+        timers.OnCanceled(); // the loop counts it for its own heap (TimerFuture.OnCompleted)
 
         var ready = new ReadyQueue();
         timers.MoveDue(10, ready);

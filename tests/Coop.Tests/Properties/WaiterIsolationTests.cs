@@ -1,5 +1,5 @@
 // Issue 10, bug 1 and its class: a future that a primitive hands to several waiters, which a
-// combinator then cancels (a WaitFor timing out, a cancelled Gather, the caller cancelling the
+// combinator then cancels (a WaitFor timing out, a canceled Gather, the caller canceling the
 // future it was given), must not break the primitive for the other waiters. For every waiting
 // operation of every primitive and channel: random sets of waiters, a random subset of them
 // disturbed in a random way before the primitive is released; every undisturbed waiter must then
@@ -27,10 +27,10 @@ public class WaiterIsolationTests
     {
         None,
         WaitForTimesOut,
-        GatherCancelled,
-        FutureCancelled,
-        TaskCancelled,
-        ShieldCancelled,
+        GatherCanceled,
+        FutureCanceled,
+        TaskCanceled,
+        ShieldCanceled,
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class WaiterIsolationTests
         {
             // A shielded wait goes on waiting, by design: it would take an item, a lock or a permit
             // meant for an undisturbed waiter. Where that matters, cancel the future instead.
-            disturbances = [.. disturbances.Select(d => d == Disturbance.ShieldCancelled ? Disturbance.FutureCancelled : d)];
+            disturbances = [.. disturbances.Select(d => d == Disturbance.ShieldCanceled ? Disturbance.FutureCanceled : d)];
         }
 
         var undisturbed = disturbances.Count(d => d == Disturbance.None);
@@ -58,7 +58,7 @@ public class WaiterIsolationTests
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var target = new Target(primitive, disturbances.Length);
             await target.Prepare();
             var waiters = new List<CoopTask>();
@@ -75,7 +75,7 @@ public class WaiterIsolationTests
                 {
                     await waiter;
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                 }
             }
@@ -86,7 +86,7 @@ public class WaiterIsolationTests
 
         async Coroutine Waiter(Target target, Disturbance disturbance)
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var me = CoopTask.Current!;
             if (disturbance == Disturbance.None)
             {
@@ -104,7 +104,7 @@ public class WaiterIsolationTests
                 {
                     await target.Wait();
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     return;
                 }
@@ -122,18 +122,18 @@ public class WaiterIsolationTests
                 }
                 else
                 {
-                    // What is awaited, and what gets cancelled a little later.
+                    // What is awaited, and what gets canceled a little later.
                     Future awaited = disturbance switch
                     {
-                        Disturbance.GatherCancelled => Coroutine.Gather(future),
-                        Disturbance.ShieldCancelled => Coroutine.Shield(future),
+                        Disturbance.GatherCanceled => Coroutine.Gather(future),
+                        Disturbance.ShieldCanceled => Coroutine.Shield(future),
                         _ => future,
                     };
-                    loop.CallLater(0.1, () => _ = disturbance == Disturbance.TaskCancelled ? me.Cancel() : awaited.Cancel());
+                    loop.CallLater(0.1, () => _ = disturbance == Disturbance.TaskCanceled ? me.Cancel() : awaited.Cancel());
                     await awaited;
                 }
             }
-            catch (Exception e) when (e is CancelledException or TimeoutException)
+            catch (Exception e) when (e is CanceledException or TimeoutException)
             {
                 return;
             }
@@ -161,7 +161,7 @@ public class WaiterIsolationTests
                     _queue.PutNowait(0); // unfinished until Release
                     break;
                 case Primitive.LockAcquire:
-                    await _lock.Acquire(); // held by the main task until Release
+                    await _lock.AcquireAsync(); // held by the main task until Release
                     break;
             }
         }
@@ -169,13 +169,13 @@ public class WaiterIsolationTests
         /// <summary>A waiting operation's future (not for the condition, whose Wait is a coroutine).</summary>
         public Future WaitFuture() => primitive switch
         {
-            Primitive.EventWait => _event.Wait(),
-            Primitive.QueueJoin => _queue.Join(),
-            Primitive.QueueGet => _queue.Get(),
-            Primitive.ChannelReceive => _channel.Rx.Receive(),
-            Primitive.LockAcquire => _lock.Acquire(),
-            Primitive.SemaphoreAcquire => _semaphore.Acquire(),
-            Primitive.BarrierWait => _barrier.Wait(),
+            Primitive.EventWait => _event.WaitAsync(),
+            Primitive.QueueJoin => _queue.JoinAsync(),
+            Primitive.QueueGet => _queue.GetAsync(),
+            Primitive.ChannelReceive => _channel.Rx.ReceiveAsync(),
+            Primitive.LockAcquire => _lock.AcquireAsync(),
+            Primitive.SemaphoreAcquire => _semaphore.AcquireAsync(),
+            Primitive.BarrierWait => _barrier.WaitAsync(),
             _ => throw new InvalidOperationException("the condition's Wait is a coroutine"),
         };
 
@@ -187,10 +187,10 @@ public class WaiterIsolationTests
                 return;
             }
 
-            await _condition.Acquire();
+            await _condition.AcquireAsync();
             try
             {
-                await _condition.Wait();
+                await _condition.WaitAsync();
             }
             finally
             {
@@ -248,20 +248,20 @@ public class WaiterIsolationTests
                     // The parties that left are made up for by newcomers; the last one passes the round.
                     for (var needed = _barrier.Parties - _barrier.Waiting; needed > 1; needed--)
                     {
-                        _ = EventLoop.RunningLoop.CreateTask(Arrive(_barrier));
+                        _ = EventLoop.Current.CreateTask(Arrive(_barrier));
                     }
 
-                    await _barrier.Wait();
+                    await _barrier.WaitAsync();
                     break;
                 case Primitive.ConditionWait:
-                    await _condition.Acquire();
+                    await _condition.AcquireAsync();
                     _condition.NotifyAll();
                     _condition.Release();
                     break;
             }
         }
 
-        private static async Coroutine Arrive(CoopBarrier barrier) => await barrier.Wait();
+        private static async Coroutine Arrive(CoopBarrier barrier) => await barrier.WaitAsync();
 
         /// <summary>The primitive works for a newcomer after all that.</summary>
         public async Coroutine StillWorks()
@@ -269,14 +269,14 @@ public class WaiterIsolationTests
             switch (primitive)
             {
                 case Primitive.EventWait:
-                    await _event.Wait();
+                    await _event.WaitAsync();
                     break;
                 case Primitive.QueueJoin:
-                    await _queue.Join();
+                    await _queue.JoinAsync();
                     break;
                 case Primitive.QueueGet:
                 case Primitive.ChannelReceive:
-                    var get = primitive == Primitive.QueueGet ? _queue.Get() : _channel.Rx.Receive();
+                    var get = primitive == Primitive.QueueGet ? _queue.GetAsync() : _channel.Rx.ReceiveAsync();
                     if (primitive == Primitive.QueueGet)
                     {
                         _queue.PutNowait(42);
@@ -289,11 +289,11 @@ public class WaiterIsolationTests
                     Assert.Equal(42, await (Future<int>)get);
                     break;
                 case Primitive.LockAcquire:
-                    (await _lock.Acquire()).Dispose();
+                    (await _lock.AcquireAsync()).Dispose();
                     break;
                 case Primitive.SemaphoreAcquire:
                     _semaphore.Release();
-                    (await _semaphore.Acquire()).Dispose();
+                    (await _semaphore.AcquireAsync()).Dispose();
                     break;
                 default:
                     break;

@@ -21,7 +21,7 @@ public class CoroutineAsCompletedTests
     {
         var order = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = new[] { loop.CreateTask(After(3, 9)), loop.CreateTask(After(1, 1)), loop.CreateTask(After(2, 4)) };
             var seen = new List<int>();
             foreach (var next in Coroutine.AsCompleted(tasks))
@@ -40,7 +40,7 @@ public class CoroutineAsCompletedTests
     {
         var count = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var done = loop.CreateFuture<int>();
             done.SetResult(5);
             var slots = Coroutine.AsCompleted([done, done]);
@@ -57,7 +57,7 @@ public class CoroutineAsCompletedTests
     {
         var (first, error) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var quick = loop.CreateFuture<int>();
             quick.SetResult(1); // done before the call: its slot does not race the timeout
             var never = loop.CreateFuture<int>();
@@ -79,14 +79,14 @@ public class CoroutineAsCompletedTests
     }
 
     // A slot is the caller's to give up on (a WaitFor timing out on it): the next input to finish
-    // then goes to the next slot, instead of SetResult throwing on the cancelled one and the input
+    // then goes to the next slot, instead of SetResult throwing on the canceled one and the input
     // being lost.
     [Fact]
     public void AsCompleted_ASlotTimesOut_TheInputGoesToTheNextSlot()
     {
         var (timedOut, results) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = new[] { loop.CreateTask(After(1, 50)), loop.CreateTask(After(2, 100)) };
             var slots = Coroutine.AsCompleted(tasks);
             var timedOut = false;

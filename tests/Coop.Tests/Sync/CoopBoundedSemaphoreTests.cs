@@ -11,7 +11,7 @@ public class CoopBoundedSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopBoundedSemaphore(2);
-            await sem.Acquire();
+            await sem.AcquireAsync();
             sem.Release();
             var ex = Assert.Throws<InvalidOperationException>(sem.Release);
             Assert.Contains("too many", ex.Message, StringComparison.Ordinal);
@@ -25,8 +25,8 @@ public class CoopBoundedSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopBoundedSemaphore(1);
-            var loop = EventLoop.RunningLoop;
-            await sem.Acquire();
+            var loop = EventLoop.Current;
+            await sem.AcquireAsync();
             var waiter = loop.CreateTask(Take(sem));
             await Ticks(1);
             sem.Release();
@@ -36,17 +36,17 @@ public class CoopBoundedSemaphoreTests
 
         static async Coroutine Take(CoopSemaphore s)
         {
-            using (await s.Acquire())
+            using (await s.AcquireAsync())
             {
             }
         }
     }
 
-    // A Release too many, made while a permit was on its way to a waiter that was then cancelled: the
+    // A Release too many, made while a permit was on its way to a waiter that was then canceled: the
     // permit cannot go back to a count already at its bound. It used to throw from inside the
-    // cancelled task's await (which then raised InvalidOperationException instead of the cancellation).
+    // canceled task's await (which then raised InvalidOperationException instead of the cancellation).
     [Fact]
-    public void Cancel_WaiterAfterHandOffOnceTheCountReachedItsBound_CancelledAndTheOverReleaseReported()
+    public void Cancel_WaiterAfterHandOffOnceTheCountReachedItsBound_CanceledAndTheOverReleaseReported()
     {
         var errors = new List<LoopError>();
         Bounded.Run(() => EventLoop.Run(Main()));
@@ -55,16 +55,16 @@ public class CoopBoundedSemaphoreTests
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            var loop = EventLoop.Current;
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var sem = new CoopBoundedSemaphore(1);
-            await sem.Acquire();
-            var waiter = loop.CreateTask(SyncTest.Await(sem.Acquire()));
+            await sem.AcquireAsync();
+            var waiter = loop.CreateTask(SyncTest.Await(sem.AcquireAsync()));
             await SyncTest.Ticks(1);
             sem.Release(); // handed to the waiter
             sem.Release(); // one too many, but the permit in flight is not counted: no throw here
             waiter.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+            await Assert.ThrowsAsync<CanceledException>(async () => await waiter);
             Assert.Equal(1, sem.CurrentCount); // never above its bound
         }
     }

@@ -10,8 +10,8 @@ public class CoopEventTests
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
-            var waiters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Await(ev.Wait()))).ToList();
+            var loop = EventLoop.Current;
+            var waiters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Await(ev.WaitAsync()))).ToList();
             await Ticks(2);
             Assert.All(waiters, w => Assert.False(w.IsDone));
             ev.Set();
@@ -21,7 +21,7 @@ public class CoopEventTests
             }
 
             Assert.True(ev.IsSet);
-            await ev.Wait(); // set: does not wait
+            await ev.WaitAsync(); // set: does not wait
         });
     }
 
@@ -31,45 +31,45 @@ public class CoopEventTests
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
-            var a = loop.CreateTask(Await(ev.Wait()));
-            var b = loop.CreateTask(Await(ev.Wait()));
+            var loop = EventLoop.Current;
+            var a = loop.CreateTask(Await(ev.WaitAsync()));
+            var b = loop.CreateTask(Await(ev.WaitAsync()));
             await Ticks(1);
             a.Cancel();
             ev.Set();
             await b;
-            await Assert.ThrowsAsync<CancelledException>(async () => await a);
+            await Assert.ThrowsAsync<CanceledException>(async () => await a);
         });
     }
 
     // asyncio's everyday idiom, wait_for(event.wait(), t): when Wait handed every caller one shared
-    // future, the timeout cancelled it and every other waiter got CancelledException, even after Set.
+    // future, the timeout canceled it and every other waiter got CanceledException, even after Set.
     [Fact]
     public void Wait_OneWaiterTimesOut_OthersWokenBySetAndTheEventStillWorks()
     {
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
-            var patient = loop.CreateTask(Await(ev.Wait()));
-            await Assert.ThrowsAsync<TimeoutException>(async () => await EventLoop.RunningLoop.CreateTask(Coroutine.WaitFor(ev.Wait(), 0.01)));
+            var loop = EventLoop.Current;
+            var patient = loop.CreateTask(Await(ev.WaitAsync()));
+            await Assert.ThrowsAsync<TimeoutException>(async () => await EventLoop.Current.CreateTask(Coroutine.WaitFor(ev.WaitAsync(), 0.01)));
             Assert.False(patient.IsDone);
             ev.Set();
             await patient;
-            await ev.Wait();
-            Assert.False(ev.Wait().IsCancelled);
+            await ev.WaitAsync();
+            Assert.False(ev.WaitAsync().IsCanceled);
         });
     }
 
     [Fact]
-    public void Wait_AGatherOfItIsCancelled_OtherWaitersUnharmed()
+    public void Wait_AGatherOfItIsCanceled_OtherWaitersUnharmed()
     {
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
-            var patient = loop.CreateTask(Await(ev.Wait()));
-            var gather = Coroutine.Gather(ev.Wait());
+            var loop = EventLoop.Current;
+            var patient = loop.CreateTask(Await(ev.WaitAsync()));
+            var gather = Coroutine.Gather(ev.WaitAsync());
             await Ticks(1);
             gather.Cancel();
             await Ticks(2);
@@ -79,13 +79,13 @@ public class CoopEventTests
     }
 
     [Fact]
-    public void Wait_TheReturnedFutureCancelled_EndsThatWaitOnly()
+    public void Wait_TheReturnedFutureCanceled_EndsThatWaitOnly()
     {
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var mine = ev.Wait();
-            var other = ev.Wait();
+            var mine = ev.WaitAsync();
+            var other = ev.WaitAsync();
             Assert.NotSame(mine, other);
             Assert.True(mine.Cancel());
             ev.Set();
@@ -99,10 +99,10 @@ public class CoopEventTests
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             ev.Set();
             ev.Clear();
-            var w = loop.CreateTask(Await(ev.Wait()));
+            var w = loop.CreateTask(Await(ev.WaitAsync()));
             await Ticks(2);
             Assert.False(w.IsDone);
             ev.Set();

@@ -91,14 +91,14 @@ public class CoopTaskScopesTests
         }
     }
 
-    private static (Log Log, CoopTask Task, int Leftovers, int Steps) RunCancelledAt(int k, bool viaScope)
+    private static (Log Log, CoopTask Task, int Leftovers, int Steps) RunCanceledAt(int k, bool viaScope)
     {
         return Bounded.Run(() =>
         {
             var log = new Log();
             using var loop = new EventLoop(new VirtualClock());
             var errors = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var outer = new CancelScope();
             var instrument = new CancelAfterStep(k, t =>
             {
@@ -113,13 +113,13 @@ public class CoopTaskScopesTests
             });
             loop.Instrument = instrument;
             var task = viaScope
-                ? loop.CreateTask(outer.Run(_ => Program(log)))
+                ? loop.CreateTask(outer.RunAsync(_ => Program(log)))
                 : loop.CreateTask(Program(log));
             instrument.Target = task;
             if (k == 0)
             {
-                // Before its first step: a task cancelled so never runs its coroutine; a scope
-                // cancelled so raises at the body's first await.
+                // Before its first step: a task canceled so never runs its coroutine; a scope
+                // canceled so raises at the body's first await.
                 if (viaScope)
                 {
                     outer.Cancel();
@@ -134,13 +134,13 @@ public class CoopTaskScopesTests
             {
                 loop.RunUntilComplete((Future)task);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 
             Assert.Empty(errors);
 
-            // A gather is not structured (asyncio's semantics): its children, cancelled with the
+            // A gather is not structured (asyncio's semantics): its children, canceled with the
             // waiter, end on their next step, after it. One more pass lets them; a task group's
             // children never need it (TaskGroupTests checks they are done when the block ends).
             loop.Instrument = null;
@@ -160,24 +160,24 @@ public class CoopTaskScopesTests
         var k = 0;
         for (; k <= 60 && !completedOnce; k++)
         {
-            var (log, task, leftovers, steps) = RunCancelledAt(k, viaScope);
+            var (log, task, leftovers, steps) = RunCanceledAt(k, viaScope);
             Assert.True(task.IsDone, $"k={k}");
             Assert.True(log.MainFinally || (k == 0 && !viaScope), $"k={k}: the main finally block did not run");
             Assert.Equal(log.ChildrenStarted, log.ChildFinallies);
             Assert.Equal(0, leftovers);
             if (log.Completed)
             {
-                // k is past the program's last await: nothing was cancelled.
-                Assert.True(steps < k, $"k={k}: cancelled at step {steps} yet completed");
+                // k is past the program's last await: nothing was canceled.
+                Assert.True(steps < k, $"k={k}: canceled at step {steps} yet completed");
                 completedOnce = true;
             }
             else if (viaScope)
             {
-                Assert.False(task.IsCancelled, $"k={k}: the scope must catch its own cancellation");
+                Assert.False(task.IsCanceled, $"k={k}: the scope must catch its own cancellation");
             }
             else
             {
-                Assert.True(task.IsCancelled, $"k={k}: the task must end cancelled");
+                Assert.True(task.IsCanceled, $"k={k}: the task must end canceled");
             }
         }
 
@@ -188,16 +188,16 @@ public class CoopTaskScopesTests
     [Fact]
     public void ShieldedCancel_ThenSuspendAfterLeaving_RaisesAtOnce()
     {
-        var cancelled = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
-        Assert.True(cancelled);
+        var canceled = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.True(canceled);
 
         static async Coroutine<bool> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Victim());
+            var task = EventLoop.Current.CreateTask(Victim());
             await Coroutine.Yield();
             task.Cancel(); // arrives while shielded: held until the shield is left
             await Coroutine.Wait([task]);
-            return task.IsCancelled;
+            return task.IsCanceled;
         }
 
         static async Coroutine Victim()
