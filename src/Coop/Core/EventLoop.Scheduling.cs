@@ -42,6 +42,15 @@ public sealed partial class EventLoop
         return AddTimer(SecondsToDue(delaySeconds), callback, state);
     }
 
+    /// <summary>Schedules <paramref name="callback"/> to run after <paramref name="delay"/> (see
+    /// <see cref="CallLater(double, Action)"/>).</summary>
+    public Handle CallLater(TimeSpan delay, Action callback) => CallLater(SecondsOf(delay), callback);
+
+    /// <summary>Schedules <paramref name="callback"/>(<paramref name="state"/>) to run after
+    /// <paramref name="delay"/>.</summary>
+    public Handle CallLater(TimeSpan delay, Action<object?> callback, object? state) =>
+        CallLater(SecondsOf(delay), callback, state);
+
     /// <summary>Runs <paramref name="callback"/> at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
     public Handle CallAt(double when, Action callback)
     {
@@ -94,9 +103,9 @@ public sealed partial class EventLoop
     /// CPU meanwhile; canceling it cancels the timer. Inside a task, a delay of zero or less is a
     /// plain yield (as asyncio's <c>sleep(0)</c>): no timer, and the task that awaits it goes to the
     /// back of the ready queue, exactly as <see cref="Coroutine.Yield"/> does. Outside a task (a
-    /// callback, or before the loop runs) it is a timer due now, so
-    /// <c>loop.RunUntilComplete(loop.Sleep(0))</c> still runs the loop once.</summary>
-    public Future Sleep(double delaySeconds)
+    /// callback, or before the loop runs) it is a timer due now, so running the loop until it is
+    /// done still runs the loop once.</summary>
+    internal Future Sleep(double delaySeconds)
     {
         CheckUsable();
         if (delaySeconds <= 0 && SteppingTask != null)

@@ -8,9 +8,6 @@ public sealed partial class EventLoop
     private CoopTask? _liveTasks;
     private int _liveCount;
 
-    /// <summary>The task being stepped right now, or null.</summary>
-    public CoopTask? SteppingTaskOnThisThread => IsOnLoopThread ? SteppingTask : null;
-
     /// <summary>The task being stepped, kept on the loop rather than in a thread-static field:
     /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="CurrentOrNull"/>).</summary>
     internal CoopTask? SteppingTask { get; set; }

@@ -4,6 +4,7 @@
 // EventLoop.Errors.cs, time conversions in EventLoop.Time.cs. Everything here runs on the loop
 // thread; the only door from other threads is CallSoonThreadsafe, through Inbox.
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Coop.Core;
 using Microsoft.Extensions.Logging;
@@ -56,14 +57,24 @@ public sealed partial class EventLoop : IDisposable
     /// (not running, flow suppressed, or a runtime whose thread hides its context field).</summary>
     internal Thread? ContextThread { get; private set; }
 
-    /// <summary>The loop running on the calling thread, or null (asyncio's <c>get_running_loop</c>
-    /// returns it or raises; see <see cref="Current"/>).</summary>
-    public static EventLoop? CurrentOrNull => t_running;
+    /// <summary>The loop running on the calling thread, or null.</summary>
+    internal static EventLoop? CurrentOrNull => t_running;
 
-    /// <summary>The loop running on the calling thread; throws if there is none.</summary>
+    /// <summary>The loop running on the calling thread (asyncio's <c>get_running_loop</c>); throws
+    /// <see cref="InvalidOperationException"/> if there is none. Code that may run outside a loop
+    /// asks <see cref="TryGetCurrent"/>.</summary>
     public static EventLoop Current =>
         t_running ?? throw new InvalidOperationException(
             "No event loop is running on this thread: start one with EventLoop.Run or loop.RunUntilComplete.");
+
+    /// <summary>Gets the loop running on the calling thread, if there is one.</summary>
+    /// <param name="loop">The running loop, or null.</param>
+    /// <returns>True if a loop runs on this thread.</returns>
+    public static bool TryGetCurrent([NotNullWhen(true)] out EventLoop? loop)
+    {
+        loop = t_running;
+        return loop != null;
+    }
 
     /// <summary>True while <see cref="RunForever"/> or <see cref="RunUntilComplete(Future)"/> runs.</summary>
     public bool IsRunning { get; private set; }

@@ -1,4 +1,4 @@
-// A flag tasks can wait for (asyncio.Event). Each Wait gets a future of its own, as each
+// A flag tasks can wait for (asyncio.Event). Each WaitAsync gets a future of its own, as each
 // `event.wait()` in asyncio is a coroutine of its own, and Set completes them all. A future shared
 // by every waiter would be canceled by the first combinator that gives up on it (a WaitFor timing
 // out, a canceled Gather) and so break the event for every other waiter. A waiter that leaves
@@ -10,7 +10,7 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A flag that tasks wait for until it is set (asyncio's <c>Event</c>):
-/// <c>await ev.Wait()</c> or <c>yield return ev.Wait()</c>.</summary>
+/// <c>await ev.WaitAsync()</c> or <c>yield return ev.WaitAsync()</c>.</summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CoopEvent
 {

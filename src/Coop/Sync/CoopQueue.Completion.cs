@@ -29,7 +29,7 @@ public partial class CoopQueue<T>
     }
 
     /// <summary>Waits until every item put has been marked with <see cref="TaskDone"/>. The future is
-    /// this join's own (as CoopEvent.Wait's is): canceling it, or a timeout that does, ends this wait
+    /// this join's own (as CoopEvent.WaitAsync's is): canceling it, or a timeout that does, ends this wait
     /// only.</summary>
     public Future JoinAsync()
     {

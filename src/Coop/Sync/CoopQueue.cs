@@ -16,9 +16,9 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A first-in first-out queue for the tasks of one event loop (asyncio's <c>Queue</c>).
-/// <c>await q.Put(x)</c> and <c>var x = await q.Get()</c> wait; <see cref="PutNowait"/> and
+/// <c>await q.PutAsync(x)</c> and <c>var x = await q.GetAsync()</c> wait; <see cref="PutNowait"/> and
 /// <see cref="GetNowait"/> throw instead; <see cref="TryPut"/> and <see cref="TryGet"/> return false.
-/// Generators <c>yield return q.Get()</c> and read the future's <c>Result</c>.</summary>
+/// Generators <c>yield return q.GetAsync()</c> and read the future's <c>Result</c>.</summary>
 /// <remarks>A maximum size of zero or less means unbounded. Every waiting operation is
 /// cancel-safe: if it raises <see cref="CanceledException"/> it put or took nothing.</remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "asyncio's names: it is a queue.")]

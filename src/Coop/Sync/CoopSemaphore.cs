@@ -8,7 +8,7 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A fair counting semaphore for the tasks of one event loop (asyncio's <c>Semaphore</c>):
-/// <c>using (await sem.Acquire()) { ... }</c>; generators <c>yield return sem.Acquire();</c>.</summary>
+/// <c>using (await sem.AcquireAsync()) { ... }</c>; generators <c>yield return sem.AcquireAsync();</c>.</summary>
 /// <remarks>Permits are not owned: any task may release. <see cref="AcquireAsync"/> is cancel-safe.</remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public class CoopSemaphore

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Coop.Determinism;
 using Coop.Tests.Properties.Model;
 using Coop.Tests.Support;
 using CsCheck;

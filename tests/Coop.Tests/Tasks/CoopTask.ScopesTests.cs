@@ -43,12 +43,12 @@ public class CoopTaskScopesTests
         try
         {
             await Coroutine.Yield();
-            await using (var group = new TaskGroup())
+            await TaskGroup.Run(async group =>
             {
                 group.Start(Child(log));
                 group.Start(Child(log));
                 await Coroutine.Sleep(0);
-            }
+            });
 
             await CancelScope.MoveOnAfter(100, async _ =>
             {
