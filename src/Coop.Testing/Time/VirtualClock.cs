@@ -9,7 +9,9 @@
 //  - nothing ready, no deadline, no foreign wait: nothing can ever happen, so the loop throws
 //    DeadlockException naming every blocked task instead of hanging;
 //  - a task awaits a BCL Task (foreign): another thread may still wake the loop, so the clock waits
-//    for real on the inbox, and time runs at wall speed until that foreign work is done.
+//    for real on the inbox, and time runs at wall speed until that foreign work is done;
+//  - a task waits on a socket of the loop's epoll (EventLoop.IoWaits): the clock polls once without
+//    waiting and jumps if nothing is ready, or waits in the poller when no deadline is left.
 // Not loop code: TimeProvider is read from any thread, so the clock's state is guarded by a lock.
 using Coop.Core;
 
@@ -122,6 +124,24 @@ public sealed class VirtualClock : TimeProvider, IIdleClock
             }
 
             return;
+        }
+
+        if (loop.IoWaits > 0)
+        {
+            // Tasks wait on sockets the loop's own poller watches: the kernel answers those at once
+            // (loopback) or from outside. Look once without waiting and jump if nothing came (Trio's
+            // autojump); with no deadline to jump to, wait in the poller for real: never a deadlock.
+            if (nextDue == null)
+            {
+                loop.WaitForPosts(Timeout.InfiniteTimeSpan); // woken by an event (maybe one nobody waits for): the loop looks again
+                return;
+            }
+
+            loop.WaitForPosts(TimeSpan.Zero);
+            if (loop.HasPosts)
+            {
+                return;
+            }
         }
 
         if (nextDue is { } next)
