@@ -42,7 +42,7 @@ public sealed class CoopCondition
     public async Coroutine WaitAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
-        RequireLockHeld("Wait");
+        RequireLockHeld("WaitAsync");
         var notified = WaitQueue<bool>.NewFuture<bool>(loop, _revoke);
         _waiters.Add(notified, false);
         Lock.Release();

@@ -41,7 +41,7 @@ public sealed class CoopLock
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         var task = CoopTask.Current ?? throw new InvalidOperationException(
-            "CoopLock.Acquire must be called from a task: the lock records its owner task.");
+            "CoopLock.AcquireAsync must be called from a task: the lock records its owner task.");
         if (_owner == task)
         {
             throw new InvalidOperationException(

@@ -116,7 +116,7 @@ public partial class CoopQueue<T>
     {
         if (!TryPut(item))
         {
-            throw new QueueFullException($"The queue is full ({MaxSize} items): use Put to wait for room, or TryPut.");
+            throw new QueueFullException($"The queue is full ({MaxSize} items): use PutAsync to wait for room, or TryPut.");
         }
     }
 
@@ -127,7 +127,7 @@ public partial class CoopQueue<T>
     {
         if (!TryGet(out var item))
         {
-            throw new QueueEmptyException("The queue is empty: use Get to wait for an item, or TryGet.");
+            throw new QueueEmptyException("The queue is empty: use GetAsync to wait for an item, or TryGet.");
         }
 
         return item;
@@ -166,7 +166,7 @@ public partial class CoopQueue<T>
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"<{GetType().Name} {_store.Count}/{(MaxSize == 0 ? "∞" : MaxSize)}{(_shutdown ? " shut down" : "")}>";
+        $"<{GetType().Name[..GetType().Name.IndexOf('`', StringComparison.Ordinal)]} {_store.Count}/{(MaxSize == 0 ? "∞" : MaxSize)}{(_shutdown ? " shut down" : "")}>";
 
     private bool TryPutCore(T item)
     {

@@ -208,7 +208,8 @@ public class CoopQueueTests
         {
             await Coroutine.Yield();
             var q = new CoopQueue<int>();
-            Assert.Throws<QueueEmptyException>(() => q.GetNowait());
+            var ex = Assert.Throws<QueueEmptyException>(() => q.GetNowait());
+            Assert.Equal("The queue is empty: use GetAsync to wait for an item, or TryGet.", ex.Message);
             Assert.False(q.TryGet(out _));
         });
     }
@@ -222,8 +223,44 @@ public class CoopQueueTests
             var q = new CoopQueue<int>(2);
             q.PutNowait(1);
             Assert.True(q.TryPut(2));
-            Assert.Throws<QueueFullException>(() => q.PutNowait(3));
+            var ex = Assert.Throws<QueueFullException>(() => q.PutNowait(3));
+            Assert.Equal("The queue is full (2 items): use PutAsync to wait for room, or TryPut.", ex.Message);
             Assert.False(q.TryPut(3));
+        });
+    }
+
+    [Fact]
+    public void ToString_ShowsCountBoundAndShutdown()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var bounded = new CoopQueue<int>(3);
+            bounded.PutNowait(1);
+            Assert.Equal("<CoopQueue 1/3>", bounded.ToString());
+            var unbounded = new CoopLifoQueue<int>();
+            Assert.Equal("<CoopLifoQueue 0/∞>", unbounded.ToString());
+            unbounded.Shutdown();
+            Assert.Equal("<CoopLifoQueue 0/∞ shut down>", unbounded.ToString());
+        });
+    }
+
+    [Fact]
+    public void PutAndGet_Uncontended_AllocateNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(4);
+            await q.PutAsync(0); // the first makes the done future every later put shares
+            q.GetNowait();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                await q.PutAsync(i);
+                q.GetNowait();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         });
     }
 
