@@ -116,4 +116,55 @@ public class CoopEventTests
         var ev = new CoopEvent();
         Assert.Throws<InvalidOperationException>(ev.Set);
     }
+
+    [Fact]
+    public void ToString_SaysSetOrUnset()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var ev = new CoopEvent();
+            Assert.Equal("<CoopEvent unset>", ev.ToString());
+            ev.Set();
+            Assert.Equal("<CoopEvent set>", ev.ToString());
+            ev.Set(); // twice: still set, nothing else
+            Assert.True(ev.IsSet);
+            ev.Clear();
+            Assert.Equal("<CoopEvent unset>", ev.ToString());
+        });
+    }
+
+    [Fact]
+    public void WaitAsync_WhileSet_ReturnsOneDoneFutureAndAllocatesNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            ev.Set();
+            await ev.WaitAsync();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                await ev.WaitAsync();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
+
+    [Fact]
+    public void Clear_WhileWaitersWait_TheyStillWaitForTheNextSet()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            var waiter = EventLoop.Current.CreateTask(Await(ev.WaitAsync()));
+            await Ticks(1);
+            ev.Clear();
+            await Ticks(1);
+            Assert.False(waiter.IsDone);
+            ev.Set();
+            await waiter;
+        });
+    }
 }
