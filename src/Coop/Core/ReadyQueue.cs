@@ -90,6 +90,22 @@ internal sealed class ReadyQueue
         _items[_head] = chosen;
     }
 
+    /// <summary>Moves the last <paramref name="count"/> entries to the front, keeping their order
+    /// and the order of the others: O(count). What a timer woke during a pass runs next
+    /// (EventLoop.CheckPoint.cs).</summary>
+    public void MoveBackToFront(int count)
+    {
+        var mask = _items.Length - 1;
+        for (var i = 0; i < count; i++)
+        {
+            ref var last = ref _items[(_head + _count - 1) & mask];
+            var item = last;
+            last = default;
+            _head = (_head - 1) & mask;
+            _items[_head] = item;
+        }
+    }
+
     public void Clear()
     {
         Array.Clear(_items);

@@ -57,7 +57,9 @@ public abstract partial class Coroutine
     public static Call<T> Call<T>(IEnumerable<object?> inner) => new(inner);
 
     /// <summary>A future that completes after <paramref name="seconds"/> on the running loop, using no
-    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.</summary>
+    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.
+    /// <c>Sleep(0)</c> (or less) is a plain yield, as asyncio's <c>sleep(0)</c> is: no timer, and the
+    /// task goes to the back of the ready queue as with <see cref="Yield"/>.</summary>
     public static Future Sleep(double seconds) => EventLoop.Current.Sleep(seconds);
 
     /// <summary>A future that completes after <paramref name="delay"/> (see <see cref="Sleep(double)"/>).</summary>

@@ -14,8 +14,9 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
 
     internal FutureAwaiter(Future future) => _future = future;
 
-    /// <summary>True if the future is done: then the await continues without suspending.</summary>
-    public bool IsCompleted => _future.IsDone;
+    /// <summary>True if the future is done: then the await continues without suspending (except
+    /// for Sleep(0), done but a yield: Core/YieldFuture.cs).</summary>
+    public bool IsCompleted => _future.IsDone && _future is not YieldFuture;
 
     internal Future Future => _future;
 

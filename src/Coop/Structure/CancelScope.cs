@@ -12,14 +12,15 @@
 //
 // | state  | event                               | next   | effect                                              |
 // |--------|-------------------------------------|--------|-----------------------------------------------------|
-// | Idle   | Run(body) starts                    | Active | pushed on the task's scope stack; deadline armed    |
-// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a canceled scope raises at its 1st await |
-// | Active | Cancel() or the deadline passes     | Active | CancelCalled; the task is woken if parked and the   |
-// |        |                                     |        | cancellation reaches it (no shield in between)      |
+// | Idle   | RunAsync(body) starts               | Active | pushed on the task's scope stack; deadline armed    |
+// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a canceled scope raises at its 1st await  |
+// | Active | Cancel() or the deadline passes     | Active | IsCancellationRequested; the task is woken if       |
+// |        |                                     |        | parked and the cancellation reaches it (no shield   |
+// |        |                                     |        | in between)                                         |
 // | Active | Deadline set                        | Active | timer re-armed; a past deadline cancels at once     |
 // | Active | Shield set false                    | Active | the task is woken if an outer cancellation waits    |
 // | Active | the block ends                      | Exited | popped; timer disarmed; its own exception caught    |
-// | Exited | Run again                           | —      | InvalidOperationException: a scope runs once        |
+// | Exited | RunAsync again                      | —      | InvalidOperationException: a scope runs once        |
 // | Exited | Cancel(), Deadline/Shield set       | Exited | recorded, no effect                                 |
 using System.Diagnostics;
 

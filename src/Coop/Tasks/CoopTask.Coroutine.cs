@@ -39,6 +39,12 @@ public partial class CoopTask
 
     internal void ParkWith(Future future, object resume)
     {
+        if (future is YieldFuture && future.Loop == Loop)
+        {
+            YieldWith(resume); // Sleep(0): a plain yield (Core/YieldFuture.cs)
+            return;
+        }
+
         ParkOn(future);
         _chain = resume;
     }
