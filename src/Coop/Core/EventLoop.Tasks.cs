@@ -5,8 +5,15 @@ namespace Coop;
 
 public sealed partial class EventLoop
 {
-    private CoopTask? _liveTasks;
-    private int _liveCount;
+    // The live tasks, in creation order: the loop holds every unfinished task strongly, so a
+    // fire-and-forget task is never collected mid-flight (cpython#117379). A singly linked list
+    // through the tasks (CoopTask.NextLive): a task that ends stays listed until the list is swept,
+    // which happens once the finished ones outnumber the live ones, so each task costs one field and
+    // O(1) amortized, and the list holds at most about twice the live tasks.
+    private CoopTask? _liveHead;
+    private CoopTask? _liveTail;
+    private int _liveCount;   // unfinished tasks
+    private int _listedCount; // tasks in the list, finished ones not swept yet included
 
     /// <summary>The task being stepped right now, or null.</summary>
     public CoopTask? CurrentTask => IsOnLoopThread ? SteppingTask : null;
@@ -14,23 +21,6 @@ public sealed partial class EventLoop
     /// <summary>The task being stepped, kept on the loop rather than in a thread-static field:
     /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="Current"/>).</summary>
     internal CoopTask? SteppingTask { get; set; }
-
-    /// <summary>The caller a coroutine that just ended hands back to the task being stepped: its
-    /// step resumes it next (CoopTask.Coroutine.cs, the trampoline).</summary>
-    internal object? PendingContinuation { get; set; }
-
-    /// <summary>Set by Coop's builder while a kernel awaiter decides how to suspend the task being
-    /// stepped (CompilerServices/Suspension.cs); on the loop, as only that task can be suspending.</summary>
-    internal bool SuspendingInBuilder { get; set; }
-
-    /// <summary>Drops the state of a step that ended by throwing, so that it does not leak into what
-    /// runs next.</summary>
-    private void ForgetStep()
-    {
-        SteppingTask = null;
-        PendingContinuation = null;
-        SuspendingInBuilder = false;
-    }
 
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
     /// <param name="coroutine">A coroutine that has not started.</param>
@@ -40,7 +30,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckUsable();
-        return Launch(CoopTask.ForCoroutine(this, coroutine, name, cancellationToken));
+        return Launch(coroutine.IntoTask(this, name), cancellationToken);
     }
 
     /// <summary>Wraps an async coroutine returning <typeparamref name="T"/> in a task and schedules its first step.</summary>
@@ -48,7 +38,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckUsable();
-        return (CoopTask<T>)Launch(CoopTask<T>.ForCoroutineOf(this, coroutine, name, cancellationToken));
+        return (CoopTask<T>)Launch(coroutine.IntoTask(this, name), cancellationToken);
     }
 
     /// <summary>Wraps a generator coroutine (an iterator yielding <c>object?</c>) in a task and
@@ -57,16 +47,19 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(generator);
         CheckUsable();
-        return Launch(CoopTask.ForGenerator(this, generator, name, cancellationToken));
+        return Launch(new GeneratorTask(this, generator.GetEnumerator(), name), cancellationToken);
     }
 
     /// <summary>The tasks that have not finished, in creation order.</summary>
     public IReadOnlyList<CoopTask> AllTasks()
     {
         var tasks = new List<CoopTask>(_liveCount);
-        for (var t = _liveTasks?.NextLive; t != null; t = t == _liveTasks ? null : t.NextLive)
+        for (var t = _liveHead; t != null; t = t.NextLive)
         {
-            tasks.Add(t);
+            if (t.Status != CoopTaskStatus.Done)
+            {
+                tasks.Add(t);
+            }
         }
 
         return tasks;
@@ -162,30 +155,54 @@ public sealed partial class EventLoop
         return task;
     }
 
-    internal void ForgetTask(CoopTask task)
+    /// <summary>A task ended: it leaves the live list at the next sweep.</summary>
+    internal void ForgetTask()
     {
-        // Circular list through _liveTasks (the newest): O(1) add and remove, no hashing.
-        if (task.NextLive == null)
+        _liveCount--;
+        if (_listedCount > 2 * _liveCount + 64)
         {
-            return;
+            SweepFinishedTasks();
+        }
+    }
+
+    private void SweepFinishedTasks()
+    {
+        CoopTask? last = null;
+        for (var t = _liveHead; t != null;)
+        {
+            var next = t.NextLive;
+            if (t.Status == CoopTaskStatus.Done)
+            {
+                t.NextLive = null;
+            }
+            else
+            {
+                if (last == null)
+                {
+                    _liveHead = t;
+                }
+                else
+                {
+                    last.NextLive = t;
+                }
+
+                last = t;
+            }
+
+            t = next;
         }
 
-        if (task.NextLive == task)
+        if (last == null)
         {
-            _liveTasks = null;
+            _liveHead = null;
         }
         else
         {
-            task.PreviousLive!.NextLive = task.NextLive;
-            task.NextLive.PreviousLive = task.PreviousLive;
-            if (_liveTasks == task)
-            {
-                _liveTasks = task.PreviousLive;
-            }
+            last.NextLive = null;
         }
 
-        task.NextLive = task.PreviousLive = null;
-        _liveCount--;
+        _liveTail = last;
+        _listedCount = _liveCount;
     }
 
     /// <summary>Posts the outcome of foreign work (FromTask, ToThread) from any thread. If the loop
@@ -226,27 +243,27 @@ public sealed partial class EventLoop
         }
     }
 
-    private CoopTask Launch(CoopTask task)
+    private CoopTask Launch(CoopTask task, CancellationToken cancellationToken)
     {
-        if (_liveTasks == null)
+        if (_liveTail == null)
         {
-            task.NextLive = task.PreviousLive = task;
+            _liveHead = task;
         }
         else
         {
-            task.NextLive = _liveTasks.NextLive;
-            task.PreviousLive = _liveTasks;
-            _liveTasks.NextLive!.PreviousLive = task;
-            _liveTasks.NextLive = task;
+            _liveTail.NextLive = task;
         }
 
-        _liveTasks = task;
+        _liveTail = task;
         _liveCount++;
+        _listedCount++;
         task.MakeReady();
         if (Instrument != null)
         {
             Notify(InstrumentHook.TaskCreated, task);
         }
+
+        task.WatchToken(cancellationToken);
         return task;
     }
 

@@ -195,7 +195,7 @@ public sealed partial class EventLoop : IDisposable
         finally
         {
             _stopping = false;
-            ForgetStep(); // only needed if a step escaped with a LoopInternalException
+            SteppingTask = null; // only needed if a step escaped with a LoopInternalException
             IsRunning = false;
             t_running = null;
             _threadId = 0;
@@ -241,7 +241,7 @@ public sealed partial class EventLoop : IDisposable
                 // Only a task step gets here, and only on a bug: a callback reports its own error,
                 // a step its coroutine's and its instrument's.
                 var task = SteppingTask;
-                ForgetStep();
+                SteppingTask = null;
                 ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
         }

@@ -3,12 +3,12 @@
 // future completes. Done callbacks are scheduled with CallSoon, never run inline, as asyncio does.
 //
 // Who waits is kept in one field, to keep a pending future small (a million tasks may wait on one):
-// null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it still waits on
-// this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
+// null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it is still parked
+// on this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
+// Talks to: CoopTask (Park, Wake), EventLoop (the ready queue, the unobserved-error report).
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-
 
 namespace Coop;
 
@@ -19,8 +19,8 @@ namespace Coop;
 public class Future
 {
     private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Cancelled
-    private object? _waiters;
-    private Flags _flags; // one byte: a million pending futures (or tasks, which are futures) stay small
+    private object? _waiters; // null, one task or done callback, or a List<object> of them
+    private Flags _flags;
 
     internal Future(EventLoop loop)
     {
@@ -66,47 +66,22 @@ public class Future
         }
     }
 
-    /// <summary>Set when the task this future is shared with should not cancel it (see
-    /// <see cref="CoopTask.Cancel"/>). Internal futures made for one waiter leave it false.</summary>
+    /// <summary>True for a future made for one wait (a sleep, a waiter's place in a queue): when the
+    /// task waiting on it is cancelled, the future is cancelled too, unless another task waits on it.</summary>
     internal bool CancelWithWaiter
     {
         get => (_flags & Flags.CancelWithWaiter) != 0;
         init => _flags = value ? _flags | Flags.CancelWithWaiter : _flags & ~Flags.CancelWithWaiter;
     }
 
-    /// <summary>Called when the one task this future woke is about to raise a cancellation at its
-    /// await instead of taking the result (only if the future succeeded). Returns true if the await
-    /// may raise: nothing was handed over, or a resource handed over (a lock, an item) was given back;
-    /// false if the hand-off cannot be undone (the await completes; the cancellation stays pending for
-    /// the next await). Overridden by <see cref="Core.HandOffFuture{T}"/>; Sync/WaitQueue.cs describes
-    /// the protocol.</summary>
-    internal virtual bool TryRevokeHandOff() => true;
-
     internal bool IsObserved => (_flags & Flags.Observed) != 0;
 
-    /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then
-    /// a future made for one wait (<see cref="CancelWithWaiter"/>, a sleep can be shared) is not
-    /// cancelled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
-    internal bool HasOtherWaitingTask(CoopTask task)
-    {
-        switch (_waiters)
-        {
-            case CoopTask other:
-                return other != task && other.IsWaitingOn(this);
-            case List<object> many:
-                foreach (var waiter in many)
-                {
-                    if (waiter is CoopTask t && t != task && t.IsWaitingOn(this))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            default:
-                return false;
-        }
-    }
+    /// <summary>The kernel's one hand-off hook. This future woke a task by handing it a resource (a
+    /// lock, an item), and that task is about to raise a cancellation at the await instead of taking
+    /// it: give the resource back and return true, or return false if the hand-off cannot be undone
+    /// (the await then completes and the cancellation waits for the next await). Only
+    /// <see cref="Core.HandOffFuture{T}"/> overrides it; it describes the protocol.</summary>
+    internal virtual bool TryGiveBack() => true;
 
     /// <summary>Completes the future with a result; throws if it is already done.</summary>
     public void SetResultObject(object? result)
@@ -143,10 +118,8 @@ public class Future
 
     /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CancelledException"/>.
     /// Returns false if it was already done.</summary>
-    public virtual bool Cancel(string? message = null)
-    {
-        return TryComplete(null, ExceptionDispatchInfo.Capture(new CancelledException(message)));
-    }
+    public virtual bool Cancel(string? message = null) =>
+        TryComplete(null, ExceptionDispatchInfo.Capture(new CancelledException(message)));
 
     /// <summary>Calls <paramref name="callback"/> with this future once it is done, through the loop's
     /// ready queue (never inline); right away-scheduled if it is done already.</summary>
@@ -194,6 +167,15 @@ public class Future
     /// <summary>The first task or callback waiting on this future, for traces; null if none.</summary>
     internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
 
+    /// <summary>True when a task other than <paramref name="task"/> is still parked on this future:
+    /// then a future made for one wait is not cancelled with <paramref name="task"/>.</summary>
+    internal bool HasOtherParkedTask(CoopTask task) => _waiters switch
+    {
+        CoopTask other => other != task && other.IsParkedOn(this),
+        List<object> many => many.Exists(w => w is CoopTask t && t != task && t.IsParkedOn(this)),
+        _ => false,
+    };
+
     internal void AddWaiter(object waiter)
     {
         switch (_waiters)
@@ -215,33 +197,32 @@ public class Future
         }
     }
 
-    /// <summary>Called when a waiting task leaves this future before it completes (cancelled, or its
-    /// cancel scope timed out): its entry stays in the list, stale, until the next sweep.</summary>
+    /// <summary>A parked task left this future before it completed (cancelled, or its cancel scope
+    /// timed out): its entry stays in the list, stale, until the next sweep.</summary>
     internal void NoteWaiterLeft() => _flags |= Flags.WaiterLeft;
 
     /// <summary>A task that left this future stays listed (finding it would cost a search), and if it
     /// waits again it is listed again. A long-lived future waited on with timeouts, again and again,
-    /// would collect such entries without end, and wake a task at the place it first waited, so when
-    /// a task has left, the list is swept before it grows and before the future wakes its waiters:
-    /// out go the tasks no longer waiting here and all but the last entry of a task listed twice
-    /// (<paramref name="adding"/>'s entries so far are all older than the one it is adding).
-    /// Amortized O(1) per wait: the list still doubles unless a quarter of it came free.</summary>
+    /// would collect such entries without end, and wake a task where it first waited, so once a task
+    /// has left, the list is swept before it grows and before the future wakes its waiters: out go
+    /// the tasks no longer parked here and all but the newest entry of a task listed twice. Amortized
+    /// O(1) per wait: the list still doubles unless a quarter of it came free.</summary>
     private void DropStaleWaiters(List<object> many, CoopTask? adding)
     {
         _flags &= ~Flags.WaiterLeft;
-        adding?.HideWaitDuringSweep();
+        adding?.MarkSwept(true); // its entries so far are all older than the one it is adding
         var kept = many.Count;
         for (var i = many.Count - 1; i >= 0; i--)
         {
             var waiter = many[i];
             if (waiter is CoopTask task)
             {
-                if (!task.IsWaitingOn(this))
+                if (!task.IsParkedOn(this) || task.IsSwept)
                 {
-                    continue; // left, or listed again later (that later entry is kept): stale
+                    continue; // left, or listed again later (the later entry is kept): stale
                 }
 
-                task.HideWaitDuringSweep(); // its earlier entries now read as stale
+                task.MarkSwept(true);
             }
 
             many[--kept] = waiter;
@@ -250,11 +231,10 @@ public class Future
         many.RemoveRange(0, kept);
         foreach (var waiter in many)
         {
-            (waiter as CoopTask)?.RestoreWaitAfterSweep(this);
+            (waiter as CoopTask)?.MarkSwept(false);
         }
 
-        adding?.RestoreWaitAfterSweep(this);
-
+        adding?.MarkSwept(false);
         if (many.Count > many.Capacity * 3 / 4)
         {
             many.Capacity *= 2;
@@ -276,8 +256,7 @@ public class Future
         }
     }
 
-    /// <summary>Marks the error as handled without throwing it (used by combinators that collect
-    /// errors and pass them on).</summary>
+    /// <summary>Marks the error as handled without throwing it (combinators that pass errors on).</summary>
     internal void MarkObserved() => _flags |= Flags.Observed;
 
     /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
@@ -289,9 +268,9 @@ public class Future
     /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
     private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
 
-    /// <summary>Completion hook for subclasses; a failed future (or task) schedules the check of
-    /// its error here.</summary>
-    private protected virtual void OnCompleted(bool hadWaiters)
+    /// <summary>Called once the future is done and its waiters were woken; a failed future schedules
+    /// the check of its error here.</summary>
+    private protected virtual void OnCompleted()
     {
         if (State == FutureState.Failed)
         {
@@ -335,24 +314,9 @@ public class Future
         }
 
         _outcome = (object?)error ?? result;
-        Complete(error == null ? FutureState.Succeeded
+        State = error == null ? FutureState.Succeeded
             : error.SourceException is CancelledException ? FutureState.Cancelled
-            : FutureState.Failed);
-        return true;
-    }
-
-    private void ThrowIfTask()
-    {
-        if (this is CoopTask)
-        {
-            throw new InvalidOperationException("A task completes when its coroutine does: it cannot be set from outside (cancel it instead).");
-        }
-    }
-
-    private void Complete(FutureState state)
-    {
-        Debug.Assert(State == FutureState.Pending, "a future completes once");
-        State = state;
+            : FutureState.Failed;
         if ((_flags & Flags.WaiterLeft) != 0 && _waiters is List<object> listed)
         {
             DropStaleWaiters(listed, null); // so each task is woken once, where it last began to wait
@@ -360,34 +324,39 @@ public class Future
 
         var waiters = _waiters;
         _waiters = null;
-        switch (waiters)
+        if (waiters is List<object> many)
         {
-            case null:
-                break;
-            case List<object> many:
-                foreach (var waiter in many)
-                {
-                    Wake(waiter);
-                }
-
-                break;
-            default:
-                Wake(waiters);
-                break;
+            foreach (var waiter in many)
+            {
+                Wake(waiter);
+            }
+        }
+        else if (waiters != null)
+        {
+            Wake(waiters);
         }
 
-        OnCompleted(waiters != null);
+        OnCompleted();
+        return true;
     }
 
     private void Wake(object waiter)
     {
         if (waiter is CoopTask task)
         {
-            task.WakeFrom(this);
+            task.Wake(this);
         }
         else
         {
             Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
+        }
+    }
+
+    private void ThrowIfTask()
+    {
+        if (this is CoopTask)
+        {
+            throw new InvalidOperationException("A task completes when its coroutine does: it cannot be set from outside (cancel it instead).");
         }
     }
 
@@ -404,7 +373,7 @@ public class Future
     private enum Flags : byte
     {
         Observed = 1,         // somebody read the outcome (an unobserved failure is reported)
-        CancelWithWaiter = 2, // made for one wait: cancelled when its only waiting task is
+        CancelWithWaiter = 2, // made for one wait: cancelled when its only parked task is
         WaiterLeft = 4,       // a task left before completion: its entry is stale (DropStaleWaiters)
     }
 }

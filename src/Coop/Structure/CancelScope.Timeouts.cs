@@ -119,7 +119,7 @@ public sealed partial class CancelScope
     }
 
     private TimeoutException NewTimeoutException() =>
-        new(_reason == DeadlineMessage
+        new(_status.Reason == DeadlineMessage
             ? "The operation did not finish before its deadline; it was cancelled."
             : "The operation was cancelled by its fail-after scope before it finished.");
 }

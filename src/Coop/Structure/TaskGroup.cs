@@ -208,7 +208,7 @@ public sealed class TaskGroup
         {
             case null:
                 break;
-            case CancelledException own when own.Scope == _bodyScope:
+            case CancelledException own when _bodyScope.Raised(own):
                 break; // the group interrupted its own body because a child failed: that error says it all
             case CancelledException:
                 cancelled = bodyError;
