@@ -35,8 +35,23 @@ internal static class Suspension
         return box;
     }
 
-    private static CoopTask Running =>
-        CoopTask.Current ?? throw new LoopInternalException("A coroutine ran outside the step of its task.");
+    private static CoopTask Running
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var task = CoopTask.Current;
+            if (task is null)
+            {
+                ThrowOutsideTask();
+            }
+
+            return task;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowOutsideTask() => throw new LoopInternalException("A coroutine ran outside the step of its task.");
 
     /// <summary>The running frame ended without a result or with <paramref name="error"/>.</summary>
     public static void End(Exception? error)

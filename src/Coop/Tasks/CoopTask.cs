@@ -386,16 +386,19 @@ public abstract partial class CoopTask : Future
         continuation();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every suspension: the check inline, the throw apart
     private void RefuseSuspensionWhileInline()
     {
         if ((_marks & TaskMarks.Inline) != 0)
         {
-            throw new InvalidOperationException(
-                "A Coop coroutine was awaited from ordinary async code (an async Task method) inside this task and it " +
-                "tried to suspend: await coroutines only from async Coroutine methods, or run it as its own task " +
-                "(await loop.CreateTask(coroutine)).");
+            ThrowSuspendedInline();
         }
     }
+
+    private static void ThrowSuspendedInline() => throw new InvalidOperationException(
+        "A Coop coroutine was awaited from ordinary async code (an async Task method) inside this task and it " +
+        "tried to suspend: await coroutines only from async Coroutine methods, or run it as its own task " +
+        "(await loop.CreateTask(coroutine)).");
 
     /// <summary>The coroutine ended: the task is done and its future completes, once.</summary>
     private protected void Finish(object? result, ExceptionDispatchInfo? error)
