@@ -47,7 +47,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(generator);
         CheckUsable();
-        return Launch(new GeneratorTask(this, generator.GetEnumerator(), name), cancellationToken);
+        return Launch(new GeneratorTask(this, GeneratorTask.Enumerate(generator), name), cancellationToken); // refused before the task exists
     }
 
     /// <summary>The tasks that have not finished, in creation order.</summary>
@@ -84,14 +84,33 @@ public sealed partial class EventLoop
         return future.ResultObject;
     }
 
-    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends; returns its result.</summary>
-    public T RunUntilComplete<T>(Coroutine<T> coroutine) => (T)RunUntilComplete((Future)CreateTask(coroutine))!;
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends; returns its result. If the
+    /// loop cannot run (closed, already running, another loop runs on this thread) it throws before
+    /// making the task, so the coroutine never runs.</summary>
+    public T RunUntilComplete<T>(Coroutine<T> coroutine)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckCanRun();
+        return (T)RunUntilComplete((Future)CreateTask(coroutine))!;
+    }
 
-    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends.</summary>
-    public void RunUntilComplete(Coroutine coroutine) => RunUntilComplete((Future)CreateTask(coroutine));
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends (refused, it never runs:
+    /// see <see cref="RunUntilComplete{T}(Coroutine{T})"/>).</summary>
+    public void RunUntilComplete(Coroutine coroutine)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckCanRun();
+        RunUntilComplete((Future)CreateTask(coroutine));
+    }
 
-    /// <summary>Runs a generator coroutine as a task until it ends; returns what it returned.</summary>
-    public object? RunUntilComplete(IEnumerable<object?> generator) => RunUntilComplete((Future)CreateTask(generator));
+    /// <summary>Runs a generator coroutine as a task until it ends; returns what it returned (refused,
+    /// it never runs: see <see cref="RunUntilComplete{T}(Coroutine{T})"/>).</summary>
+    public object? RunUntilComplete(IEnumerable<object?> generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        CheckCanRun();
+        return RunUntilComplete((Future)CreateTask(generator));
+    }
 
     /// <summary>Runs <paramref name="future"/>'s loop until it is done and returns its result.</summary>
     public T RunUntilComplete<T>(Future<T> future)
@@ -153,6 +172,24 @@ public sealed partial class EventLoop
         }
 
         return task;
+    }
+
+    /// <summary>Close's part for tasks: each one still pending is reported (asyncio logs "Task was
+    /// destroyed but it is pending!") and forgotten, so the closed loop holds and lists none. Close
+    /// runs no task code: the task's finally blocks do not run (EventLoop.Run cancels leftover tasks
+    /// and runs them to their end before it closes).</summary>
+    private void ForgetPendingTasks()
+    {
+        foreach (var task in AllTasks())
+        {
+            var where = task.WaitingOnDescription is { } waitingOn ? "waiting on " + waitingOn : "ready to run";
+            ReportError(new LoopError(
+                $"Task was destroyed but it is pending: the loop closed while it was {where}; its finally blocks did not " +
+                "run (cancel it and run the loop before closing, as EventLoop.Run does).", null, task, null));
+        }
+
+        _liveHead = _liveTail = null;
+        _liveCount = _listedCount = 0;
     }
 
     /// <summary>A task ended: it leaves the live list at the next sweep.</summary>
@@ -277,8 +314,8 @@ public sealed partial class EventLoop
         var leftovers = AllTasks();
         if (leftovers.Count == 0)
         {
-            // A task that failed in main's last pass has its "never retrieved" report queued for
-            // the next iteration: run that one iteration, or Close would drop the report.
+            // What main's last pass made ready (done callbacks of tasks that ended with it) gets one
+            // more iteration, as asyncio.run's shutdown steps give it, rather than being dropped.
             if (_ready.Count > 0)
             {
                 Stop();

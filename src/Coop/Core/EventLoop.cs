@@ -106,9 +106,12 @@ public sealed partial class EventLoop : IDisposable
     }
 
     /// <summary>Closes the loop: drops pending timers and ready callbacks, as asyncio does, except
-    /// what must not vanish: every callback another thread posted (CallSoonThreadsafe) that never
-    /// ran is reported to the exception handler, and pending reports of unobserved task errors are
-    /// delivered. A closed loop cannot run again; closing twice does nothing.</summary>
+    /// what must not vanish, which goes to the exception handler: every callback another thread
+    /// posted (CallSoonThreadsafe) that never ran, every task still pending ("Task was destroyed
+    /// but it is pending!": Close runs no task code, so its finally blocks do not run; cancel the
+    /// tasks and run the loop first, as <see cref="Run{T}(Coroutine{T}, TimeProvider?, ILogger?)"/>
+    /// does), and every failed future or task whose error nobody read. A closed loop cannot run
+    /// again; closing twice does nothing.</summary>
     public void Close()
     {
         if (IsRunning)
@@ -132,16 +135,15 @@ public sealed partial class EventLoop : IDisposable
             {
                 ((PostedCallback)item.State!).OnLoopClosed(this);
             }
-            else if (item.Callback == Future.ReportIfUnobservedAction || item.Callback == Future.ReportIfUnobservedLaterAction)
-            {
-                Future.ReportIfUnobservedAction(item.State);
-            }
         }
 
         foreach (var left in _inbox.Close())
         {
             left.OnLoopClosed(this);
         }
+
+        ForgetPendingTasks(); // EventLoop.Tasks.cs: reported, not dropped silently
+        ReportUnobserved();   // EventLoop.Errors.cs: failures nobody read
 
         _ready.Clear();
         _timers.Clear();
@@ -155,18 +157,7 @@ public sealed partial class EventLoop : IDisposable
     /// without a delegate call: run_until_complete is the common case, one check per iteration.</summary>
     internal void Run(Func<bool>? until, Future? untilDone = null)
     {
-        CheckNotClosed();
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("This event loop is already running.");
-        }
-
-        if (t_running != null)
-        {
-            throw new InvalidOperationException(
-                "Cannot run an event loop while another loop is running on this thread (a coroutine must await, not run a loop).");
-        }
-
+        CheckCanRun();
         var previousContext = SynchronizationContext.Current;
         BaseContext = ExecutionContext.Capture();
         if (BaseContext != null && ExecutionContextSlot.Readable)
@@ -201,6 +192,24 @@ public sealed partial class EventLoop : IDisposable
             _threadId = 0;
             ContextThread = null;
             SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    /// <summary>Throws if the loop cannot run now: closed, already running, or another loop runs on
+    /// this thread. Calls that make something to run (RunUntilComplete of a coroutine) check it
+    /// first, so a refused run leaves nothing behind that would run later (asyncio checks first too).</summary>
+    private void CheckCanRun([CallerMemberName] string operation = "")
+    {
+        CheckNotClosed(operation);
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("This event loop is already running: a coroutine must await, not run the loop.");
+        }
+
+        if (t_running != null)
+        {
+            throw new InvalidOperationException(
+                "Cannot run an event loop while another loop is running on this thread (a coroutine must await, not run a loop).");
         }
     }
 

@@ -9,6 +9,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Coop.Core;
 
 namespace Coop;
 
@@ -18,7 +19,8 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public class Future
 {
-    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Cancelled
+    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed (wrapped in
+                              // an UnobservedError until somebody reads it) or Cancelled
     private object? _waiters; // null, one task or done callback, or a List<object> of them
     private Flags _flags;
 
@@ -61,7 +63,7 @@ public class Future
                 throw new InvalidOperationException($"{Describe()} is not done yet: its exception is not set.");
             }
 
-            _flags |= Flags.Observed;
+            Observe();
             return Error?.SourceException;
         }
     }
@@ -250,56 +252,53 @@ public class Future
             case FutureState.Pending:
                 throw new InvalidOperationException($"{Describe()} is not done yet: its result is not set.");
             default:
-                _flags |= Flags.Observed;
+                Observe();
                 Error!.Throw();
                 return;
         }
     }
 
-    /// <summary>Marks the error as handled without throwing it (combinators that pass errors on).</summary>
-    internal void MarkObserved() => _flags |= Flags.Observed;
+    /// <summary>Somebody read the outcome: a failure is no longer reported (Core/UnobservedError.cs).</summary>
+    private void Observe()
+    {
+        _flags |= Flags.Observed;
+        if (_outcome is UnobservedError unread)
+        {
+            _outcome = unread.Read();
+        }
+    }
+
+    /// <summary>Replaces the message a failure nobody reads is reported with (the default says
+    /// "Future/Task exception was never retrieved"); nothing if it was read already.</summary>
+    internal void DescribeUnobservedError(string message)
+    {
+        if (_outcome is UnobservedError unread)
+        {
+            unread.Message = message;
+        }
+    }
 
     /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
     private protected virtual object? BoxedResult => _outcome;
 
     private ExceptionDispatchInfo? Error =>
-        State is FutureState.Failed or FutureState.Cancelled ? (ExceptionDispatchInfo)_outcome! : null;
+        State is FutureState.Failed or FutureState.Cancelled
+            ? _outcome as ExceptionDispatchInfo ?? ((UnobservedError)_outcome!).Error
+            : null;
 
     /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
     private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
 
-    /// <summary>Called once the future is done and its waiters were woken; a failed future schedules
-    /// the check of its error here.</summary>
+    /// <summary>Completion hook for subclasses. A failure is wrapped until somebody reads it: if
+    /// nobody does, it is reported when the future is collected or the loop closes, as asyncio
+    /// does (Core/UnobservedError.cs). Reading it later, however much later, is never reported.</summary>
     private protected virtual void OnCompleted()
     {
         if (State == FutureState.Failed)
         {
-            // Give the program time to look at the error, then report it rather than lose it (as
-            // asyncio does, though when the future is collected). Not only when nobody waits: a waiter
-            // may have left (cancelled) or be cancelled before it reads the error. Two hops: the
-            // awaiters and done callbacks this failure woke run in the next pass, in whatever order
-            // a seeded schedule picks; the check runs in the pass after.
-            Loop.Schedule(ReportIfUnobservedLaterAction, this);
+            _outcome = new UnobservedError(this, (ExceptionDispatchInfo)_outcome!);
         }
     }
-
-    /// <summary>The callback that reports a failed future's error if nobody observed it (read its
-    /// result or exception, or awaited it); Close runs the pending ones instead of dropping them.</summary>
-    internal static readonly Action<object?> ReportIfUnobservedAction = static f =>
-    {
-        var future = (Future)f!;
-        if (!future.IsObserved)
-        {
-            var error = future is CoopTask task
-                ? new LoopError("Task exception was never retrieved", future.Exception, task, null)
-                : new LoopError("Future exception was never retrieved", future.Exception, null, null, future);
-            future.Loop.ReportError(error);
-        }
-    };
-
-    /// <summary>The first hop of the unobserved-error check: schedules the check for the next pass.</summary>
-    internal static readonly Action<object?> ReportIfUnobservedLaterAction =
-        static f => ((Future)f!).Loop.Schedule(ReportIfUnobservedAction, f);
 
     /// <summary>The one door through which every future completes: with a result when
     /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>

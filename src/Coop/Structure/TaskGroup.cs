@@ -351,15 +351,8 @@ public sealed class TaskGroup
         {
             _completion!.TrySetException(new TaskGroupException(_errors));
             // A generator reads the outcome after its yield (a yield does not raise); if it never
-            // does, the errors go to the loop's handler one iteration later, as a task's would.
-            _loop.Schedule(static c =>
-            {
-                var completion = (Future)c!;
-                if (!completion.IsObserved)
-                {
-                    completion.Loop.ReportError(new LoopError("A task group's errors were never retrieved (read ResultObject after yielding Close())", completion.Exception, null, null));
-                }
-            }, _completion);
+            // does, the errors are reported as any unread failure is, with a message that says how.
+            _completion.DescribeUnobservedError("A task group's errors were never retrieved (read ResultObject after yielding Close())");
         }
         else
         {

@@ -12,6 +12,7 @@
 // A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
 // and the task fails with the original exception, since C# iterators cannot catch across a yield.
 // Talks to: CoopTask (Park, MakeReady, Finish), Call (the result of a `yield from`).
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -30,6 +31,47 @@ internal sealed class GeneratorTask : CoopTask
     {
         public IEnumerator<object?> Routine;
         public Call? Call;
+    }
+
+    /// <summary>Starts a generator coroutine object, once: a second start (CreateTask, a yield from,
+    /// a Call) is refused, as asyncio refuses to await a coroutine object twice. A C# iterator can be
+    /// enumerated again, which would run its body again: its side effects twice, silently.</summary>
+    /// <remarks>An iterator hands itself out the first time (no cost here) and a fresh copy of
+    /// itself after that, or when it is first enumerated on another thread than the one that made it.
+    /// The copy's type tells the two apart only through the iterator's state field (-2: never handed
+    /// out); the other-thread starts are remembered in a weak table. An enumerable that is not a
+    /// compiler-made iterator (a LINQ query over generators, a custom class) cannot be told apart and
+    /// is not refused.</remarks>
+    internal static IEnumerator<object?> Enumerate(IEnumerable<object?> generator)
+    {
+        var routine = generator.GetEnumerator();
+        if (!ReferenceEquals(routine, generator) && routine.GetType() == generator.GetType() && WasStarted(generator))
+        {
+            routine.Dispose(); // a copy that never ran: nothing happens
+            throw new InvalidOperationException(
+                $"This generator object ({generator.GetType().Name}) was already started: a generator coroutine runs once, as a Python " +
+                "coroutine object does. Call the generator method again for a new one (yielding it twice, or giving it to CreateTask " +
+                "twice, would run its body twice).");
+        }
+
+        return routine;
+    }
+
+    private static readonly ConditionalWeakTable<object, object> s_startedOffThread = [];
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "The state field is used by the iterator's own code, so it is kept; if it is missing the check is skipped.")]
+    private static bool WasStarted(IEnumerable<object?> generator)
+    {
+        var state = generator.GetType().GetField("<>1__state", BindingFlags.Instance | BindingFlags.NonPublic);
+        if (state?.GetValue(generator) is not int value)
+        {
+            return false; // not a compiler-made iterator: nothing to tell by
+        }
+
+        // -2: it never handed itself out, so this is its first start on a thread that did not make it,
+        // unless such a start happened before (static: loops on several threads may share it).
+        return value != -2 || !s_startedOffThread.TryAdd(generator, generator);
     }
 
     private protected override void Run()
@@ -112,7 +154,7 @@ internal sealed class GeneratorTask : CoopTask
                     Push(call.Start(), call);
                     return false;
                 case IEnumerable<object?> inner:
-                    Push(inner.GetEnumerator(), null);
+                    Push(Enumerate(inner), null);
                     return false;
                 case Future:
                     // Done: waiting on it does not suspend (as for async coroutines), but a pending

@@ -9,8 +9,10 @@
 //     (which may catch it) but ends a generator's whole chain;
 //   - a generator task cannot catch a cancellation: it is disposed at the start of its next step;
 //   - a future: completing it wakes, in order, the tasks still parked on it (stale registrations
-//     are ignored); a failed task or future with nobody looking at its error within two passes is
-//     reported;
+//     are ignored); a failed task or future whose error nobody has looked at when the loop closes
+//     is reported then, in the order they failed (however late the error is read before, it is
+//     not reported: asyncio's rule, when the future is collected or the loop closes);
+//   - closing the loop reports each task still pending, in creation order, before those errors;
 //   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
 //     ready; a not-started task ends cancelled without running; a task that is cancelled while it
 //     runs gets the cancellation at its next await, without first waiting for what it awaits; one
@@ -105,6 +107,7 @@ public sealed class TaskLoopModel
     private readonly List<Action> _inbox = new();
     private readonly MFuture[] _futures = new MFuture[TaskProgram.FutureCount];
     private readonly MTask[] _tasks;
+    private readonly List<MFuture> _failed = new();
     private long _now;
     private long _sequence;
 
@@ -145,6 +148,15 @@ public sealed class TaskLoopModel
 
         RunLoop();
         Log.Add("final " + Statuses());
+        foreach (var task in _tasks.Where(t => !t.IsDone))
+        {
+            Log.Add($"pending {task.Name} at close");
+        }
+
+        foreach (var future in _failed.Where(f => !f.Observed))
+        {
+            Log.Add($"report {future.Label}: {future.Error}");
+        }
     }
 
     private void RunLoop()
@@ -492,15 +504,7 @@ public sealed class TaskLoopModel
 
         if (state == State.Failed)
         {
-            // The waiters just woken run in the next pass; the check runs in the pass after that,
-            // and reports the error if nobody looked at it (a task's, or a plain future's).
-            _ready.Enqueue(() => _ready.Enqueue(() =>
-            {
-                if (!future.Observed)
-                {
-                    Log.Add($"report {future.Label}: {future.Error}");
-                }
-            }));
+            _failed.Add(future); // reported when the loop closes if nobody looked at it by then
         }
 
         return true;
