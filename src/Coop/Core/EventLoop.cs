@@ -254,8 +254,6 @@ public sealed partial class EventLoop : IDisposable
                 ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
         }
-
-        _ready.TrimExcess();
     }
 
     /// <summary>Runs the rest of the pass: the loop's hot path. It has no exception handler of its
