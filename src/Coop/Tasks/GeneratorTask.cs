@@ -135,6 +135,8 @@ internal sealed class GeneratorTask : CoopTask
     /// <summary>The innermost iterator: the one that runs next.</summary>
     private IEnumerator<object?> Top => Unsafe.As<IEnumerator<object?>>(_innermost!);
 
+    private protected override object? BoxedResult => (base.BoxedResult as ReturnValue)?.Value;
+
     /// <summary>A cancellation is raised at the await the last yielded future woke: if that future
     /// handed this task a resource, it is given back first (Future.TryGiveBack).</summary>
     private static bool GiveBack(Future? yielded) => yielded is not { State: FutureState.Succeeded } || yielded.TryGiveBack();
@@ -223,7 +225,7 @@ internal sealed class GeneratorTask : CoopTask
     {
         if (_extras is not { Depth: > 0 } more)
         {
-            Finish(returned?.Value, null);
+            Finish(returned, null); // kept as it came: a returned int is boxed only if it is read as an object
             return true;
         }
 
