@@ -44,7 +44,7 @@ public struct CoroutineMethodBuilder
     public readonly void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
-        Suspension.AwaitUnsafe(ref awaiter);
+        Suspension.Await(ref awaiter);
 }
 
 /// <summary>Builds <see cref="Coroutine{T}"/>s for <c>async Coroutine&lt;T&gt;</c> methods. Used by the compiler.</summary>
@@ -83,5 +83,5 @@ public struct CoroutineMethodBuilder<T>
     public readonly void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
-        Suspension.AwaitUnsafe(ref awaiter);
+        Suspension.Await(ref awaiter);
 }

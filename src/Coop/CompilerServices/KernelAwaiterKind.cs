@@ -1,5 +1,5 @@
-// Which of Coop's own awaiters a type is: the builder's fast path (Suspension.TrySuspendDirect)
-// switches on it. For the non-generic awaiters the answer is a type test the JIT folds, even in code
+// Which of Coop's own awaiters a type is: the builder's fast path (Suspension.Await) switches on
+// it. For the non-generic awaiters the answer is a type test the JIT folds, even in code
 // compiled before any static is initialized (tier-0, or tiered compilation off); the generic ones
 // are classified once per type, into a static the JIT reads as a constant after tiering. Either way,
 // for a given await only one branch remains.

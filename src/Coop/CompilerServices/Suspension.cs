@@ -81,48 +81,30 @@ internal static class Suspension
         }
     }
 
+    /// <summary>The builder's AwaitOnCompleted and AwaitUnsafeOnCompleted: suspends the running task
+    /// on <paramref name="awaiter"/>. Other awaiters get OnCompleted, not UnsafeOnCompleted, in both
+    /// cases: the continuations given to them run no user code, so flowing the context costs nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the state machine: the hot await path
     public static void Await<TAwaiter>(ref TAwaiter awaiter)
         where TAwaiter : INotifyCompletion
     {
         var task = Running;
-        if (!TrySuspendDirect(ref awaiter, task))
-        {
-            AwaitThroughAwaiter(ref awaiter, task);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AwaitUnsafe<TAwaiter>(ref TAwaiter awaiter)
-        where TAwaiter : ICriticalNotifyCompletion
-    {
-        var task = Running;
-        if (!TrySuspendDirect(ref awaiter, task))
-        {
-            AwaitUnsafeThroughAwaiter(ref awaiter, task);
-        }
-    }
-
-    /// <summary>Suspends <paramref name="task"/> on one of Coop's own awaiters without calling it;
-    /// false for any other awaiter.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TrySuspendDirect<TAwaiter>(ref TAwaiter awaiter, CoopTask task)
-    {
         switch (KernelAwaiterKind<TAwaiter>.Of)
         {
             case KernelAwaiterKind.Yield:
                 task.Yield();
-                return true;
+                return;
             case KernelAwaiterKind.Future:
                 // FutureAwaiter and FutureAwaiter<T> hold one field, the future: the same layout.
                 task.Park(Unsafe.As<TAwaiter, FutureAwaiter>(ref awaiter).Future);
-                return true;
+                return;
             case KernelAwaiterKind.Coroutine:
                 // CoroutineAwaiter<T> wraps a CoroutineAwaiter: the same layout.
                 Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.RunAsCallee(task);
-                return true;
+                return;
             default:
-                return false;
+                AwaitThroughAwaiter(ref awaiter, task);
+                return;
         }
     }
 
@@ -148,36 +130,6 @@ internal static class Suspension
         try
         {
             awaiter.OnCompleted(task.ForeignWake);
-        }
-        catch
-        {
-            task.UnparkForeign();
-            throw;
-        }
-    }
-
-    private static void AwaitUnsafeThroughAwaiter<TAwaiter>(ref TAwaiter awaiter, CoopTask task)
-        where TAwaiter : ICriticalNotifyCompletion
-    {
-        if (default(TAwaiter) is IKernelAwaiter)
-        {
-            task.BeginKernelAwait();
-            try
-            {
-                awaiter.UnsafeOnCompleted(KernelContinuation);
-            }
-            finally
-            {
-                task.EndKernelAwait(); // the awaiter refused (it threw): the task runs on
-            }
-
-            return;
-        }
-
-        task.ParkForeign();
-        try
-        {
-            awaiter.UnsafeOnCompleted(task.ForeignWake);
         }
         catch
         {

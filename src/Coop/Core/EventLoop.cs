@@ -213,9 +213,8 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it makes the first ~100 ms
-    // (tier-0 code) about 2x faster but costs profile-guided optimization for good, ~30 % of the
-    // switch rate (docs/benchmarks.md).
+    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it speeds up the first
+    // (tier-0) code but costs profile-guided optimization for good (docs/benchmarks.md).
     /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU), take in what
     /// other threads posted, move due timers to the ready queue, then run the ready queue.
     /// It runs only what was ready when the pass began: work made ready while it runs waits for the

@@ -70,7 +70,7 @@ public abstract partial class CoopTask
         {
             throw new InvalidOperationException(
                 $"{Describe()} left a cancel scope that is not its innermost one: scopes and task groups must be " +
-                "left in the reverse order they were entered (use await using / CancelScope.Run, never store them).");
+                "left in the reverse order they were entered (use await using or their Run method, never store them).");
         }
 
         _extras.Status = status.Outer;

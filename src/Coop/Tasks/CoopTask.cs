@@ -39,8 +39,7 @@ public abstract partial class CoopTask : Future
 {
     private static int s_lastId = -1;
 
-    private Future? _parkedOn;        // the future the task is parked on, while Parked
-    private protected object? _innermost; // what runs when the task runs: see AsyncTask, GeneratorTask
+    private Future? _parkedOn;         // the future the task is parked on, while Parked
     private protected Extras? _extras; // what few tasks use, made on first use
     private TaskPhase _phase;
     private TaskMarks _marks;
@@ -105,12 +104,10 @@ public abstract partial class CoopTask : Future
     internal string? WaitingOnDescription =>
         _parkedOn?.Describe() ?? (_phase == TaskPhase.ParkedForeign ? "a foreign awaitable (another thread completes it)" : null);
 
-    /// <summary>The innermost frame of an async task's chain (AsyncTask).</summary>
-    internal object? Innermost
-    {
-        get => _innermost;
-        set => _innermost = value;
-    }
+    /// <summary>What runs when the task runs: the innermost frame of its coroutine chain. For an async
+    /// task, a Coroutine it awaits or the task itself (its root: CompilerServices/StateMachineBox.cs);
+    /// for a generator task, the innermost iterator (GeneratorTask.cs).</summary>
+    internal object? Innermost { get; set; }
 
     internal bool IsCancelRequested => (_marks & TaskMarks.CancelRequested) != 0;
 
@@ -327,7 +324,7 @@ public abstract partial class CoopTask : Future
 
         do
         {
-            var frame = _innermost;
+            var frame = Innermost;
             if (frame == this)
             {
                 root.MoveNext();
@@ -371,17 +368,17 @@ public abstract partial class CoopTask : Future
     /// suspend: the step would park under code that has already moved on.</summary>
     internal void RunInline(Coroutine callee, Action continuation)
     {
-        var caller = _innermost;
+        var caller = Innermost;
         var outerInline = _marks & TaskMarks.Inline;
         _marks |= TaskMarks.Inline;
-        _innermost = callee;
+        Innermost = callee;
         callee.BeginFor(continuation);
         while (!callee.HasEnded)
         {
-            ((Coroutine)_innermost!).MoveNext();
+            ((Coroutine)Innermost!).MoveNext();
         }
 
-        _innermost = caller;
+        Innermost = caller;
         _marks = (_marks & ~TaskMarks.Inline) | outerInline;
         continuation();
     }
@@ -413,7 +410,7 @@ public abstract partial class CoopTask : Future
 
         _phase = TaskPhase.Done;
         _parkedOn = null; // after a misuse the task may still be listed somewhere: later wake-ups are stale
-        _innermost = null;
+        Innermost = null;
         _marks &= ~TaskMarks.CancelRequested;
         if (_extras != null)
         {

@@ -1,5 +1,5 @@
 // A task that steps a generator coroutine: the talk's `next(task.routine)`, with `yield from` as a
-// trampoline. The innermost iterator is the task's _innermost; the iterators it was delegated from
+// trampoline. The innermost iterator is the task's Innermost; the iterators it was delegated from
 // wait below it, with the Call each one is to hear back through, on a stack kept in the task's side
 // object (most generators never delegate). A resume touches only the innermost iterator, so it costs
 // O(1) whatever the depth (Python's own `yield from` re-enters every frame).
@@ -23,7 +23,7 @@ internal sealed class GeneratorTask : CoopTask
     internal GeneratorTask(EventLoop loop, IEnumerator<object?> routine, string? name)
         : base(loop, name)
     {
-        _innermost = routine;
+        Innermost = routine;
     }
 
     /// <summary>An iterator a frame above was delegated from, and the Call that frame reports to.</summary>
@@ -133,7 +133,7 @@ internal sealed class GeneratorTask : CoopTask
     }
 
     /// <summary>The innermost iterator: the one that runs next.</summary>
-    private IEnumerator<object?> Top => Unsafe.As<IEnumerator<object?>>(_innermost!);
+    private IEnumerator<object?> Top => Unsafe.As<IEnumerator<object?>>(Innermost!);
 
     private protected override object? BoxedResult => (base.BoxedResult as ReturnValue)?.Value;
 
@@ -216,7 +216,7 @@ internal sealed class GeneratorTask : CoopTask
         }
 
         more.Callers[more.Depth++] = new Frame { Routine = Top, Call = call };
-        _innermost = routine;
+        Innermost = routine;
     }
 
     /// <summary>The innermost frame ended: its caller becomes the innermost and hears its value
@@ -232,7 +232,7 @@ internal sealed class GeneratorTask : CoopTask
         var below = more.Callers![--more.Depth];
         more.Callers[more.Depth] = default;
         below.Call?.Deliver(returned);
-        _innermost = below.Routine;
+        Innermost = below.Routine;
         return false;
     }
 
