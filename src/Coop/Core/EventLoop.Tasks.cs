@@ -294,7 +294,7 @@ public sealed partial class EventLoop
         _liveTail = task;
         _liveCount++;
         _listedCount++;
-        task.MakeReady();
+        QueueFirstStep(task);
         if (Instrument != null)
         {
             Notify(InstrumentHook.TaskCreated, task);
@@ -303,6 +303,36 @@ public sealed partial class EventLoop
         task.WatchToken(cancellationToken);
         return task;
     }
+
+    /// <summary>Queues a new task's first step. Tasks made one after another with nothing queued in
+    /// between share one ready entry: the first one's, which then steps the others, following the live
+    /// list, where they come right after it in the same order. A million tasks made in one step so
+    /// take no ready entry each (W2, W4). A seeded schedule (Chooser) orders entries one by one, so
+    /// there every task gets its own; so does a task made while the pass that runs the batch's entry
+    /// is under way (entries queued before the pass began belong to it).</summary>
+    private void QueueFirstStep(CoopTask task)
+    {
+        var joins = Chooser == null && _ready.Count > _passLeft && _ready.Last.Callback == StepFirstSteps;
+        task.Launched(inBatch: joins);
+        if (!joins)
+        {
+            _ready.Enqueue(StepFirstSteps, task);
+        }
+    }
+
+    private static readonly Action<object?> StepFirstSteps = static first =>
+    {
+        var task = (CoopTask)first!;
+        var loop = task.Loop;
+        while (task != null)
+        {
+            var next = task.NextLive; // read first: the step may end the task, and a sweep unlink it
+            loop.SteppingTask = task;
+            task.Step();
+            loop.SteppingTask = null;
+            task = next is { } follower && follower.LeaveFirstStepBatch() ? follower : null!;
+        }
+    };
 
     internal void CancelLeftoverTasks()
     {

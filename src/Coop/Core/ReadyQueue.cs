@@ -44,6 +44,9 @@ internal sealed class ReadyQueue
     /// <summary>How many entries the segments in use could hold (tests check bursts are given back).</summary>
     internal int Capacity => (_segments + (_spare == null ? 0 : 1)) * SegmentLength;
 
+    /// <summary>The entry queued last; the queue must not be empty.</summary>
+    public ReadyItem Last => _tail.Items[_tailIndex - 1];
+
     public void Enqueue(Action<object?> callback, object? state) => Enqueue(new ReadyItem(callback, state));
 
     /// <summary>Queues the next step of <paramref name="task"/>: the hottest call in the loop.</summary>

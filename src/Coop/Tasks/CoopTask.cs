@@ -9,7 +9,7 @@
 //
 // | phase         | transition (called by)                        | next          | what happens                              |
 // |---------------|-----------------------------------------------|---------------|-------------------------------------------|
-// | (new)         | Launch (EventLoop.CreateTask)                 | Ready         | its first step is queued                  |
+// | (new)         | Launched (EventLoop.CreateTask)               | Ready         | its first step is queued (maybe batched)  |
 // | Ready         | Step (the loop's pass)                        | Running       | a stale entry of a Done task is skipped   |
 // | Running       | Yield (await Yield, yield return null)        | Ready         | queued at the back                        |
 // | Running       | Park (await or yield a pending future)        | Parked        | Ready at once if a cancellation is due    |
@@ -24,7 +24,8 @@
 // |               |                                               |               | await (a Parked task is woken first)      |
 // Marks: CancelRequested (a one-shot Cancel() not raised yet), Started (the coroutine has run),
 // Inline (ordinary async code inside the step runs a coroutine: it may not suspend), Swept (used by a
-// future's sweep of stale waiters, Future.cs).
+// future's sweep of stale waiters, Future.cs), InFirstStepBatch (its first step is run by the ready
+// entry of the task made before it: EventLoop.QueueFirstStep).
 // Invariants: Parked ⇔ _parkedOn != null; Done ⇔ the future is done.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -73,6 +74,7 @@ public abstract partial class CoopTask : Future
         Started = 2,
         Inline = 4,
         Swept = 8,
+        InFirstStepBatch = 16,
     }
 
     /// <summary>The task being stepped on this thread right now, or null (asyncio's <c>current_task</c>).</summary>
@@ -149,7 +151,26 @@ public abstract partial class CoopTask : Future
 
     internal override string Describe() => $"Task {Id} ('{Name}')";
 
-    /// <summary>Launch and Yield: queue the task's next step.</summary>
+    /// <summary>Launch: the task is Ready; the loop queues its first step, alone or in the batch of
+    /// the task made just before it (EventLoop.QueueFirstStep).</summary>
+    internal void Launched(bool inBatch)
+    {
+        _phase = TaskPhase.Ready;
+        if (inBatch)
+        {
+            _marks |= TaskMarks.InFirstStepBatch;
+        }
+    }
+
+    /// <summary>True if the task's first step was in a batch (the batch runs it now).</summary>
+    internal bool LeaveFirstStepBatch()
+    {
+        var inBatch = (_marks & TaskMarks.InFirstStepBatch) != 0;
+        _marks &= ~TaskMarks.InFirstStepBatch;
+        return inBatch;
+    }
+
+    /// <summary>Yield and Wake: queue the task's next step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void MakeReady()
     {
