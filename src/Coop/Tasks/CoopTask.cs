@@ -17,7 +17,7 @@
 // | Suspending    | Park / EndKernelAwait (the awaiter refused)   | Parked/Running|                                           |
 // | Running       | ParkForeign (await of a BCL awaitable)        | ParkedForeign | woken through the inbox                   |
 // | Parked        | Wake (the future completes)                   | Ready         | only if parked on that very future        |
-// | Parked        | OnCancellationChanged (a cancellation is due) | Ready         | leaves the future: the undo action        |
+// | Parked        | LeaveWaitIfCancelled (a cancellation is due)  | Ready         | leaves the future: the undo action        |
 // | ParkedForeign | WakeFromForeign (posted from any thread)      | Ready         | ignored unless still ParkedForeign        |
 // | Running       | Finish (the coroutine ends)                   | Done          | the future completes, once                |
 // | not Done      | Cancel()                                      | (same)        | mark CancelRequested; raised at the next  |
@@ -201,7 +201,7 @@ public abstract partial class CoopTask : Future
         {
             // The task cancelled itself, or awaits inside a cancelled scope (in a finally block, say):
             // the wait ends at once instead of hanging.
-            OnCancellationChanged();
+            LeaveWaitIfCancelled();
         }
     }
 
@@ -274,11 +274,19 @@ public abstract partial class CoopTask : Future
         }
     }
 
-    /// <summary>The undo action of a wait (STYLE 8), shared by every way of cancelling: if the task is
-    /// parked and a cancellation is due, it leaves the future (its later wake-up is stale), cancels it
-    /// if it existed only for this wait (a sleep), and is made ready, so the await point raises. The
+    /// <summary>Every way of cancelling calls this after it changed something (Cancel, a status
+    /// cancelled, a shield turned off): the wait is undone if a cancellation is now due, and the
     /// tokens handed out to .NET code follow (CoopTask.Cancellation.cs).</summary>
     internal void OnCancellationChanged()
+    {
+        LeaveWaitIfCancelled();
+        RefreshTokens();
+    }
+
+    /// <summary>The undo action of a wait (STYLE 8): if the task is parked and a cancellation is due,
+    /// it leaves the future (its later wake-up is stale), cancels it if it existed only for this wait
+    /// (a sleep), and is made ready, so the await point raises.</summary>
+    private void LeaveWaitIfCancelled()
     {
         if (_parkedOn is { } future && IsCancellationDue(out _))
         {
@@ -290,8 +298,6 @@ public abstract partial class CoopTask : Future
                 future.Cancel(_extras?.CancelMessage); // not when shared: cancelling a waiter never harms other waiters
             }
         }
-
-        RefreshTokens();
     }
 
     /// <summary>Runs the coroutine until it yields, parks or ends. Called by the loop for a ready
