@@ -9,7 +9,7 @@ Console.WriteLine($"slept {total:F1} s in all, in about 0.3 s of wall time");
 
 static async Coroutine<double> Main()
 {
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
     var a = loop.CreateTask(Nap("a", 0.3));
     var b = loop.CreateTask(Nap("b", 0.1));
     var c = loop.CreateTask(Nap("c", 0.2));
@@ -18,7 +18,7 @@ static async Coroutine<double> Main()
 
 static async Coroutine<double> Nap(string name, double seconds)
 {
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
     var start = loop.Time();
     await Coroutine.Sleep(seconds);
     Console.WriteLine($"{name} woke after {loop.Time() - start:F2} s on thread {Environment.CurrentManagedThreadId}");

@@ -1,5 +1,5 @@
 #:project ../src/Coop/Coop.csproj
-// 04: cancellation and timeouts. Cancel() raises CancelledException at the task's await point, and
+// 04: cancellation and timeouts. Cancel() raises CanceledException at the task's await point, and
 // finally blocks run; WaitFor and cancel scopes turn deadlines into cancellation.
 // Run: dotnet run examples/04-cancellation.cs
 using Coop;
@@ -8,7 +8,7 @@ EventLoop.Run(Main());
 
 static async Coroutine Main()
 {
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
 
     var worker = loop.CreateTask(Worker());
     await Coroutine.Sleep(0.05);
@@ -17,9 +17,9 @@ static async Coroutine Main()
     {
         await worker;
     }
-    catch (CancelledException e)
+    catch (CanceledException e)
     {
-        Console.WriteLine($"worker cancelled: {e.Message}");
+        Console.WriteLine($"worker canceled: {e.Message}");
     }
 
     try
@@ -28,11 +28,11 @@ static async Coroutine Main()
     }
     catch (TimeoutException)
     {
-        Console.WriteLine("WaitFor: Slow() took too long and was cancelled");
+        Console.WriteLine("WaitFor: Slow() took too long and was canceled");
     }
 
     var scope = await CancelScope.MoveOnAfter(0.05, async _ => await Slow());
-    Console.WriteLine($"MoveOnAfter: left the block quietly (deadline hit: {scope.CancelledCaught})");
+    Console.WriteLine($"MoveOnAfter: left the block quietly (deadline hit: {scope.CanceledCaught})");
 }
 
 static async Coroutine Worker()

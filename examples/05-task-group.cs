@@ -1,6 +1,6 @@
 #:project ../src/Coop/Coop.csproj
 // 05: structured concurrency. Children cannot outlive their group; when one fails, its siblings are
-// cancelled and every failure surfaces together.
+// canceled and every failure surfaces together.
 // Run: dotnet run examples/05-task-group.cs
 using Coop;
 
@@ -33,9 +33,9 @@ static async Coroutine Child(string name, double seconds, bool fail)
             throw new InvalidOperationException($"{name} broke");
         }
     }
-    catch (CancelledException)
+    catch (CanceledException)
     {
-        Console.WriteLine($"{name}: cancelled because a sibling failed");
+        Console.WriteLine($"{name}: canceled because a sibling failed");
         throw;
     }
 }

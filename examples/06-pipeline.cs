@@ -9,7 +9,7 @@ Console.WriteLine($"sum of squares 0..999 = {sum}");
 static async Coroutine<long> Main()
 {
     var (tx, rx) = CoopChannel.Create<int>(capacity: 8);
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
     var consumer = loop.CreateTask(Consume(rx));
     await Produce(tx);
     return await consumer;
@@ -21,7 +21,7 @@ static async Coroutine Produce(ChannelSender<int> tx)
     {
         for (var i = 0; i < 1000; i++)
         {
-            await tx.Send(i); // waits while 8 items are buffered
+            await tx.SendAsync(i); // waits while 8 items are buffered
         }
     }
 }

@@ -40,7 +40,7 @@ static async Coroutine Race()
         }
     }
 
-    var loop = EventLoop.RunningLoop;
+    var loop = EventLoop.Current;
     var a = loop.CreateTask(Withdraw(80, logins: 0), "A");
     var b = loop.CreateTask(Withdraw(80, logins: 1), "B");
     await a;

@@ -1,7 +1,7 @@
 #:project ../src/Coop/Coop.csproj
 // 08: .NET Tasks inside coroutines. A plain `await task` works and resumes on the loop thread, but it
 // cannot be interrupted: a timeout reaches the coroutine only when the Task ends. Awaited through
-// Coroutine.FromTask, the wait can be cut short, and the token passed to the operation is cancelled.
+// Coroutine.FromTask, the wait can be cut short, and the token passed to the operation is canceled.
 // Run: dotnet run examples/08-dotnet-tasks.cs
 using System.Diagnostics;
 using Coop;
@@ -14,7 +14,7 @@ static async Coroutine Main()
     var text = await ReadAsync();
     Console.WriteLine($"read: {text}");
 
-    // A slow operation with a timeout: FromTask passes a token, cancelled when the wait ends.
+    // A slow operation with a timeout: FromTask passes a token, canceled when the wait ends.
     var clock = Stopwatch.StartNew();
     Task? operation = null;
     try

@@ -80,7 +80,7 @@ static (double Rate, bool Ok) LockHandoffs(int handoffs)
     {
         for (var i = 0; i < rounds; i++)
         {
-            using (await lk.Acquire())
+            using (await lk.AcquireAsync())
             {
                 turns.Add(id);
                 await Coroutine.Yield(); // hold it across a yield, so the other is waiting: every release hands over
@@ -90,7 +90,7 @@ static (double Rate, bool Ok) LockHandoffs(int handoffs)
 
     async Coroutine Main()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var a = loop.CreateTask(Player(0, handoffs / 2));
         var b = loop.CreateTask(Player(1, handoffs / 2));
         await a;
@@ -117,7 +117,7 @@ static (double Rate, long Sum) CoopQueueRun(int producers, int consumers, int it
     {
         for (var i = from; i < items; i += step)
         {
-            await q.Put(i);
+            await q.PutAsync(i);
         }
     }
 
@@ -125,14 +125,14 @@ static (double Rate, long Sum) CoopQueueRun(int producers, int consumers, int it
     {
         for (var i = 0; i < count; i++)
         {
-            var x = await q.Get(); // not `sum += await ...`: that reads sum before the await
+            var x = await q.GetAsync(); // not `sum += await ...`: that reads sum before the await
             sum += x;
         }
     }
 
     async Coroutine Main()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var tasks = new List<CoopTask>();
         for (var p = 0; p < producers; p++)
         {

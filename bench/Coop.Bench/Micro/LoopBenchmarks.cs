@@ -1,6 +1,6 @@
 // Micro-benchmarks of the loop's hot paths, per operation (OperationsPerInvoke), with allocations
 // from the memory diagnoser: one yield round trip (both kinds), spawning a task (both kinds), awaiting
-// a future that is already done, and adding then cancelling a timer.
+// a future that is already done, and adding then canceling a timer.
 using BenchmarkDotNet.Attributes;
 
 namespace Coop.Bench.Micro;

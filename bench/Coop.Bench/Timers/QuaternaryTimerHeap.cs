@@ -1,6 +1,6 @@
 // The timer queue's alternative #1: the same heap as Core/TimerQueue.cs, but 4-ary (children of i are
 // 4i+1..4i+4): half the depth, and a node's children sit side by side in memory. Same API, order
-// (deadline, then sequence) and cancelled-entry checks, so TimerComparison can run it against the
+// (deadline, then sequence) and canceled-entry checks, so TimerComparison can run it against the
 // binary heap and the wheel.
 using Coop.Core;
 
@@ -34,7 +34,7 @@ internal sealed class QuaternaryTimerHeap
 
     public long? NextDue()
     {
-        while (_count > 0 && _heap[0].Handle.IsCancelled)
+        while (_count > 0 && _heap[0].Handle.IsCanceled)
         {
             Pop();
         }
@@ -47,7 +47,7 @@ internal sealed class QuaternaryTimerHeap
         while (_count > 0 && _heap[0].Due <= now)
         {
             var top = Pop();
-            if (!top.IsCancelled)
+            if (!top.IsCanceled)
             {
                 ready.Enqueue(Handle.RunAction, top);
             }

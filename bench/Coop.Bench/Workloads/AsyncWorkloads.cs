@@ -40,7 +40,7 @@ internal static class AsyncWorkloads
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = Stopwatch.GetTimestamp();
             var handles = new CoopTask[tasks];
             for (var i = 0; i < tasks; i++)
@@ -75,7 +75,7 @@ internal static class AsyncWorkloads
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = Stopwatch.GetTimestamp();
             var handles = new CoopTask<int>[n];
             for (var i = 0; i < n; i++)
@@ -116,7 +116,7 @@ internal static class AsyncWorkloads
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var cpu0 = Measure.CpuSeconds();
             start = Stopwatch.GetTimestamp();
             var handles = new CoopTask[n];
@@ -157,7 +157,7 @@ internal static class AsyncWorkloads
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var ev = loop.CreateFuture();
             Measure.FullGc();
             rssBefore = Measure.StatusKiB("VmRSS");

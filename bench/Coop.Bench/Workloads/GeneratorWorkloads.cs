@@ -40,7 +40,7 @@ internal static class GeneratorWorkloads
 
         IEnumerable<object?> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = Stopwatch.GetTimestamp();
             var handles = new CoopTask[tasks];
             for (var i = 0; i < tasks; i++)
@@ -79,7 +79,7 @@ internal static class GeneratorWorkloads
 
         IEnumerable<object?> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = Stopwatch.GetTimestamp();
             var handles = new CoopTask[n];
             for (var i = 0; i < n; i++)
@@ -125,7 +125,7 @@ internal static class GeneratorWorkloads
 
         IEnumerable<object?> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var cpu0 = Measure.CpuSeconds();
             start = Stopwatch.GetTimestamp();
             var handles = new CoopTask[n];
@@ -169,7 +169,7 @@ internal static class GeneratorWorkloads
 
         IEnumerable<object?> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var ev = loop.CreateFuture();
             Measure.FullGc();
             rssBefore = Measure.StatusKiB("VmRSS");

@@ -16,13 +16,13 @@ internal sealed class AsyncDemo : Demo
     {
         var output = new StampedWriter(context.Out, TimeProvider.System, TimeProvider.System.GetTimestamp());
         EventLoop.Run(RunDemo(output, context.Seconds));
-        context.Out.WriteLine($"Stopped after {context.Seconds:0.##} s: the loop cancelled both tasks.");
+        context.Out.WriteLine($"Stopped after {context.Seconds:0.##} s: the loop canceled both tasks.");
         return 0;
     }
 
     private static async Coroutine RunDemo(TextWriter output, double seconds)
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         _ = loop.CreateTask(TalkAsyncFunctions.RepetitiveMessage(output, SleepDemo.Message, 2.5), "message");
         _ = loop.CreateTask(TalkAsyncFunctions.PrintMatches(output, TalkFunctions.Lucas(), TalkAsyncFunctions.IsPrime), "primes");
         await Coroutine.Sleep(seconds); // then EventLoop.Run cancels both tasks

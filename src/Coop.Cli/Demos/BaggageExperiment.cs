@@ -6,7 +6,7 @@
 // Both tasks are endless and the busy-wait AsyncSleep keeps the loop from ever idling (the talk's
 // point), so the run ends at the deadline: a loop timer cancels every task (their generators are
 // disposed) and RunToCompletion returns. A blocking IsPrime cannot see that timer (the loop is stuck
-// inside it), so the blocking run also passes IsPrime a token cancelled at the deadline by another
+// inside it), so the blocking run also passes IsPrime a token canceled at the deadline by another
 // thread.
 using System.Globalization;
 using System.Numerics;

@@ -14,7 +14,7 @@ internal sealed class PipelineDemo : Demo
 
     public override string Name => "pipeline";
 
-    public override string Summary => "producers → bounded queue → workers, cancelled by a deadline; counts that no item was lost";
+    public override string Summary => "producers → bounded queue → workers, canceled by a deadline; counts that no item was lost";
 
     public override int Order => 100; // after the talk's demos
 
@@ -44,7 +44,7 @@ internal sealed class PipelineDemo : Demo
             for (long n = 0; ; n++)
             {
                 var item = (n * Producers) + id;
-                await queue.Put(item);
+                await queue.PutAsync(item);
                 put.Add(item);
             }
         }
@@ -53,13 +53,13 @@ internal sealed class PipelineDemo : Demo
         {
             while (true)
             {
-                var item = await queue.Get();
+                var item = await queue.GetAsync();
                 try
                 {
                     await Coroutine.Yield(); // the work: one trip through the loop
                     processed.Add(item);
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     interrupted.Add(item);
                     throw;
@@ -68,7 +68,7 @@ internal sealed class PipelineDemo : Demo
         }
 
         // The whole group runs inside a cancel scope with a deadline: when it passes, every producer
-        // and worker is cancelled wherever it is, the group waits for them all, and the scope
+        // and worker is canceled wherever it is, the group waits for them all, and the scope
         // absorbs its own cancellation.
         await CancelScope.MoveOnAfter(seconds, async _ =>
         {

@@ -95,7 +95,7 @@ internal sealed class RaceDemo : Demo
             log.Add($"{name} debits 80: balance {balance}");
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var a = loop.CreateTask(Withdraw("A", 0), "A");
         var b = loop.CreateTask(Withdraw("B", 1), "B");
         await a;

@@ -34,7 +34,7 @@ internal sealed class SleepDemo : Demo
 
     private static async Coroutine RunDemo(TextWriter output, double seconds)
     {
-        _ = EventLoop.RunningLoop.CreateTask(RepetitiveMessage(output, Message, 2.5), "message");
+        _ = EventLoop.Current.CreateTask(RepetitiveMessage(output, Message, 2.5), "message");
         await Coroutine.Sleep(seconds); // then EventLoop.Run cancels the message task
     }
 

@@ -20,7 +20,7 @@ internal sealed class StructureDemo : Demo
 
     private static async Coroutine Show(TextWriter output)
     {
-        output.WriteLine("> a task group: one child fails, its siblings are cancelled");
+        output.WriteLine("> a task group: one child fails, its siblings are canceled");
         try
         {
             await using var group = new TaskGroup();
@@ -35,7 +35,7 @@ internal sealed class StructureDemo : Demo
 
         output.WriteLine("> CancelScope.MoveOnAfter(0.05, slow work)");
         var scope = await CancelScope.MoveOnAfter(0.05, async _ => await Worker(output, "slow", 10));
-        output.WriteLine($"  moved on: {scope.CancelledCaught}");
+        output.WriteLine($"  moved on: {scope.CanceledCaught}");
 
         output.WriteLine("> Coroutine.Gather(three squares)");
         var squares = await Coroutine.Gather(Square(3), Square(1), Square(2));
@@ -49,9 +49,9 @@ internal sealed class StructureDemo : Demo
             await Coroutine.Sleep(seconds);
             output.WriteLine($"  {name}: done");
         }
-        catch (CancelledException)
+        catch (CanceledException)
         {
-            output.WriteLine($"  {name}: cancelled");
+            output.WriteLine($"  {name}: canceled");
             throw;
         }
     }

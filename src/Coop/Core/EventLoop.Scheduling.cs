@@ -91,7 +91,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>A future that completes after <paramref name="delaySeconds"/> seconds without using
-    /// CPU meanwhile; cancelling it cancels the timer.</summary>
+    /// CPU meanwhile; canceling it cancels the timer.</summary>
     public Future Sleep(double delaySeconds)
     {
         CheckUsable();

@@ -16,16 +16,16 @@ public sealed partial class EventLoop
     private int _listedCount; // tasks in the list, finished ones not swept yet included
 
     /// <summary>The task being stepped right now, or null.</summary>
-    public CoopTask? CurrentTask => IsOnLoopThread ? SteppingTask : null;
+    public CoopTask? SteppingTaskOnThisThread => IsOnLoopThread ? SteppingTask : null;
 
     /// <summary>The task being stepped, kept on the loop rather than in a thread-static field:
-    /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="Current"/>).</summary>
+    /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="CurrentOrNull"/>).</summary>
     internal CoopTask? SteppingTask { get; set; }
 
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
     /// <param name="coroutine">A coroutine that has not started.</param>
     /// <param name="name">The task's name; "Task-{Id}" if null.</param>
-    /// <param name="cancellationToken">Cancels the task when cancelled (from any thread).</param>
+    /// <param name="cancellationToken">Cancels the task when canceled (from any thread).</param>
     public CoopTask CreateTask(Coroutine coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
@@ -357,7 +357,7 @@ public sealed partial class EventLoop
 
         foreach (var task in leftovers)
         {
-            task.Cancel("The main coroutine ended: leftover tasks are cancelled.");
+            task.Cancel("The main coroutine ended: leftover tasks are canceled.");
         }
 
         Run(until: () => _liveCount == 0);

@@ -57,11 +57,11 @@ public sealed partial class EventLoop : IDisposable
     internal Thread? ContextThread { get; private set; }
 
     /// <summary>The loop running on the calling thread, or null (asyncio's <c>get_running_loop</c>
-    /// returns it or raises; see <see cref="RunningLoop"/>).</summary>
-    public static EventLoop? Current => t_running;
+    /// returns it or raises; see <see cref="Current"/>).</summary>
+    public static EventLoop? CurrentOrNull => t_running;
 
     /// <summary>The loop running on the calling thread; throws if there is none.</summary>
-    public static EventLoop RunningLoop =>
+    public static EventLoop Current =>
         t_running ?? throw new InvalidOperationException(
             "No event loop is running on this thread: start one with EventLoop.Run or loop.RunUntilComplete.");
 
@@ -309,8 +309,8 @@ public sealed partial class EventLoop : IDisposable
     internal bool HasWorkDue =>
         _ready.Count > 0 || _inbox.HasPosts || (_timers.NextDue() is { } due && due <= Now());
 
-    /// <summary>How many entries the timer heap holds, cancelled ones not dropped yet included (tests
-    /// check that cancelled timers and sleeps do not pile up).</summary>
+    /// <summary>How many entries the timer heap holds, canceled ones not dropped yet included (tests
+    /// check that canceled timers and sleeps do not pile up).</summary>
     internal int TimerHeapCount => _timers.Count;
 
     /// <summary>True while the loop thread sleeps, waiting for a deadline or a post.</summary>
@@ -369,7 +369,7 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>Sleeps on the inbox for real (the virtual clock does, while foreign work is pending).</summary>
     internal void WaitForPosts(TimeSpan timeout) => _inbox.Wait(timeout);
 
-    internal void OnTimerCancelled() => _timers.OnCancelled();
+    internal void OnTimerCanceled() => _timers.OnCanceled();
 
     /// <summary>Throws unless called on the loop's thread (or while the loop is not running).</summary>
     /// <param name="operation">What the caller tried, for the message.</param>

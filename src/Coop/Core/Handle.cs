@@ -1,6 +1,6 @@
 // A scheduled callback: what CallSoon/CallLater/CallAt return (asyncio's Handle and TimerHandle) and,
 // for the timers, what the timer heap orders (a sleep needs none: the heap holds its TimerFuture).
-// Cancelling only marks it; the heap drops cancelled entries lazily (TimerQueue).
+// Canceling only marks it; the heap drops canceled entries lazily (TimerQueue).
 namespace Coop;
 
 /// <summary>A callback scheduled on an <see cref="EventLoop"/>; cancel it with <see cref="Cancel"/>.</summary>
@@ -19,7 +19,7 @@ public sealed class Handle
     }
 
     /// <summary>True once <see cref="Cancel"/> was called.</summary>
-    public bool IsCancelled { get; private set; }
+    public bool IsCanceled { get; private set; }
 
     /// <summary>The loop time (see <see cref="EventLoop.Time"/>) at which a timer is due;
     /// for a handle from CallSoon, the time it was scheduled.</summary>
@@ -33,30 +33,30 @@ public sealed class Handle
 
     internal static Action<object?> RunAction { get; } = static h => ((Handle)h!).Run();
 
-    /// <summary>Prevents the callback from running. Cancelling twice, or after it ran, does nothing.</summary>
+    /// <summary>Prevents the callback from running. Canceling twice, or after it ran, does nothing.</summary>
     public void Cancel()
     {
-        if (IsCancelled)
+        if (IsCanceled)
         {
             return;
         }
 
         _loop?.CheckThread();
-        IsCancelled = true;
+        IsCanceled = true;
         if (InTimerQueue)
         {
-            _loop?.OnTimerCancelled();
+            _loop?.OnTimerCanceled();
         }
     }
 
     internal void Run()
     {
-        if (!IsCancelled)
+        if (!IsCanceled)
         {
             _callback(_state);
         }
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Handle({_callback.Method.Name}{(IsCancelled ? ", cancelled" : "")})";
+    public override string ToString() => $"Handle({_callback.Method.Name}{(IsCanceled ? ", canceled" : "")})";
 }

@@ -37,7 +37,7 @@ public abstract class LoopInstrument
     {
     }
 
-    /// <summary><paramref name="task"/> finished: it succeeded, failed or was cancelled, and its
+    /// <summary><paramref name="task"/> finished: it succeeded, failed or was canceled, and its
     /// waiters are woken.</summary>
     public virtual void TaskDone(CoopTask task)
     {

@@ -1,6 +1,6 @@
 // Pending timers: a binary min-heap of struct entries ordered by (deadline, sequence number).
 // The sequence number makes equal deadlines fire in the order they were scheduled (a guarantee
-// Coop tests; asyncio leaves it undefined). Cancelled timers stay in the heap until they reach
+// Coop tests; asyncio leaves it undefined). Canceled timers stay in the heap until they reach
 // the top or until they are more than half of it, when the heap is rebuilt without them
 // (asyncio's _timer_cancelled_count). docs/design.md says why a heap and not a timing wheel.
 //
@@ -23,7 +23,7 @@ internal sealed class TimerQueue
     private Entry[] _heap = new Entry[16];
     private int _count;
     private long _nextSequence;
-    private int _cancelled;
+    private int _canceled;
 
     public int Count => _count;
 
@@ -43,7 +43,7 @@ internal sealed class TimerQueue
     /// <summary>The deadline of the earliest live timer, or null when none is pending.</summary>
     public long? NextDue()
     {
-        DropCancelledAtTop();
+        DropCanceledAtTop();
         return _count == 0 ? null : _heap[0].Due;
     }
 
@@ -54,9 +54,9 @@ internal sealed class TimerQueue
         while (_count > 0 && _heap[0].Due <= now)
         {
             var timer = Pop();
-            if (IsCancelled(timer))
+            if (IsCanceled(timer))
             {
-                _cancelled--;
+                _canceled--;
             }
             else if (timer is Handle handle)
             {
@@ -72,14 +72,14 @@ internal sealed class TimerQueue
         }
     }
 
-    /// <summary>Counts a timer that died while in the heap (see <see cref="IsCancelled"/>); called
-    /// once per such timer, through EventLoop.OnTimerCancelled.</summary>
-    public void OnCancelled()
+    /// <summary>Counts a timer that died while in the heap (see <see cref="IsCanceled"/>); called
+    /// once per such timer, through EventLoop.OnTimerCanceled.</summary>
+    public void OnCanceled()
     {
-        _cancelled++;
-        if (_cancelled > 64 && _cancelled > _count / 2)
+        _canceled++;
+        if (_canceled > 64 && _canceled > _count / 2)
         {
-            RebuildWithoutCancelled();
+            RebuildWithoutCanceled();
         }
     }
 
@@ -87,22 +87,22 @@ internal sealed class TimerQueue
     {
         Array.Clear(_heap, 0, _count);
         _count = 0;
-        _cancelled = 0;
+        _canceled = 0;
     }
 
-    private void DropCancelledAtTop()
+    private void DropCanceledAtTop()
     {
-        while (_count > 0 && IsCancelled(_heap[0].Timer))
+        while (_count > 0 && IsCanceled(_heap[0].Timer))
         {
             Pop();
-            _cancelled--;
+            _canceled--;
         }
     }
 
-    /// <summary>A dead entry: a cancelled handle, or a sleep whose future completed some other way
-    /// (cancelled, mostly with the task that slept).</summary>
-    private static bool IsCancelled(object timer) =>
-        timer is Handle handle ? handle.IsCancelled : ((TimerFuture)timer).IsDone;
+    /// <summary>A dead entry: a canceled handle, or a sleep whose future completed some other way
+    /// (canceled, mostly with the task that slept).</summary>
+    private static bool IsCanceled(object timer) =>
+        timer is Handle handle ? handle.IsCanceled : ((TimerFuture)timer).IsDone;
 
     private void Push(long due, object timer)
     {
@@ -129,12 +129,12 @@ internal sealed class TimerQueue
         return top;
     }
 
-    private void RebuildWithoutCancelled()
+    private void RebuildWithoutCanceled()
     {
         var kept = 0;
         for (var i = 0; i < _count; i++)
         {
-            if (!IsCancelled(_heap[i].Timer))
+            if (!IsCanceled(_heap[i].Timer))
             {
                 _heap[kept++] = _heap[i];
             }
@@ -142,7 +142,7 @@ internal sealed class TimerQueue
 
         Array.Clear(_heap, kept, _count - kept);
         _count = kept;
-        _cancelled = 0;
+        _canceled = 0;
         for (var i = (_count / 2) - 1; i >= 0; i--)
         {
             SiftDown(i);

@@ -68,7 +68,7 @@ public abstract partial class Coroutine
 
     /// <summary>A future that completes after <paramref name="seconds"/> on the running loop, using no
     /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.</summary>
-    public static Future Sleep(double seconds) => EventLoop.RunningLoop.Sleep(seconds);
+    public static Future Sleep(double seconds) => EventLoop.Current.Sleep(seconds);
 
     /// <summary>Hands control back to the loop: the task goes to the back of the ready queue
     /// (<c>await Coroutine.Yield()</c>; generators write <c>yield return null</c>).</summary>

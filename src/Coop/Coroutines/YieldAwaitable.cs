@@ -29,6 +29,6 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
     public void UnsafeOnCompleted(Action continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        EventLoop.RunningLoop.CallSoon(continuation); // code that is not a Coop coroutine: resume it next pass
+        EventLoop.Current.CallSoon(continuation); // code that is not a Coop coroutine: resume it next pass
     }
 }

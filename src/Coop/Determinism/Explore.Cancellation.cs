@@ -1,8 +1,8 @@
-// Cancellation injection: a coroutine must survive being cancelled at any of its await points.
+// Cancellation injection: a coroutine must survive being canceled at any of its await points.
 // A first FIFO run counts the await points at which the target task suspends; then the body runs
-// once per point k, cancelled right after its k-th suspension. After each run the usual checks
+// once per point k, canceled right after its k-th suspension. After each run the usual checks
 // apply (no task leaked, no error unobserved, every ScheduleProbes.Finally left, every invariant
-// holds); being cancelled is the expected outcome, not a failure.
+// holds); being canceled is the expected outcome, not a failure.
 using Coop.Determinism;
 
 namespace Coop;
@@ -18,7 +18,7 @@ public static partial class Explore
     }
 
     /// <summary>Runs <paramref name="body"/> once per await point of the task named
-    /// <paramref name="target"/> ("main", the body itself, by default), cancelling it at that point,
+    /// <paramref name="target"/> ("main", the body itself, by default), canceling it at that point,
     /// and throws <see cref="ScheduleFailedException"/> at the first point where a check fails.
     /// Returns how many await points were tried.</summary>
     public static int CancelAtEachAwait(Func<ScheduleProbes, Coroutine> body, string target = "main", ExploreOptions? options = null)
@@ -59,7 +59,7 @@ public static partial class Explore
             if (run.Failed)
             {
                 throw new ScheduleFailedException(
-                    $"Cancelling task '{target}' at its await point {k} of {points} broke the program: "
+                    $"Canceling task '{target}' at its await point {k} of {points} broke the program: "
                     + $"{run.Exception!.GetType().Name}: {run.Exception.Message}",
                     run.Exception);
             }

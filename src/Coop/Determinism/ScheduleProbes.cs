@@ -1,4 +1,4 @@
-// What a program under test registers so each explored or cancelled run can be checked afterwards:
+// What a program under test registers so each explored or canceled run can be checked afterwards:
 // cleanup that must run (Finally) and facts that must hold when the run ends (Invariant). The
 // runner checks them after every run; a probe entered but never left means a `finally` was skipped.
 namespace Coop;

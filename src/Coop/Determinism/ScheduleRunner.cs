@@ -24,7 +24,7 @@ internal static class ScheduleRunner
         Exception? failure = null;
         using (var loop = new EventLoop(clock))
         {
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.Chooser = chooser;
             loop.Instrument = counter;
             try
@@ -70,7 +70,7 @@ internal static class ScheduleRunner
         return main.State switch
         {
             FutureState.Failed => main.Exception,
-            FutureState.Cancelled when !cancelAllowed => new ScheduleViolationException("The main coroutine was cancelled."),
+            FutureState.Canceled when !cancelAllowed => new ScheduleViolationException("The main coroutine was canceled."),
             _ => null,
         };
     }

@@ -20,7 +20,7 @@ namespace Coop;
 public class Future
 {
     private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed (wrapped in
-                              // an UnobservedError until somebody reads it) or Cancelled
+                              // an UnobservedError until somebody reads it) or Canceled
     private object? _waiters; // null, one task or done callback, or a List<object> of them
     private Flags _flags;
 
@@ -35,14 +35,14 @@ public class Future
     /// <summary>Where the future is in its life.</summary>
     public FutureState State { get; private set; }
 
-    /// <summary>True once the future has a result, an exception, or was cancelled.</summary>
+    /// <summary>True once the future has a result, an exception, or was canceled.</summary>
     public bool IsDone => State != FutureState.Pending;
 
-    /// <summary>True if the future was cancelled.</summary>
-    public bool IsCancelled => State == FutureState.Cancelled;
+    /// <summary>True if the future was canceled.</summary>
+    public bool IsCanceled => State == FutureState.Canceled;
 
-    /// <summary>The result; throws the future's exception if it failed, <see cref="CancelledException"/>
-    /// if it was cancelled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
+    /// <summary>The result; throws the future's exception if it failed, <see cref="CanceledException"/>
+    /// if it was canceled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
     public object? ResultObject
     {
         get
@@ -52,7 +52,7 @@ public class Future
         }
     }
 
-    /// <summary>The exception the future failed with (a <see cref="CancelledException"/> if cancelled),
+    /// <summary>The exception the future failed with (a <see cref="CanceledException"/> if canceled),
     /// or null if it succeeded. Reading it counts as handling the error. Throws while pending.</summary>
     public Exception? Exception
     {
@@ -69,7 +69,7 @@ public class Future
     }
 
     /// <summary>True for a future made for one wait (a sleep, a waiter's place in a queue): when the
-    /// task waiting on it is cancelled, the future is cancelled too, unless another task waits on it.</summary>
+    /// task waiting on it is canceled, the future is canceled too, unless another task waits on it.</summary>
     internal bool CancelWithWaiter
     {
         get => (_flags & Flags.CancelWithWaiter) != 0;
@@ -118,10 +118,10 @@ public class Future
         return TryComplete(null, ExceptionDispatchInfo.Capture(exception));
     }
 
-    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CancelledException"/>.
+    /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CanceledException"/>.
     /// Returns false if it was already done.</summary>
     public virtual bool Cancel(string? message = null) =>
-        TryComplete(null, ExceptionDispatchInfo.Capture(new CancelledException(message)));
+        TryComplete(null, ExceptionDispatchInfo.Capture(new CanceledException(message)));
 
     /// <summary>Calls <paramref name="callback"/> with this future once it is done, through the loop's
     /// ready queue (never inline); right away-scheduled if it is done already.</summary>
@@ -170,7 +170,7 @@ public class Future
     internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
 
     /// <summary>True when a task other than <paramref name="task"/> is still parked on this future:
-    /// then a future made for one wait is not cancelled with <paramref name="task"/>.</summary>
+    /// then a future made for one wait is not canceled with <paramref name="task"/>.</summary>
     internal bool HasOtherParkedTask(CoopTask task) => _waiters switch
     {
         CoopTask other => other != task && other.IsParkedOn(this),
@@ -199,7 +199,7 @@ public class Future
         }
     }
 
-    /// <summary>A parked task left this future before it completed (cancelled, or its cancel scope
+    /// <summary>A parked task left this future before it completed (canceled, or its cancel scope
     /// timed out): its entry stays in the list, stale, until the next sweep.</summary>
     internal void NoteWaiterLeft() => _flags |= Flags.WaiterLeft;
 
@@ -282,7 +282,7 @@ public class Future
     private protected virtual object? BoxedResult => _outcome;
 
     private ExceptionDispatchInfo? Error =>
-        State is FutureState.Failed or FutureState.Cancelled
+        State is FutureState.Failed or FutureState.Canceled
             ? _outcome as ExceptionDispatchInfo ?? ((UnobservedError)_outcome!).Error
             : null;
 
@@ -301,7 +301,7 @@ public class Future
     }
 
     /// <summary>The one door through which every future completes: with a result when
-    /// <paramref name="error"/> is null, else failed, or cancelled for a <see cref="CancelledException"/>.</summary>
+    /// <paramref name="error"/> is null, else failed, or canceled for a <see cref="CanceledException"/>.</summary>
     private protected bool TryComplete(object? result, ExceptionDispatchInfo? error, [CallerMemberName] string operation = "")
     {
         // Waking waiters touches the ready queue: only the loop thread may (other threads post a
@@ -314,7 +314,7 @@ public class Future
 
         _outcome = (object?)error ?? result;
         State = error == null ? FutureState.Succeeded
-            : error.SourceException is CancelledException ? FutureState.Cancelled
+            : error.SourceException is CanceledException ? FutureState.Canceled
             : FutureState.Failed;
         if ((_flags & Flags.WaiterLeft) != 0 && _waiters is List<object> listed)
         {
@@ -372,7 +372,7 @@ public class Future
     private enum Flags : byte
     {
         Observed = 1,         // somebody read the outcome (an unobserved failure is reported)
-        CancelWithWaiter = 2, // made for one wait: cancelled when its only parked task is
+        CancelWithWaiter = 2, // made for one wait: canceled when its only parked task is
         WaiterLeft = 4,       // a task left before completion: its entry is stale (DropStaleWaiters)
     }
 }

@@ -11,7 +11,7 @@ public class Future<T> : Future
     {
     }
 
-    /// <summary>The result; throws the future's exception if it failed or was cancelled, and
+    /// <summary>The result; throws the future's exception if it failed or was canceled, and
     /// <see cref="InvalidOperationException"/> while it is pending.</summary>
     public T Result
     {

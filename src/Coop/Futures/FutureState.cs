@@ -2,7 +2,7 @@ namespace Coop;
 
 /// <summary>Where a <see cref="Future"/> is in its life.</summary>
 /// <remarks>
-/// Pending → Succeeded | Failed | Cancelled. The three done states are final: a future completes once.
+/// Pending → Succeeded | Failed | Canceled. The three done states are final: a future completes once.
 /// </remarks>
 public enum FutureState : byte
 {
@@ -16,5 +16,5 @@ public enum FutureState : byte
     Failed,
 
     /// <summary>Done by cancellation.</summary>
-    Cancelled,
+    Canceled,
 }

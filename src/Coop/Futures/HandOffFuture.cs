@@ -1,5 +1,5 @@
 // A waiter's private future that hands its task a resource (a lock, an item): if the task is
-// cancelled after the hand-off but before its await resumes, the resource must go back, not be lost.
+// canceled after the hand-off but before its await resumes, the resource must go back, not be lost.
 // The await point decides (CoopTask.ThrowIfCancelRequested): it calls TryGiveBack, the kernel's one
 // hand-off hook, before raising the cancellation there. Only these futures carry a give-back
 // function, so every other future and task stays 8 bytes smaller. The primitives' wait queues make

@@ -4,8 +4,8 @@
 // task that sleeps), and the loop completes it there.
 namespace Coop;
 
-/// <summary>The future behind a sleep: completing it any other way (cancelling it, mostly) also
-/// ends its timer, so a cancelled sleep leaves nothing behind in the timer heap for long.</summary>
+/// <summary>The future behind a sleep: completing it any other way (canceling it, mostly) also
+/// ends its timer, so a canceled sleep leaves nothing behind in the timer heap for long.</summary>
 internal sealed class TimerFuture : Future
 {
     /// <summary>What the ready queue runs when the sleep is due.</summary>
@@ -18,7 +18,7 @@ internal sealed class TimerFuture : Future
     }
 
     /// <summary>True while the timer heap holds this sleep: completing it then leaves a dead entry
-    /// there, which the heap counts (TimerQueue.OnCancelled) and drops lazily.</summary>
+    /// there, which the heap counts (TimerQueue.OnCanceled) and drops lazily.</summary>
     internal bool InTimerQueue { get; set; }
 
     internal override string Describe() => "Sleep";
@@ -28,7 +28,7 @@ internal sealed class TimerFuture : Future
         base.OnCompleted();
         if (InTimerQueue)
         {
-            Loop.OnTimerCancelled();
+            Loop.OnTimerCanceled();
         }
     }
 }

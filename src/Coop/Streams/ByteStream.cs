@@ -2,7 +2,7 @@
 // (Trio's HalfCloseableStream). The contract is the one Trio and Tokio learned the hard way:
 // - no hidden buffer: a send returns when the transport has taken the bytes, so a reader that stops
 //   reading slows its writer (backpressure without water marks);
-// - every receive is cancel-safe: a receive that is cancelled has consumed nothing;
+// - every receive is cancel-safe: a receive that is canceled has consumed nothing;
 // - one close: CloseAsync (or await using) closes and waits, there is no separate wait_closed.
 // Methods are cold coroutines, not hot futures: a receive that is created and never awaited has not
 // taken bytes off the stream, so dropping it loses nothing.
@@ -25,12 +25,12 @@ public abstract class ByteStream
     /// <summary>Waits until at least one byte can be received, then receives up to
     /// <paramref name="buffer"/>'s length. Returns the count received; 0 means end of stream (the peer
     /// sent EOF or closed).</summary>
-    /// <remarks>Cancel-safe: a receive cancelled before it returns has consumed no bytes.</remarks>
+    /// <remarks>Cancel-safe: a receive canceled before it returns has consumed no bytes.</remarks>
     public abstract Coroutine<int> ReceiveAsync(Memory<byte> buffer);
 
     /// <summary>Sends every byte of <paramref name="data"/>, returning when the transport has taken
     /// them all (for a socket: the kernel's send buffer).</summary>
-    /// <remarks>Not cancel-safe: a send cancelled part-way has sent an unknown prefix, and the stream
+    /// <remarks>Not cancel-safe: a send canceled part-way has sent an unknown prefix, and the stream
     /// refuses further sends.</remarks>
     public abstract Coroutine SendAllAsync(ReadOnlyMemory<byte> data);
 

@@ -7,8 +7,8 @@ namespace Coop;
 public sealed partial class CancelScope
 {
     /// <summary>Runs <paramref name="body"/> for at most <paramref name="seconds"/> seconds: if the
-    /// deadline passes, the body is cancelled and the block is left silently (Trio's
-    /// <c>move_on_after</c>). Returns the scope: <see cref="CancelledCaught"/> says whether it moved on.
+    /// deadline passes, the body is canceled and the block is left silently (Trio's
+    /// <c>move_on_after</c>). Returns the scope: <see cref="CanceledCaught"/> says whether it moved on.
     /// The deadline is taken when the returned coroutine starts.</summary>
     public static Coroutine<CancelScope> MoveOnAfter(double seconds, Func<CancelScope, Coroutine> body)
     {
@@ -36,7 +36,7 @@ public sealed partial class CancelScope
     }
 
     /// <summary>Runs <paramref name="body"/> and returns its result; raises <see cref="TimeoutException"/>
-    /// if it is still running after <paramref name="seconds"/> seconds (it is cancelled first).</summary>
+    /// if it is still running after <paramref name="seconds"/> seconds (it is canceled first).</summary>
     public static Coroutine<T> FailAfter<T>(double seconds, Func<CancelScope, Coroutine<T>> body)
     {
         CheckSeconds(seconds);
@@ -63,7 +63,7 @@ public sealed partial class CancelScope
     public static Coroutine Shielded(Func<CancelScope, Coroutine> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return new CancelScope { Shield = true }.Run(body);
+        return new CancelScope { Shield = true }.RunAsync(body);
     }
 
     private static void CheckSeconds(double seconds)
@@ -76,14 +76,14 @@ public sealed partial class CancelScope
 
     private static async Coroutine<CancelScope> MoveOnAfterCore(double seconds, Func<CancelScope, Coroutine> body)
     {
-        var scope = new CancelScope { Deadline = EventLoop.RunningLoop.Time() + seconds };
-        await scope.Run(body);
+        var scope = new CancelScope { Deadline = EventLoop.Current.Time() + seconds };
+        await scope.RunAsync(body);
         return scope;
     }
 
     private static async Coroutine<CancelScope> MoveOnCore(CancelScope scope, Func<CancelScope, Coroutine> body)
     {
-        await scope.Run(body);
+        await scope.RunAsync(body);
         return scope;
     }
 
@@ -97,11 +97,11 @@ public sealed partial class CancelScope
     {
         if (!double.IsNaN(seconds))
         {
-            scope.Deadline = EventLoop.RunningLoop.Time() + seconds;
+            scope.Deadline = EventLoop.Current.Time() + seconds;
         }
 
-        await scope.Run(body);
-        if (scope.CancelledCaught)
+        await scope.RunAsync(body);
+        if (scope.CanceledCaught)
         {
             throw scope.NewTimeoutException();
         }
@@ -111,15 +111,15 @@ public sealed partial class CancelScope
     {
         if (!double.IsNaN(seconds))
         {
-            scope.Deadline = EventLoop.RunningLoop.Time() + seconds;
+            scope.Deadline = EventLoop.Current.Time() + seconds;
         }
 
         var result = await scope.Run(body);
-        return scope.CancelledCaught ? throw scope.NewTimeoutException() : result!;
+        return scope.CanceledCaught ? throw scope.NewTimeoutException() : result!;
     }
 
     private TimeoutException NewTimeoutException() =>
         new(_status.Reason == DeadlineMessage
-            ? "The operation did not finish before its deadline; it was cancelled."
-            : "The operation was cancelled by its fail-after scope before it finished.");
+            ? "The operation did not finish before its deadline; it was canceled."
+            : "The operation was canceled by its fail-after scope before it finished.");
 }

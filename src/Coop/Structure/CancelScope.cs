@@ -1,7 +1,7 @@
-// A cancel scope (Trio's CancelScope): a block of one task's code that can be cancelled as a unit,
+// A cancel scope (Trio's CancelScope): a block of one task's code that can be canceled as a unit,
 // explicitly or when its deadline passes. Cancellation is level-triggered: every await inside a
-// cancelled scope raises CancelledException until the block is left, so an await in a finally block
-// cannot hang. The scope catches its own CancelledException when it leaves the block (and only its
+// canceled scope raises CanceledException until the block is left, so an await in a finally block
+// cannot hang. The scope catches its own CanceledException when it leaves the block (and only its
 // own: the exception is tagged with the status that raised it). The kernel's part of a scope, its
 // cancel status (Tasks/CancelStatus.cs), is what the task sees: the delivery rule (which scope,
 // shields) and the tokens live in Tasks/CoopTask.Cancellation.cs; this file is the scope's own life.
@@ -14,7 +14,7 @@
 // | state  | event                               | next   | effect                                              |
 // |--------|-------------------------------------|--------|-----------------------------------------------------|
 // | Idle   | Run(body) starts                    | Active | pushed on the task's scope stack; deadline armed    |
-// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a cancelled scope raises at its 1st await |
+// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a canceled scope raises at its 1st await |
 // | Active | Cancel() or the deadline passes     | Active | CancelCalled; the task is woken if parked and the   |
 // |        |                                     |        | cancellation reaches it (no shield in between)      |
 // | Active | Deadline set                        | Active | timer re-armed; a past deadline cancels at once     |
@@ -27,23 +27,23 @@ using System.Diagnostics;
 namespace Coop;
 
 /// <summary>
-/// A block of one task's code that can be cancelled as a unit, explicitly (<see cref="Cancel"/>) or when
-/// its <see cref="Deadline"/> passes (Trio's <c>CancelScope</c>). Every await inside a cancelled scope
-/// raises <see cref="CancelledException"/> until the block is left; the scope then catches its own
-/// cancellation (<see cref="CancelledCaught"/>). Scopes nest; a <see cref="Shield"/>ed scope keeps
+/// A block of one task's code that can be canceled as a unit, explicitly (<see cref="Cancel"/>) or when
+/// its <see cref="Deadline"/> passes (Trio's <c>CancelScope</c>). Every await inside a canceled scope
+/// raises <see cref="CanceledException"/> until the block is left; the scope then catches its own
+/// cancellation (<see cref="CanceledCaught"/>). Scopes nest; a <see cref="Shield"/>ed scope keeps
 /// outer cancellations (and <see cref="CoopTask.Cancel"/>) out until it is left.
 /// </summary>
 /// <example>
 /// <code>
 /// var scope = await CancelScope.MoveOnAfter(0.5, async _ =&gt; await Download());
-/// if (scope.CancelledCaught) Console.WriteLine("gave up after 0.5 s");
+/// if (scope.CanceledCaught) Console.WriteLine("gave up after 0.5 s");
 /// await CancelScope.FailAfter(2, async _ =&gt; await Connect());   // TimeoutException after 2 s
 /// </code>
 /// </example>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed partial class CancelScope
 {
-    private const string CancelledMessage = "The cancel scope was cancelled.";
+    private const string CanceledMessage = "The cancel scope was canceled.";
     private const string DeadlineMessage = "The cancel scope's deadline passed.";
 
     private readonly CancelStatus _status;
@@ -51,7 +51,7 @@ public sealed partial class CancelScope
     private Handle? _timer;
 
     /// <summary>Creates a scope with no deadline, not shielded; run a block in it with
-    /// <see cref="Run(Func{CancelScope, Coroutine})"/>.</summary>
+    /// <see cref="RunAsync(Func{CancelScope, Coroutine})"/>.</summary>
     public CancelScope()
     {
         _status = new CancelStatus(Abandon);
@@ -60,11 +60,11 @@ public sealed partial class CancelScope
     /// <summary>Where the scope is in its life: idle, active (its block runs) or exited.</summary>
     public CancelScopeState State { get; private set; }
 
-    /// <summary>True once the scope was cancelled, by <see cref="Cancel"/> or its deadline.</summary>
-    public bool CancelCalled => _status.IsCancelled;
+    /// <summary>True once the scope was canceled, by <see cref="Cancel"/> or its deadline.</summary>
+    public bool IsCancellationRequested => _status.IsCanceled;
 
     /// <summary>True if the block ended with this scope's own cancellation, which the scope caught.</summary>
-    public bool CancelledCaught { get; private set; }
+    public bool CanceledCaught { get; private set; }
 
     /// <summary>The loop time (see <see cref="EventLoop.Time"/>) at which the scope cancels itself;
     /// <see cref="double.PositiveInfinity"/> (the default) for none. Set it at any time to reschedule:
@@ -81,7 +81,7 @@ public sealed partial class CancelScope
 
             _status.Task?.Loop.CheckThread();
             _deadline = value;
-            if (State == CancelScopeState.Active && !CancelCalled)
+            if (State == CancelScopeState.Active && !IsCancellationRequested)
             {
                 ArmDeadline();
             }
@@ -120,25 +120,25 @@ public sealed partial class CancelScope
     /// <summary>True for the scope a task group puts around a child task's whole coroutine.</summary>
     internal bool IsTaskBase { get; private set; }
 
-    /// <summary>Cancels the scope: the code inside raises <see cref="CancelledException"/> at its
+    /// <summary>Cancels the scope: the code inside raises <see cref="CanceledException"/> at its
     /// current await (if parked) and at every later one, until the block is left. Idempotent. Call it
     /// on the loop thread (from another thread, post it with <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</summary>
     public void Cancel()
     {
         _status.Task?.Loop.CheckThread();
-        CancelWith(CancelledMessage);
+        CancelWith(CanceledMessage);
     }
 
     /// <summary>Runs <paramref name="body"/> inside this scope, in the current task; catches this
     /// scope's own cancellation when the body ends with it. A scope runs once.</summary>
-    public Coroutine Run(Func<CancelScope, Coroutine> body)
+    public Coroutine RunAsync(Func<CancelScope, Coroutine> body)
     {
         ArgumentNullException.ThrowIfNull(body);
         return RunCore(body);
     }
 
     /// <summary>Runs <paramref name="body"/> inside this scope and returns its result, or default if
-    /// the scope's cancellation ended it (see <see cref="CancelledCaught"/>).</summary>
+    /// the scope's cancellation ended it (see <see cref="CanceledCaught"/>).</summary>
     public Coroutine<T?> Run<T>(Func<CancelScope, Coroutine<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -147,11 +147,11 @@ public sealed partial class CancelScope
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"<CancelScope {State}{(CancelCalled ? " cancelled" : "")}{(Shield ? " shielded" : "")}" +
+        $"<CancelScope {State}{(IsCancellationRequested ? " canceled" : "")}{(Shield ? " shielded" : "")}" +
         $"{(double.IsPositiveInfinity(_deadline) ? "" : $" deadline={_deadline:0.###}")}>";
 
     /// <summary>True for the cancellation this scope raised (and catches when its block ends).</summary>
-    internal bool Raised(CancelledException e) => e.Status == _status;
+    internal bool Raised(CanceledException e) => e.Status == _status;
 
     /// <summary>Makes this scope the base of a new task's stack (a task group's child): active for
     /// the task's whole life, never left.</summary>
@@ -179,9 +179,9 @@ public sealed partial class CancelScope
         {
             await (body(this) ?? throw new InvalidOperationException("The cancel scope's body returned null instead of a coroutine."));
         }
-        catch (CancelledException e) when (Raised(e))
+        catch (CanceledException e) when (Raised(e))
         {
-            CancelledCaught = true;
+            CanceledCaught = true;
         }
         finally
         {
@@ -196,9 +196,9 @@ public sealed partial class CancelScope
         {
             return await (body(this) ?? throw new InvalidOperationException("The cancel scope's body returned null instead of a coroutine."));
         }
-        catch (CancelledException e) when (Raised(e))
+        catch (CanceledException e) when (Raised(e))
         {
-            CancelledCaught = true;
+            CanceledCaught = true;
             return default;
         }
         finally
@@ -222,7 +222,7 @@ public sealed partial class CancelScope
 
         State = CancelScopeState.Active;
         _status.Enter(task);
-        if (!CancelCalled)
+        if (!IsCancellationRequested)
         {
             ArmDeadline();
         }
@@ -240,7 +240,7 @@ public sealed partial class CancelScope
 
     private void CancelWith(string reason)
     {
-        if (CancelCalled)
+        if (IsCancellationRequested)
         {
             return;
         }
@@ -280,7 +280,7 @@ public sealed partial class CancelScope
     {
         Debug.Assert(State == CancelScopeState.Idle || _status.Task != null, $"{this}: a scope that ran knows its task");
         Debug.Assert(State == CancelScopeState.Active || _timer == null, $"{this}: only an active scope has a deadline timer");
-        Debug.Assert(!CancelCalled || _timer == null, $"{this}: a cancelled scope has no deadline timer");
+        Debug.Assert(!IsCancellationRequested || _timer == null, $"{this}: a canceled scope has no deadline timer");
     }
 
     private static readonly Action<object?> OnDeadline = static s =>

@@ -38,7 +38,7 @@ public abstract partial class Coroutine
         }
 
         CheckAll([.. inputs]);
-        var loop = inputs.Count > 0 ? inputs[0].Loop : EventLoop.RunningLoop;
+        var loop = inputs.Count > 0 ? inputs[0].Loop : EventLoop.Current;
         loop.CheckThread();
         var slots = new Future<TFuture>[inputs.Count];
         for (var i = 0; i < slots.Length; i++)

@@ -13,12 +13,12 @@ public abstract partial class Coroutine
 {
     /// <summary>A future that completes on the loop with the outcome of <paramref name="task"/>
     /// (asyncio's <c>wrap_future</c>). Unlike <c>await task</c>, an await of this future can be
-    /// cancelled: the waiter leaves at once and <paramref name="task"/> runs on. Its exception, if it
+    /// canceled: the waiter leaves at once and <paramref name="task"/> runs on. Its exception, if it
     /// fails after its waiter left, goes to the loop's exception handler.</summary>
     public static Future<T> FromTask<T>(Task<T> task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return TaskBridge<T>.Wrap(EventLoop.RunningLoop, task, stop: null);
+        return TaskBridge<T>.Wrap(EventLoop.Current, task, stop: null);
     }
 
     /// <summary>A future that completes on the loop when <paramref name="task"/> ends (asyncio's
@@ -26,26 +26,26 @@ public abstract partial class Coroutine
     public static Future FromTask(Task task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return TaskBridge<object?>.Wrap(EventLoop.RunningLoop, task, stop: null);
+        return TaskBridge<object?>.Wrap(EventLoop.Current, task, stop: null);
     }
 
-    /// <summary>Starts an operation with a token that is cancelled when the returned future is (as when
-    /// the task awaiting it is cancelled or times out), and completes on the loop with its outcome:
+    /// <summary>Starts an operation with a token that is canceled when the returned future is (as when
+    /// the task awaiting it is canceled or times out), and completes on the loop with its outcome:
     /// <c>await Coroutine.FromTask(token => http.GetStringAsync(url, token))</c>.</summary>
     public static Future<T> FromTask<T>(Func<CancellationToken, Task<T>> start)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var stop = new CancellationTokenSource();
         return TaskBridge<T>.Wrap(loop, Started(start, stop.Token), stop);
     }
 
-    /// <summary>Starts an operation with a token that is cancelled when the returned future is; see
+    /// <summary>Starts an operation with a token that is canceled when the returned future is; see
     /// <see cref="FromTask{T}(Func{CancellationToken, Task{T}})"/>.</summary>
     public static Future FromTask(Func<CancellationToken, Task> start)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var stop = new CancellationTokenSource();
         return TaskBridge<object?>.Wrap(loop, Started(start, stop.Token), stop);
     }
@@ -126,7 +126,7 @@ public abstract partial class Coroutine
             }
         }
 
-        /// <summary>The Task's error, unless it succeeded or was cancelled (a cancellation is no news).</summary>
+        /// <summary>The Task's error, unless it succeeded or was canceled (a cancellation is no news).</summary>
         private Exception? Failure => _task.Exception?.InnerException is { } e and not OperationCanceledException ? e : null;
 
         private void OnTaskDone()
@@ -157,7 +157,7 @@ public abstract partial class Coroutine
             {
                 if (!_future.TrySetException(e) && e is not OperationCanceledException)
                 {
-                    _loop.ReportError(new LoopError("A Task awaited through Coroutine.FromTask or ToThread failed after its waiter was cancelled", e, null, null));
+                    _loop.ReportError(new LoopError("A Task awaited through Coroutine.FromTask or ToThread failed after its waiter was canceled", e, null, null));
                 }
 
                 return;
@@ -174,7 +174,7 @@ public abstract partial class Coroutine
 
         private void OnFutureDone(Future future)
         {
-            if (!future.IsCancelled)
+            if (!future.IsCanceled)
             {
                 return; // completed with the Task's outcome
             }

@@ -1,7 +1,7 @@
 // Gather (asyncio.gather): run several awaitables concurrently and collect their results in argument
 // order. It returns a Future, so async coroutines await it and generator coroutines yield it.
 // As in asyncio: without returnExceptions the gather fails with the first error while the others
-// keep running; cancelling the gather (or the task awaiting it) cancels every child not yet done.
+// keep running; canceling the gather (or the task awaiting it) cancels every child not yet done.
 // Unlike asyncio, an error of another child after the gather has already failed is not dropped:
 // it goes to the loop's exception handler (STYLE 10).
 namespace Coop;
@@ -11,7 +11,7 @@ public abstract partial class Coroutine
     /// <summary>Runs <paramref name="coroutines"/> concurrently, each as its own task, and completes
     /// with their results in argument order (asyncio's <c>gather</c>).</summary>
     /// <remarks>If one fails, the gather fails with its exception at once and the others keep running.
-    /// Cancelling the returned future, or the task awaiting it, cancels the children not yet done.</remarks>
+    /// Canceling the returned future, or the task awaiting it, cancels the children not yet done.</remarks>
     public static Future<T[]> Gather<T>(params Coroutine<T>[] coroutines)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
@@ -30,7 +30,7 @@ public abstract partial class Coroutine
     public static Future<object?[]> Gather(params Coroutine[] coroutines) => Gather(coroutines, returnExceptions: false);
 
     /// <summary>Runs <paramref name="coroutines"/> concurrently; with <paramref name="returnExceptions"/>,
-    /// a child's exception (or <see cref="CancelledException"/>) takes its place in the results instead
+    /// a child's exception (or <see cref="CanceledException"/>) takes its place in the results instead
     /// of failing the gather.</summary>
     public static Future<object?[]> Gather(IEnumerable<Coroutine> coroutines, bool returnExceptions)
     {
@@ -53,7 +53,7 @@ public abstract partial class Coroutine
     /// already started, awaited or given twice) is found before any child can run.</summary>
     private static Future[] StartAll(Coroutine[] coroutines)
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         for (var i = 0; i < coroutines.Length; i++)
         {
             if (coroutines[i] == null)
@@ -72,7 +72,7 @@ public abstract partial class Coroutine
             catch (InvalidOperationException)
             {
                 // Only the task knows its coroutine was used already: the ones made so far have not
-                // run a step yet, and a task cancelled before its first step never runs its coroutine.
+                // run a step yet, and a task canceled before its first step never runs its coroutine.
                 for (var made = 0; made < i; made++)
                 {
                     tasks[made].Cancel("Gather refused one of its coroutines: none is run.");
@@ -105,7 +105,7 @@ public abstract partial class Coroutine
 
     private static Future<T[]> GatherCore<T>(Future[] children, bool returnExceptions)
     {
-        var loop = children.Length > 0 ? children[0].Loop : EventLoop.RunningLoop;
+        var loop = children.Length > 0 ? children[0].Loop : EventLoop.Current;
         loop.CheckThread();
         var outer = new Future<T[]>(loop) { CancelWithWaiter = true };
         var results = new T[children.Length];
@@ -138,7 +138,7 @@ public abstract partial class Coroutine
                 }
                 else
                 {
-                    outer.TrySetException(child.Exception!); // a cancelled child cancels the gather
+                    outer.TrySetException(child.Exception!); // a canceled child cancels the gather
                     return;
                 }
 
@@ -151,11 +151,11 @@ public abstract partial class Coroutine
 
         outer.AddDoneCallback(f =>
         {
-            if (f.IsCancelled)
+            if (f.IsCanceled)
             {
                 foreach (var child in children)
                 {
-                    child.Cancel("The gather was cancelled.");
+                    child.Cancel("The gather was canceled.");
                 }
             }
         });

@@ -1,36 +1,36 @@
 // Shield (asyncio.shield): await something without letting the waiter's cancellation reach it.
-// The result is a new future that mirrors the inner one; cancelling it (or leaving it, when the
-// waiting task is cancelled) leaves the inner running. In Coop, awaiting a task or a shared future
+// The result is a new future that mirrors the inner one; canceling it (or leaving it, when the
+// waiting task is canceled) leaves the inner running. In Coop, awaiting a task or a shared future
 // never cancels it anyway (docs/design.md); Shield matters for a coroutine (which would otherwise run
-// inline in the waiting task and be cancelled with it) and for futures made for one waiter, such as a
+// inline in the waiting task and be canceled with it) and for futures made for one waiter, such as a
 // Gather. For a block of code that must not be interrupted, use a shielded CancelScope instead.
 namespace Coop;
 
 public abstract partial class Coroutine
 {
     /// <summary>Runs <paramref name="coroutine"/> as its own task and returns a future mirroring it:
-    /// cancelling the waiter (or the returned future) does not cancel the coroutine.</summary>
+    /// canceling the waiter (or the returned future) does not cancel the coroutine.</summary>
     public static Future<T> Shield<T>(Coroutine<T> coroutine)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
-        return Mirror(new Future<T>(EventLoop.RunningLoop), EventLoop.RunningLoop.CreateTask(coroutine), ownsInner: true);
+        return Mirror(new Future<T>(EventLoop.Current), EventLoop.Current.CreateTask(coroutine), ownsInner: true);
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as its own task and returns a future mirroring it.</summary>
     public static Future Shield(Coroutine coroutine)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
-        return Mirror(new Future(EventLoop.RunningLoop), EventLoop.RunningLoop.CreateTask(coroutine), ownsInner: true);
+        return Mirror(new Future(EventLoop.Current), EventLoop.Current.CreateTask(coroutine), ownsInner: true);
     }
 
-    /// <summary>Returns a future mirroring <paramref name="task"/>: cancelling it leaves the task running.</summary>
+    /// <summary>Returns a future mirroring <paramref name="task"/>: canceling it leaves the task running.</summary>
     public static Future<T> Shield<T>(CoopTask<T> task)
     {
         ArgumentNullException.ThrowIfNull(task);
         return Mirror(new Future<T>(task.Loop), task, ownsInner: false);
     }
 
-    /// <summary>Returns a future mirroring <paramref name="future"/>: cancelling it leaves the inner alone.</summary>
+    /// <summary>Returns a future mirroring <paramref name="future"/>: canceling it leaves the inner alone.</summary>
     public static Future Shield(Future future)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -55,7 +55,7 @@ public abstract partial class Coroutine
             inner.AddDoneCallback(mirror);
             if (!ownsInner)
             {
-                // Cancelled first (its waiter left): stop mirroring, as asyncio's shield does, or a
+                // Canceled first (its waiter left): stop mirroring, as asyncio's shield does, or a
                 // long-lived inner shielded in a loop would collect one callback per wait. The
                 // caller holds the inner; an error nobody reads is reported as any unread failure is.
                 outer.AddDoneCallback(_ =>
@@ -76,7 +76,7 @@ public abstract partial class Coroutine
         if (outer.IsDone)
         {
             // The waiter went away from a task only Shield holds: its error goes somewhere, at once.
-            ReportLateError(inner, "A shielded coroutine failed after its waiter was cancelled");
+            ReportLateError(inner, "A shielded coroutine failed after its waiter was canceled");
             return;
         }
 
@@ -85,7 +85,7 @@ public abstract partial class Coroutine
             case FutureState.Succeeded:
                 outer.TrySetResultObject(inner.ResultObject);
                 break;
-            case FutureState.Cancelled:
+            case FutureState.Canceled:
                 outer.Cancel(inner.Exception!.Message);
                 break;
             default:

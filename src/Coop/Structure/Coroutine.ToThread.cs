@@ -1,6 +1,6 @@
 // ToThread (asyncio.to_thread): run blocking work on the .NET thread pool and await it from the loop.
 // The work runs on a pool thread (Task.Run); FromTask brings its outcome back through the loop's inbox,
-// and the future completes on the loop thread. Threads cannot be killed: cancelling the waiting
+// and the future completes on the loop thread. Threads cannot be killed: canceling the waiting
 // task cancels the future (it was made for that one waiter) and the CancellationToken given to the work,
 // but the work itself runs on until it checks the token or ends; an error it raises after the waiter
 // left goes to the loop's exception handler.
@@ -29,8 +29,8 @@ public abstract partial class Coroutine
         });
     }
 
-    /// <summary>Runs <paramref name="work"/> on the thread pool with a token that is cancelled when the
-    /// future is (as when the waiting task is cancelled), so the work can stop early.</summary>
+    /// <summary>Runs <paramref name="work"/> on the thread pool with a token that is canceled when the
+    /// future is (as when the waiting task is canceled), so the work can stop early.</summary>
     public static Future<T> ToThread<T>(Func<CancellationToken, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);

@@ -1,7 +1,7 @@
 // Wait (asyncio.wait): wait until some or all of a set of futures are done, without raising their
-// errors and without cancelling the others. It returns a Future, usable from both coroutine kinds.
+// errors and without canceling the others. It returns a Future, usable from both coroutine kinds.
 // Built from done callbacks and one timer; everything registered is removed when the wait ends,
-// including when the waiting task is cancelled (the result future is cancelled with its waiter).
+// including when the waiting task is canceled (the result future is canceled with its waiter).
 namespace Coop;
 
 public abstract partial class Coroutine
@@ -76,7 +76,7 @@ public abstract partial class Coroutine
 
         result.AddDoneCallback(f =>
         {
-            if (f.IsCancelled)
+            if (f.IsCanceled)
             {
                 End();
             }

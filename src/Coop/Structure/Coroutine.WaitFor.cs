@@ -1,10 +1,10 @@
-// WaitFor (asyncio.wait_for): await something with a timeout; on timeout the inner is cancelled and
+// WaitFor (asyncio.wait_for): await something with a timeout; on timeout the inner is canceled and
 // TimeoutException is raised. A thin use of CancelScope.FailAfter. A coroutine runs inline, in the
 // awaiting task and inside the fail-after scope, so the timeout cancels it directly (level-triggered,
 // its finally blocks run) and nothing is allocated beyond the scope. A future or task is awaited in
-// the scope; on timeout it is cancelled explicitly (awaiting a task does not own it, docs/design.md)
+// the scope; on timeout it is canceled explicitly (awaiting a task does not own it, docs/design.md)
 // and waited for, shielded, before TimeoutException is raised, as asyncio does. If the waiting task
-// itself is cancelled, the inner is cancelled too (asyncio) but not waited for.
+// itself is canceled, the inner is canceled too (asyncio) but not waited for.
 namespace Coop;
 
 public abstract partial class Coroutine
@@ -77,15 +77,15 @@ public abstract partial class Coroutine
             await CancelScope.Shielded(async _ => await WhenDone(future));
             if (future.State == FutureState.Failed)
             {
-                // It failed while being cancelled: keep that error, it says more than the timeout.
+                // It failed while being canceled: keep that error, it says more than the timeout.
                 throw new TimeoutException(timeout.Message, future.Exception);
             }
 
             throw;
         }
-        catch (CancelledException) when (!future.IsDone)
+        catch (CanceledException) when (!future.IsDone)
         {
-            future.Cancel("The task waiting on it with WaitFor was cancelled.");
+            future.Cancel("The task waiting on it with WaitFor was canceled.");
             throw;
         }
     }

@@ -1,22 +1,22 @@
 // A task group (asyncio's TaskGroup, Trio's nursery): child tasks that cannot outlive a block of the
 // parent's code. If a child fails, the group cancels the other children and the rest of the body,
-// waits for every child, and raises one TaskGroupException holding every error. Cancelling the
+// waits for every child, and raises one TaskGroupException holding every error. Canceling the
 // parent cancels the children, through the parent: the parent is woken at its await (in the body or
 // in the group's final wait), and the group relays the cancellation to each child.
 //
-// How children are cancelled: an async child runs inside its own cancel scope, made the base of its
+// How children are canceled: an async child runs inside its own cancel scope, made the base of its
 // task's scope stack (CancelScope.EnterAsTaskBase), so the cancellation is level-triggered in the
 // child as in Trio; a generator child gets the one-shot CoopTask.Cancel (an iterator cannot await in
-// a finally block anyway). How the body is cancelled: an async parent's body runs inside the group's
+// a finally block anyway). How the body is canceled: an async parent's body runs inside the group's
 // body scope, entered by the constructor and left when the group closes.
 //
 // | phase   | event                          | next    | effect                                          |
 // |---------|--------------------------------|---------|-------------------------------------------------|
-// | Open    | Start(child)                   | Open    | child task created (already cancelled if aborting) |
-// | Open    | a child fails                  | Open    | error kept; other children and the body cancelled |
+// | Open    | Start(child)                   | Open    | child task created (already canceled if aborting) |
+// | Open    | a child fails                  | Open    | error kept; other children and the body canceled |
 // | Open    | close (DisposeAsync, Run, Close)| Closing | body scope left; waits for every child          |
-// | Closing | a child fails                  | Closing | error kept; other children cancelled            |
-// | Closing | the parent is cancelled        | Closing | children cancelled; the wait goes on, shielded  |
+// | Closing | a child fails                  | Closing | error kept; other children canceled            |
+// | Closing | the parent is canceled        | Closing | children canceled; the wait goes on, shielded  |
 // | Closing | the last child ends            | Closed  | TaskGroupException if any error, else the       |
 // |         |                                |         | parent's own cancellation, else nothing         |
 // | Closed  | Start(child)                   | —       | InvalidOperationException                       |
@@ -30,14 +30,14 @@ namespace Coop;
 /// Child tasks that cannot outlive a block of code (asyncio's <c>TaskGroup</c>, Trio's nursery). Open it
 /// with <c>await using var group = new TaskGroup();</c> inside an async coroutine and start children
 /// with <see cref="Start(Coroutine, string?)"/> (or <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to keep the task); the end of the block waits for all of them. If one
-/// fails, the others and the rest of the block are cancelled and the errors surface together as a
-/// <see cref="TaskGroupException"/>; cancelling the parent cancels the children.
+/// fails, the others and the rest of the block are canceled and the errors surface together as a
+/// <see cref="TaskGroupException"/>; canceling the parent cancels the children.
 /// </summary>
 /// <remarks>
 /// C# does not tell <c>DisposeAsync</c> how the block ended: with <c>await using</c>, an exception
 /// thrown by the block itself (other than a cancellation) neither cancels the children nor joins the
 /// group's errors. When the block can throw, use <see cref="Run(Func{TaskGroup, Coroutine})"/>, which
-/// sees everything. Generator coroutines use <see cref="Close"/>. See docs/structure.md.
+/// sees everything. Generator coroutines use <see cref="CloseAsync"/>. See docs/structure.md.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class TaskGroup
@@ -66,7 +66,7 @@ public sealed class TaskGroup
         _onChildDone = OnChildDone;
         _oneShotsAtOpen = _parent.OneShotCancelsDelivered;
         // The body scope also marks the group as open on the parent's scope stack, so a group never
-        // closed is reported when its task ends. A generator's body is never cancelled through it: a
+        // closed is reported when its task ends. A generator's body is never canceled through it: a
         // generator resumed early from its yield would read a future that is not done.
         _interruptsBody = !_parent.IsGenerator;
         _bodyScope = new CancelScope { Group = this };
@@ -83,9 +83,9 @@ public sealed class TaskGroup
     /// <summary>How many children have not finished yet.</summary>
     public int Count => _live.Count;
 
-    /// <summary>True once the group is cancelling its children (a child failed, the parent was
-    /// cancelled, or <see cref="Cancel"/> was called); children started from now on start cancelled.</summary>
-    public bool IsCancelling => _aborting;
+    /// <summary>True once the group is canceling its children (a child failed, the parent was
+    /// canceled, or <see cref="Cancel"/> was called); children started from now on start canceled.</summary>
+    public bool IsCanceling => _aborting;
 
     /// <summary>Runs <paramref name="body"/> with a new group, then waits for every child. Unlike
     /// <c>await using</c>, an exception thrown by the body also cancels the children and is raised
@@ -138,21 +138,21 @@ public sealed class TaskGroup
     }
 
     /// <summary>Ends the block of an <c>await using</c>: waits for every child and raises the group's
-    /// errors. Called by the compiler; call <see cref="Close"/> from generator coroutines.</summary>
-    public Coroutine DisposeAsync() => CloseAsync(null, bodyKnown: false);
+    /// errors. Called by the compiler; call <see cref="CloseAsync"/> from generator coroutines.</summary>
+    public Coroutine DisposeAsync() => CloseCore(null, bodyKnown: false);
 
     /// <summary>For generator coroutines: closes the group and returns a future that completes when
     /// every child has ended, failing with a <see cref="TaskGroupException"/> if any failed. A yield
     /// does not raise, so read the outcome after it: <c>var closing = group.Close(); yield return closing;
-    /// _ = closing.ResultObject;</c> (errors never read go to the loop's exception handler). If the waiting task is cancelled, the children
-    /// are cancelled but not waited for (an iterator cannot wait in a finally block).</summary>
-    public Future Close()
+    /// _ = closing.ResultObject;</c> (errors never read go to the loop's exception handler). If the waiting task is canceled, the children
+    /// are canceled but not waited for (an iterator cannot wait in a finally block).</summary>
+    public Future CloseAsync()
     {
         BeginClose();
         _completion = new Future(_loop) { CancelWithWaiter = true };
         _completion.AddDoneCallback(f =>
         {
-            if (f.IsCancelled)
+            if (f.IsCanceled)
             {
                 Abort(includeBody: false);
             }
@@ -167,7 +167,7 @@ public sealed class TaskGroup
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"<TaskGroup {_phase}{(_aborting ? " cancelling" : "")} children={_live.Count} errors={_errors.Count}>";
+        $"<TaskGroup {_phase}{(_aborting ? " canceling" : "")} children={_live.Count} errors={_errors.Count}>";
 
     /// <summary>The parent ended with the group still open (CoopTask.ForgetScopes): report it, cancel
     /// the children, and send their later errors to the loop's handler.</summary>
@@ -177,7 +177,7 @@ public sealed class TaskGroup
         _phase = Phase.Closed;
         _loop.ReportError(new LoopError(
             $"A TaskGroup opened in {parent.Describe()} was never closed: open it with `await using var group = new TaskGroup();` " +
-            "(or TaskGroup.Run); its children were cancelled.",
+            "(or TaskGroup.Run); its children were canceled.",
             _errors.Count > 0 ? new TaskGroupException(_errors) : null, parent, null));
         Abort(includeBody: false);
     }
@@ -197,21 +197,21 @@ public sealed class TaskGroup
             error = ExceptionDispatchInfo.Capture(e);
         }
 
-        await group.CloseAsync(error, bodyKnown: true);
+        await group.CloseCore(error, bodyKnown: true);
     }
 
-    private async Coroutine CloseAsync(ExceptionDispatchInfo? bodyError, bool bodyKnown)
+    private async Coroutine CloseCore(ExceptionDispatchInfo? bodyError, bool bodyKnown)
     {
         BeginClose();
-        ExceptionDispatchInfo? cancelled = null;
+        ExceptionDispatchInfo? canceled = null;
         switch (bodyError?.SourceException)
         {
             case null:
                 break;
-            case CancelledException own when _bodyScope.Raised(own):
+            case CanceledException own when _bodyScope.Raised(own):
                 break; // the group interrupted its own body because a child failed: that error says it all
-            case CancelledException:
-                cancelled = bodyError;
+            case CanceledException:
+                canceled = bodyError;
                 Abort(includeBody: false);
                 break;
             case var error:
@@ -223,24 +223,24 @@ public sealed class TaskGroup
         if (!bodyKnown && _parent.OneShotCancelsDelivered != _oneShotsAtOpen)
         {
             // `await using` hides how the block ended; a one-shot cancel raised in it ended it.
-            cancelled = ExceptionDispatchInfo.Capture(new CancelledException(_parent.CancelMessage));
+            canceled = ExceptionDispatchInfo.Capture(new CanceledException(_parent.CancelMessage));
             Abort(includeBody: false);
         }
 
         while (_live.Count > 0)
         {
             var allDone = _allDone ??= new Future(_loop);
-            if (cancelled == null)
+            if (canceled == null)
             {
                 try
                 {
                     await allDone;
                 }
-                catch (CancelledException e)
+                catch (CanceledException e)
                 {
-                    // The parent was cancelled while waiting: relay it to the children, keep waiting
-                    // (shielded: a cancelled scope would raise again at once), raise it at the end.
-                    cancelled = ExceptionDispatchInfo.Capture(e);
+                    // The parent was canceled while waiting: relay it to the children, keep waiting
+                    // (shielded: a canceled scope would raise again at once), raise it at the end.
+                    canceled = ExceptionDispatchInfo.Capture(e);
                     Abort(includeBody: false);
                 }
             }
@@ -256,7 +256,7 @@ public sealed class TaskGroup
             throw new TaskGroupException(_errors);
         }
 
-        cancelled?.Throw();
+        canceled?.Throw();
     }
 
     private void BeginClose()
@@ -342,9 +342,9 @@ public sealed class TaskGroup
         _phase = Phase.Closed;
         if (_errors.Count > 0 && _completion!.IsDone)
         {
-            // The waiting generator was cancelled (its wait, Close()'s future, with it): the children's
+            // The waiting generator was canceled (its wait, Close()'s future, with it): the children's
             // errors still go somewhere.
-            _loop.ReportError(new LoopError("A task group's children failed after the task waiting on Close() was cancelled",
+            _loop.ReportError(new LoopError("A task group's children failed after the task waiting on Close() was canceled",
                 new TaskGroupException(_errors), _parent, null));
         }
         else if (_errors.Count > 0)
@@ -394,7 +394,7 @@ public sealed class TaskGroup
         }
         else
         {
-            child.Cancel("The task group is cancelling its children.");
+            child.Cancel("The task group is canceling its children.");
         }
     }
 }

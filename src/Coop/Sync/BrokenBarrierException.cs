@@ -1,6 +1,6 @@
 namespace Coop;
 
-/// <summary>Raised by <see cref="CoopBarrier.Wait"/> when the barrier is aborted or reset
+/// <summary>Raised by <see cref="CoopBarrier.WaitAsync"/> when the barrier is aborted or reset
 /// (asyncio's <c>BrokenBarrierError</c>).</summary>
 public sealed class BrokenBarrierException : InvalidOperationException
 {

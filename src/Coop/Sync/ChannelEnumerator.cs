@@ -25,7 +25,7 @@ public sealed class ChannelEnumerator<T>
             return new NextAwaitable(this, null, true);
         }
 
-        return ended ? new NextAwaitable(this, null, false) : new NextAwaitable(this, _receiver.Receive(), false);
+        return ended ? new NextAwaitable(this, null, false) : new NextAwaitable(this, _receiver.ReceiveAsync(), false);
     }
 
     /// <summary>Awaits one step of the enumeration. Used by the compiler.</summary>

@@ -1,6 +1,6 @@
 // The receiving half of a memory channel (CoopChannel.cs). `await foreach (var x in rx)` receives
 // until every sender is closed and the buffer is drained (ChannelEnumerator.cs). Receive is
-// cancel-safe as CoopQueue.Get is: a receive cancelled after an item was handed to it gives the
+// cancel-safe as CoopQueue.Get is: a receive canceled after an item was handed to it gives the
 // item back to the next receiver.
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -22,13 +22,13 @@ public sealed class ChannelReceiver<T> : IDisposable
     public bool IsClosed => _closed;
 
     /// <summary>Receives the next item, waiting for one. Cancel-safe: a receive that raises
-    /// <see cref="CancelledException"/> took nothing.</summary>
+    /// <see cref="CanceledException"/> took nothing.</summary>
     /// <exception cref="EndOfChannelException">Every sender is closed and the channel is empty.</exception>
     /// <exception cref="ChannelClosedException">This handle is closed.</exception>
-    public Future<T> Receive()
+    public Future<T> ReceiveAsync()
     {
         ThrowIfClosed();
-        return _state.Queue.Get();
+        return _state.Queue.GetAsync();
     }
 
     /// <summary>Receives an item if one is buffered; never waits. False when empty or ended.</summary>
@@ -67,7 +67,7 @@ public sealed class ChannelReceiver<T> : IDisposable
     /// <summary>Writes every item received to <paramref name="writer"/> (a
     /// <see cref="System.Threading.Channels"/> channel, e.g. to hand work to the thread pool), then
     /// completes the writer when this channel ends.</summary>
-    public async Coroutine ReceiveAllInto(ChannelWriter<T> writer)
+    public async Coroutine CopyToAsync(ChannelWriter<T> writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         await foreach (var item in this)

@@ -21,12 +21,12 @@ public sealed class ChannelSender<T> : IDisposable
     public bool IsClosed => _closed;
 
     /// <summary>Sends <paramref name="item"/>, waiting while the buffer is full. Cancel-safe: a send
-    /// that raises <see cref="CancelledException"/> sent nothing.</summary>
+    /// that raises <see cref="CanceledException"/> sent nothing.</summary>
     /// <exception cref="ChannelClosedException">This handle is closed, or every receiver is.</exception>
-    public Future Send(T item)
+    public Future SendAsync(T item)
     {
         ThrowIfClosed();
-        return _state.Queue.Put(item);
+        return _state.Queue.PutAsync(item);
     }
 
     /// <summary>Sends <paramref name="item"/> if the buffer has room; never waits.</summary>
@@ -62,20 +62,20 @@ public sealed class ChannelSender<T> : IDisposable
     /// <summary>Sends every item of <paramref name="source"/> (an <see cref="IAsyncEnumerable{T}"/>,
     /// e.g. a <see cref="ChannelReader{T}"/>'s <c>ReadAllAsync()</c>), waiting for room as needed.
     /// Does not close this sender.</summary>
-    public async Coroutine SendAll(IAsyncEnumerable<T> source)
+    public async Coroutine SendAllAsync(IAsyncEnumerable<T> source)
     {
         ArgumentNullException.ThrowIfNull(source);
         await foreach (var item in source)
         {
-            await Send(item);
+            await SendAsync(item);
         }
     }
 
     /// <summary>Sends every item a <see cref="ChannelReader{T}"/> yields until it completes.</summary>
-    public Coroutine SendAll(ChannelReader<T> reader)
+    public Coroutine SendAllAsync(ChannelReader<T> reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return SendAll(reader.ReadAllAsync());
+        return SendAllAsync(reader.ReadAllAsync());
     }
 
     /// <inheritdoc />

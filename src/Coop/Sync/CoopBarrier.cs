@@ -1,6 +1,6 @@
 // A barrier (asyncio.Barrier): a fixed number of parties wait until all have arrived, then all go on
-// together and the barrier resets for the next round. A waiter cancelled before the round completes
-// simply leaves it (its private future is cancelled with it and is no longer counted). Abort breaks
+// together and the barrier resets for the next round. A waiter canceled before the round completes
+// simply leaves it (its private future is canceled with it and is no longer counted). Abort breaks
 // the barrier for everyone.
 using System.Diagnostics;
 using Coop.Core;
@@ -33,9 +33,9 @@ public sealed class CoopBarrier
     public bool IsBroken { get; private set; }
 
     /// <summary>Waits until <see cref="Parties"/> tasks have arrived; the result is this task's
-    /// arrival index (0 to Parties − 1). Cancel-safe: a cancelled waiter is not counted.</summary>
+    /// arrival index (0 to Parties − 1). Cancel-safe: a canceled waiter is not counted.</summary>
     /// <exception cref="BrokenBarrierException">The barrier is or becomes broken.</exception>
-    public Future<int> Wait()
+    public Future<int> WaitAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         ThrowIfBroken();
@@ -57,7 +57,7 @@ public sealed class CoopBarrier
         return future;
     }
 
-    /// <summary>Breaks the barrier: every waiter, and every later <see cref="Wait"/>, raises
+    /// <summary>Breaks the barrier: every waiter, and every later <see cref="WaitAsync"/>, raises
     /// <see cref="BrokenBarrierException"/>.</summary>
     public void Abort()
     {

@@ -1,7 +1,7 @@
 // A condition variable (asyncio.Condition): tasks holding a lock wait to be notified, releasing the
 // lock while they wait and taking it back before Wait returns. A notification is handed to the
-// longest waiter; if that waiter is cancelled before it resumes, the notification goes on to the next
-// one (WaitQueue.cs's revocation), so a notify is never swallowed by a cancelled task.
+// longest waiter; if that waiter is canceled before it resumes, the notification goes on to the next
+// one (WaitQueue.cs's revocation), so a notify is never swallowed by a canceled task.
 // Wait is an async coroutine (it must re-acquire the lock after the wake-up), so generator coroutines
 // cannot call it; they can use CoopEvent or a queue instead.
 using System.Diagnostics;
@@ -29,17 +29,17 @@ public sealed class CoopCondition
     /// <summary>The lock this condition is used with.</summary>
     public CoopLock Lock { get; }
 
-    /// <summary>Acquires the underlying lock (see <see cref="CoopLock.Acquire"/>).</summary>
-    public Future<LockReleaser> Acquire() => Lock.Acquire();
+    /// <summary>Acquires the underlying lock (see <see cref="CoopLock.AcquireAsync"/>).</summary>
+    public Future<LockReleaser> AcquireAsync() => Lock.AcquireAsync();
 
     /// <summary>Releases the underlying lock (see <see cref="CoopLock.Release"/>).</summary>
     public void Release() => Lock.Release();
 
     /// <summary>Releases the lock, waits for a notification, and re-acquires the lock before returning
-    /// — also when it is cancelled (then it raises the cancellation with the lock held; the
+    /// — also when it is canceled (then it raises the cancellation with the lock held; the
     /// re-acquisition itself is shielded from cancellation, as in Trio).</summary>
     /// <exception cref="InvalidOperationException">The current task does not hold the lock.</exception>
-    public async Coroutine Wait()
+    public async Coroutine WaitAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         RequireLockHeld("Wait");
@@ -58,12 +58,12 @@ public sealed class CoopCondition
 
     /// <summary>Waits until <paramref name="predicate"/> is true, checking it (with the lock held)
     /// first and after each notification; returns its last value.</summary>
-    public async Coroutine<bool> WaitFor(Func<bool> predicate)
+    public async Coroutine<bool> WaitUntilAsync(Func<bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         while (!predicate())
         {
-            await Wait();
+            await WaitAsync();
         }
 
         return true;
@@ -92,7 +92,7 @@ public sealed class CoopCondition
         }
     }
 
-    // The notified waiter was cancelled before it resumed: the notification goes to the next one.
+    // The notified waiter was canceled before it resumed: the notification goes to the next one.
     private bool Revoke(Future future)
     {
         NotifyCore(1);
@@ -109,7 +109,7 @@ public sealed class CoopCondition
     }
 
     // The lock must be held again when Wait ends, however it ends. A shielded scope hides every
-    // cancellation (a one-shot Cancel, a cancelled scope, which would otherwise raise at every await
+    // cancellation (a one-shot Cancel, a canceled scope, which would otherwise raise at every await
     // and make a retry loop spin) until the lock is back; they are raised at the next await after it.
-    private Coroutine Reacquire() => CancelScope.Shielded(async _ => await Lock.Acquire());
+    private Coroutine Reacquire() => CancelScope.Shielded(async _ => await Lock.AcquireAsync());
 }

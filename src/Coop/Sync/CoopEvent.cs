@@ -1,6 +1,6 @@
 // A flag tasks can wait for (asyncio.Event). All waiters share one future per "unset" period: Set
-// completes it, Clear starts a new one. The shared future is not cancelled with a waiter (it is not
-// CancelWithWaiter), so cancelling one waiter never harms the others, and a wake-up hands over
+// completes it, Clear starts a new one. The shared future is not canceled with a waiter (it is not
+// CancelWithWaiter), so canceling one waiter never harms the others, and a wake-up hands over
 // nothing that could be lost, so no revocation is needed.
 using System.Diagnostics;
 using Coop.Core;
@@ -32,7 +32,7 @@ public sealed class CoopEvent
         _future?.TrySetResultObject(null);
     }
 
-    /// <summary>Clears the flag: later <see cref="Wait"/>s wait again.</summary>
+    /// <summary>Clears the flag: later <see cref="WaitAsync"/>s wait again.</summary>
     public void Clear()
     {
         LoopAffinity.Bind(ref _loop, this);
@@ -44,8 +44,8 @@ public sealed class CoopEvent
     }
 
     /// <summary>Waits until the flag is set; done at once if it is set already. Cancel-safe: a
-    /// cancelled wait changes nothing.</summary>
-    public Future Wait()
+    /// canceled wait changes nothing.</summary>
+    public Future WaitAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_future == null)

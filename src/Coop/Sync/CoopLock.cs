@@ -1,6 +1,6 @@
 // A mutual-exclusion lock for the tasks of one loop (asyncio.Lock, with Trio's ownership check).
 // Fair: released to the longest waiter, who owns it from the moment it is woken (no barging), and
-// cancel-safe by WaitQueue.cs's protocol: a waiter cancelled after it was handed the lock passes it
+// cancel-safe by WaitQueue.cs's protocol: a waiter canceled after it was handed the lock passes it
 // on. It knows its owner task, so a release by any other task is an error, not a silent corruption.
 using System.Diagnostics;
 using Coop.Core;
@@ -11,7 +11,7 @@ namespace Coop;
 /// <c>using (await lk.Acquire()) { ... }</c> in async coroutines; generator coroutines write
 /// <c>yield return lk.Acquire();</c> then <c>try { ... } finally { lk.Release(); }</c>.</summary>
 /// <remarks>Only the owner task may release it. Waiters are served first come, first served.
-/// <see cref="Acquire"/> is cancel-safe: if it is cancelled it did not take the lock.</remarks>
+/// <see cref="AcquireAsync"/> is cancel-safe: if it is canceled it did not take the lock.</remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CoopLock
 {
@@ -19,7 +19,7 @@ public sealed class CoopLock
     private readonly Func<Future, bool> _revoke;
     private EventLoop? _loop;
     private Future<LockReleaser>? _acquired; // a done future shared by every uncontended Acquire
-    private CoopTask? _owner; // invariant: _owner == null ⇒ no task waits (or only cancelled ones)
+    private CoopTask? _owner; // invariant: _owner == null ⇒ no task waits (or only canceled ones)
 
     /// <summary>Creates an unlocked lock; it binds to the loop it is first used on.</summary>
     public CoopLock()
@@ -37,7 +37,7 @@ public sealed class CoopLock
     /// releaser: <c>using (await lk.Acquire())</c> releases it at the end of the block.</summary>
     /// <exception cref="InvalidOperationException">Not called from a task, the task already holds the
     /// lock (it is not reentrant), or the lock belongs to another loop.</exception>
-    public Future<LockReleaser> Acquire()
+    public Future<LockReleaser> AcquireAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         var task = CoopTask.Current ?? throw new InvalidOperationException(
@@ -114,7 +114,7 @@ public sealed class CoopLock
     private void AssertInvariants() =>
         Debug.Assert(_owner != null || _waiters.IsEmpty, "a free lock has no live waiter");
 
-    // The woken owner was cancelled before it resumed: it never had the lock, pass it on.
+    // The woken owner was canceled before it resumed: it never had the lock, pass it on.
     private bool Revoke(Future future)
     {
         HandOver();
@@ -123,7 +123,7 @@ public sealed class CoopLock
 }
 
 /// <summary>Releases a <see cref="CoopLock"/> when disposed: the result of
-/// <see cref="CoopLock.Acquire"/>, for <c>using</c>.</summary>
+/// <see cref="CoopLock.AcquireAsync"/>, for <c>using</c>.</summary>
 public readonly struct LockReleaser : IDisposable, IAsyncDisposable
 {
     private readonly CoopLock? _lock;

@@ -8,7 +8,7 @@ namespace Coop;
 public partial class CoopQueue<T>
 {
     /// <summary>Marks one item taken earlier as processed (asyncio's <c>task_done</c>); when every item
-    /// put is marked, <see cref="Join"/> completes.</summary>
+    /// put is marked, <see cref="JoinAsync"/> completes.</summary>
     /// <exception cref="InvalidOperationException">Called more times than items were put.</exception>
     public void TaskDone()
     {
@@ -27,7 +27,7 @@ public partial class CoopQueue<T>
     }
 
     /// <summary>Waits until every item put has been marked with <see cref="TaskDone"/>. Cancel-safe.</summary>
-    public Future Join()
+    public Future JoinAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_unfinished == 0)
@@ -41,7 +41,7 @@ public partial class CoopQueue<T>
     /// <summary>Shuts the queue down (Python 3.13's <c>shutdown</c>): puts raise
     /// <see cref="QueueShutDownException"/> (waiting ones too), gets go on until the queue is empty and
     /// then raise it. With <paramref name="immediate"/>, the items left are dropped (counted as done
-    /// for <see cref="Join"/>) and every get raises at once.</summary>
+    /// for <see cref="JoinAsync"/>) and every get raises at once.</summary>
     public void Shutdown(bool immediate = false)
     {
         LoopAffinity.Bind(ref _loop, this);

@@ -1,12 +1,12 @@
 // A queue between the tasks of one loop (asyncio.Queue, with Python 3.13's shutdown). Items go
 // through in the store's order (FIFO here; CoopLifoQueue and CoopPriorityQueue pick another store).
 //
-// No item is lost or duplicated, whatever gets cancelled (WaitQueue.cs's protocol):
-// - a getter is handed its item when it is woken; if it is cancelled before it resumes, the item goes
+// No item is lost or duplicated, whatever gets canceled (WaitQueue.cs's protocol):
+// - a getter is handed its item when it is woken; if it is canceled before it resumes, the item goes
 //   to the next getter or back to the head of the store (RevokeGet), so the order is kept;
 // - a blocked put is admitted when a get makes room: its item enters the store then. That cannot be
-//   undone (a getter may already hold it), so a put cancelled after that completes and the task is
-//   cancelled at its next await (RevokePut returns false). A put cancelled before it was admitted
+//   undone (a getter may already hold it), so a put canceled after that completes and the task is
+//   canceled at its next await (RevokePut returns false). A put canceled before it was admitted
 //   leaves nothing in the queue.
 // Invariants: getters wait only while the store is empty; putters wait only while it is full (or
 // while older putters wait); _unfinished counts items put and not yet marked done by TaskDone.
@@ -20,7 +20,7 @@ namespace Coop;
 /// <see cref="GetNowait"/> throw instead; <see cref="TryPut"/> and <see cref="TryGet"/> return false.
 /// Generators <c>yield return q.Get()</c> and read the future's <c>Result</c>.</summary>
 /// <remarks>A maximum size of zero or less means unbounded. Every waiting operation is
-/// cancel-safe: if it raises <see cref="CancelledException"/> it put or took nothing.</remarks>
+/// cancel-safe: if it raises <see cref="CanceledException"/> it put or took nothing.</remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "asyncio's names: it is a queue.")]
 [DebuggerDisplay("{ToString(),nq}")]
 public partial class CoopQueue<T>
@@ -61,7 +61,7 @@ public partial class CoopQueue<T>
     /// <summary>True when the queue holds no item.</summary>
     public bool IsEmpty => _store.Count == 0;
 
-    /// <summary>True when <see cref="Put"/> would wait.</summary>
+    /// <summary>True when <see cref="PutAsync"/> would wait.</summary>
     public bool IsFull => MaxSize > 0 && _store.Count >= MaxSize;
 
     /// <summary>True after <see cref="Shutdown"/>.</summary>
@@ -69,7 +69,7 @@ public partial class CoopQueue<T>
 
     /// <summary>Puts <paramref name="item"/> in the queue, waiting while it is full.</summary>
     /// <exception cref="QueueShutDownException">The queue is shut down.</exception>
-    public Future Put(T item)
+    public Future PutAsync(T item)
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_shutdown)
@@ -90,7 +90,7 @@ public partial class CoopQueue<T>
 
     /// <summary>Takes the next item, waiting while the queue is empty.</summary>
     /// <exception cref="QueueShutDownException">The queue is shut down and empty.</exception>
-    public Future<T> Get()
+    public Future<T> GetAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (TryGetCore(out var item))
@@ -213,7 +213,7 @@ public partial class CoopQueue<T>
         }
     }
 
-    // A getter was handed an item but cancelled before it resumed: the item is the next one out.
+    // A getter was handed an item but canceled before it resumed: the item is the next one out.
     private bool RevokeGet(Future future)
     {
         var item = ((Future<T>)future).Result;

@@ -1,6 +1,6 @@
 // A counting semaphore for the tasks of one loop (asyncio.Semaphore). Fair: a release hands its
 // permit straight to the longest waiter, so a newcomer cannot take it first; cancel-safe by
-// WaitQueue.cs's protocol (a waiter cancelled after it was handed a permit releases it again).
+// WaitQueue.cs's protocol (a waiter canceled after it was handed a permit releases it again).
 // CoopBoundedSemaphore.cs adds the over-release check.
 using System.Diagnostics;
 using Coop.Core;
@@ -9,7 +9,7 @@ namespace Coop;
 
 /// <summary>A fair counting semaphore for the tasks of one event loop (asyncio's <c>Semaphore</c>):
 /// <c>using (await sem.Acquire()) { ... }</c>; generators <c>yield return sem.Acquire();</c>.</summary>
-/// <remarks>Permits are not owned: any task may release. <see cref="Acquire"/> is cancel-safe.</remarks>
+/// <remarks>Permits are not owned: any task may release. <see cref="AcquireAsync"/> is cancel-safe.</remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public class CoopSemaphore
 {
@@ -38,11 +38,11 @@ public class CoopSemaphore
     /// <summary>How many permits are free now.</summary>
     public int CurrentCount => _value;
 
-    /// <summary>True when <see cref="Acquire"/> would wait.</summary>
+    /// <summary>True when <see cref="AcquireAsync"/> would wait.</summary>
     public bool IsLocked => _value == 0;
 
     /// <summary>Waits for a permit and takes it; the result releases it when disposed.</summary>
-    public Future<SemaphoreReleaser> Acquire()
+    public Future<SemaphoreReleaser> AcquireAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         if (_value > 0)
@@ -103,7 +103,7 @@ public class CoopSemaphore
     /// <inheritdoc />
     public override string ToString() => $"<{GetType().Name} {_value} free>";
 
-    // The woken waiter was cancelled before it resumed: its permit goes on to the next one.
+    // The woken waiter was canceled before it resumed: its permit goes on to the next one.
     private bool Revoke(Future future)
     {
         Release();

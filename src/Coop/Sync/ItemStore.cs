@@ -1,6 +1,6 @@
 // Where a CoopQueue keeps its items, in one of three orders (asyncio's Queue, LifoQueue and
 // PriorityQueue differ only here). GiveBack returns an item that was taken but whose getter was
-// cancelled before it resumed (WaitQueue.cs's revocation): it must be the next one taken again.
+// canceled before it resumed (WaitQueue.cs's revocation): it must be the next one taken again.
 namespace Coop.Core;
 
 internal interface IItemStore<T>

@@ -10,7 +10,7 @@ internal static class LoopAffinity
     /// later use happens on that same loop; returns it.</summary>
     public static EventLoop Bind(ref EventLoop? loop, object primitive)
     {
-        var running = EventLoop.Current;
+        var running = EventLoop.CurrentOrNull;
         if (running == null)
         {
             throw new InvalidOperationException(
@@ -33,7 +33,7 @@ internal static class LoopAffinity
     }
 
     /// <summary>Binds like <see cref="Bind"/> and raises the current task's pending cancellation, so a
-    /// waiting operation started by a cancelled task commits nothing.</summary>
+    /// waiting operation started by a canceled task commits nothing.</summary>
     public static EventLoop BindForWait(ref EventLoop? loop, object primitive)
     {
         var bound = Bind(ref loop, primitive);

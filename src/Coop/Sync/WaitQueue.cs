@@ -2,25 +2,25 @@
 // that says how Coop's primitives stay fair and cancel-safe. Every primitive in Sync/ is built on it.
 //
 // The protocol
-// - Each waiter gets its own private future, made with CancelWithWaiter (cancelling the task while it
+// - Each waiter gets its own private future, made with CancelWithWaiter (canceling the task while it
 //   waits cancels that future) and, when the wake-up hands over something that can be lost, a
 //   give-back function (a HandOffFuture). The task parks on the future with the ordinary kernel door (await or
 //   `yield return`), so generator and async coroutines use the same operations.
 // - Fairness: the resource is handed over when the waiter is woken — the lock's owner becomes the
 //   waiter's task, the item is the future's result — so nobody can barge in between the wake-up and
 //   the moment the woken task runs. The longest waiter is woken first.
-// - Cancelled while waiting: the future is cancelled with the task (CoopTask.Cancel's undo action);
+// - Canceled while waiting: the future is canceled with the task (CoopTask.Cancel's undo action);
 //   the entry stays in the deque and is skipped when it reaches the front (lazy removal, O(1)).
-// - Cancelled after being woken, before it resumed (the race every primitive must survive): the
+// - Canceled after being woken, before it resumed (the race every primitive must survive): the
 //   cancellation is decided where it would be raised, at the await point (CoopTask.GiveBackHandOff,
 //   called by the check every await makes): if the future that woke the task handed it something, its
 //   TryRevokeHandOff gives it back first. A lock goes to the next waiter, a get's item goes to the next
 //   getter or back to the head of the queue, a notification goes to the next waiter; then the task
-//   raises CancelledException having committed nothing. A hand-off that cannot be undone (a put whose
+//   raises CanceledException having committed nothing. A hand-off that cannot be undone (a put whose
 //   item is already in the queue) returns false: the operation completes and the cancellation stays
 //   pending for the task's next await, as in Trio. Either way nothing is lost or duplicated. Deciding
-//   at the await point (not in CoopTask.Cancel) means every way of cancelling a task takes this path.
-// - A task that is already cancelled when it calls a waiting operation raises at once and commits
+//   at the await point (not in CoopTask.Cancel) means every way of canceling a task takes this path.
+// - A task that is already canceled when it calls a waiting operation raises at once and commits
 //   nothing (LoopAffinity.BindForWait).
 namespace Coop.Core;
 
@@ -28,7 +28,7 @@ internal sealed class WaitQueue<TPayload>
 {
     private readonly Deque<Waiter> _waiters = new();
 
-    /// <summary>True when no waiter is still waiting (cancelled ones at the front are dropped).</summary>
+    /// <summary>True when no waiter is still waiting (canceled ones at the front are dropped).</summary>
     public bool IsEmpty
     {
         get

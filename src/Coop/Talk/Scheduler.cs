@@ -59,7 +59,7 @@ public sealed class Scheduler : IDisposable
     /// has completed or failed, recording it in <see cref="CompletedTaskResults"/> or <see cref="FailedTaskErrors"/>.</summary>
     public void RunToCompletion()
     {
-        if (EventLoop.Current != null)
+        if (EventLoop.CurrentOrNull != null)
         {
             throw new InvalidOperationException(
                 "RunToCompletion was called from inside a running task: a coroutine cannot run a scheduler inside itself.");

@@ -30,10 +30,10 @@ public static partial class TalkFunctions
     }
 
     /// <summary><see cref="IsPrime(BigInteger)"/> that gives up when <paramref name="cancellationToken"/>
-    /// is cancelled. A blocking function cannot be interrupted by the event loop (nothing else runs on
+    /// is canceled. A blocking function cannot be interrupted by the event loop (nothing else runs on
     /// the loop's thread until it returns), only from another thread: the <c>blocking</c> demo uses
     /// this to end on time while the loop is stalled.</summary>
-    /// <exception cref="OperationCanceledException">The token was cancelled before the answer was known.</exception>
+    /// <exception cref="OperationCanceledException">The token was canceled before the answer was known.</exception>
     public static bool IsPrime(BigInteger x, CancellationToken cancellationToken)
     {
         if (x < 2)

@@ -1,14 +1,14 @@
 // The kernel's part of a cancel scope (Trio's CancelStatus): a stretch of one task's code that is
-// cancelled, or not, as a unit. A task keeps the chain of statuses it is inside, innermost first,
+// canceled, or not, as a unit. A task keeps the chain of statuses it is inside, innermost first,
 // each linked to the one it was entered in (Outer); CoopTask.Cancellation.cs decides from the chain
-// which cancellation an await raises and which tokens are cancelled. Cancel scopes and task groups
+// which cancellation an await raises and which tokens are canceled. Cancel scopes and task groups
 // (Structure/) own statuses and add deadlines, blocks and children; the kernel knows nothing of them.
 // Talks to: CoopTask (its chain of statuses, the undo action of a wait, the tokens).
 namespace Coop;
 
 internal sealed class CancelStatus
 {
-    private const string DefaultReason = "The cancel scope was cancelled.";
+    private const string DefaultReason = "The cancel scope was canceled.";
 
     private readonly Action? _onTaskEnded;
     private bool _shield;
@@ -26,10 +26,10 @@ internal sealed class CancelStatus
     /// <summary>True between <see cref="Enter"/> and its exit (or the task's end).</summary>
     public bool IsEntered { get; private set; }
 
-    /// <summary>True once cancelled; level-triggered: every await inside raises until it is left.</summary>
-    public bool IsCancelled { get; private set; }
+    /// <summary>True once canceled; level-triggered: every await inside raises until it is left.</summary>
+    public bool IsCanceled { get; private set; }
 
-    /// <summary>Why it was cancelled: the message of the exception it raises.</summary>
+    /// <summary>Why it was canceled: the message of the exception it raises.</summary>
     public string Reason { get; private set; } = DefaultReason;
 
     /// <summary>While true, cancellations from outside (outer statuses, the task's one-shot Cancel)
@@ -48,7 +48,7 @@ internal sealed class CancelStatus
     }
 
     /// <summary>The token source handed out to code inside this status (CoopTask.CancellationToken),
-    /// made on first use and cancelled with the status.</summary>
+    /// made on first use and canceled with the status.</summary>
     internal CancellationTokenSource? TokenSource { get; set; }
 
     /// <summary>Makes this status the innermost of <paramref name="task"/>.</summary>
@@ -57,7 +57,7 @@ internal sealed class CancelStatus
         Task = task;
         Outer = task.EnterStatus(this);
         IsEntered = true;
-        if (IsCancelled)
+        if (IsCanceled)
         {
             task.OnCancellationChanged();
         }
@@ -73,12 +73,12 @@ internal sealed class CancelStatus
     /// <summary>Cancels the code inside: a parked task is woken, and every await raises from now on.</summary>
     public void Cancel(string? reason = null)
     {
-        if (IsCancelled)
+        if (IsCanceled)
         {
             return;
         }
 
-        IsCancelled = true;
+        IsCanceled = true;
         Reason = reason ?? DefaultReason;
         if (IsEntered)
         {
@@ -87,7 +87,7 @@ internal sealed class CancelStatus
     }
 
     /// <summary>The exception this status raises, tagged with it so that only its owner catches it.</summary>
-    public CancelledException NewException(Exception? innerException = null) => new(this, Reason, innerException);
+    public CanceledException NewException(Exception? innerException = null) => new(this, Reason, innerException);
 
     internal void OnTaskEnded()
     {

@@ -5,12 +5,12 @@
 //
 // The rule, innermost status outward:
 //   - a shielded status hides everything outside it: outer statuses and the task's one-shot Cancel();
-//   - among the cancelled statuses visible, the OUTERMOST is raised: its exception passes through the
+//   - among the canceled statuses visible, the OUTERMOST is raised: its exception passes through the
 //     inner scopes (each catches only its own) and is caught by the scope that owns it;
-//   - only when no visible status is cancelled is the one-shot Cancel() raised, and consumed. A one-shot
-//     cancel that arrives inside a cancelled scope is not lost: it waits for the first await after.
-// The token of code inside a status (CancellationToken) is cancelled exactly while that code is being
-// cancelled by the rule above, so a token given to a BCL call is cancelled by Cancel(), a scope, a
+//   - only when no visible status is canceled is the one-shot Cancel() raised, and consumed. A one-shot
+//     cancel that arrives inside a canceled scope is not lost: it waits for the first await after.
+// The token of code inside a status (CancellationToken) is canceled exactly while that code is being
+// canceled by the rule above, so a token given to a BCL call is canceled by Cancel(), a scope, a
 // deadline or a task group alike; after a one-shot cancellation was raised (and caught), code gets a
 // fresh token. An OperationCanceledException carrying such a token that ends a coroutine becomes the
 // cancellation it stands for (TranslateCancellation), so the scope that caused it catches it.
@@ -19,10 +19,10 @@ namespace Coop;
 
 public abstract partial class CoopTask
 {
-    private const string TokenCancelledMessage = "The task's cancellation token was cancelled.";
+    private const string TokenCanceledMessage = "The task's cancellation token was canceled.";
 
-    /// <summary>A token for the .NET code this task runs now: cancelled whenever that code is
-    /// cancelled (by <see cref="Cancel"/>, a cancel scope or its deadline, or a task group). Read it
+    /// <summary>A token for the .NET code this task runs now: canceled whenever that code is
+    /// canceled (by <see cref="Cancel"/>, a cancel scope or its deadline, or a task group). Read it
     /// where you make the call: inside a cancel scope it is that scope's token. See docs/structure.md.</summary>
     public CancellationToken CancellationToken
     {
@@ -39,7 +39,7 @@ public abstract partial class CoopTask
                 source = status.TokenSource ??= new CancellationTokenSource();
             }
 
-            if (!source.IsCancellationRequested && IsCancelledAt(status))
+            if (!source.IsCancellationRequested && IsCanceledAt(status))
             {
                 CancelAndReport(source);
             }
@@ -49,7 +49,7 @@ public abstract partial class CoopTask
     }
 
     /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
-    /// with <c>await using</c> see that its body was cancelled (DisposeAsync is not told why).</summary>
+    /// with <c>await using</c> see that its body was canceled (DisposeAsync is not told why).</summary>
     internal int OneShotCancelsDelivered => _extras?.OneShotCancelsDelivered ?? 0;
 
     internal string? CancelMessage => _extras?.CancelMessage;
@@ -99,10 +99,10 @@ public abstract partial class CoopTask
 
     /// <summary>A coroutine of this task ends with <paramref name="error"/>: an
     /// OperationCanceledException carrying a token this task handed out, while that token's code is
-    /// being cancelled, becomes the cancellation due (with the original inside).</summary>
+    /// being canceled, becomes the cancellation due (with the original inside).</summary>
     internal Exception TranslateCancellation(Exception error)
     {
-        if (error is CancelledException || error is not OperationCanceledException { CancellationToken: var token }
+        if (error is CanceledException || error is not OperationCanceledException { CancellationToken: var token }
             || !token.IsCancellationRequested || !HandedOut(token) || !IsCancellationDue(out var status))
         {
             return error;
@@ -131,9 +131,9 @@ public abstract partial class CoopTask
         raisedBy = null;
         for (var status = _extras?.Status; status != null; status = status.Outer)
         {
-            if (status.IsCancelled)
+            if (status.IsCanceled)
             {
-                raisedBy = status; // keep walking: the outermost cancelled status wins
+                raisedBy = status; // keep walking: the outermost canceled status wins
             }
 
             if (status.Shield)
@@ -146,7 +146,7 @@ public abstract partial class CoopTask
     }
 
     /// <summary>The exception of the cancellation due; the one-shot Cancel() is consumed by it.</summary>
-    private CancelledException Raise(CancelStatus? status, Exception? inner)
+    private CanceledException Raise(CancelStatus? status, Exception? inner)
     {
         if (status != null)
         {
@@ -156,17 +156,17 @@ public abstract partial class CoopTask
         _marks &= ~TaskMarks.CancelRequested;
         MoreState.OneShotCancelsDelivered++;
         RefreshTokens();
-        return new CancelledException(_extras!.CancelMessage, inner);
+        return new CanceledException(_extras!.CancelMessage, inner);
     }
 
     /// <summary>True while the code inside <paramref name="status"/> (null: outside every status) is
-    /// being cancelled, by the rule at the top of this file.</summary>
-    private bool IsCancelledAt(CancelStatus? status) =>
-        status == null ? IsCancelRequested || IsCancelled
-        : status.IsCancelled || (!status.Shield && IsCancelledAt(status.Outer));
+    /// being canceled, by the rule at the top of this file.</summary>
+    private bool IsCanceledAt(CancelStatus? status) =>
+        status == null ? IsCancelRequested || IsCanceled
+        : status.IsCanceled || (!status.Shield && IsCanceledAt(status.Outer));
 
     /// <summary>Brings every token handed out in line with the rule: cancels those whose code is being
-    /// cancelled, and drops a cancelled one whose code no longer is (a one-shot cancellation that was
+    /// canceled, and drops a canceled one whose code no longer is (a one-shot cancellation that was
     /// raised), so the next read hands out a fresh token.</summary>
     private void RefreshTokens()
     {
@@ -175,21 +175,21 @@ public abstract partial class CoopTask
             return;
         }
 
-        _extras.TokenSource = Refreshed(_extras.TokenSource, IsCancelledAt(null));
+        _extras.TokenSource = Refreshed(_extras.TokenSource, IsCanceledAt(null));
         for (var status = _extras.Status; status != null; status = status.Outer)
         {
-            status.TokenSource = Refreshed(status.TokenSource, IsCancelledAt(status));
+            status.TokenSource = Refreshed(status.TokenSource, IsCanceledAt(status));
         }
     }
 
-    private CancellationTokenSource? Refreshed(CancellationTokenSource? source, bool cancelled)
+    private CancellationTokenSource? Refreshed(CancellationTokenSource? source, bool canceled)
     {
-        if (source == null || cancelled == source.IsCancellationRequested)
+        if (source == null || canceled == source.IsCancellationRequested)
         {
             return source;
         }
 
-        if (!cancelled)
+        if (!canceled)
         {
             return null;
         }
@@ -222,7 +222,7 @@ public abstract partial class CoopTask
 
         if (token.IsCancellationRequested)
         {
-            Cancel(TokenCancelledMessage);
+            Cancel(TokenCanceledMessage);
             return;
         }
 
@@ -231,7 +231,7 @@ public abstract partial class CoopTask
             this);
     }
 
-    private static readonly Action<object?> CancelFromToken = static t => ((CoopTask)t!).Cancel(TokenCancelledMessage);
+    private static readonly Action<object?> CancelFromToken = static t => ((CoopTask)t!).Cancel(TokenCanceledMessage);
 
     /// <summary>At the end: the statuses the task never left (only a task group opened without
     /// <c>await using</c> can be left so) are told, so their owners report it; the token watch ends.</summary>

@@ -17,7 +17,7 @@
 // | Suspending    | Park / EndKernelAwait (the awaiter refused)   | Parked/Running|                                           |
 // | Running       | ParkForeign (await of a BCL awaitable)        | ParkedForeign | woken through the inbox                   |
 // | Parked        | Wake (the future completes)                   | Ready         | only if parked on that very future        |
-// | Parked        | LeaveWaitIfCancelled (a cancellation is due)  | Ready         | leaves the future: the undo action        |
+// | Parked        | LeaveWaitIfCanceled (a cancellation is due)  | Ready         | leaves the future: the undo action        |
 // | ParkedForeign | WakeFromForeign (posted from any thread)      | Ready         | ignored unless still ParkedForeign        |
 // | Running       | Finish (the coroutine ends)                   | Done          | the future completes, once                |
 // | not Done      | Cancel()                                      | (same)        | mark CancelRequested; raised at the next  |
@@ -78,7 +78,7 @@ public abstract partial class CoopTask : Future
     }
 
     /// <summary>The task being stepped on this thread right now, or null (asyncio's <c>current_task</c>).</summary>
-    public static CoopTask? Current => EventLoop.Current?.SteppingTask;
+    public static CoopTask? Current => EventLoop.CurrentOrNull?.SteppingTask;
 
     /// <summary>The task's id: unique in the process, counting up from 0 (the talk's <c>Task.next_id</c>).</summary>
     public int Id { get; }
@@ -124,9 +124,9 @@ public abstract partial class CoopTask : Future
 
     internal void MarkSwept(bool swept) => _marks = swept ? _marks | TaskMarks.Swept : _marks & ~TaskMarks.Swept;
 
-    /// <summary>Requests cancellation: a <see cref="CancelledException"/> is raised at the task's
+    /// <summary>Requests cancellation: a <see cref="CanceledException"/> is raised at the task's
     /// await point (a generator coroutine is disposed, running its finally blocks), and the task ends
-    /// cancelled unless its coroutine catches it. Returns false if the task is already done.</summary>
+    /// canceled unless its coroutine catches it. Returns false if the task is already done.</summary>
     public override bool Cancel(string? message = null)
     {
         Loop.CheckThread();
@@ -199,9 +199,9 @@ public abstract partial class CoopTask : Future
         future.AddWaiter(this);
         if (IsCancelRequested || _extras?.Status != null)
         {
-            // The task cancelled itself, or awaits inside a cancelled scope (in a finally block, say):
+            // The task canceled itself, or awaits inside a canceled scope (in a finally block, say):
             // the wait ends at once instead of hanging.
-            LeaveWaitIfCancelled();
+            LeaveWaitIfCanceled();
         }
     }
 
@@ -274,19 +274,19 @@ public abstract partial class CoopTask : Future
         }
     }
 
-    /// <summary>Every way of cancelling calls this after it changed something (Cancel, a status
-    /// cancelled, a shield turned off): the wait is undone if a cancellation is now due, and the
+    /// <summary>Every way of canceling calls this after it changed something (Cancel, a status
+    /// canceled, a shield turned off): the wait is undone if a cancellation is now due, and the
     /// tokens handed out to .NET code follow (CoopTask.Cancellation.cs).</summary>
     internal void OnCancellationChanged()
     {
-        LeaveWaitIfCancelled();
+        LeaveWaitIfCanceled();
         RefreshTokens();
     }
 
     /// <summary>The undo action of a wait (STYLE 8): if the task is parked and a cancellation is due,
     /// it leaves the future (its later wake-up is stale), cancels it if it existed only for this wait
     /// (a sleep), and is made ready, so the await point raises.</summary>
-    private void LeaveWaitIfCancelled()
+    private void LeaveWaitIfCanceled()
     {
         if (_parkedOn is { } future && IsCancellationDue(out _))
         {
@@ -295,7 +295,7 @@ public abstract partial class CoopTask : Future
             MakeReady();
             if (future.CancelWithWaiter && !future.HasOtherParkedTask(this))
             {
-                future.Cancel(_extras?.CancelMessage); // not when shared: cancelling a waiter never harms other waiters
+                future.Cancel(_extras?.CancelMessage); // not when shared: canceling a waiter never harms other waiters
             }
         }
     }
@@ -368,8 +368,8 @@ public abstract partial class CoopTask : Future
     internal void FinishRoot(Exception? error) =>
         Finish(null, error == null ? null : ExceptionDispatchInfo.Capture(TranslateCancellation(error)));
 
-    /// <summary>The first step: true if the coroutine may run, false if the task was cancelled
-    /// before it ever ran (it then ends cancelled, as in asyncio, without running a line).</summary>
+    /// <summary>The first step: true if the coroutine may run, false if the task was canceled
+    /// before it ever ran (it then ends canceled, as in asyncio, without running a line).</summary>
     private protected bool Start()
     {
         _marks |= TaskMarks.Started;
@@ -378,7 +378,7 @@ public abstract partial class CoopTask : Future
             return true;
         }
 
-        Finish(null, ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage)));
+        Finish(null, ExceptionDispatchInfo.Capture(new CanceledException(_extras?.CancelMessage)));
         return false;
     }
 
@@ -430,9 +430,9 @@ public abstract partial class CoopTask : Future
         if (IsCancelRequested && error == null)
         {
             // A cancellation requested but not raised (the coroutine ended before its next await)
-            // ends the task cancelled, as in asyncio's Task.__step (_must_cancel at StopIteration).
+            // ends the task canceled, as in asyncio's Task.__step (_must_cancel at StopIteration).
             result = null;
-            error = ExceptionDispatchInfo.Capture(new CancelledException(_extras?.CancelMessage));
+            error = ExceptionDispatchInfo.Capture(new CanceledException(_extras?.CancelMessage));
         }
 
         _phase = TaskPhase.Done;
@@ -446,7 +446,7 @@ public abstract partial class CoopTask : Future
 
         Loop.ForgetTask();
         TryComplete(result, error);
-        if (IsCancelled)
+        if (IsCanceled)
         {
             RefreshTokens();
         }

@@ -10,8 +10,8 @@ public abstract class CoopTask<T> : CoopTask
     {
     }
 
-    /// <summary>The coroutine's result; throws its exception if it failed, <see cref="CancelledException"/>
-    /// if it was cancelled, <see cref="InvalidOperationException"/> while it runs.</summary>
+    /// <summary>The coroutine's result; throws its exception if it failed, <see cref="CanceledException"/>
+    /// if it was canceled, <see cref="InvalidOperationException"/> while it runs.</summary>
     public T Result
     {
         get

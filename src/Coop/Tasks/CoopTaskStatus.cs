@@ -8,8 +8,8 @@ namespace Coop;
 /// Running --await pending-->   Waiting   (parked on one future, or on a foreign awaitable)
 /// Waiting --future done-->     Ready     (only if still parked on that very future)
 /// Waiting --Cancel()-->        Ready     (the cancellation is delivered at the await point;
-///                                         also when a cancel scope the task is inside is cancelled)
-/// Running --coroutine ends-->  Done      (result, exception or cancelled: exactly one, once)
+///                                         also when a cancel scope the task is inside is canceled)
+/// Running --coroutine ends-->  Done      (result, exception or canceled: exactly one, once)
 /// </code>
 /// </remarks>
 public enum CoopTaskStatus : byte

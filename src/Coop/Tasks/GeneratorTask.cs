@@ -78,7 +78,7 @@ internal sealed class GeneratorTask : CoopTask
     {
         if (IsCancelRequested && (!IsStarted || GiveBack(Top.Current as Future)))
         {
-            EndCancelled();
+            EndCanceled();
             return;
         }
 
@@ -198,13 +198,13 @@ internal sealed class GeneratorTask : CoopTask
         Park(future);
     }
 
-    /// <summary>Ends a chain whose task was cancelled: every frame is disposed, innermost first. A
+    /// <summary>Ends a chain whose task was canceled: every frame is disposed, innermost first. A
     /// finally block that throws turns the cancellation into that error (as a Python generator's
     /// close() does), so it is not lost.</summary>
-    private void EndCancelled()
+    private void EndCanceled()
     {
         var disposeError = DisposeFrames(disposeInnermost: true);
-        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CancelledException(CancelMessage)));
+        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CanceledException(CancelMessage)));
     }
 
     private void Push(IEnumerator<object?> routine, Call? call)

@@ -35,7 +35,7 @@ public class EventLoopShutdownTests
         var waiting = generator ? loop.CreateTask(WaitsForeverGenerator()) : loop.CreateTask(WaitsForever());
         var ready = loop.CreateTask(WaitsForever());
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(1)));
-        ready.Cancel(); // cancelled but not yet run: still pending, made ready
+        ready.Cancel(); // canceled but not yet run: still pending, made ready
         loop.Close();
 
         Assert.Collection(
@@ -82,7 +82,7 @@ public class EventLoopShutdownTests
     }
 
     [Fact]
-    public void Run_TasksStillPendingWhenMainEnds_CancelledAndTheirFinallyBlocksRunBeforeClose()
+    public void Run_TasksStillPendingWhenMainEnds_CanceledAndTheirFinallyBlocksRunBeforeClose()
     {
         var finallyRan = false;
         var errors = new StringWriter();
@@ -102,7 +102,7 @@ public class EventLoopShutdownTests
 
         async Coroutine Main()
         {
-            _ = EventLoop.RunningLoop.CreateTask(Forever());
+            _ = EventLoop.Current.CreateTask(Forever());
             await Coroutine.Yield();
         }
 

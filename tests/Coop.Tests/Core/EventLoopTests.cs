@@ -71,7 +71,7 @@ public class EventLoopTests
         Bounded.Run(() => loop.Run(until: () => timer.IsDone && posted.IsDone));
         Assert.True(spins > 0);
         spinner.Cancel();
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(spinner)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(spinner)));
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public class EventLoopTests
     }
 
     [Fact]
-    public void Handle_Cancelled_CallbackNeverRuns()
+    public void Handle_Canceled_CallbackNeverRuns()
     {
         using var loop = new EventLoop();
         var ran = new List<string>();
@@ -217,7 +217,7 @@ public class EventLoopTests
         later.Cancel();
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
         Assert.Empty(ran);
-        Assert.True(soon.IsCancelled && later.IsCancelled);
+        Assert.True(soon.IsCanceled && later.IsCanceled);
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public class EventLoopTests
     {
         var logger = new ListLogger();
         using var loop = new EventLoop(logger: logger);
-        loop.SetExceptionHandler((_, _) => throw new InvalidOperationException("handler broke"));
+        loop.ExceptionHandler = (_, _) => throw new InvalidOperationException("handler broke");
         var after = false;
         loop.CallSoon(() => throw new InvalidOperationException("boom"));
         loop.CallSoon(() => after = true);
@@ -271,7 +271,7 @@ public class EventLoopTests
         using var loop = new EventLoop(logger: logger);
         Errors.Capture(loop);
         Assert.NotNull(loop.ExceptionHandler);
-        loop.SetExceptionHandler(null);
+        loop.ExceptionHandler = null;
         Assert.Null(loop.ExceptionHandler);
         loop.CallExceptionHandler(new LoopError("by hand", null, null, null));
         Assert.Equal("by hand", Assert.Single(logger.Entries).Message);
@@ -282,18 +282,18 @@ public class EventLoopTests
     {
         using var loop = new EventLoop();
         var inside = false;
-        loop.CallSoon(() => inside = loop.IsRunning && EventLoop.Current == loop && EventLoop.RunningLoop == loop);
+        loop.CallSoon(() => inside = loop.IsRunning && EventLoop.CurrentOrNull == loop && EventLoop.Current == loop);
         Assert.False(loop.IsRunning);
         Bounded.Run(() => RunBriefly(loop));
         Assert.True(inside);
         Assert.False(loop.IsRunning);
-        Assert.Null(EventLoop.Current);
+        Assert.Null(EventLoop.CurrentOrNull);
     }
 
     [Fact]
     public void RunningLoop_NoLoop_ThrowsClearError()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => EventLoop.RunningLoop);
+        var ex = Assert.Throws<InvalidOperationException>(() => EventLoop.Current);
         Assert.Contains("No event loop is running", ex.Message, StringComparison.Ordinal);
     }
 
@@ -620,7 +620,7 @@ public class EventLoopTests
         async Coroutine<long> Main()
         {
             await Coroutine.Sleep(0.2);
-            return EventLoop.RunningLoop.Iterations;
+            return EventLoop.Current.Iterations;
         }
 
         var iterations = Bounded.Run(() => EventLoop.Run(Main()));
@@ -686,7 +686,7 @@ public class EventLoopTests
         var results = new List<Exception?>();
         async Coroutine Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Sleeper());
+            var task = EventLoop.Current.CreateTask(Sleeper());
             await Task.Run(() =>
             {
                 var attempts = new Action[]
@@ -735,7 +735,7 @@ public class EventLoopTests
         Assert.Equal(new[] { a, b }, loop.AllTasks());
         a.Cancel();
         b.Cancel();
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(b)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(b)));
         Assert.Empty(loop.AllTasks());
 
         static async Coroutine Sleep() => await Coroutine.Sleep(100);

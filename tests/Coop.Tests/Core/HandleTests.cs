@@ -12,8 +12,8 @@ public class HandleTests
         var handle = loop.CallLater(5, () => { });
         handle.Cancel();
         handle.Cancel();
-        Assert.True(handle.IsCancelled);
-        Assert.Contains("cancelled", handle.ToString(), StringComparison.Ordinal);
+        Assert.True(handle.IsCanceled);
+        Assert.Contains("canceled", handle.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,15 +32,15 @@ public class LoopInstrumentTests
         var ended = Bounded.Run(() =>
         {
             using var loop = new EventLoop(new JumpClock());
-            loop.SetExceptionHandler((_, _) => { });
+            loop.ExceptionHandler = (_, _) => { };
             var recorder = new DoneRecorder();
             loop.Instrument = recorder;
             var ok = loop.CreateTask(YieldsThenReturns(3, 42));
             var failed = loop.CreateTask(Throws());
-            var cancelled = loop.CreateTask(WaitsForever(loop.CreateFuture()));
+            var canceled = loop.CreateTask(WaitsForever(loop.CreateFuture()));
             JumpClock.RunUntilIdle(loop);
-            Assert.DoesNotContain(cancelled, recorder.Ended); // still waiting: not done
-            cancelled.Cancel();
+            Assert.DoesNotContain(canceled, recorder.Ended); // still waiting: not done
+            canceled.Cancel();
             JumpClock.RunUntilIdle(loop);
             return recorder.Ended.Select(t => (t.Id, t.State, Done: t.IsDone)).ToList();
         });
@@ -48,7 +48,7 @@ public class LoopInstrumentTests
         Assert.Equal(3, ended.Count);
         Assert.All(ended, e => Assert.True(e.Done, "TaskDone sees a task whose future is complete"));
         Assert.Equal(
-            [FutureState.Failed, FutureState.Succeeded, FutureState.Cancelled],
+            [FutureState.Failed, FutureState.Succeeded, FutureState.Canceled],
             ended.Select(e => e.State));
     }
 
@@ -99,7 +99,7 @@ public class LoopInstrumentTests
         {
             using var loop = new EventLoop(new JumpClock());
             var reports = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => reports.Add(e));
+            loop.ExceptionHandler = (_, e) => reports.Add(e);
             loop.Instrument = new Throwing(failingHook);
             var first = loop.CreateTask(YieldsThenReturns(2, "a"));
             var second = loop.CreateTask(YieldsThenReturns(2, "b"));

@@ -22,8 +22,8 @@ public class SleepTimerTests
     }
 
     [Theory]
-    [InlineData("its task cancelled")]
-    [InlineData("cancelled")]
+    [InlineData("its task canceled")]
+    [InlineData("canceled")]
     [InlineData("result set")]
     public void Sleep_CompletedBeforeItsDeadline_LeavesTheHeap(string how)
     {
@@ -41,8 +41,8 @@ public class SleepTimerTests
         Assert.Equal(1, loop.TimerHeapCount);
         _ = how switch
         {
-            "its task cancelled" => task.Cancel(),
-            "cancelled" => sleep!.Cancel(),
+            "its task canceled" => task.Cancel(),
+            "canceled" => sleep!.Cancel(),
             _ => sleep!.TrySetResultObject(null),
         };
         Iterations.RunUntilIdle(loop);
@@ -51,7 +51,7 @@ public class SleepTimerTests
     }
 
     [Fact]
-    public void Sleep_MostCancelled_HeapIsRebuiltWithoutThem()
+    public void Sleep_MostCanceled_HeapIsRebuiltWithoutThem()
     {
         var clock = new ManualClock();
         using var loop = new EventLoop(clock);
@@ -61,7 +61,7 @@ public class SleepTimerTests
             sleeps[i].Cancel(); // the latest deadlines: none reaches the top
         }
 
-        Assert.True(loop.TimerHeapCount < 200, "cancelled sleeps must not pile up");
+        Assert.True(loop.TimerHeapCount < 200, "canceled sleeps must not pile up");
         clock.Advance(1000);
         Iterations.RunUntilIdle(loop);
         Assert.All(sleeps.Take(50), s => Assert.Equal(FutureState.Succeeded, s.State));
@@ -69,14 +69,14 @@ public class SleepTimerTests
     }
 
     // Only a timer that dies while the heap holds it is counted for the rebuild (asyncio's
-    // TimerHandle._scheduled): a cancelled CallSoon handle, a timer cancelled after it was moved to
+    // TimerHandle._scheduled): a canceled CallSoon handle, a timer canceled after it was moved to
     // the ready queue, or a sleep that completed when due leaves no dead entry. Counted anyway, 64
-    // of them would make one cancelled timer among ten pass the rebuild threshold (more than 64
+    // of them would make one canceled timer among ten pass the rebuild threshold (more than 64
     // dead, and more than half).
     [Theory]
-    [InlineData("CallSoon handles cancelled")]
-    [InlineData("due handles cancelled before they run")]
-    [InlineData("due sleeps cancelled before they complete")]
+    [InlineData("CallSoon handles canceled")]
+    [InlineData("due handles canceled before they run")]
+    [InlineData("due sleeps canceled before they complete")]
     [InlineData("sleeps completed when due")]
     public void Cancel_NotInTheHeap_IsNotCountedAsADeadTimer(string what)
     {
@@ -88,13 +88,13 @@ public class SleepTimerTests
         {
             switch (what)
             {
-                case "CallSoon handles cancelled":
+                case "CallSoon handles canceled":
                     loop.CallSoon(() => { }).Cancel();
                     break;
-                case "due handles cancelled before they run":
+                case "due handles canceled before they run":
                     cancelWhenDue.Add(loop.CallLater(0, () => { }).Cancel);
                     break;
-                case "due sleeps cancelled before they complete":
+                case "due sleeps canceled before they complete":
                     var sleep = loop.Sleep(0);
                     cancelWhenDue.Add(() => sleep.Cancel());
                     break;

@@ -4,7 +4,7 @@ using CsCheck;
 namespace Coop.Tests.Core;
 
 // The timer heap's order: whatever the deadlines (many equal ones included), timers leave in
-// (deadline, scheduling order), never early, and cancelled ones never leave. Handles and sleeps
+// (deadline, scheduling order), never early, and canceled ones never leave. Handles and sleeps
 // (a TimerFuture is its own timer) are mixed: they share one order.
 public class TimerQueueHeapOrderTests
 {
@@ -47,7 +47,7 @@ public class TimerQueueHeapOrderTests
                         ((Future)timers[i].Timer).Cancel();
                     }
 
-                    queue.OnCancelled(); // what the loop does for its own heap
+                    queue.OnCanceled(); // what the loop does for its own heap
                 }
             }
 

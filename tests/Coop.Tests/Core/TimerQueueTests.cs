@@ -56,7 +56,7 @@ public class TimerQueueTests
     }
 
     [Fact]
-    public void NextDue_CancelledAtTop_SkipsIt()
+    public void NextDue_CanceledAtTop_SkipsIt()
     {
         var timers = new TimerQueue();
         var fired = new List<long>();
@@ -64,14 +64,14 @@ public class TimerQueueTests
         timers.Add(first);
         timers.Add(Timer(2, fired));
         first.Cancel();
-        timers.OnCancelled();
+        timers.OnCanceled();
         Assert.Equal(2, timers.NextDue());
         RunDue(timers, 10);
         Assert.Equal([2], fired);
     }
 
     [Fact]
-    public void OnCancelled_MostCancelled_HeapIsRebuiltSmaller()
+    public void OnCanceled_MostCanceled_HeapIsRebuiltSmaller()
     {
         var timers = new TimerQueue();
         var fired = new List<long>();
@@ -80,10 +80,10 @@ public class TimerQueueTests
         for (var i = 0; i < 150; i++)
         {
             handles[i].Cancel();
-            timers.OnCancelled();
+            timers.OnCanceled();
         }
 
-        Assert.True(timers.Count < 200, "cancelled timers must not pile up");
+        Assert.True(timers.Count < 200, "canceled timers must not pile up");
         RunDue(timers, long.MaxValue);
         Assert.Equal(Enumerable.Range(150, 50).Select(i => (long)i), fired);
     }
@@ -109,7 +109,7 @@ public class TimerQueueTests
                 if (specs[i].Item2)
                 {
                     handles[i].Cancel();
-                    timers.OnCancelled();
+                    timers.OnCanceled();
                 }
             }
 
@@ -122,10 +122,10 @@ public class TimerQueueTests
     }
 
     [Theory]
-    [InlineData("cancelled")]
+    [InlineData("canceled")]
     [InlineData("result set")]
     [InlineData("failed")]
-    [InlineData("cancelled through its exception")]
+    [InlineData("canceled through its exception")]
     public void MoveDue_SleepCompletedAnyOtherWay_IsDroppedNotFired(string how)
     {
         using var loop = new EventLoop(); // never run: it only owns the futures
@@ -136,12 +136,12 @@ public class TimerQueueTests
         timers.Add(live, 2);
         _ = how switch
         {
-            "cancelled" => early.Cancel(),
+            "canceled" => early.Cancel(),
             "result set" => early.TrySetResultObject("early"),
             "failed" => early.TrySetException(new FormatException()),
-            _ => early.TrySetException(new CancelledException()),
+            _ => early.TrySetException(new CanceledException()),
         };
-        timers.OnCancelled(); // the loop counts it for its own heap (TimerFuture.OnCompleted)
+        timers.OnCanceled(); // the loop counts it for its own heap (TimerFuture.OnCompleted)
 
         var ready = new ReadyQueue();
         timers.MoveDue(10, ready);

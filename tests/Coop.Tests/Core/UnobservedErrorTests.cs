@@ -86,7 +86,7 @@ public class UnobservedErrorTests
         var loop = new EventLoop(new VirtualClock());
         int? reportedOn = null;
         var errors = new List<LoopError>();
-        loop.SetExceptionHandler((_, e) =>
+        loop.ExceptionHandler = ((_, e) =>
         {
             reportedOn = Environment.CurrentManagedThreadId;
             errors.Add(e);
@@ -104,7 +104,7 @@ public class UnobservedErrorTests
 
         async Coroutine Main()
         {
-            FailUnreferenced(EventLoop.RunningLoop);
+            FailUnreferenced(EventLoop.Current);
             while (errors.Count == 0)
             {
                 CollectGarbage(); // the finalizer posts the report to the loop's inbox
@@ -142,7 +142,7 @@ public class UnobservedErrorTests
 
         async Coroutine Main()
         {
-            FailUnreferenced(EventLoop.RunningLoop, read: true);
+            FailUnreferenced(EventLoop.Current, read: true);
             for (var i = 0; i < 3; i++)
             {
                 CollectGarbage();
@@ -256,7 +256,7 @@ public class UnobservedErrorTests
 
     private static async Coroutine WaitDoneSet()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var tasks = new[] { loop.CreateTask(Fail("a")), loop.CreateTask(FailLater("b")) };
         var result = await Coroutine.Wait(tasks);
         await Coroutine.Sleep(0.5); // other work first: the errors are still the program's to read
@@ -269,7 +269,7 @@ public class UnobservedErrorTests
 
     private static async Coroutine WaitFirstException()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var slow = loop.CreateTask(FailLater("slow"));
         var result = await Coroutine.Wait([loop.CreateTask(Fail("fast")), slow], WaitMode.FirstException);
         await Coroutine.Yield();
@@ -280,7 +280,7 @@ public class UnobservedErrorTests
 
     private static async Coroutine AsCompletedReadLater()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var tasks = new[] { loop.CreateTask(Fail("a")), loop.CreateTask(FailLater("b")) };
         var seen = new List<CoopTask>();
         foreach (var next in Coroutine.AsCompleted(tasks))
@@ -303,7 +303,7 @@ public class UnobservedErrorTests
 
     private static async Coroutine GatherFirstError()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var first = loop.CreateTask(Fail("first"));
         Assert.IsType<InvalidOperationException>(await Catch(Coroutine.Gather(first)));
     }
@@ -325,7 +325,7 @@ public class UnobservedErrorTests
     {
         var group = new TaskGroup();
         group.Start(Fail("a"));
-        var closing = group.Close();
+        var closing = group.CloseAsync();
         yield return closing;
         yield return null; // read a pass later, still quiet
         Assert.IsType<TaskGroupException>(closing.Exception);
@@ -340,11 +340,11 @@ public class UnobservedErrorTests
     }
 
     private static async Coroutine RunGenerator(IEnumerable<object?> generator) =>
-        await EventLoop.RunningLoop.CreateTask(generator);
+        await EventLoop.Current.CreateTask(generator);
 
     private static async Coroutine WaitForTask()
     {
-        var task = EventLoop.RunningLoop.CreateTask(FailLater("late"));
+        var task = EventLoop.Current.CreateTask(FailLater("late"));
         try
         {
             await Coroutine.WaitFor(task, 5);
@@ -383,7 +383,7 @@ public class UnobservedErrorTests
                 Assert.IsType<FormatException>(await Catch(future));
                 break;
             default:
-                await EventLoop.RunningLoop.CreateTask(YieldAndRead(future));
+                await EventLoop.Current.CreateTask(YieldAndRead(future));
                 break;
         }
     }

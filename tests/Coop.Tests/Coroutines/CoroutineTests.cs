@@ -46,10 +46,10 @@ public class CoroutineTests
         async Coroutine<bool> Main()
         {
             var task = CoopTask.Current;
-            var iteration = EventLoop.RunningLoop.Iterations;
+            var iteration = EventLoop.Current.Iterations;
             var inner = Inner(task);
             var sameTask = await inner;
-            return sameTask && EventLoop.RunningLoop.Iterations == iteration;
+            return sameTask && EventLoop.Current.Iterations == iteration;
         }
 
         static async Coroutine<bool> Inner(CoopTask? outer)
@@ -181,7 +181,7 @@ public class CoroutineTests
     {
         async Coroutine<double> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Time();
             await Coroutine.Sleep(0.05);
             return loop.Time() - start;
@@ -198,7 +198,7 @@ public class CoroutineTests
     }
 
     [Fact]
-    public void Sleep_TaskCancelled_TimerIsCancelledToo()
+    public void Sleep_TaskCanceled_TimerIsCanceledToo()
     {
         using var loop = new EventLoop();
         Future? sleep = null;
@@ -210,8 +210,8 @@ public class CoroutineTests
 
         var task = loop.CreateTask(Body());
         loop.CallLater(0.001, () => task.Cancel());
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
-        Assert.True(sleep!.IsCancelled);
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
+        Assert.True(sleep!.IsCanceled);
     }
 
     [Fact]
@@ -229,8 +229,8 @@ public class CoroutineTests
 
         async Coroutine Main()
         {
-            var a = EventLoop.RunningLoop.CreateTask(Worker("a"));
-            var b = EventLoop.RunningLoop.CreateTask(Worker("b"));
+            var a = EventLoop.Current.CreateTask(Worker("a"));
+            var b = EventLoop.Current.CreateTask(Worker("b"));
             await a;
             await b;
         }
@@ -244,7 +244,7 @@ public class CoroutineTests
     {
         async Coroutine<long> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var future = loop.CreateFuture<int>();
             future.SetResult(1);
             var task = loop.CreateTask(Leaf(0));
@@ -284,7 +284,7 @@ public class CoroutineTests
     {
         async Coroutine<long> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var futures = new Future<int>[1000];
             for (var i = 0; i < futures.Length; i++)
             {
@@ -428,7 +428,7 @@ public class CoroutineTests
             return 7;
         }
 
-        static async Task<int> Helper() => await EventLoop.RunningLoop.CreateTask(Inner());
+        static async Task<int> Helper() => await EventLoop.Current.CreateTask(Inner());
 
         static async Coroutine<int> Main() => await Helper();
 
@@ -436,7 +436,7 @@ public class CoroutineTests
     }
 
     [Fact]
-    public void Run_LeftoverTasks_CancelledAndAwaitedBeforeRunReturns()
+    public void Run_LeftoverTasks_CanceledAndAwaitedBeforeRunReturns()
     {
         var log = new List<string>();
         async Coroutine Leftover()
@@ -453,7 +453,7 @@ public class CoroutineTests
 
         async Coroutine<string> Main()
         {
-            _ = EventLoop.RunningLoop.CreateTask(Leftover());
+            _ = EventLoop.Current.CreateTask(Leftover());
             await Coroutine.Yield();
             return "main done";
         }
@@ -465,29 +465,29 @@ public class CoroutineTests
     [Fact]
     public void Run_MainFails_ThrowsItsExceptionAndStillCancelsLeftovers()
     {
-        var cancelled = false;
+        var canceled = false;
         async Coroutine Leftover()
         {
             try
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
-                cancelled = true;
+                canceled = true;
                 throw;
             }
         }
 
         async Coroutine Main()
         {
-            _ = EventLoop.RunningLoop.CreateTask(Leftover());
+            _ = EventLoop.Current.CreateTask(Leftover());
             await Coroutine.Yield();
             throw new FormatException("main failed");
         }
 
         Bounded.Run(() => Assert.Throws<FormatException>(() => EventLoop.Run(Main())));
-        Assert.True(cancelled);
+        Assert.True(canceled);
     }
 
     [Fact]
@@ -500,20 +500,20 @@ public class CoroutineTests
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
-                throw new FormatException("failed while cancelled");
+                throw new FormatException("failed while canceled");
             }
         }
 
         async Coroutine Main()
         {
-            _ = EventLoop.RunningLoop.CreateTask(Stubborn());
+            _ = EventLoop.Current.CreateTask(Stubborn());
             await Coroutine.Yield();
         }
 
         Bounded.Run(() => EventLoop.Run(Main(), logger: logger));
-        Assert.Equal("failed while cancelled", Assert.Single(logger.Entries).Exception?.Message);
+        Assert.Equal("failed while canceled", Assert.Single(logger.Entries).Exception?.Message);
     }
 
     [Fact]
@@ -526,7 +526,7 @@ public class CoroutineTests
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 throw new FormatException("first");
             }
@@ -546,8 +546,8 @@ public class CoroutineTests
 
         async Coroutine Main()
         {
-            _ = EventLoop.RunningLoop.CreateTask(FailsOnCancel());
-            _ = EventLoop.RunningLoop.CreateTask(SlowToStop());
+            _ = EventLoop.Current.CreateTask(FailsOnCancel());
+            _ = EventLoop.Current.CreateTask(SlowToStop());
             await Coroutine.Yield();
         }
 

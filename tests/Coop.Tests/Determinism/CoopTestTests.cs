@@ -22,7 +22,7 @@ public class CoopTestTests
     [Fact]
     public void Run_DeadlockingProgramUnderFifo_Throws()
     {
-        static async Coroutine Stuck() => await EventLoop.RunningLoop.CreateFuture();
+        static async Coroutine Stuck() => await EventLoop.Current.CreateFuture();
         var error = Assert.Throws<ScheduleFailedException>(() => Bounded.Run(() => CoopTest.Run(Stuck)));
         Assert.IsType<DeadlockException>(error.InnerException);
     }

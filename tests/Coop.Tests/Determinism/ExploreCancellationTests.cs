@@ -7,7 +7,7 @@ public class ExploreCancellationTests
 {
     /// <summary>A worker that takes items from a queue, processes each across awaits, and holds a
     /// lock while it does. <paramref name="careful"/> puts an item back and releases the lock when
-    /// cancelled; the careless version loses the item and keeps the lock.</summary>
+    /// canceled; the careless version loses the item and keeps the lock.</summary>
     private static async Coroutine Worker(ScheduleProbes probes, bool careful)
     {
         var queue = new Queue<int>([1, 2, 3]);
@@ -30,7 +30,7 @@ public class ExploreCancellationTests
                         await Coroutine.Yield();
                         done.Add(item);
                     }
-                    catch (CancelledException)
+                    catch (CanceledException)
                     {
                         queue.Enqueue(item);
                         throw;
@@ -71,8 +71,8 @@ public class ExploreCancellationTests
     {
         static async Coroutine Parent(ScheduleProbes probes)
         {
-            var child = EventLoop.RunningLoop.CreateTask(Child(), "child");
-            await Coroutine.Sleep(1); // cancelled here, the parent forgets its child
+            var child = EventLoop.Current.CreateTask(Child(), "child");
+            await Coroutine.Sleep(1); // canceled here, the parent forgets its child
             await child;
         }
 
@@ -85,7 +85,7 @@ public class ExploreCancellationTests
     [Fact]
     public void CancelAtEachAwait_NamedTarget_CancelsThatTask()
     {
-        var cancelledAt = new List<int>();
+        var canceledAt = new List<int>();
         async Coroutine Main(ScheduleProbes probes)
         {
             async Coroutine Pinger()
@@ -96,28 +96,28 @@ public class ExploreCancellationTests
                     {
                         await Coroutine.Sleep(1);
                     }
-                    catch (CancelledException)
+                    catch (CanceledException)
                     {
-                        cancelledAt.Add(i);
+                        canceledAt.Add(i);
                         throw;
                     }
                 }
             }
 
-            var pinger = EventLoop.RunningLoop.CreateTask(Pinger(), "pinger");
+            var pinger = EventLoop.Current.CreateTask(Pinger(), "pinger");
             try
             {
                 await pinger;
             }
-            catch (CancelledException) when (pinger.IsCancelled)
+            catch (CanceledException) when (pinger.IsCanceled)
             {
-                // expected when the pinger is the one cancelled
+                // expected when the pinger is the one canceled
             }
         }
 
         var points = Bounded.Run(() => Explore.CancelAtEachAwait(Main, target: "pinger"));
         Assert.Equal(3, points);
-        Assert.Equal([0, 1, 2], cancelledAt);
+        Assert.Equal([0, 1, 2], canceledAt);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class ExploreTests
             }
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var tasks = new[] { "A", "B", "C" }.Select(n => loop.CreateTask(Worker(n), n)).ToList();
         foreach (var task in tasks)
         {
@@ -136,7 +136,7 @@ public class ExploreTests
             }
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var noise = Enumerable.Range(0, 4).Select(i => loop.CreateTask(Noise(), "noise" + i)).ToList();
         await SampleBugs.LostUpdate(fixedVersion: false);
         foreach (var task in noise)
@@ -187,7 +187,7 @@ public class ExploreTests
     {
         static async Coroutine Leaky()
         {
-            _ = EventLoop.RunningLoop.CreateTask(SleepLong(), "orphan");
+            _ = EventLoop.Current.CreateTask(SleepLong(), "orphan");
             await Coroutine.Yield();
         }
 
@@ -204,7 +204,7 @@ public class ExploreTests
     {
         static async Coroutine Main()
         {
-            _ = EventLoop.RunningLoop.CreateTask(Boom(), "boom");
+            _ = EventLoop.Current.CreateTask(Boom(), "boom");
             await Coroutine.Sleep(1);
         }
 
@@ -272,7 +272,7 @@ public class ExploreTests
             async () =>
             {
                 var log = new List<int>();
-                var loop = EventLoop.RunningLoop;
+                var loop = EventLoop.Current;
                 var a = loop.CreateTask(CountingGenerator(log, 1), "gen1");
                 var b = loop.CreateTask(CountingGenerator(log, 2), "gen2");
                 await a;
@@ -329,7 +329,7 @@ public class ExploreTests
     {
         static async Coroutine Meddler()
         {
-            EventLoop.RunningLoop.Instrument = new OtherInstrument();
+            EventLoop.Current.Instrument = new OtherInstrument();
             await Coroutine.Yield();
         }
 
@@ -357,7 +357,7 @@ public class ExploreTests
                 log.Add(name);
             }
 
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var first = loop.CreateTask(Sleeper("first"), "first");
             var second = loop.CreateTask(Sleeper("second"), "second");
             await first;

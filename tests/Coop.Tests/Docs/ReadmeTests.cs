@@ -16,7 +16,7 @@ public class ReadmeTests
 
     private static async Coroutine<int> Sum()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var slow = loop.CreateTask(After(0.2, 2));
         var fast = loop.CreateTask(After(0.1, 1));
         return await slow + await fast;

@@ -19,7 +19,7 @@ public class SyncDocTests
                 {
                     for (var i = 0; i < 100; i++)
                     {
-                        await tx.Send(i);
+                        await tx.SendAsync(i);
                     }
                 }
             }
@@ -35,7 +35,7 @@ public class SyncDocTests
             EventLoop.Run(Main());
             async Coroutine Main()
             {
-                var loop = EventLoop.RunningLoop;
+                var loop = EventLoop.Current;
                 var consumer = loop.CreateTask(Consume(rx));
                 await Produce(tx);
                 await consumer;
@@ -58,11 +58,11 @@ public class SyncDocTests
 
             IEnumerable<object?> Worker(CoopLock lk, CoopQueue<int> q)
             {
-                var get = q.Get();
+                var get = q.GetAsync();
                 yield return get;
                 var item = get.Result;
 
-                yield return lk.Acquire();
+                yield return lk.AcquireAsync();
                 try
                 {
                     processed.Add(item);
@@ -77,7 +77,7 @@ public class SyncDocTests
             {
                 while (!rx.IsCompleted)
                 {
-                    var next = rx.Receive();
+                    var next = rx.ReceiveAsync();
                     yield return next;
                     if (next.Exception is EndOfChannelException)
                     {
@@ -91,9 +91,9 @@ public class SyncDocTests
             async Coroutine Feed()
             {
                 await Coroutine.Yield();
-                await q.Put(42);
-                await tx.Send(1);
-                await tx.Send(2);
+                await q.PutAsync(42);
+                await tx.SendAsync(1);
+                await tx.SendAsync(2);
                 await Coroutine.Yield();
                 tx.Close(); // Drain is waiting: it sees the end while parked
             }
@@ -115,13 +115,13 @@ public class SyncDocTests
 
         static async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var q = new CoopQueue<string>(maxSize: 100);
             async Coroutine Worker()
             {
                 while (true)
                 {
-                    var job = await q.Get();
+                    var job = await q.GetAsync();
                     await Coroutine.Yield();
                     q.TaskDone();
                 }
@@ -130,10 +130,10 @@ public class SyncDocTests
             var w = loop.CreateTask(Worker());
             for (var i = 0; i < 10; i++)
             {
-                await q.Put($"job {i}");
+                await q.PutAsync($"job {i}");
             }
 
-            await q.Join();
+            await q.JoinAsync();
             q.Shutdown();
             try
             {

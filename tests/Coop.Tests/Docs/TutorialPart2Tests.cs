@@ -92,21 +92,21 @@ public class TutorialPart2Tests
 
         async Coroutine Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Worker());
+            var task = EventLoop.Current.CreateTask(Worker());
             await Coroutine.Sleep(0.1);
             task.Cancel("not needed any more");
             try
             {
                 await task;
             }
-            catch (CancelledException ex)
+            catch (CanceledException ex)
             {
-                output.WriteLine($"cancelled: {ex.Message}");
+                output.WriteLine($"canceled: {ex.Message}");
             }
         }
 
         Bounded.Run(() => EventLoop.Run(Main()));
-        Assert.Equal("cleaned up\ncancelled: not needed any more\n", output.ToString().Replace("\r", "", StringComparison.Ordinal));
+        Assert.Equal("cleaned up\ncanceled: not needed any more\n", output.ToString().Replace("\r", "", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class FutureTests
 
         static async Coroutine<int> Main()
         {
-            var shutdown = EventLoop.RunningLoop.CreateFuture();
+            var shutdown = EventLoop.Current.CreateFuture();
             for (var i = 0; i < 10_000; i++)
             {
                 await CancelScope.MoveOnAfter(0, async _ => await shutdown);
@@ -37,7 +37,7 @@ public class FutureTests
 
         static async Coroutine<(List<int>, int)> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var signal = loop.CreateFuture();
             var order = new List<int>();
             var tasks = new[] { 1, 2, 0 }.Select(n => loop.CreateTask(Waiter(n, signal, order))).ToArray();
@@ -77,7 +77,7 @@ public class FutureTests
 
         static async Coroutine<List<string>> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var signal = loop.CreateFuture();
             var order = new List<string>();
             var bWaits = loop.CreateFuture();
@@ -121,7 +121,7 @@ public class FutureTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
         });
 
@@ -133,7 +133,7 @@ public class FutureTests
 
         async Coroutine Main()
         {
-            failed = EventLoop.RunningLoop.CreateFuture<int>();
+            failed = EventLoop.Current.CreateFuture<int>();
             failed.SetException(new FormatException("nobody reads me"));
             await Coroutine.Sleep(1); // passes go by: still not reported, until the loop closes
         }
@@ -149,7 +149,7 @@ public class FutureTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var failed = loop.CreateFuture<int>();
             loop.CallSoon(() => failed.SetException(new FormatException("seen")));
             if (how == "yield and read Result")
@@ -253,14 +253,14 @@ public class FutureTests
     }
 
     [Fact]
-    public void Cancel_Pending_CancelledWithMessage()
+    public void Cancel_Pending_CanceledWithMessage()
     {
         using var loop = new EventLoop();
         var future = loop.CreateFuture();
         Assert.True(future.Cancel("no longer needed"));
-        Assert.True(future.IsCancelled);
+        Assert.True(future.IsCanceled);
         Assert.True(future.IsDone);
-        var ex = Assert.Throws<CancelledException>(() => future.ResultObject);
+        var ex = Assert.Throws<CanceledException>(() => future.ResultObject);
         Assert.Equal("no longer needed", ex.Message);
         Assert.IsAssignableFrom<OperationCanceledException>(future.Exception);
         Assert.False(future.Cancel());
@@ -439,7 +439,7 @@ public class FutureTests
         var future = loop.CreateFuture<int>();
         Assert.Equal("Future<Int32> Pending", future.ToString());
         future.Cancel();
-        Assert.Equal("Future<Int32> Cancelled", future.ToString());
+        Assert.Equal("Future<Int32> Canceled", future.ToString());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class LoopInvariantTests
     {
         // Each timer may schedule more when it fires; some cancel an earlier one. Whatever the
         // clock did meanwhile, timers fire sorted by (deadline, scheduling order), and exactly the
-        // ones not cancelled before they fired.
+        // ones not canceled before they fired.
         var gen = Gen.Select(Gen.Int[-1, 8], Gen.Int[0, 2], Gen.Int[-1, 10]).Array[1, 40];
         Bounded.Run(() => gen.Sample(specs =>
         {
@@ -62,7 +62,7 @@ public class LoopInvariantTests
             using var loop = new EventLoop(clock);
             var scheduled = new List<(Handle Handle, long Due, int Sequence)>();
             var fired = new List<int>();
-            var cancelledBeforeFiring = new HashSet<int>();
+            var canceledBeforeFiring = new HashSet<int>();
             var next = 0;
 
             void Schedule()
@@ -77,10 +77,10 @@ public class LoopInvariantTests
                 var handle = loop.CallLater(delay / 1000.0, () =>
                 {
                     fired.Add(me);
-                    if (cancel >= 0 && cancel < scheduled.Count && !fired.Contains(cancel) && !scheduled[cancel].Handle.IsCancelled)
+                    if (cancel >= 0 && cancel < scheduled.Count && !fired.Contains(cancel) && !scheduled[cancel].Handle.IsCanceled)
                     {
                         scheduled[cancel].Handle.Cancel();
-                        cancelledBeforeFiring.Add(cancel);
+                        canceledBeforeFiring.Add(cancel);
                     }
 
                     for (var c = 0; c < children; c++)
@@ -97,7 +97,7 @@ public class LoopInvariantTests
 
             var expectedOrder = fired.OrderBy(i => scheduled[i].Due).ThenBy(i => scheduled[i].Sequence).ToList();
             Assert.Equal(expectedOrder, fired);
-            var expectedSet = Enumerable.Range(0, scheduled.Count).Where(i => !cancelledBeforeFiring.Contains(i));
+            var expectedSet = Enumerable.Range(0, scheduled.Count).Where(i => !canceledBeforeFiring.Contains(i));
             Assert.Equal(expectedSet, fired.Order());
         }, iter: 300, print: s => string.Join(" ", s.Select(x => $"({x.Item1}ms,{x.Item2},x{x.Item3})"))));
     }
@@ -299,7 +299,7 @@ public class LoopInvariantTests
             {
                 0 => "result 42",
                 1 => "ProgramException no",
-                _ => "Cancelled",
+                _ => "Canceled",
             };
             Assert.All(tasks, t => Assert.Equal(expected, t.IsDone ? t.ResultObject : "still " + t.Status));
         }, iter: 300, print: p =>

@@ -23,18 +23,18 @@ public class CancelScopeTimeoutsTests
         });
 
         Assert.False(after);
-        Assert.True(scope.CancelCalled);
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.IsCancellationRequested);
+        Assert.True(scope.CanceledCaught);
         Assert.Equal(CancelScopeState.Exited, scope.State);
     }
 
     [Fact]
-    public void MoveOnAfter_BodyEndsFirst_NotCancelled()
+    public void MoveOnAfter_BodyEndsFirst_NotCanceled()
     {
         var scope = Run(async () => await CancelScope.MoveOnAfter(100, async _ => await Coroutine.Yield()));
 
-        Assert.False(scope.CancelCalled);
-        Assert.False(scope.CancelledCaught);
+        Assert.False(scope.IsCancellationRequested);
+        Assert.False(scope.CanceledCaught);
     }
 
     [Fact]
@@ -58,14 +58,14 @@ public class CancelScopeTimeoutsTests
     [Fact]
     public void MoveOnAt_PastDeadline_MovesOnAtFirstAwait()
     {
-        var scope = Run(async () => await CancelScope.MoveOnAt(EventLoop.RunningLoop.Time() - 1, async _ => await Coroutine.Sleep(100)));
-        Assert.True(scope.CancelledCaught);
+        var scope = Run(async () => await CancelScope.MoveOnAt(EventLoop.Current.Time() - 1, async _ => await Coroutine.Sleep(100)));
+        Assert.True(scope.CanceledCaught);
     }
 
     [Fact]
     public void FailAt_DeadlineInTime_ReturnsResult()
     {
-        Assert.Equal(7, Run(async () => await CancelScope.FailAt(EventLoop.RunningLoop.Time() + 100, async _ =>
+        Assert.Equal(7, Run(async () => await CancelScope.FailAt(EventLoop.Current.Time() + 100, async _ =>
         {
             await Coroutine.Yield();
             return 7;
@@ -76,7 +76,7 @@ public class CancelScopeTimeoutsTests
     public void FailAt_DeadlinePasses_RaisesTimeoutException()
     {
         Assert.Throws<TimeoutException>(() => Run(async () =>
-            await CancelScope.FailAt(EventLoop.RunningLoop.Time() + 0.01, async _ => await Coroutine.Sleep(100))));
+            await CancelScope.FailAt(EventLoop.Current.Time() + 0.01, async _ => await Coroutine.Sleep(100))));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class CancelScopeTimeoutsTests
         var outer = Run(async () => await CancelScope.MoveOnAfter(0.01, async _ =>
             await CancelScope.FailAfter(100, async _ => await Coroutine.Sleep(100))));
 
-        Assert.True(outer.CancelledCaught); // no TimeoutException: the inner deadline did not pass
+        Assert.True(outer.CanceledCaught); // no TimeoutException: the inner deadline did not pass
     }
 
     [Fact]
@@ -94,11 +94,11 @@ public class CancelScopeTimeoutsTests
         var scope = new CancelScope { Shield = true };
         Run(async () =>
         {
-            scope.Deadline = EventLoop.RunningLoop.Time() + 0.01;
-            await scope.Run(async _ => await Coroutine.Sleep(100));
+            scope.Deadline = EventLoop.Current.Time() + 0.01;
+            await scope.RunAsync(async _ => await Coroutine.Sleep(100));
         });
 
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
     }
 
     [Fact]
@@ -106,10 +106,10 @@ public class CancelScopeTimeoutsTests
     {
         var (elapsed, caught) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Time();
             var scope = await CancelScope.MoveOnAfter(2, async _ => await Coroutine.Sleep(3600));
-            return (loop.Time() - start, scope.CancelledCaught);
+            return (loop.Time() - start, scope.CanceledCaught);
         });
 
         Assert.Equal(2, elapsed, precision: 6);
@@ -121,7 +121,7 @@ public class CancelScopeTimeoutsTests
     {
         var (elapsed, innerCaught, outerCaught) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Time();
             CancelScope? inner = null;
             var outer = await CancelScope.MoveOnAfter(5, async _ =>
@@ -129,7 +129,7 @@ public class CancelScopeTimeoutsTests
                 inner = await CancelScope.MoveOnAfter(3, async _ => await Coroutine.Sleep(3600));
                 await Coroutine.Sleep(3600);
             });
-            return (loop.Time() - start, inner!.CancelledCaught, outer.CancelledCaught);
+            return (loop.Time() - start, inner!.CanceledCaught, outer.CanceledCaught);
         });
 
         Assert.Equal(5, elapsed, precision: 6); // inner left at 3, then the outer's deadline at 5
@@ -142,7 +142,7 @@ public class CancelScopeTimeoutsTests
     {
         var elapsed = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Time();
             await CancelScope.MoveOnAfter(1, async s =>
             {

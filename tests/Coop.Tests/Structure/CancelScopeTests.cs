@@ -15,13 +15,13 @@ public class CancelScopeTests
         var scope = new CancelScope();
         Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var canceller = loop.CreateTask(CancelSoon(scope));
-            await scope.Run(async _ => await Coroutine.Sleep(100));
+            await scope.RunAsync(async _ => await Coroutine.Sleep(100));
             await canceller;
         });
 
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
 
         static async Coroutine CancelSoon(CancelScope scope)
         {
@@ -31,7 +31,7 @@ public class CancelScopeTests
     }
 
     [Fact]
-    public void Cancelled_AwaitInFinally_RaisesAgainInsteadOfHanging()
+    public void Canceled_AwaitInFinally_RaisesAgainInsteadOfHanging()
     {
         var secondRaised = false;
         var scope = Run(async () => await CancelScope.MoveOnAfter(0.01, async _ =>
@@ -46,7 +46,7 @@ public class CancelScopeTests
                 {
                     await Coroutine.Sleep(100); // would hang for 100 s if cancellation were one-shot
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     secondRaised = true;
                 }
@@ -54,11 +54,11 @@ public class CancelScopeTests
         }));
 
         Assert.True(secondRaised);
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
     }
 
     [Fact]
-    public void Cancelled_BodyCatchesAndAwaitsAgain_RaisesAtEveryAwait()
+    public void Canceled_BodyCatchesAndAwaitsAgain_RaisesAtEveryAwait()
     {
         var raised = 0;
         Run(async () => await CancelScope.MoveOnAfter(-1, async _ =>
@@ -69,7 +69,7 @@ public class CancelScopeTests
                 {
                     await Coroutine.Yield();
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     raised++;
                 }
@@ -86,15 +86,15 @@ public class CancelScopeTests
         var afterInner = false;
         var outer = Run(async () => await CancelScope.MoveOnAfter(0.01, async _ =>
         {
-            inner.Deadline = EventLoop.RunningLoop.Time() + 100;
-            await inner.Run(async _ => await Coroutine.Sleep(100));
+            inner.Deadline = EventLoop.Current.Time() + 100;
+            await inner.RunAsync(async _ => await Coroutine.Sleep(100));
             afterInner = true;
         }));
 
-        Assert.True(outer.CancelledCaught);
+        Assert.True(outer.CanceledCaught);
         Assert.Equal(CancelScopeState.Exited, inner.State);
-        Assert.False(inner.CancelledCaught);
-        Assert.False(inner.CancelCalled);
+        Assert.False(inner.CanceledCaught);
+        Assert.False(inner.IsCancellationRequested);
         Assert.False(afterInner);
     }
 
@@ -110,25 +110,25 @@ public class CancelScopeTests
             await Coroutine.Yield();
         }));
 
-        Assert.True(inner!.CancelledCaught);
+        Assert.True(inner!.CanceledCaught);
         Assert.True(afterInner);
-        Assert.False(outer.CancelCalled);
+        Assert.False(outer.IsCancellationRequested);
     }
 
     [Fact]
-    public void Nested_BothCancelled_OutermostIsRaisedThroughTheInner()
+    public void Nested_BothCanceled_OutermostIsRaisedThroughTheInner()
     {
         var outer = new CancelScope();
         var inner = new CancelScope();
-        Run(async () => await outer.Run(async _ => await inner.Run(async _ =>
+        Run(async () => await outer.RunAsync(async _ => await inner.RunAsync(async _ =>
         {
             inner.Cancel();
             outer.Cancel();
             await Coroutine.Yield();
         })));
 
-        Assert.True(outer.CancelledCaught);
-        Assert.False(inner.CancelledCaught);
+        Assert.True(outer.CanceledCaught);
+        Assert.False(inner.CanceledCaught);
     }
 
     [Fact]
@@ -136,11 +136,11 @@ public class CancelScopeTests
     {
         var scope = Run(async () => await CancelScope.MoveOnAfter(100, async s =>
         {
-            s.Deadline = EventLoop.RunningLoop.Time() + 0.01;
+            s.Deadline = EventLoop.Current.Time() + 0.01;
             await Coroutine.Sleep(100);
         }));
 
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public class CancelScopeTests
             await Coroutine.Sleep(0.03);
         }));
 
-        Assert.False(scope.CancelCalled);
+        Assert.False(scope.IsCancellationRequested);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public class CancelScopeTests
 
         Assert.True(before);
         Assert.False(after);
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
     }
 
     [Fact]
@@ -177,13 +177,13 @@ public class CancelScopeTests
     {
         var scope = new CancelScope();
         scope.Cancel();
-        Run(async () => await scope.Run(async _ => await Coroutine.Sleep(100)));
+        Run(async () => await scope.RunAsync(async _ => await Coroutine.Sleep(100)));
 
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
     }
 
     [Fact]
-    public void Shield_OuterCancelled_ShieldedBlockCompletesThenOuterRaises()
+    public void Shield_OuterCanceled_ShieldedBlockCompletesThenOuterRaises()
     {
         var shieldedDone = false;
         var afterShield = false;
@@ -200,11 +200,11 @@ public class CancelScopeTests
 
         Assert.True(shieldedDone);
         Assert.False(afterShield);
-        Assert.True(outer.CancelledCaught);
+        Assert.True(outer.CanceledCaught);
     }
 
     [Fact]
-    public void Shield_TaskCancelled_DeliveredAfterShieldIsLeft()
+    public void Shield_TaskCanceled_DeliveredAfterShieldIsLeft()
     {
         var shieldedDone = false;
         var afterShield = false;
@@ -219,9 +219,9 @@ public class CancelScopeTests
             afterShield = true;
         }
 
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
-            var task = EventLoop.RunningLoop.CreateTask(Victim());
+            var task = EventLoop.Current.CreateTask(Victim());
             await Coroutine.Yield();
             task.Cancel();
             try
@@ -229,13 +229,13 @@ public class CancelScopeTests
                 await task;
                 return false;
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
-                return task.IsCancelled;
+                return task.IsCanceled;
             }
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
         Assert.True(shieldedDone);
         Assert.False(afterShield);
     }
@@ -249,63 +249,63 @@ public class CancelScopeTests
             scope = await CancelScope.MoveOnAfter(100, async _ => await Coroutine.Sleep(100));
         }
 
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
-            var task = EventLoop.RunningLoop.CreateTask(Victim());
+            var task = EventLoop.Current.CreateTask(Victim());
             await Coroutine.Yield();
             task.Cancel();
             await Coroutine.Wait([task]);
-            return task.IsCancelled;
+            return task.IsCanceled;
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
         Assert.Null(scope); // MoveOnAfter never returned: the task's cancellation went through it
     }
 
     [Fact]
-    public void TaskCancel_AndScopeCancelled_ScopeFirstThenTaskCancelAfterLeaving()
+    public void TaskCancel_AndScopeCanceled_ScopeFirstThenTaskCancelAfterLeaving()
     {
         var scopeCaught = false;
         var afterScope = false;
         async Coroutine Victim(CancelScope scope)
         {
-            await scope.Run(async _ => await Coroutine.Sleep(100));
-            scopeCaught = scope.CancelledCaught;
+            await scope.RunAsync(async _ => await Coroutine.Sleep(100));
+            scopeCaught = scope.CanceledCaught;
             await Coroutine.Yield();
             afterScope = true;
         }
 
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
             var scope = new CancelScope();
-            var task = EventLoop.RunningLoop.CreateTask(Victim(scope));
+            var task = EventLoop.Current.CreateTask(Victim(scope));
             await Coroutine.Yield();
             scope.Cancel();
             task.Cancel();
             await Coroutine.Wait([task]);
-            return task.IsCancelled;
+            return task.IsCanceled;
         });
 
         Assert.True(scopeCaught);
         Assert.False(afterScope);
-        Assert.True(cancelled);
+        Assert.True(canceled);
     }
 
     [Fact]
-    public void Unshield_WhileOuterCancelled_WakesTheTask()
+    public void Unshield_WhileOuterCanceled_WakesTheTask()
     {
         var inner = new CancelScope { Shield = true };
         var outer = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var unshield = loop.CreateTask(Unshield(inner));
-            var scope = await CancelScope.MoveOnAfter(-1, async _ => await inner.Run(async _ => await Coroutine.Sleep(100)));
+            var scope = await CancelScope.MoveOnAfter(-1, async _ => await inner.RunAsync(async _ => await Coroutine.Sleep(100)));
             await unshield;
             return scope;
         });
 
-        Assert.True(outer.CancelledCaught);
-        Assert.False(inner.CancelledCaught);
+        Assert.True(outer.CanceledCaught);
+        Assert.False(inner.CanceledCaught);
 
         static async Coroutine Unshield(CancelScope inner)
         {
@@ -320,8 +320,8 @@ public class CancelScopeTests
         var scope = new CancelScope();
         var error = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
-            var body = loop.CreateTask(scope.Run(async _ => await Coroutine.Sleep(100)));
+            var loop = EventLoop.Current;
+            var body = loop.CreateTask(scope.RunAsync(async _ => await Coroutine.Sleep(100)));
             await Coroutine.Yield();
             var thrown = Record.Exception(() => scope.Shield = true);
             scope.Cancel();
@@ -338,10 +338,10 @@ public class CancelScopeTests
         var scope = new CancelScope();
         var error = Run(async () =>
         {
-            await scope.Run(async _ => await Coroutine.Yield());
+            await scope.RunAsync(async _ => await Coroutine.Yield());
             try
             {
-                await scope.Run(async _ => await Coroutine.Yield());
+                await scope.RunAsync(async _ => await Coroutine.Yield());
                 return null;
             }
             catch (InvalidOperationException e)
@@ -360,13 +360,13 @@ public class CancelScopeTests
         Assert.Throws<ArgumentException>(() => CancelScope.FailAfter(double.NaN, _ => null!));
         Assert.Throws<ArgumentException>(() => new CancelScope { Deadline = double.NaN });
         Assert.Throws<ArgumentNullException>(() => CancelScope.MoveOnAfter(1, null!));
-        Assert.Throws<ArgumentNullException>(() => new CancelScope().Run(null!));
+        Assert.Throws<ArgumentNullException>(() => new CancelScope().RunAsync(null!));
     }
 
     [Fact]
     public void TaskCancelsItself_ThenAwaitsLongSleep_RaisesWithoutWaiting()
     {
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
             async Coroutine Self()
             {
@@ -374,12 +374,12 @@ public class CancelScopeTests
                 await Coroutine.Sleep(100); // must not park for 100 s
             }
 
-            var task = EventLoop.RunningLoop.CreateTask(Self());
+            var task = EventLoop.Current.CreateTask(Self());
             await Coroutine.Wait([task]);
-            return task.IsCancelled;
+            return task.IsCanceled;
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
     }
 
     [Fact]
@@ -388,12 +388,12 @@ public class CancelScopeTests
         var scope = new CancelScope { Shield = true };
         scope.Cancel();
         Assert.Contains("Idle", scope.ToString(), StringComparison.Ordinal);
-        Assert.Contains("cancelled", scope.ToString(), StringComparison.Ordinal);
+        Assert.Contains("canceled", scope.ToString(), StringComparison.Ordinal);
         Assert.Contains("shielded", scope.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Nested_RandomCancelsAndShields_OutermostVisibleCancelledScopeCatches()
+    public void Nested_RandomCancelsAndShields_OutermostVisibleCanceledScopeCatches()
     {
         var gen = Gen.Int[1, 6].SelectMany(n => Gen.Select(Gen.Bool.Array[n], Gen.Bool.Array[n]));
         Bounded.Run(() => gen.Sample((cancel, shield) =>
@@ -418,7 +418,7 @@ public class CancelScopeTests
                     return;
                 }
 
-                await scopes[i].Run(_ => Nest(i + 1));
+                await scopes[i].RunAsync(_ => Nest(i + 1));
             }
 
             using var loop = new EventLoop(new VirtualClock());
@@ -427,7 +427,7 @@ public class CancelScopeTests
             // Visible from the innermost await: scopes from the innermost shielded one inward.
             var firstVisible = Array.LastIndexOf(shield, true) is var k and >= 0 ? k : 0;
             var expected = Enumerable.Range(firstVisible, n - firstVisible).Where(i => cancel[i]).DefaultIfEmpty(-1).First();
-            var caught = Enumerable.Range(0, n).Where(i => scopes[i].CancelledCaught).ToArray();
+            var caught = Enumerable.Range(0, n).Where(i => scopes[i].CanceledCaught).ToArray();
             return expected < 0 ? reachedBottom && caught.Length == 0 : !reachedBottom && caught.SequenceEqual([expected]);
         }, iter: 200));
     }

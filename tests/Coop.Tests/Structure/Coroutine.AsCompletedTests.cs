@@ -21,7 +21,7 @@ public class CoroutineAsCompletedTests
     {
         var order = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = new[] { loop.CreateTask(After(3, 9)), loop.CreateTask(After(1, 1)), loop.CreateTask(After(2, 4)) };
             var seen = new List<int>();
             foreach (var next in Coroutine.AsCompleted(tasks))
@@ -40,7 +40,7 @@ public class CoroutineAsCompletedTests
     {
         var count = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var done = loop.CreateFuture<int>();
             done.SetResult(5);
             var slots = Coroutine.AsCompleted([done, done]);
@@ -57,7 +57,7 @@ public class CoroutineAsCompletedTests
     {
         var (first, error) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var quick = loop.CreateFuture<int>();
             quick.SetResult(1); // done before the call: its slot does not race the timeout
             var never = loop.CreateFuture<int>();

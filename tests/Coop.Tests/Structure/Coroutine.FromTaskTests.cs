@@ -13,7 +13,7 @@ public class CoroutineFromTaskTests
         var result = Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             return loop.RunUntilComplete(main());
         });
         return (result, errors);
@@ -21,9 +21,9 @@ public class CoroutineFromTaskTests
 
     /// <summary>Runs <paramref name="wait"/> as a task, lets it park, and cancels it: returns the
     /// task once it has left its wait.</summary>
-    private static async Coroutine<CoopTask> CancelledWhileWaiting(Coroutine wait)
+    private static async Coroutine<CoopTask> CanceledWhileWaiting(Coroutine wait)
     {
-        var waiter = EventLoop.RunningLoop.CreateTask(wait);
+        var waiter = EventLoop.Current.CreateTask(wait);
         await Coroutine.Yield(); // the waiter is now parked
         waiter.Cancel();
         await Coroutine.Wait([waiter]);
@@ -94,34 +94,34 @@ public class CoroutineFromTaskTests
     }
 
     [Fact]
-    public void FromTask_WaiterCancelled_LeavesAtOnceWhileTheTaskRunsOn()
+    public void FromTask_WaiterCanceled_LeavesAtOnceWhileTheTaskRunsOn()
     {
         var source = new TaskCompletionSource<int>();
-        var (waiterCancelled, taskStillRunning) = Run(async () =>
+        var (waiterCanceled, taskStillRunning) = Run(async () =>
         {
-            var waiter = await CancelledWhileWaiting(Waiter());
-            return (waiter.IsCancelled, !source.Task.IsCompleted);
+            var waiter = await CanceledWhileWaiting(Waiter());
+            return (waiter.IsCanceled, !source.Task.IsCompleted);
         });
 
-        Assert.True(waiterCancelled);
+        Assert.True(waiterCanceled);
         Assert.True(taskStillRunning);
 
         async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
     }
 
     [Fact]
-    public void FromTask_CancelScopeCancelled_EndsTheWaitAtOnce()
+    public void FromTask_CancelScopeCanceled_EndsTheWaitAtOnce()
     {
-        var cancelledCaught = Run(async () =>
+        var canceledCaught = Run(async () =>
         {
             var scope = new CancelScope();
-            var canceller = EventLoop.RunningLoop.CreateTask(CancelSoon(scope));
-            await scope.Run(async _ => await Coroutine.FromTask(new TaskCompletionSource().Task));
+            var canceller = EventLoop.Current.CreateTask(CancelSoon(scope));
+            await scope.RunAsync(async _ => await Coroutine.FromTask(new TaskCompletionSource().Task));
             await canceller;
-            return scope.CancelledCaught;
+            return scope.CanceledCaught;
         });
 
-        Assert.True(cancelledCaught);
+        Assert.True(canceledCaught);
 
         static async Coroutine CancelSoon(CancelScope scope)
         {
@@ -139,18 +139,18 @@ public class CoroutineFromTaskTests
         {
             var never = new TaskCompletionSource<int>().Task;
             await CancelScope.MoveOnAfter(0.01, async _ => await Coroutine.FromTask(never)); // 10 ms for real
-            var before = EventLoop.RunningLoop.Time();
+            var before = EventLoop.Current.Time();
             await Coroutine.Sleep(3600); // would take an hour for real if the abandoned Task still counted
-            return EventLoop.RunningLoop.Time() - before;
+            return EventLoop.Current.Time() - before;
         });
 
         Assert.InRange(slept, 3600, 3601);
     }
 
     [Fact]
-    public void FromTask_WithToken_CancellingTheWaiterCancelsTheToken()
+    public void FromTask_WithToken_CancelingTheWaiterCancelsTheToken()
     {
-        var tokenCancelled = Run(async () =>
+        var tokenCanceled = Run(async () =>
         {
             var token = CancellationToken.None;
             async Coroutine Waiter() => await Coroutine.FromTask(t =>
@@ -159,11 +159,11 @@ public class CoroutineFromTaskTests
                 return new TaskCompletionSource<int>().Task;
             });
 
-            await CancelledWhileWaiting(Waiter());
+            await CanceledWhileWaiting(Waiter());
             return await Coroutine.ToThread(() => token.WaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
         });
 
-        Assert.True(tokenCancelled);
+        Assert.True(tokenCanceled);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public class CoroutineFromTaskTests
             Task? operation = null;
             async Coroutine Waiter() => await Coroutine.FromTask(token => operation = Task.Delay(Timeout.Infinite, token));
 
-            await CancelledWhileWaiting(Waiter());
+            await CanceledWhileWaiting(Waiter());
             while (!operation!.IsCompleted)
             {
                 await Coroutine.Sleep(0.01); // nobody waits for it: virtual time runs on while the token's cancellation lands
@@ -207,7 +207,7 @@ public class CoroutineFromTaskTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
         });
 
@@ -219,7 +219,7 @@ public class CoroutineFromTaskTests
         {
             async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
 
-            await CancelledWhileWaiting(Waiter());
+            await CanceledWhileWaiting(Waiter());
             source.SetException(new FormatException("late")); // its end reaches the loop through the inbox
             while (errors.Count == 0)
             {
@@ -240,7 +240,7 @@ public class CoroutineFromTaskTests
         Bounded.Run(() =>
         {
             var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
             loop.Close();
         });
@@ -260,7 +260,7 @@ public class CoroutineFromTaskTests
         {
             async Coroutine Waiter() => await Coroutine.FromTask(source.Task);
 
-            await CancelledWhileWaiting(Waiter());
+            await CanceledWhileWaiting(Waiter());
 
             // Completed on a pool thread, where the Task runs its continuation inline: when the
             // event is set, the outcome is in the loop's inbox. The loop thread blocks meanwhile, on

@@ -54,7 +54,7 @@ public class CoroutineGatherTests
                 await Coroutine.Yield();
             }
 
-            return (error, EventLoop.RunningLoop.AllTasks().Count);
+            return (error, EventLoop.Current.AllTasks().Count);
         });
 
         Assert.True(error is ArgumentException or InvalidOperationException, error?.ToString());
@@ -94,8 +94,8 @@ public class CoroutineGatherTests
     {
         var (error, slowDone) = Run(async () =>
         {
-            var slow = EventLoop.RunningLoop.CreateTask(After(7, 10));
-            var fast = EventLoop.RunningLoop.CreateTask(FailAfter("boom", 1));
+            var slow = EventLoop.Current.CreateTask(After(7, 10));
+            var fast = EventLoop.Current.CreateTask(FailAfter("boom", 1));
             try
             {
                 await Coroutine.Gather(slow, fast);
@@ -116,13 +116,13 @@ public class CoroutineGatherTests
     [Fact]
     public void Gather_ReturnExceptions_ExceptionsTakeTheirPlace()
     {
-        var results = Run(async () => await Coroutine.Gather([After(1, 2), FailAfter("x", 1), Cancelled()], returnExceptions: true));
+        var results = Run(async () => await Coroutine.Gather([After(1, 2), FailAfter("x", 1), Canceled()], returnExceptions: true));
 
         Assert.Equal(1, results[0]);
         Assert.Equal("x", Assert.IsType<InvalidOperationException>(results[1]).Message);
-        Assert.IsType<CancelledException>(results[2]);
+        Assert.IsType<CanceledException>(results[2]);
 
-        static async Coroutine<int> Cancelled()
+        static async Coroutine<int> Canceled()
         {
             CoopTask.Current!.Cancel();
             await Coroutine.Yield();
@@ -131,59 +131,59 @@ public class CoroutineGatherTests
     }
 
     [Fact]
-    public void Gather_Cancelled_CancelsChildren()
+    public void Gather_Canceled_CancelsChildren()
     {
         var (a, b) = Run(async () =>
         {
-            var ta = EventLoop.RunningLoop.CreateTask(After(1, 1000));
-            var tb = EventLoop.RunningLoop.CreateTask(After(2, 1000));
+            var ta = EventLoop.Current.CreateTask(After(1, 1000));
+            var tb = EventLoop.Current.CreateTask(After(2, 1000));
             var gather = Coroutine.Gather(ta, tb);
             await Coroutine.Yield();
             gather.Cancel();
             await Coroutine.Wait([ta, tb]);
-            return (ta.IsCancelled, tb.IsCancelled);
+            return (ta.IsCanceled, tb.IsCanceled);
         });
 
         Assert.True(a && b);
     }
 
     [Fact]
-    public void Gather_WaitingTaskCancelled_CancelsChildren()
+    public void Gather_WaitingTaskCanceled_CancelsChildren()
     {
-        var (waiterCancelled, childCancelled) = Run(async () =>
+        var (waiterCanceled, childCanceled) = Run(async () =>
         {
             CoopTask<int>? child = null;
             async Coroutine Waiter()
             {
-                child = EventLoop.RunningLoop.CreateTask(After(1, 1000));
+                child = EventLoop.Current.CreateTask(After(1, 1000));
                 await Coroutine.Gather(child);
             }
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            var waiter = EventLoop.Current.CreateTask(Waiter());
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
             await Coroutine.Wait([child!]);
-            return (waiter.IsCancelled, child!.IsCancelled);
+            return (waiter.IsCanceled, child!.IsCanceled);
         });
 
-        Assert.True(waiterCancelled);
-        Assert.True(childCancelled);
+        Assert.True(waiterCanceled);
+        Assert.True(childCanceled);
     }
 
     [Fact]
-    public void Gather_ChildCancelled_GatherIsCancelled()
+    public void Gather_ChildCanceled_GatherIsCanceled()
     {
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
-            var child = EventLoop.RunningLoop.CreateTask(After(1, 1000));
+            var child = EventLoop.Current.CreateTask(After(1, 1000));
             var gather = Coroutine.Gather(child);
             child.Cancel();
             await Coroutine.Wait([gather]);
-            return gather.IsCancelled;
+            return gather.IsCanceled;
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public class CoroutineGatherTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var gather = Coroutine.Gather(loop.CreateTask(FailAfter("first", 1)), loop.CreateTask(FailAfter("second", 3)));
             Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(gather));
             loop.RunUntilComplete(Settle());

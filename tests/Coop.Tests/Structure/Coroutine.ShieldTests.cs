@@ -14,10 +14,10 @@ public class CoroutineShieldTests
     }
 
     [Fact]
-    public void Shield_WaiterCancelled_InnerCoroutineRunsToTheEnd()
+    public void Shield_WaiterCanceled_InnerCoroutineRunsToTheEnd()
     {
         var finished = false;
-        var (waiterCancelled, result) = Run(async () =>
+        var (waiterCanceled, result) = Run(async () =>
         {
             Future<int>? shielded = null;
             async Coroutine Waiter()
@@ -26,47 +26,47 @@ public class CoroutineShieldTests
                 await shielded;
             }
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            var waiter = EventLoop.Current.CreateTask(Waiter());
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
-            return (waiter.IsCancelled, await shielded!);
+            return (waiter.IsCanceled, await shielded!);
         });
 
-        Assert.True(waiterCancelled);
+        Assert.True(waiterCanceled);
         Assert.True(finished);
         Assert.Equal(3, result);
     }
 
     [Fact]
-    public void Shield_OuterCancelled_InnerTaskUntouched()
+    public void Shield_OuterCanceled_InnerTaskUntouched()
     {
-        var (outerCancelled, innerResult) = Run(async () =>
+        var (outerCanceled, innerResult) = Run(async () =>
         {
-            var inner = EventLoop.RunningLoop.CreateTask(Work(() => { }));
+            var inner = EventLoop.Current.CreateTask(Work(() => { }));
             var outer = Coroutine.Shield(inner);
             outer.Cancel();
-            return (outer.IsCancelled, await inner);
+            return (outer.IsCanceled, await inner);
         });
 
-        Assert.True(outerCancelled);
+        Assert.True(outerCanceled);
         Assert.Equal(3, innerResult);
     }
 
     [Fact]
-    public void Shield_GatherWaiterCancelled_GatherChildrenKeepRunning()
+    public void Shield_GatherWaiterCanceled_GatherChildrenKeepRunning()
     {
-        var childCancelled = Run(async () =>
+        var childCanceled = Run(async () =>
         {
-            var child = EventLoop.RunningLoop.CreateTask(Work(() => { }));
-            var waiter = EventLoop.RunningLoop.CreateTask(Wait(Coroutine.Gather(child)));
+            var child = EventLoop.Current.CreateTask(Work(() => { }));
+            var waiter = EventLoop.Current.CreateTask(Wait(Coroutine.Gather(child)));
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter, child]);
-            return child.IsCancelled;
+            return child.IsCanceled;
         });
 
-        Assert.False(childCancelled);
+        Assert.False(childCanceled);
 
         static async Coroutine Wait(Future gather) => await Coroutine.Shield(gather);
     }
@@ -74,7 +74,7 @@ public class CoroutineShieldTests
     [Fact]
     public void Shield_OfALongLivedFutureWithTimeoutsInALoop_LeavesNoCallbacksBehind()
     {
-        // As asyncio's shield: a cancelled outer stops mirroring, so the inner does not collect one
+        // As asyncio's shield: a canceled outer stops mirroring, so the inner does not collect one
         // callback per wait (a heartbeat loop on a shutdown future).
         var (entries, shutDown) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.InRange(entries, 0, 1);
@@ -82,7 +82,7 @@ public class CoroutineShieldTests
 
         static async Coroutine<(int, bool)> Main()
         {
-            var shutdown = EventLoop.RunningLoop.CreateFuture();
+            var shutdown = EventLoop.Current.CreateFuture();
             for (var i = 0; i < 1_000; i++)
             {
                 try
@@ -99,19 +99,19 @@ public class CoroutineShieldTests
             var last = Coroutine.Shield(shutdown); // still mirrors while its waiter stays
             shutdown.SetResultObject(null);
             await last;
-            return (entries, !shutdown.IsCancelled);
+            return (entries, !shutdown.IsCanceled);
         }
     }
 
     [Fact]
-    public void Shield_InnerCoroutineFailsAfterOuterCancelled_ReportedOnceWithItsOwnMessageWhileTheLoopRuns()
+    public void Shield_InnerCoroutineFailsAfterOuterCanceled_ReportedOnceWithItsOwnMessageWhileTheLoopRuns()
     {
         var errors = new List<LoopError>();
         var reportedWhileRunning = 0;
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
             reportedWhileRunning = errors.Count;
         });
@@ -119,7 +119,7 @@ public class CoroutineShieldTests
         var error = Assert.Single(errors);
         Assert.Equal(1, reportedWhileRunning); // nobody else can read it: reported at once, not at close
         Assert.IsType<FormatException>(error.Exception);
-        Assert.Equal("A shielded coroutine failed after its waiter was cancelled", error.Message);
+        Assert.Equal("A shielded coroutine failed after its waiter was canceled", error.Message);
         Assert.NotNull(error.Task);
 
         static async Coroutine Main()
@@ -142,7 +142,7 @@ public class CoroutineShieldTests
     {
         var value = Run(async () =>
         {
-            var future = EventLoop.RunningLoop.CreateFuture();
+            var future = EventLoop.Current.CreateFuture();
             future.SetResultObject("v");
             var outer = Coroutine.Shield(future);
             Assert.True(outer.IsDone);

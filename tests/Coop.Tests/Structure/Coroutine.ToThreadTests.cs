@@ -46,11 +46,11 @@ public class CoroutineToThreadTests
     }
 
     [Fact]
-    public void ToThread_WaiterCancelled_TokenCancelledAndWorkNotKilled()
+    public void ToThread_WaiterCanceled_TokenCanceledAndWorkNotKilled()
     {
         using var started = new ManualResetEventSlim();
         using var finished = new ManualResetEventSlim();
-        var (waiterCancelled, tokenSeen) = Run(async () =>
+        var (waiterCanceled, tokenSeen) = Run(async () =>
         {
             var tokenSeen = false;
             async Coroutine Waiter()
@@ -58,22 +58,22 @@ public class CoroutineToThreadTests
                 await Coroutine.ToThread(token =>
                 {
                     started.Set();
-                    token.WaitHandle.WaitOne(); // blocks until the waiter is cancelled
+                    token.WaitHandle.WaitOne(); // blocks until the waiter is canceled
                     tokenSeen = token.IsCancellationRequested;
                     finished.Set();
                     return 0;
                 });
             }
 
-            var waiter = EventLoop.RunningLoop.CreateTask(Waiter());
+            var waiter = EventLoop.Current.CreateTask(Waiter());
             await Coroutine.ToThread(() => started.Wait());
             waiter.Cancel();
             await Coroutine.Wait([waiter]);
             await Coroutine.ToThread(() => finished.Wait()); // the work ran on after the cancel
-            return (waiter.IsCancelled, tokenSeen);
+            return (waiter.IsCanceled, tokenSeen);
         });
 
-        Assert.True(waiterCancelled);
+        Assert.True(waiterCanceled);
         Assert.True(tokenSeen);
     }
 

@@ -54,9 +54,9 @@ public class CoroutineWaitForTests
     [Fact]
     public void WaitFor_TaskTimesOut_CancelsTaskAndWaitsForIt()
     {
-        var (timedOut, cancelledAndDone) = Run(async () =>
+        var (timedOut, canceledAndDone) = Run(async () =>
         {
-            var task = EventLoop.RunningLoop.CreateTask(SlowInt());
+            var task = EventLoop.Current.CreateTask(SlowInt());
             try
             {
                 await Coroutine.WaitFor(task, 0.01);
@@ -64,12 +64,12 @@ public class CoroutineWaitForTests
             }
             catch (TimeoutException)
             {
-                return (true, task.IsCancelled);
+                return (true, task.IsCanceled);
             }
         });
 
         Assert.True(timedOut);
-        Assert.True(cancelledAndDone);
+        Assert.True(canceledAndDone);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class CoroutineWaitForTests
     {
         Assert.Equal(9, Run(async () =>
         {
-            var task = EventLoop.RunningLoop.CreateTask(Nine());
+            var task = EventLoop.Current.CreateTask(Nine());
             return await Coroutine.WaitFor(task, 100);
         }));
 
@@ -91,9 +91,9 @@ public class CoroutineWaitForTests
     [Fact]
     public void WaitFor_FutureTimesOut_CancelsTheFuture()
     {
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
-            var future = EventLoop.RunningLoop.CreateFuture<int>();
+            var future = EventLoop.Current.CreateFuture<int>();
             try
             {
                 await Coroutine.WaitFor(future, 0.01);
@@ -102,27 +102,27 @@ public class CoroutineWaitForTests
             {
             }
 
-            return future.IsCancelled;
+            return future.IsCanceled;
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
     }
 
     [Fact]
-    public void WaitFor_WaitingTaskCancelled_CancelsTheInnerTask()
+    public void WaitFor_WaitingTaskCanceled_CancelsTheInnerTask()
     {
-        var (waiterCancelled, innerCancelled) = Run(async () =>
+        var (waiterCanceled, innerCanceled) = Run(async () =>
         {
-            var inner = EventLoop.RunningLoop.CreateTask(SlowInt());
-            var waiter = EventLoop.RunningLoop.CreateTask(Wait(inner));
+            var inner = EventLoop.Current.CreateTask(SlowInt());
+            var waiter = EventLoop.Current.CreateTask(Wait(inner));
             await Coroutine.Yield();
             waiter.Cancel();
             await Coroutine.Wait([waiter, inner]);
-            return (waiter.IsCancelled, inner.IsCancelled);
+            return (waiter.IsCanceled, inner.IsCanceled);
         });
 
-        Assert.True(waiterCancelled);
-        Assert.True(innerCancelled);
+        Assert.True(waiterCanceled);
+        Assert.True(innerCanceled);
 
         static async Coroutine Wait(CoopTask<int> inner) => await Coroutine.WaitFor(inner, 100);
     }

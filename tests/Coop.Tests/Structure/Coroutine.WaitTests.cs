@@ -31,7 +31,7 @@ public class CoroutineWaitTests
     {
         var (done, pending) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             return await Coroutine.Wait([loop.CreateTask(After(1, 3)), loop.CreateTask(Fails(1))]);
         });
 
@@ -44,7 +44,7 @@ public class CoroutineWaitTests
     {
         var (doneCount, first, slowRunning) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var slow = loop.CreateTask(After(1, 50));
             var fast = loop.CreateTask(After(2, 1));
             var (done, pending) = await Coroutine.Wait([slow, fast], WaitMode.FirstCompleted);
@@ -63,7 +63,7 @@ public class CoroutineWaitTests
     {
         var (done, pending) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var ok = loop.CreateTask(After(1, 1));
             var failing = loop.CreateTask(Fails(3));
             var slow = loop.CreateTask(After(3, 100));
@@ -82,7 +82,7 @@ public class CoroutineWaitTests
     {
         var (done, pending) = Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             return await Coroutine.Wait([loop.CreateTask(After(1, 1)), loop.CreateTask(After(2, 4))], WaitMode.FirstException);
         });
 
@@ -91,17 +91,17 @@ public class CoroutineWaitTests
     }
 
     [Fact]
-    public void Wait_Timeout_ReturnsPendingWithoutCancellingThem()
+    public void Wait_Timeout_ReturnsPendingWithoutCancelingThem()
     {
-        var (pendingCount, cancelled) = Run(async () =>
+        var (pendingCount, canceled) = Run(async () =>
         {
-            var future = EventLoop.RunningLoop.CreateFuture();
+            var future = EventLoop.Current.CreateFuture();
             var (_, pending) = await Coroutine.Wait([future], timeout: 0.01);
-            return (pending.Count, future.IsCancelled);
+            return (pending.Count, future.IsCanceled);
         });
 
         Assert.Equal(1, pendingCount);
-        Assert.False(cancelled);
+        Assert.False(canceled);
     }
 
     [Fact]
@@ -109,9 +109,9 @@ public class CoroutineWaitTests
     {
         var doneCount = Run(async () =>
         {
-            var future = EventLoop.RunningLoop.CreateFuture();
+            var future = EventLoop.Current.CreateFuture();
             future.SetResultObject(1);
-            var result = Coroutine.Wait([future, EventLoop.RunningLoop.CreateFuture()], WaitMode.FirstCompleted);
+            var result = Coroutine.Wait([future, EventLoop.Current.CreateFuture()], WaitMode.FirstCompleted);
             Assert.True(result.IsDone);
             return (await result).Done.Count;
         });

@@ -106,8 +106,8 @@ public class StructureDocsTests
         async Coroutine<bool> Main()
         {
             var scope = new CancelScope();
-            EventLoop.RunningLoop.CallLater(0.01, scope.Cancel); // StartSomethingThatMayCallCancel(scope)
-            await scope.Run(async s =>
+            EventLoop.Current.CallLater(0.01, scope.Cancel); // StartSomethingThatMayCallCancel(scope)
+            await scope.RunAsync(async s =>
             {
                 try
                 {
@@ -115,10 +115,10 @@ public class StructureDocsTests
                 }
                 finally
                 {
-                    await Flush();   // raises CancelledException again if the scope was cancelled
+                    await Flush();   // raises CanceledException again if the scope was canceled
                 }
             });
-            return scope.CancelledCaught;
+            return scope.CanceledCaught;
         }
 
         Assert.True(Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
@@ -131,15 +131,15 @@ public class StructureDocsTests
         {
             var scope = await CancelScope.MoveOnAfter(0.01, async _ => await Download());
             var page = await CancelScope.FailAfter(2, async _ => await Size("page"));
-            await CancelScope.FailAt(EventLoop.RunningLoop.Time() + 5, async _ => await Flush());
-            return (scope.CancelledCaught, page);
+            await CancelScope.FailAt(EventLoop.Current.Time() + 5, async _ => await Flush());
+            return (scope.CanceledCaught, page);
         }
 
         Assert.Equal((true, 4), Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock())));
     }
 
     [Fact]
-    public void ShieldedCleanupExample_FinishesWhileCancelled()
+    public void ShieldedCleanupExample_FinishesWhileCanceled()
     {
         var saidGoodbye = false;
         async Coroutine Serve() => await Coroutine.Sleep(100);
@@ -172,7 +172,7 @@ public class StructureDocsTests
     {
         async Coroutine<List<int>> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = new[] { loop.CreateTask(Size("three")), loop.CreateTask(Size("a")) };
             var printed = new List<int>();
             foreach (var next in Coroutine.AsCompleted(tasks))
@@ -201,7 +201,7 @@ public class StructureDocsTests
             var group = new TaskGroup();
             group.Start(ChildA());                  // a generator or an async coroutine
             var b = group.CreateTask(Size("abc"));  // an async Coroutine<int>: b is a CoopTask<int>
-            var closing = group.Close();     // no more body: wait for the children
+            var closing = group.CloseAsync();     // no more body: wait for the children
             yield return closing;
             _ = closing.ResultObject;        // raises the TaskGroupException, if any
             yield return Coroutine.Return(b.Result);

@@ -16,7 +16,7 @@ public class TaskGroupTests
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             leak(loop);
             loop.RunUntilComplete(Settle(settleSleeps));
         });
@@ -105,7 +105,7 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void ChildFails_SiblingsCancelledAndAllErrorsRaisedTogether()
+    public void ChildFails_SiblingsCanceledAndAllErrorsRaisedTogether()
     {
         var flags = new Flags();
         var error = Run(async () =>
@@ -114,13 +114,13 @@ public class TaskGroupTests
             {
                 await using var group = new TaskGroup();
                 group.Start(SleepForever(flags));
-                group.Start(FailsWhenCancelled());
+                group.Start(FailsWhenCanceled());
                 group.Start(Fail("first"));
                 return null;
             }
             catch (TaskGroupException e)
             {
-                Assert.Equal([CoopTask.Current!], EventLoop.RunningLoop.AllTasks());
+                Assert.Equal([CoopTask.Current!], EventLoop.Current.AllTasks());
                 return e;
             }
         });
@@ -131,13 +131,13 @@ public class TaskGroupTests
         Assert.Equal(1, flags.Finallies);
         Assert.False(flags.After);
 
-        static async Coroutine FailsWhenCancelled()
+        static async Coroutine FailsWhenCanceled()
         {
             try
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 throw new InvalidOperationException("second");
             }
@@ -174,7 +174,7 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void ParentCancelledInBody_ChildrenCancelledAndParentEndsCancelled()
+    public void ParentCanceledInBody_ChildrenCanceledAndParentEndsCanceled()
     {
         var flags = new Flags();
         async Coroutine Parent()
@@ -185,23 +185,23 @@ public class TaskGroupTests
             await Coroutine.Sleep(1000);
         }
 
-        var (cancelled, leftovers) = Run(async () =>
+        var (canceled, leftovers) = Run(async () =>
         {
-            var parent = EventLoop.RunningLoop.CreateTask(Parent());
+            var parent = EventLoop.Current.CreateTask(Parent());
             await Coroutine.Sleep(0);
             parent.Cancel();
             await Coroutine.Wait([parent]);
-            return (parent.IsCancelled, EventLoop.RunningLoop.AllTasks().Count);
+            return (parent.IsCanceled, EventLoop.Current.AllTasks().Count);
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
         Assert.Equal(1, leftovers); // only main
         Assert.Equal(2, flags.Finallies);
         Assert.False(flags.After);
     }
 
     [Fact]
-    public void ParentCancelledWhileClosing_ChildrenCancelledAndWaitedFor()
+    public void ParentCanceledWhileClosing_ChildrenCanceledAndWaitedFor()
     {
         var flags = new Flags();
         var childrenDoneBeforeParent = false;
@@ -212,17 +212,17 @@ public class TaskGroupTests
             group.Start(SlowCleanup(flags));
         }
 
-        var cancelled = Run(async () =>
+        var canceled = Run(async () =>
         {
-            var parent = EventLoop.RunningLoop.CreateTask(Parent());
+            var parent = EventLoop.Current.CreateTask(Parent());
             await Coroutine.Sleep(0);
             parent.Cancel();
             await Coroutine.Wait([parent]);
             childrenDoneBeforeParent = flags.Finallies == 2;
-            return parent.IsCancelled;
+            return parent.IsCanceled;
         });
 
-        Assert.True(cancelled);
+        Assert.True(canceled);
         Assert.True(childrenDoneBeforeParent);
 
         static async Coroutine SlowCleanup(Flags flags)
@@ -250,12 +250,12 @@ public class TaskGroupTests
             group.Start(SleepForever(flags));
         }));
 
-        Assert.True(scope.CancelledCaught);
+        Assert.True(scope.CanceledCaught);
         Assert.Equal(2, flags.Finallies);
     }
 
     [Fact]
-    public void Child_CatchesCancellationAndAwaitsAgain_IsCancelledAgain()
+    public void Child_CatchesCancellationAndAwaitsAgain_IsCanceledAgain()
     {
         var secondRaised = false;
         var error = GroupError(async () =>
@@ -274,13 +274,13 @@ public class TaskGroupTests
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 try
                 {
                     await Coroutine.Sleep(1000);
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                     secondRaised = true;
                 }
@@ -289,7 +289,7 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void Run_BodyThrows_ChildrenCancelledAndBodyErrorFirst()
+    public void Run_BodyThrows_ChildrenCanceledAndBodyErrorFirst()
     {
         var flags = new Flags();
         var error = GroupError(async () =>
@@ -305,7 +305,7 @@ public class TaskGroupTests
 
         Assert.Equal(1, flags.Finallies);
         Assert.Equal("body", error!.InnerExceptions[0].Message);
-        Assert.Single(error.InnerExceptions); // the child was cancelled before it could fail
+        Assert.Single(error.InnerExceptions); // the child was canceled before it could fail
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public class TaskGroupTests
             group.Start(SleepForever(flags));
             await Coroutine.Yield();
             group.Cancel();
-            Assert.True(group.IsCancelling);
+            Assert.True(group.IsCanceling);
         });
 
         Assert.Equal(1, flags.Finallies);
@@ -392,7 +392,7 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void NeverClosed_ReportedAndChildrenCancelled()
+    public void NeverClosed_ReportedAndChildrenCanceled()
     {
         var flags = new Flags();
         var errors = LoopErrorsOf(loop => loop.RunUntilComplete(Leaky(flags)));
@@ -424,7 +424,7 @@ public class TaskGroupTests
             var group = new TaskGroup();
             var a = group.CreateTask(Value(1, 3));
             var b = group.CreateTask(Value(2, 1));
-            yield return group.Close();
+            yield return group.CloseAsync();
             yield return Coroutine.Return(a.Result + b.Result);
         }
     }
@@ -447,7 +447,7 @@ public class TaskGroupTests
             var group = new TaskGroup();
             group.Start(SleepForever(flags));
             group.Start(GeneratorChild());
-            var closing = group.Close();
+            var closing = group.CloseAsync();
             yield return closing;
             _ = closing.ResultObject; // raises the group's errors
         }
@@ -460,7 +460,7 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void GeneratorChild_CancelledWithTheGroup()
+    public void GeneratorChild_CanceledWithTheGroup()
     {
         var disposed = false;
         var error = GroupError(async () =>
@@ -493,7 +493,7 @@ public class TaskGroupTests
     public void AwaitUsing_BodyThrows_ChildrenEndNormallyThenBodyErrorPropagates()
     {
         // The documented limit of `await using` (C# hides the body's exception from DisposeAsync):
-        // the children are not cancelled; TaskGroup.Run is the form that sees the body's error.
+        // the children are not canceled; TaskGroup.Run is the form that sees the body's error.
         var childDone = false;
         var error = Run(async () =>
         {
@@ -534,7 +534,7 @@ public class TaskGroupTests
             flags.After = true;
         }));
 
-        Assert.True(outer.CancelledCaught);
+        Assert.True(outer.CanceledCaught);
         Assert.Equal(1, flags.Finallies); // the child ran to its end: the shield kept the cancel out
         Assert.False(flags.After);
 
@@ -560,7 +560,7 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void Generator_NeverClosed_ReportedAndChildrenCancelled()
+    public void Generator_NeverClosed_ReportedAndChildrenCanceled()
     {
         var flags = new Flags();
         var errors = LoopErrorsOf(loop => loop.RunUntilComplete(Leaky(flags)));
@@ -594,21 +594,21 @@ public class TaskGroupTests
             var nap = Coroutine.Sleep(0.02);
             yield return nap;
             Assert.True(nap.IsDone); // the failure did not wake the generator before its future completed
-            var closing = group.Close();
+            var closing = group.CloseAsync();
             yield return closing;
             _ = closing.ResultObject;
         }
     }
 
     [Fact]
-    public void Generator_CancelledWhileClosing_ChildrenCancelledAndTheirErrorsReported()
+    public void Generator_CanceledWhileClosing_ChildrenCanceledAndTheirErrorsReported()
     {
         var errors = LoopErrorsOf(
             loop =>
             {
                 var parent = loop.CreateTask(Parent());
                 loop.CallLater(0.01, () => parent.Cancel());
-                Assert.Throws<CancelledException>(() => loop.RunUntilComplete(parent));
+                Assert.Throws<CanceledException>(() => loop.RunUntilComplete(parent));
             },
             settleSleeps: 4);
 
@@ -617,17 +617,17 @@ public class TaskGroupTests
         static IEnumerable<object?> Parent()
         {
             var group = new TaskGroup();
-            group.Start(FailsWhenCancelled());
-            yield return group.Close();
+            group.Start(FailsWhenCanceled());
+            yield return group.CloseAsync();
         }
 
-        static async Coroutine FailsWhenCancelled()
+        static async Coroutine FailsWhenCanceled()
         {
             try
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 throw new InvalidOperationException("cleanup failed");
             }

@@ -7,7 +7,7 @@ internal static class ChildFailingAsMainEnds
 {
     public static async Coroutine Program()
     {
-        _ = EventLoop.RunningLoop.CreateTask(Throws(), "late");
+        _ = EventLoop.Current.CreateTask(Throws(), "late");
         await Coroutine.Yield(); // the child fails in the same pass as main ends
     }
 

@@ -5,7 +5,7 @@ namespace Coop.Tests.Support;
 /// <summary>The workload of the fair primitives' random-cancellation properties (CoopLock,
 /// CoopSemaphore): workers each take the primitive five times, holding it for a few loop turns, while
 /// the main task cancels random workers at random points. It asserts that every worker either
-/// completed or was cancelled (none hung on a swallowed hand-off) and runs the caller's check that
+/// completed or was canceled (none hung on a swallowed hand-off) and runs the caller's check that
 /// nothing leaked; the caller bounds the returned number of workers that were inside at once.</summary>
 internal static class ContendedWorkers
 {
@@ -25,7 +25,7 @@ internal static class ContendedWorkers
         Run(async () =>
         {
             var prim = create();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             async Coroutine Worker(int s)
             {
                 var r = new Random(s);
@@ -55,20 +55,20 @@ internal static class ContendedWorkers
                 tasks[rng.Next(tasks.Count)].Cancel();
             }
 
-            var cancelled = 0;
+            var canceled = 0;
             foreach (var t in tasks)
             {
                 try
                 {
                     await t;
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
-                    cancelled++;
+                    canceled++;
                 }
             }
 
-            Assert.Equal(workers, completed + cancelled); // nobody hung on a swallowed hand-off
+            Assert.Equal(workers, completed + canceled); // nobody hung on a swallowed hand-off
             assertNothingLeaked(prim);
         });
         return maxInside;

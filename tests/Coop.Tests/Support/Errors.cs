@@ -6,7 +6,7 @@ public static class Errors
     public static List<LoopError> Capture(EventLoop loop)
     {
         var errors = new List<LoopError>();
-        loop.SetExceptionHandler((_, e) =>
+        loop.ExceptionHandler = ((_, e) =>
         {
             lock (errors)
             {

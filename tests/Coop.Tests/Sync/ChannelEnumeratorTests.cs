@@ -14,14 +14,14 @@ public class ChannelEnumeratorTests
         Run(async () =>
         {
             var (tx, rx) = CoopChannel.Create<int>(2);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             async Coroutine Produce()
             {
                 using (tx)
                 {
                     for (var i = 0; i < 10; i++)
                     {
-                        await tx.Send(i);
+                        await tx.SendAsync(i);
                     }
                 }
             }
@@ -33,7 +33,7 @@ public class ChannelEnumeratorTests
             }
 
             Assert.True(rx.IsCompleted);
-            Assert.Throws<EndOfChannelException>(() => rx.Receive());
+            Assert.Throws<EndOfChannelException>(() => rx.ReceiveAsync());
         });
         Assert.Equal(Enumerable.Range(0, 10), got);
     }
@@ -44,7 +44,7 @@ public class ChannelEnumeratorTests
         Run(async () =>
         {
             var (tx, rx) = CoopChannel.CreateUnbounded<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var consumed = new List<int>();
             async Coroutine Consume()
             {

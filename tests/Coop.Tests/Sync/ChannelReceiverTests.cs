@@ -13,18 +13,18 @@ public class ChannelReceiverTests
         Run(async () =>
         {
             var (tx, rx) = CoopChannel.Create<int>(1);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var rx2 = rx.Clone();
-            await tx.Send(1);
-            var blocked = loop.CreateTask(Await(tx.Send(2)));
+            await tx.SendAsync(1);
+            var blocked = loop.CreateTask(Await(tx.SendAsync(2)));
             await Ticks(1);
             rx.Close();
-            Assert.Throws<ChannelClosedException>(() => rx.Receive());
+            Assert.Throws<ChannelClosedException>(() => rx.ReceiveAsync());
             await Ticks(1);
             Assert.False(blocked.IsDone); // rx2 is still open
             rx2.Close();
             await Assert.ThrowsAsync<ChannelClosedException>(async () => await blocked);
-            Assert.Throws<ChannelClosedException>(() => tx.Send(3));
+            Assert.Throws<ChannelClosedException>(() => tx.SendAsync(3));
         });
     }
 
@@ -34,14 +34,14 @@ public class ChannelReceiverTests
         Run(async () =>
         {
             var (tx, rx) = CoopChannel.CreateUnbounded<int>();
-            var loop = EventLoop.RunningLoop;
-            var a = loop.CreateTask(Await(rx.Receive()));
-            var b = loop.CreateTask(Await(rx.Clone().Receive()));
+            var loop = EventLoop.Current;
+            var a = loop.CreateTask(Await(rx.ReceiveAsync()));
+            var b = loop.CreateTask(Await(rx.Clone().ReceiveAsync()));
             await Ticks(1);
-            await tx.Send(5); // handed to a
+            await tx.SendAsync(5); // handed to a
             a.Cancel();
             Assert.Equal(5, await b);
-            await Assert.ThrowsAsync<CancelledException>(async () => await a);
+            await Assert.ThrowsAsync<CanceledException>(async () => await a);
         });
     }
 
@@ -52,11 +52,11 @@ public class ChannelReceiverTests
         Run(async () =>
         {
             var (tx, rx) = CoopChannel.Create<int>(2);
-            var loop = EventLoop.RunningLoop;
-            var pump = loop.CreateTask(rx.ReceiveAllInto(bcl.Writer));
+            var loop = EventLoop.Current;
+            var pump = loop.CreateTask(rx.CopyToAsync(bcl.Writer));
             for (var i = 0; i < 20; i++)
             {
-                await tx.Send(i);
+                await tx.SendAsync(i);
             }
 
             tx.Close();

@@ -13,13 +13,13 @@ public class ChannelSenderTests
         Run(async () =>
         {
             var (tx, rx) = CoopChannel.Create<int>(1);
-            var loop = EventLoop.RunningLoop;
-            await tx.Send(1);
+            var loop = EventLoop.Current;
+            await tx.SendAsync(1);
             Assert.False(tx.TrySend(2));
-            var sending = loop.CreateTask(Await(tx.Send(2)));
+            var sending = loop.CreateTask(Await(tx.SendAsync(2)));
             await Ticks(2);
             Assert.False(sending.IsDone);
-            Assert.Equal(1, await rx.Receive());
+            Assert.Equal(1, await rx.ReceiveAsync());
             await sending;
             Assert.True(rx.TryReceive(out var two));
             Assert.Equal(2, two);
@@ -33,12 +33,12 @@ public class ChannelSenderTests
         {
             var (tx, rx) = CoopChannel.CreateUnbounded<string>();
             var tx2 = tx.Clone();
-            await tx.Send("a");
+            await tx.SendAsync("a");
             tx.Close();
-            Assert.Throws<ChannelClosedException>(() => tx.Send("x"));
-            await tx2.Send("b");
-            Assert.Equal("a", await rx.Receive());
-            Assert.Equal("b", await rx.Receive());
+            Assert.Throws<ChannelClosedException>(() => tx.SendAsync("x"));
+            await tx2.SendAsync("b");
+            Assert.Equal("a", await rx.ReceiveAsync());
+            Assert.Equal("b", await rx.ReceiveAsync());
             Assert.False(rx.IsCompleted);
             tx2.Close();
             Assert.True(rx.IsCompleted);
@@ -54,7 +54,7 @@ public class ChannelSenderTests
         {
             var bcl = Channel.CreateUnbounded<int>();
             var (tx, rx) = CoopChannel.Create<int>(4);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             _ = Task.Run(async () =>
             {
                 for (var i = 0; i < 100; i++)
@@ -68,7 +68,7 @@ public class ChannelSenderTests
             {
                 using (tx)
                 {
-                    await tx.SendAll(bcl.Reader);
+                    await tx.SendAllAsync(bcl.Reader);
                 }
             }
 

@@ -10,11 +10,11 @@ public class CoopBarrierTests
         Run(async () =>
         {
             var barrier = new CoopBarrier(3);
-            var loop = EventLoop.RunningLoop;
-            var tasks = Enumerable.Range(0, 2).Select(_ => loop.CreateTask(Await(barrier.Wait()))).ToList();
+            var loop = EventLoop.Current;
+            var tasks = Enumerable.Range(0, 2).Select(_ => loop.CreateTask(Await(barrier.WaitAsync()))).ToList();
             await Ticks(2);
             Assert.Equal(2, barrier.Waiting);
-            var mine = await barrier.Wait();
+            var mine = await barrier.WaitAsync();
             var indices = new List<int> { mine };
             foreach (var t in tasks)
             {
@@ -32,16 +32,16 @@ public class CoopBarrierTests
         Run(async () =>
         {
             var barrier = new CoopBarrier(2);
-            var loop = EventLoop.RunningLoop;
-            var a = loop.CreateTask(Await(barrier.Wait()));
+            var loop = EventLoop.Current;
+            var a = loop.CreateTask(Await(barrier.WaitAsync()));
             await Ticks(1);
             a.Cancel();
             await Ticks(1);
             Assert.Equal(0, barrier.Waiting);
-            var b = loop.CreateTask(Await(barrier.Wait()));
+            var b = loop.CreateTask(Await(barrier.WaitAsync()));
             await Ticks(1);
             Assert.False(b.IsDone);
-            await barrier.Wait();
+            await barrier.WaitAsync();
             await b;
         });
     }
@@ -52,12 +52,12 @@ public class CoopBarrierTests
         Run(async () =>
         {
             var barrier = new CoopBarrier(3);
-            var loop = EventLoop.RunningLoop;
-            var a = loop.CreateTask(Await(barrier.Wait()));
+            var loop = EventLoop.Current;
+            var a = loop.CreateTask(Await(barrier.WaitAsync()));
             await Ticks(1);
             barrier.Abort();
             await Assert.ThrowsAsync<BrokenBarrierException>(async () => await a);
-            Assert.Throws<BrokenBarrierException>(() => barrier.Wait());
+            Assert.Throws<BrokenBarrierException>(() => barrier.WaitAsync());
             barrier.Reset();
             Assert.False(barrier.IsBroken);
         });

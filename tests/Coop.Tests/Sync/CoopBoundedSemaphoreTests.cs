@@ -10,7 +10,7 @@ public class CoopBoundedSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopBoundedSemaphore(2);
-            await sem.Acquire();
+            await sem.AcquireAsync();
             sem.Release();
             var ex = Assert.Throws<InvalidOperationException>(sem.Release);
             Assert.Contains("too many", ex.Message, StringComparison.Ordinal);
@@ -24,8 +24,8 @@ public class CoopBoundedSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopBoundedSemaphore(1);
-            var loop = EventLoop.RunningLoop;
-            await sem.Acquire();
+            var loop = EventLoop.Current;
+            await sem.AcquireAsync();
             var waiter = loop.CreateTask(Take(sem));
             await Ticks(1);
             sem.Release();
@@ -35,7 +35,7 @@ public class CoopBoundedSemaphoreTests
 
         static async Coroutine Take(CoopSemaphore s)
         {
-            using (await s.Acquire())
+            using (await s.AcquireAsync())
             {
             }
         }

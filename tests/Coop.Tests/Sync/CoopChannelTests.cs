@@ -29,7 +29,7 @@ public class CoopChannelTests
 
                 async Coroutine Main()
                 {
-                    var loop = EventLoop.RunningLoop;
+                    var loop = EventLoop.Current;
                     var (tx, rx) = CoopChannel.Create<int>(capacity);
                     var senders = Enumerable.Range(0, producers).Select(_ => tx.Clone()).ToList();
                     var producerTasks = senders.Select((mine, p) => loop.CreateTask(Produce(mine, p, rng.Next()))).ToList();
@@ -49,12 +49,12 @@ public class CoopChannelTests
                         {
                             await t;
                         }
-                        catch (CancelledException)
+                        catch (CanceledException)
                         {
                         }
                     }
 
-                    // A producer cancelled before it first ran never reached its `using`: close its handle here.
+                    // A producer canceled before it first ran never reached its `using`: close its handle here.
                     senders.ForEach(s => s.Close());
                     foreach (var t in consumerTasks.Append(drain))
                     {
@@ -62,7 +62,7 @@ public class CoopChannelTests
                         {
                             await t;
                         }
-                        catch (CancelledException)
+                        catch (CanceledException)
                         {
                         }
                     }
@@ -80,7 +80,7 @@ public class CoopChannelTests
                     {
                         for (var i = 0; i < per; i++)
                         {
-                            await mine.Send((p * 1000) + i);
+                            await mine.SendAsync((p * 1000) + i);
                             sent.Add((p * 1000) + i);
                             await Ticks(r.Next(0, 3));
                         }

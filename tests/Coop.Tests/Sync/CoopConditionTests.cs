@@ -11,12 +11,12 @@ public class CoopConditionTests
         Run(async () =>
         {
             var cond = new CoopCondition();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             async Coroutine Waiter(int id)
             {
-                using (await cond.Acquire())
+                using (await cond.AcquireAsync())
                 {
-                    await cond.Wait();
+                    await cond.WaitAsync();
                     Assert.Equal(CoopTask.Current, cond.Lock.Owner);
                     order.Add(id);
                 }
@@ -26,7 +26,7 @@ public class CoopConditionTests
             await Ticks(3);
             for (var i = 0; i < 3; i++)
             {
-                using (await cond.Acquire())
+                using (await cond.AcquireAsync())
                 {
                     cond.Notify();
                 }
@@ -43,13 +43,13 @@ public class CoopConditionTests
         Run(async () =>
         {
             var cond = new CoopCondition();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var woke = new List<string>();
             async Coroutine Waiter(string name)
             {
-                using (await cond.Acquire())
+                using (await cond.AcquireAsync())
                 {
-                    await cond.Wait();
+                    await cond.WaitAsync();
                     woke.Add(name);
                 }
             }
@@ -57,37 +57,37 @@ public class CoopConditionTests
             var b = loop.CreateTask(Waiter("b"));
             var c = loop.CreateTask(Waiter("c"));
             await Ticks(3);
-            using (await cond.Acquire())
+            using (await cond.AcquireAsync())
             {
                 cond.Notify(1);
                 b.Cancel();
             }
 
             await c;
-            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            await Assert.ThrowsAsync<CanceledException>(async () => await b);
             Assert.Equal(["c"], woke);
             Assert.False(cond.Lock.IsLocked); // b's using released the re-acquired lock
         });
     }
 
     [Fact]
-    public void Wait_Cancelled_ReacquiresLockBeforeRaising()
+    public void Wait_Canceled_ReacquiresLockBeforeRaising()
     {
         Run(async () =>
         {
             var cond = new CoopCondition();
-            var loop = EventLoop.RunningLoop;
-            var heldWhenCancelled = false;
+            var loop = EventLoop.Current;
+            var heldWhenCanceled = false;
             async Coroutine Waiter()
             {
-                await cond.Acquire();
+                await cond.AcquireAsync();
                 try
                 {
-                    await cond.Wait();
+                    await cond.WaitAsync();
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
-                    heldWhenCancelled = cond.Lock.Owner == CoopTask.Current;
+                    heldWhenCanceled = cond.Lock.Owner == CoopTask.Current;
                     throw;
                 }
                 finally
@@ -99,8 +99,8 @@ public class CoopConditionTests
             var w = loop.CreateTask(Waiter());
             await Ticks(2);
             w.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await w);
-            Assert.True(heldWhenCancelled);
+            await Assert.ThrowsAsync<CanceledException>(async () => await w);
+            Assert.True(heldWhenCanceled);
             Assert.False(cond.Lock.IsLocked);
         });
     }
@@ -111,7 +111,7 @@ public class CoopConditionTests
         Run(async () =>
         {
             var cond = new CoopCondition();
-            await Assert.ThrowsAsync<InvalidOperationException>(async () => await cond.Wait());
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await cond.WaitAsync());
             Assert.Throws<InvalidOperationException>(() => cond.Notify());
         });
     }
@@ -122,13 +122,13 @@ public class CoopConditionTests
         Run(async () =>
         {
             var cond = new CoopCondition();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var value = 0;
             async Coroutine Waiter()
             {
-                using (await cond.Acquire())
+                using (await cond.AcquireAsync())
                 {
-                    Assert.True(await cond.WaitFor(() => value >= 3));
+                    Assert.True(await cond.WaitUntilAsync(() => value >= 3));
                 }
             }
 
@@ -136,7 +136,7 @@ public class CoopConditionTests
             for (var i = 0; i < 3; i++)
             {
                 await Ticks(1);
-                using (await cond.Acquire())
+                using (await cond.AcquireAsync())
                 {
                     value++;
                     cond.NotifyAll();
@@ -153,15 +153,15 @@ public class CoopConditionTests
         Run(async () =>
         {
             var cond = new CoopCondition();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var heldAfterWait = false;
             var reachedNextAwait = false;
             async Coroutine Waiter()
             {
-                await cond.Acquire();
+                await cond.AcquireAsync();
                 try
                 {
-                    await cond.Wait();
+                    await cond.WaitAsync();
                     heldAfterWait = cond.Lock.Owner == CoopTask.Current;
                 }
                 finally
@@ -176,14 +176,14 @@ public class CoopConditionTests
 
             var w = loop.CreateTask(Waiter());
             await Ticks(2);
-            await cond.Acquire();
+            await cond.AcquireAsync();
             cond.Notify();       // w is woken, then waits (shielded) to re-acquire the lock we hold
             await Ticks(2);
-            w.Cancel();          // cancelled at the second await point of Wait
+            w.Cancel();          // canceled at the second await point of Wait
             await Ticks(2);
             Assert.False(w.IsDone); // still waiting for the lock
             cond.Release();
-            await Assert.ThrowsAsync<CancelledException>(async () => await w);
+            await Assert.ThrowsAsync<CanceledException>(async () => await w);
             Assert.True(heldAfterWait);
             Assert.True(reachedNextAwait);
             Assert.False(cond.Lock.IsLocked);
@@ -191,22 +191,22 @@ public class CoopConditionTests
     }
 
     [Fact]
-    public void Wait_InsideCancelledScope_ReacquiresLockAndLeavesScope()
+    public void Wait_InsideCanceledScope_ReacquiresLockAndLeavesScope()
     {
         Run(async () =>
         {
             var cond = new CoopCondition();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var scope = new CancelScope();
             var heldAfterWait = false;
             async Coroutine Waiter()
             {
-                await scope.Run(async _ =>
+                await scope.RunAsync(async _ =>
                 {
-                    await cond.Acquire();
+                    await cond.AcquireAsync();
                     try
                     {
-                        await cond.Wait();
+                        await cond.WaitAsync();
                     }
                     finally
                     {
@@ -218,7 +218,7 @@ public class CoopConditionTests
 
             var w = loop.CreateTask(Waiter());
             await Ticks(2);
-            await cond.Acquire();
+            await cond.AcquireAsync();
             scope.Cancel();      // level-triggered: every await in the scope raises until it is left
             await Ticks(2);
             Assert.False(w.IsDone); // waiting (shielded) to re-acquire the lock we hold

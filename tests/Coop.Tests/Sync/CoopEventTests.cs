@@ -10,8 +10,8 @@ public class CoopEventTests
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
-            var waiters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Await(ev.Wait()))).ToList();
+            var loop = EventLoop.Current;
+            var waiters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Await(ev.WaitAsync()))).ToList();
             await Ticks(2);
             Assert.All(waiters, w => Assert.False(w.IsDone));
             ev.Set();
@@ -21,7 +21,7 @@ public class CoopEventTests
             }
 
             Assert.True(ev.IsSet);
-            await ev.Wait(); // set: does not wait
+            await ev.WaitAsync(); // set: does not wait
         });
     }
 
@@ -31,14 +31,14 @@ public class CoopEventTests
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
-            var a = loop.CreateTask(Await(ev.Wait()));
-            var b = loop.CreateTask(Await(ev.Wait()));
+            var loop = EventLoop.Current;
+            var a = loop.CreateTask(Await(ev.WaitAsync()));
+            var b = loop.CreateTask(Await(ev.WaitAsync()));
             await Ticks(1);
             a.Cancel();
             ev.Set();
             await b;
-            await Assert.ThrowsAsync<CancelledException>(async () => await a);
+            await Assert.ThrowsAsync<CanceledException>(async () => await a);
         });
     }
 
@@ -48,10 +48,10 @@ public class CoopEventTests
         Run(async () =>
         {
             var ev = new CoopEvent();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             ev.Set();
             ev.Clear();
-            var w = loop.CreateTask(Await(ev.Wait()));
+            var w = loop.CreateTask(Await(ev.WaitAsync()));
             await Ticks(2);
             Assert.False(w.IsDone);
             ev.Set();

@@ -13,12 +13,12 @@ public class CoopLifoQueueTests
             var q = new CoopLifoQueue<int>();
             foreach (var i in new[] { 1, 2, 3 })
             {
-                await q.Put(i);
+                await q.PutAsync(i);
             }
 
-            Assert.Equal(3, await q.Get());
-            Assert.Equal(2, await q.Get());
-            Assert.Equal(1, await q.Get());
+            Assert.Equal(3, await q.GetAsync());
+            Assert.Equal(2, await q.GetAsync());
+            Assert.Equal(1, await q.GetAsync());
         });
     }
 

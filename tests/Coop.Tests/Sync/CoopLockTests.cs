@@ -15,14 +15,14 @@ public class CoopLockTests
             var lk = new CoopLock();
             async Coroutine Worker(int id)
             {
-                using (await lk.Acquire())
+                using (await lk.AcquireAsync())
                 {
                     order.Add(id);
                     await Coroutine.Yield();
                 }
             }
 
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = Enumerable.Range(0, 5).Select(i => loop.CreateTask(Worker(i))).ToList();
             foreach (var t in tasks)
             {
@@ -38,8 +38,8 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            var loop = EventLoop.RunningLoop;
-            await lk.Acquire();
+            var loop = EventLoop.Current;
+            await lk.AcquireAsync();
             var waiter = loop.CreateTask(Holder(lk));
             await Ticks(2);
             lk.Release();
@@ -51,7 +51,7 @@ public class CoopLockTests
 
         static async Coroutine Holder(CoopLock lk)
         {
-            using (await lk.Acquire())
+            using (await lk.AcquireAsync())
             {
                 await Coroutine.Yield();
             }
@@ -64,24 +64,24 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var got = new List<string>();
             async Coroutine Taker(string name)
             {
-                using (await lk.Acquire())
+                using (await lk.AcquireAsync())
                 {
                     got.Add(name);
                 }
             }
 
-            await lk.Acquire();
+            await lk.AcquireAsync();
             var b = loop.CreateTask(Taker("b"));
             var c = loop.CreateTask(Taker("c"));
             await Ticks(2);
             lk.Release();           // b is handed the lock...
-            b.Cancel();             // ...and cancelled before it runs: when it reaches its await, it passes the lock on
+            b.Cancel();             // ...and canceled before it runs: when it reaches its await, it passes the lock on
             await c;
-            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            await Assert.ThrowsAsync<CanceledException>(async () => await b);
             Assert.Equal(["c"], got);
             Assert.False(lk.IsLocked);
         });
@@ -93,14 +93,14 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            var loop = EventLoop.RunningLoop;
-            await lk.Acquire();
+            var loop = EventLoop.Current;
+            await lk.AcquireAsync();
             var b = loop.CreateTask(Take(lk));
             var c = loop.CreateTask(Take(lk));
             await Ticks(2);
             b.Cancel();
             await Ticks(1);
-            Assert.True(b.IsCancelled);
+            Assert.True(b.IsCanceled);
             lk.Release();
             Assert.Equal(c, lk.Owner);
             await c;
@@ -109,19 +109,19 @@ public class CoopLockTests
 
         static async Coroutine Take(CoopLock lk)
         {
-            await lk.Acquire();
+            await lk.AcquireAsync();
             lk.Release();
         }
     }
 
     [Fact]
-    public void Acquire_TaskAlreadyCancelled_RaisesWithoutTakingLock()
+    public void Acquire_TaskAlreadyCanceled_RaisesWithoutTakingLock()
     {
         Run(async () =>
         {
             var lk = new CoopLock();
             CoopTask.Current!.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await lk.Acquire());
+            await Assert.ThrowsAsync<CanceledException>(async () => await lk.AcquireAsync());
             Assert.False(lk.IsLocked);
         });
     }
@@ -132,9 +132,9 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             Assert.Throws<InvalidOperationException>(lk.Release); // not held at all
-            await lk.Acquire();
+            await lk.AcquireAsync();
             var other = loop.CreateTask(Release(lk));
             await Assert.ThrowsAsync<InvalidOperationException>(async () => await other);
             Assert.True(lk.IsLocked);
@@ -154,8 +154,8 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            await lk.Acquire();
-            var ex = Assert.Throws<InvalidOperationException>(() => lk.Acquire());
+            await lk.AcquireAsync();
+            var ex = Assert.Throws<InvalidOperationException>(() => lk.AcquireAsync());
             Assert.Contains("not reentrant", ex.Message, StringComparison.Ordinal);
         });
     }
@@ -166,14 +166,14 @@ public class CoopLockTests
         var lk = new CoopLock();
         Run(async () =>
         {
-            using (await lk.Acquire())
+            using (await lk.AcquireAsync())
             {
             }
         });
         Run(async () =>
         {
             await Coroutine.Yield();
-            var ex = Assert.Throws<InvalidOperationException>(() => lk.Acquire());
+            var ex = Assert.Throws<InvalidOperationException>(() => lk.AcquireAsync());
             Assert.Contains("another event loop", ex.Message, StringComparison.Ordinal);
         });
     }
@@ -196,7 +196,7 @@ public class CoopLockTests
             var lk = new CoopLock();
             IEnumerable<object?> Gen(string name)
             {
-                yield return lk.Acquire();
+                yield return lk.AcquireAsync();
                 try
                 {
                     order.Add(name + "+");
@@ -226,13 +226,13 @@ public class CoopLockTests
             var lk = new CoopLock();
             IEnumerable<object?> Gen()
             {
-                yield return lk.Acquire();
+                yield return lk.AcquireAsync();
                 lk.Release();
             }
 
             async Coroutine Main()
             {
-                await lk.Acquire();
+                await lk.AcquireAsync();
                 var b = loop.CreateTask(Gen());
                 var c = loop.CreateTask(Gen());
                 await Ticks(2);
@@ -240,7 +240,7 @@ public class CoopLockTests
                 b.Cancel();
                 await c;
                 await Ticks(1);
-                Assert.True(b.IsCancelled);
+                Assert.True(b.IsCanceled);
                 Assert.False(lk.IsLocked);
             }
 
@@ -254,7 +254,7 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            await using (await lk.Acquire())
+            await using (await lk.AcquireAsync())
             {
                 Assert.True(lk.IsLocked);
             }
@@ -270,7 +270,7 @@ public class CoopLockTests
             .Sample((workers, cancels, seed) =>
             {
                 var maxInside = ContendedWorkers.MaxInsideUnderRandomCancellation(
-                    workers, cancels, seed, () => new CoopLock(), lk => lk.Acquire(), lk => lk.Release(), lk => Assert.False(lk.IsLocked));
+                    workers, cancels, seed, () => new CoopLock(), lk => lk.AcquireAsync(), lk => lk.Release(), lk => Assert.False(lk.IsLocked));
                 Assert.InRange(maxInside, 0, 1);
             }, iter: 150);
     }
@@ -283,7 +283,7 @@ public class CoopLockTests
             using var loop = new EventLoop();
             Exception? caught = null;
             var lk = new CoopLock();
-            loop.CallSoon(() => caught = Record.Exception(() => lk.Acquire()));
+            loop.CallSoon(() => caught = Record.Exception(() => lk.AcquireAsync()));
             loop.RunUntilComplete(loop.Sleep(0));
             return caught;
         });
@@ -297,14 +297,14 @@ public class CoopLockTests
         Run(async () =>
         {
             var lk = new CoopLock();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var got = new List<string>();
             var scope = new CancelScope();
             async Coroutine InScope()
             {
-                await scope.Run(async _ =>
+                await scope.RunAsync(async _ =>
                 {
-                    using (await lk.Acquire())
+                    using (await lk.AcquireAsync())
                     {
                         got.Add("b");
                     }
@@ -313,18 +313,18 @@ public class CoopLockTests
 
             async Coroutine Plain()
             {
-                using (await lk.Acquire())
+                using (await lk.AcquireAsync())
                 {
                     got.Add("c");
                 }
             }
 
-            await lk.Acquire();
+            await lk.AcquireAsync();
             var b = loop.CreateTask(InScope());
             var c = loop.CreateTask(Plain());
             await Ticks(3);
             lk.Release();   // handed to b
-            scope.Cancel(); // b's scope is cancelled before b runs
+            scope.Cancel(); // b's scope is canceled before b runs
             await c;
             await b;        // the scope absorbs its own cancellation
             Assert.Equal(["c"], got);

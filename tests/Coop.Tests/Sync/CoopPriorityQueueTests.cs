@@ -12,10 +12,10 @@ public class CoopPriorityQueueTests
         {
             var q = new CoopPriorityQueue<(int Priority, string Name)>(
                 comparer: Comparer<(int Priority, string Name)>.Create((a, b) => a.Priority.CompareTo(b.Priority)));
-            await q.Put((2, "x"));
-            await q.Put((1, "a"));
-            await q.Put((2, "y"));
-            await q.Put((1, "b"));
+            await q.PutAsync((2, "x"));
+            await q.PutAsync((1, "a"));
+            await q.PutAsync((2, "y"));
+            await q.PutAsync((1, "b"));
             var names = new List<string>();
             while (q.TryGet(out var item))
             {
@@ -32,8 +32,8 @@ public class CoopPriorityQueueTests
         Run(async () =>
         {
             var q = new CoopPriorityQueue<int>();
-            var loop = EventLoop.RunningLoop;
-            var b = loop.CreateTask(Await(q.Get()));
+            var loop = EventLoop.Current;
+            var b = loop.CreateTask(Await(q.GetAsync()));
             await Ticks(1);
             q.PutNowait(5); // handed to b
             q.PutNowait(5);

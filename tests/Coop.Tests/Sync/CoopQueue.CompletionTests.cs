@@ -10,7 +10,7 @@ public class CoopQueueCompletionTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             q.PutNowait(1);
             q.PutNowait(2);
             var joined = loop.CreateTask(Join(q));
@@ -25,7 +25,7 @@ public class CoopQueueCompletionTests
             Assert.Throws<InvalidOperationException>(q.TaskDone);
         });
 
-        static async Coroutine Join(CoopQueue<int> q) => await q.Join();
+        static async Coroutine Join(CoopQueue<int> q) => await q.JoinAsync();
     }
 
     [Fact]
@@ -34,17 +34,17 @@ public class CoopQueueCompletionTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             q.PutNowait(1);
-            var a = loop.CreateTask(Await(q.Join()));
-            var b = loop.CreateTask(Await(q.Join()));
+            var a = loop.CreateTask(Await(q.JoinAsync()));
+            var b = loop.CreateTask(Await(q.JoinAsync()));
             await Ticks(1);
             a.Cancel();
             await Ticks(1);
             q.GetNowait();
             q.TaskDone();
             await b;
-            Assert.True(a.IsCancelled);
+            Assert.True(a.IsCanceled);
         });
     }
 
@@ -54,15 +54,15 @@ public class CoopQueueCompletionTests
         Run(async () =>
         {
             var q = new CoopQueue<int>(maxSize: 1);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             q.PutNowait(1);
             var blockedPut = loop.CreateTask(Put(q, 2));
             await Ticks(2);
             q.Shutdown();
             await Assert.ThrowsAsync<QueueShutDownException>(async () => await blockedPut);
-            Assert.Throws<QueueShutDownException>(() => q.Put(3));
-            Assert.Equal(1, await q.Get());
-            Assert.Throws<QueueShutDownException>(() => q.Get());
+            Assert.Throws<QueueShutDownException>(() => q.PutAsync(3));
+            Assert.Equal(1, await q.GetAsync());
+            Assert.Throws<QueueShutDownException>(() => q.GetAsync());
         });
     }
 
@@ -72,7 +72,7 @@ public class CoopQueueCompletionTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var g = loop.CreateTask(Get(q));
             await Ticks(2);
             q.Shutdown();
@@ -90,12 +90,12 @@ public class CoopQueueCompletionTests
             q.PutNowait(2);
             q.Shutdown(immediate: true);
             Assert.True(q.IsEmpty);
-            Assert.Throws<QueueShutDownException>(() => q.Get());
-            await q.Join();
+            Assert.Throws<QueueShutDownException>(() => q.GetAsync());
+            await q.JoinAsync();
         });
     }
 
-    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.Put(item);
+    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.PutAsync(item);
 
-    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.Get();
+    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.GetAsync();
 }

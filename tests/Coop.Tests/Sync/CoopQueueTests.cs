@@ -14,12 +14,12 @@ public class CoopQueueTests
             var q = new CoopQueue<int>();
             for (var i = 0; i < 5; i++)
             {
-                await q.Put(i);
+                await q.PutAsync(i);
             }
 
             for (var i = 0; i < 5; i++)
             {
-                Assert.Equal(i, await q.Get());
+                Assert.Equal(i, await q.GetAsync());
             }
         });
     }
@@ -30,13 +30,13 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>(maxSize: 1);
-            var loop = EventLoop.RunningLoop;
-            await q.Put(1);
+            var loop = EventLoop.Current;
+            await q.PutAsync(1);
             Assert.True(q.IsFull);
             var putter = loop.CreateTask(Put(q, 2));
             await Ticks(2);
             Assert.False(putter.IsDone);
-            Assert.Equal(1, await q.Get());
+            Assert.Equal(1, await q.GetAsync());
             await putter;
             Assert.Equal(2, q.GetNowait());
         });
@@ -48,7 +48,7 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var getters = Enumerable.Range(0, 3).Select(_ => loop.CreateTask(Get(q))).ToList();
             await Ticks(2);
             for (var i = 0; i < 3; i++)
@@ -63,7 +63,7 @@ public class CoopQueueTests
         });
     }
 
-    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.Get();
+    private static async Coroutine<int> Get(CoopQueue<int> q) => await q.GetAsync();
 
     [Fact]
     public void Cancel_GetterAfterHandOff_ItemGoesToNextGetter()
@@ -71,14 +71,14 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var b = loop.CreateTask(Get(q));
             var c = loop.CreateTask(Get(q));
             await Ticks(2);
             q.PutNowait(7);   // handed to b...
-            b.Cancel();       // ...cancelled before b runs
+            b.Cancel();       // ...canceled before b runs
             Assert.Equal(7, await c);
-            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            await Assert.ThrowsAsync<CanceledException>(async () => await b);
             Assert.True(q.IsEmpty);
         });
     }
@@ -89,7 +89,7 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var b = loop.CreateTask(Get(q));
             await Ticks(2);
             q.PutNowait(1);   // handed to b
@@ -107,7 +107,7 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>(maxSize: 1);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             q.PutNowait(1);
             var p = loop.CreateTask(Put(q, 2));
             await Ticks(2);
@@ -115,7 +115,7 @@ public class CoopQueueTests
             await Ticks(1);
             Assert.Equal(1, q.GetNowait());
             Assert.True(q.IsEmpty);
-            Assert.True(p.IsCancelled);
+            Assert.True(p.IsCanceled);
         });
     }
 
@@ -125,11 +125,11 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>(maxSize: 1);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var putReturned = false;
             async Coroutine Putter()
             {
-                await q.Put(2);
+                await q.PutAsync(2);
                 putReturned = true;
                 await Coroutine.Yield();
             }
@@ -139,13 +139,13 @@ public class CoopQueueTests
             await Ticks(2);
             Assert.Equal(1, q.GetNowait()); // admits the putter: 2 is in the queue
             p.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await p);
+            await Assert.ThrowsAsync<CanceledException>(async () => await p);
             Assert.True(putReturned);
             Assert.Equal(2, q.GetNowait());
         });
     }
 
-    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.Put(item);
+    private static async Coroutine Put(CoopQueue<int> q, int item) => await q.PutAsync(item);
 
     [Fact]
     public void GetNowait_Empty_ThrowsQueueEmpty()
@@ -179,7 +179,7 @@ public class CoopQueueTests
         var q = new CoopQueue<int>();
         Run(async () =>
         {
-            await q.Put(1);
+            await q.PutAsync(1);
             var error = await Task.Run(() => Record.Exception(() => q.GetNowait()));
             Assert.IsType<InvalidOperationException>(error);
             Assert.Equal(1, q.GetNowait());
@@ -198,7 +198,7 @@ public class CoopQueueTests
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    yield return q.Put(i);
+                    yield return q.PutAsync(i);
                 }
             }
 
@@ -206,7 +206,7 @@ public class CoopQueueTests
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    var f = q.Get();
+                    var f = q.GetAsync();
                     yield return f;
                     got.Add(f.Result);
                 }
@@ -226,7 +226,7 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var winner = loop.CreateFuture();
             var loser = loop.CreateTask(Get(q));
             var first = FirstOf(loop, winner, loser);
@@ -238,7 +238,7 @@ public class CoopQueueTests
             });
             Assert.Same(winner, await first);
             await Ticks(2);
-            Assert.True(loser.IsCancelled);
+            Assert.True(loser.IsCanceled);
             Assert.Equal(42, q.GetNowait());
         });
     }
@@ -295,7 +295,7 @@ public class CoopQueueTests
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = new List<CoopTask>();
             for (var p = 0; p < producers; p++)
             {
@@ -309,7 +309,7 @@ public class CoopQueueTests
                 var scope = new CancelScope();
                 consumerScopes.Add(scope);
                 var s = rng.Next();
-                consumerTasks.Add(loop.CreateTask(scopes ? scope.Run(_ => Consumer(s)) : Consumer(s)));
+                consumerTasks.Add(loop.CreateTask(scopes ? scope.RunAsync(_ => Consumer(s)) : Consumer(s)));
             }
 
             tasks.AddRange(consumerTasks);
@@ -327,7 +327,7 @@ public class CoopQueueTests
                 }
             }
 
-            // Chaos may have cancelled every consumer: one more keeps blocked producers moving.
+            // Chaos may have canceled every consumer: one more keeps blocked producers moving.
             consumerTasks.Add(loop.CreateTask(Consumer(rng.Next())));
             foreach (var t in tasks.Take(producers))
             {
@@ -358,7 +358,7 @@ public class CoopQueueTests
             for (var i = 0; i < perProducer; i++)
             {
                 var item = (p * 1000) + i;
-                await q.Put(item);
+                await q.PutAsync(item);
                 put.Add(item);
                 await Ticks(r.Next(0, 3));
             }
@@ -369,7 +369,7 @@ public class CoopQueueTests
             var r = new Random(s);
             while (true)
             {
-                var item = await q.Get();
+                var item = await q.GetAsync();
                 got.Add(item);
                 await Ticks(r.Next(0, 3));
             }
@@ -389,7 +389,7 @@ public class CoopQueueTests
         {
             await t;
         }
-        catch (CancelledException)
+        catch (CanceledException)
         {
         }
     }
@@ -400,10 +400,10 @@ public class CoopQueueTests
         Run(async () =>
         {
             var q = new CoopQueue<int>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var scope = new CancelScope();
             var got = -1;
-            var b = loop.CreateTask(scope.Run(async _ => { got = await q.Get(); }));
+            var b = loop.CreateTask(scope.RunAsync(async _ => { got = await q.GetAsync(); }));
             await Ticks(3);
             q.PutNowait(9);
             scope.Cancel();
@@ -423,7 +423,7 @@ public class CoopQueueTests
             var q = new CoopQueue<int>();
             try
             {
-                await Coroutine.WaitFor(q.Get(), 5);
+                await Coroutine.WaitFor(q.GetAsync(), 5);
                 Assert.Fail("nothing was put: the get must time out");
             }
             catch (TimeoutException)
@@ -446,13 +446,13 @@ public class CoopQueueTests
 
         static async Coroutine<(bool, bool)> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var q = new CoopQueue<int>();
             loop.CallLater(5, () => q.PutNowait(7));
             var returned = false;
             try
             {
-                returned = await Coroutine.WaitFor(q.Get(), 5) == 7;
+                returned = await Coroutine.WaitFor(q.GetAsync(), 5) == 7;
             }
             catch (TimeoutException)
             {

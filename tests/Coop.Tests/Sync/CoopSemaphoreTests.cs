@@ -13,10 +13,10 @@ public class CoopSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopSemaphore(2);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             async Coroutine Worker(int id)
             {
-                using (await sem.Acquire())
+                using (await sem.AcquireAsync())
                 {
                     order.Add(id);
                     await Ticks(3);
@@ -42,8 +42,8 @@ public class CoopSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopSemaphore(0);
-            var loop = EventLoop.RunningLoop;
-            var waiter = loop.CreateTask(Await(sem.Acquire()));
+            var loop = EventLoop.Current;
+            var waiter = loop.CreateTask(Await(sem.AcquireAsync()));
             await Ticks(1);
             sem.Release();
             Assert.False(sem.TryAcquire());
@@ -58,18 +58,18 @@ public class CoopSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopSemaphore(0);
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var b = loop.CreateTask(Take(sem));
             var c = loop.CreateTask(Take(sem));
             await Ticks(2);
             sem.Release();
             b.Cancel();
             await c;
-            await Assert.ThrowsAsync<CancelledException>(async () => await b);
+            await Assert.ThrowsAsync<CanceledException>(async () => await b);
             Assert.Equal(0, sem.CurrentCount); // c holds the one permit
         });
 
-        static async Coroutine Take(CoopSemaphore s) => await s.Acquire();
+        static async Coroutine Take(CoopSemaphore s) => await s.AcquireAsync();
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public class CoopSemaphoreTests
         Run(async () =>
         {
             var sem = new CoopSemaphore(0);
-            var loop = EventLoop.RunningLoop;
-            var b = loop.CreateTask(Await(sem.Acquire()));
+            var loop = EventLoop.Current;
+            var b = loop.CreateTask(Await(sem.AcquireAsync()));
             await Ticks(1);
             b.Cancel();
             await Ticks(1);
@@ -114,7 +114,7 @@ public class CoopSemaphoreTests
             .Sample((workers, cancels, seed) =>
             {
                 var maxInside = ContendedWorkers.MaxInsideUnderRandomCancellation(
-                    workers, cancels, seed, () => new CoopSemaphore(3), sem => sem.Acquire(), sem => sem.Release(), sem => Assert.Equal(3, sem.CurrentCount));
+                    workers, cancels, seed, () => new CoopSemaphore(3), sem => sem.AcquireAsync(), sem => sem.Release(), sem => Assert.Equal(3, sem.CurrentCount));
                 Assert.InRange(maxInside, 0, 3);
             }, iter: 150);
     }

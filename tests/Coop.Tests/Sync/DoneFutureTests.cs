@@ -33,7 +33,7 @@ public class DoneFutureTests
 
         static async Coroutine<bool> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var ran = false;
             loop.CallSoon(() => ran = true);
             Assert.Equal(7, await DoneFuture.Of(loop, 7));

@@ -23,7 +23,7 @@ public class LoopAffinityTests
         {
             await Coroutine.Yield();
             first = LoopAffinity.Bind(ref bound, this);
-            Assert.Same(EventLoop.RunningLoop, first);
+            Assert.Same(EventLoop.Current, first);
         });
         Run(async () =>
         {
@@ -34,14 +34,14 @@ public class LoopAffinityTests
     }
 
     [Fact]
-    public void BindForWait_TaskCancelled_RaisesCancelled()
+    public void BindForWait_TaskCanceled_RaisesCanceled()
     {
         Run(async () =>
         {
             await Coroutine.Yield();
             EventLoop? bound = null;
             CoopTask.Current!.Cancel();
-            Assert.Throws<CancelledException>(() => LoopAffinity.BindForWait(ref bound, this));
+            Assert.Throws<CanceledException>(() => LoopAffinity.BindForWait(ref bound, this));
         });
     }
 
@@ -56,9 +56,9 @@ public class LoopAffinityTests
             "lock" => () => new CoopLock().TryAcquire(),
             "semaphore" => () => new CoopSemaphore().Release(),
             "bounded" => () => new CoopBoundedSemaphore().TryAcquire(),
-            "event" => () => new CoopEvent().Wait(),
+            "event" => () => new CoopEvent().WaitAsync(),
             "condition" => () => new CoopCondition().Notify(),
-            "barrier" => () => new CoopBarrier(2).Wait(),
+            "barrier" => () => new CoopBarrier(2).WaitAsync(),
             "queue" => () => new CoopQueue<int>().TryPut(1),
             _ => () => CoopChannel.Create<int>(1).Sender.TrySend(1),
         };

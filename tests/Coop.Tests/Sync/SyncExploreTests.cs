@@ -3,16 +3,16 @@ using Coop.Tests.Support;
 namespace Coop.Tests.Sync;
 
 /// <summary>The primitives under Explore.CancelAtEachAwait (Determinism/): a task using a queue and a
-/// lock is cancelled right after each of its suspensions in turn; after every run, no item may be lost
+/// lock is canceled right after each of its suspensions in turn; after every run, no item may be lost
 /// or duplicated and the lock must be free.</summary>
 public class SyncExploreTests
 {
     [Fact]
-    public void QueueAndLock_CancelledAtEveryAwaitPoint_NothingLostAndLockFree()
+    public void QueueAndLock_CanceledAtEveryAwaitPoint_NothingLostAndLockFree()
     {
         var points = Bounded.Run(() => Explore.CancelAtEachAwait(async probes =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var q = new CoopQueue<int>(maxSize: 2);
             var lk = new CoopLock();
             var put = new List<int>();
@@ -25,7 +25,7 @@ public class SyncExploreTests
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    using (await lk.Acquire())
+                    using (await lk.AcquireAsync())
                     {
                         if (q.TryPut(100 + i))
                         {
@@ -42,11 +42,11 @@ public class SyncExploreTests
             {
                 for (var i = 0; i < 4; i++)
                 {
-                    await q.Put(i);
+                    await q.PutAsync(i);
                     put.Add(i);
-                    using (await lk.Acquire())
+                    using (await lk.AcquireAsync())
                     {
-                        got.Add(await q.Get());
+                        got.Add(await q.GetAsync());
                         await Coroutine.Yield();
                     }
                 }
@@ -58,7 +58,7 @@ public class SyncExploreTests
                 {
                     await helper;
                 }
-                catch (CancelledException)
+                catch (CanceledException)
                 {
                 }
             }
@@ -67,11 +67,11 @@ public class SyncExploreTests
     }
 
     [Fact]
-    public void Channel_ReceiverCancelledAtEveryAwaitPoint_NothingLost()
+    public void Channel_ReceiverCanceledAtEveryAwaitPoint_NothingLost()
     {
         var points = Bounded.Run(() => Explore.CancelAtEachAwait(async probes =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var (tx, rx) = CoopChannel.Create<int>(1);
             var sent = new List<int>();
             var got = new List<int>();
@@ -85,7 +85,7 @@ public class SyncExploreTests
                 {
                     for (var i = 0; i < 5; i++)
                     {
-                        await tx.Send(i);
+                        await tx.SendAsync(i);
                         sent.Add(i);
                         await Coroutine.Yield(); // so the receiver waits on an empty channel each time
                         await Coroutine.Yield();

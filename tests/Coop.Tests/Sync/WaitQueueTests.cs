@@ -6,12 +6,12 @@ namespace Coop.Tests.Sync;
 public class WaitQueueTests
 {
     [Fact]
-    public void TryTake_SkipsWaitersCancelledWhileWaiting()
+    public void TryTake_SkipsWaitersCanceledWhileWaiting()
     {
         Run(async () =>
         {
             await Coroutine.Yield();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var queue = new WaitQueue<int>();
             var futures = Enumerable.Range(0, 4).Select(i =>
             {
@@ -38,7 +38,7 @@ public class WaitQueueTests
         Run(async () =>
         {
             await Coroutine.Yield();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var queue = new WaitQueue<int>();
             for (var i = 0; i < 3; i++)
             {
@@ -56,16 +56,16 @@ public class WaitQueueTests
     }
 
     [Fact]
-    public void NewFuture_IsCancelledWithItsWaiter()
+    public void NewFuture_IsCanceledWithItsWaiter()
     {
         Run(async () =>
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var f = WaitQueue<int>.NewFuture<int>(loop, revoke: null);
             var waiter = loop.CreateTask(Await(f));
             await Coroutine.Yield();
             waiter.Cancel();
-            Assert.True(f.IsCancelled); // so the primitive skips it
+            Assert.True(f.IsCanceled); // so the primitive skips it
         });
     }
 }

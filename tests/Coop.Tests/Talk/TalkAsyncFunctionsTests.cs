@@ -23,7 +23,7 @@ public class TalkAsyncFunctionsTests
         async Coroutine<int> Main()
         {
             var ticks = 0;
-            var ticker = EventLoop.RunningLoop.CreateTask(Tick());
+            var ticker = EventLoop.Current.CreateTask(Tick());
             Assert.True(await TalkAsyncFunctions.IsPrime(10007));
             ticker.Cancel();
             return ticks;

@@ -97,7 +97,7 @@ public class TalkFunctionsMessagesTests
 
         Assert.Equal([0, 2.5, 5, 7.5], printedAt);
         Assert.Equal(4, output.ToString().Split(NL, StringSplitOptions.RemoveEmptyEntries).Count(l => l == "Unattended baggage will be destroyed"));
-        Assert.IsType<CancelledException>(scheduler.FailedTaskErrors[message]);
+        Assert.IsType<CanceledException>(scheduler.FailedTaskErrors[message]);
     }
 
     [Fact]

@@ -44,15 +44,15 @@ public class TalkFunctionsPrimesTests
     }
 
     [Fact]
-    public void IsPrime_CancelledToken_ThrowsOperationCanceled()
+    public void IsPrime_CanceledToken_ThrowsOperationCanceled()
     {
-        using var cancelled = new CancellationTokenSource();
-        cancelled.Cancel();
-        Assert.Throws<OperationCanceledException>(() => IsPrime(BigInteger.Pow(2, 61) - 1, cancelled.Token));
+        using var canceled = new CancellationTokenSource();
+        canceled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => IsPrime(BigInteger.Pow(2, 61) - 1, canceled.Token));
     }
 
     [Fact]
-    public void IsPrime_TokenCancelledByAnotherThreadMidway_ThrowsOperationCanceled()
+    public void IsPrime_TokenCanceledByAnotherThreadMidway_ThrowsOperationCanceled()
     {
         // 2^61 - 1 takes weeks: only the token can end this call, as in the blocking demo.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));

@@ -4,7 +4,7 @@ namespace Coop.Tests.Tasks;
 
 /// <summary>Tasks/CoopTask.Cancellation.cs: the door (cancellation at every await point of a small
 /// structured program, through both faces: the one-shot task.Cancel() and a cancel scope), and the
-/// token a task hands to .NET code, which every way of cancelling must cancel.</summary>
+/// token a task hands to .NET code, which every way of canceling must cancel.</summary>
 public class CoopTaskCancellationTests
 {
     private sealed class Log
@@ -44,12 +44,12 @@ public class CoopTaskCancellationTests
         try
         {
             await Coroutine.Yield();
-            await using (var group = new TaskGroup())
+            await TaskGroup.Run(async group =>
             {
                 group.Start(Child(log));
                 group.Start(Child(log));
                 await Coroutine.Sleep(0);
-            }
+            });
 
             await CancelScope.MoveOnAfter(100, async _ =>
             {
@@ -92,14 +92,14 @@ public class CoopTaskCancellationTests
         }
     }
 
-    private static (Log Log, CoopTask Task, int Leftovers, int Steps) RunCancelledAt(int k, bool viaScope)
+    private static (Log Log, CoopTask Task, int Leftovers, int Steps) RunCanceledAt(int k, bool viaScope)
     {
         return Bounded.Run(() =>
         {
             var log = new Log();
             using var loop = new EventLoop(new VirtualClock());
             var errors = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
             var outer = new CancelScope();
             var instrument = new CancelAfterStep(k, t =>
             {
@@ -114,13 +114,13 @@ public class CoopTaskCancellationTests
             });
             loop.Instrument = instrument;
             var task = viaScope
-                ? loop.CreateTask(outer.Run(_ => Program(log)))
+                ? loop.CreateTask(outer.RunAsync(_ => Program(log)))
                 : loop.CreateTask(Program(log));
             instrument.Target = task;
             if (k == 0)
             {
-                // Before its first step: a task cancelled so never runs its coroutine; a scope
-                // cancelled so raises at the body's first await.
+                // Before its first step: a task canceled so never runs its coroutine; a scope
+                // canceled so raises at the body's first await.
                 if (viaScope)
                 {
                     outer.Cancel();
@@ -135,13 +135,13 @@ public class CoopTaskCancellationTests
             {
                 loop.RunUntilComplete((Future)task);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 
             Assert.Empty(errors);
 
-            // A gather is not structured (asyncio's semantics): its children, cancelled with the
+            // A gather is not structured (asyncio's semantics): its children, canceled with the
             // waiter, end on their next step, after it. One more pass lets them; a task group's
             // children never need it (TaskGroupTests checks they are done when the block ends).
             loop.Instrument = null;
@@ -161,24 +161,24 @@ public class CoopTaskCancellationTests
         var k = 0;
         for (; k <= 60 && !completedOnce; k++)
         {
-            var (log, task, leftovers, steps) = RunCancelledAt(k, viaScope);
+            var (log, task, leftovers, steps) = RunCanceledAt(k, viaScope);
             Assert.True(task.IsDone, $"k={k}");
             Assert.True(log.MainFinally || (k == 0 && !viaScope), $"k={k}: the main finally block did not run");
             Assert.Equal(log.ChildrenStarted, log.ChildFinallies);
             Assert.Equal(0, leftovers);
             if (log.Completed)
             {
-                // k is past the program's last await: nothing was cancelled.
-                Assert.True(steps < k, $"k={k}: cancelled at step {steps} yet completed");
+                // k is past the program's last await: nothing was canceled.
+                Assert.True(steps < k, $"k={k}: canceled at step {steps} yet completed");
                 completedOnce = true;
             }
             else if (viaScope)
             {
-                Assert.False(task.IsCancelled, $"k={k}: the scope must catch its own cancellation");
+                Assert.False(task.IsCanceled, $"k={k}: the scope must catch its own cancellation");
             }
             else
             {
-                Assert.True(task.IsCancelled, $"k={k}: the task must end cancelled");
+                Assert.True(task.IsCanceled, $"k={k}: the task must end canceled");
             }
         }
 
@@ -189,16 +189,16 @@ public class CoopTaskCancellationTests
     [Fact]
     public void ShieldedCancel_ThenSuspendAfterLeaving_RaisesAtOnce()
     {
-        var cancelled = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
-        Assert.True(cancelled);
+        var canceled = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.True(canceled);
 
         static async Coroutine<bool> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Victim());
+            var task = EventLoop.Current.CreateTask(Victim());
             await Coroutine.Yield();
             task.Cancel(); // arrives while shielded: held until the shield is left
             await Coroutine.Wait([task]);
-            return task.IsCancelled;
+            return task.IsCanceled;
         }
 
         static async Coroutine Victim()
@@ -210,11 +210,11 @@ public class CoopTaskCancellationTests
 
     // ---- The token handed to .NET code --------------------------------------------------------
 
-    /// <summary>A BCL operation that ends only when its token is cancelled (no wall-clock time).</summary>
-    private static Task UntilCancelled(CancellationToken token) => Task.Delay(Timeout.Infinite, token);
+    /// <summary>A BCL operation that ends only when its token is canceled (no wall-clock time).</summary>
+    private static Task UntilCanceled(CancellationToken token) => Task.Delay(Timeout.Infinite, token);
 
     [Fact]
-    public void CancellationToken_InsideACancelledScope_IsCancelledAndOutsideItIsNot()
+    public void CancellationToken_InsideACanceledScope_IsCanceledAndOutsideItIsNot()
     {
         var (inside, outside) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.True(inside);
@@ -244,15 +244,15 @@ public class CoopTaskCancellationTests
 
         static async Coroutine<(Exception? Error, double Elapsed)> Main()
         {
-            var start = EventLoop.RunningLoop.Time();
+            var start = EventLoop.Current.Time();
             try
             {
-                await CancelScope.FailAfter(0.05, async _ => await UntilCancelled(CoopTask.Current!.CancellationToken));
+                await CancelScope.FailAfter(0.05, async _ => await UntilCanceled(CoopTask.Current!.CancellationToken));
                 return (null, 0);
             }
             catch (TimeoutException e)
             {
-                return (e, EventLoop.RunningLoop.Time() - start);
+                return (e, EventLoop.Current.Time() - start);
             }
         }
     }
@@ -262,7 +262,7 @@ public class CoopTaskCancellationTests
     {
         var (error, waiter) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.IsType<FormatException>(Assert.Single(error.InnerExceptions));
-        Assert.True(waiter.IsCancelled, "the waiting child ends cancelled, not failed");
+        Assert.True(waiter.IsCanceled, "the waiting child ends canceled, not failed");
 
         static async Coroutine<(TaskGroupException Error, CoopTask Waiter)> Main()
         {
@@ -284,7 +284,7 @@ public class CoopTaskCancellationTests
             throw new InvalidOperationException("the group did not fail");
         }
 
-        static async Coroutine Waits() => await UntilCancelled(CoopTask.Current!.CancellationToken);
+        static async Coroutine Waits() => await UntilCanceled(CoopTask.Current!.CancellationToken);
 
         static async Coroutine Fails()
         {
@@ -306,14 +306,14 @@ public class CoopTaskCancellationTests
             var outer = new CancelScope();
             var inner = new CancelScope();
             var reached = false;
-            var canceller = EventLoop.RunningLoop.CreateTask(CancelSoon(outer));
-            await outer.Run(async _ =>
+            var canceller = EventLoop.Current.CreateTask(CancelSoon(outer));
+            await outer.RunAsync(async _ =>
             {
-                await inner.Run(async _ => await UntilCancelled(CoopTask.Current!.CancellationToken));
+                await inner.RunAsync(async _ => await UntilCanceled(CoopTask.Current!.CancellationToken));
                 reached = true;
             });
             await canceller;
-            return (outer.CancelledCaught, inner.CancelledCaught, reached);
+            return (outer.CanceledCaught, inner.CanceledCaught, reached);
         }
 
         static async Coroutine CancelSoon(CancelScope scope)
@@ -324,7 +324,7 @@ public class CoopTaskCancellationTests
     }
 
     [Fact]
-    public void CancellationToken_ShieldedScope_NotCancelledByTheTasksCancelUntilLeft()
+    public void CancellationToken_ShieldedScope_NotCanceledByTheTasksCancelUntilLeft()
     {
         var (shielded, after) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.False(shielded);
@@ -332,7 +332,7 @@ public class CoopTaskCancellationTests
 
         static async Coroutine<(bool Shielded, bool After)> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Victim());
+            var task = EventLoop.Current.CreateTask(Victim());
             await Coroutine.Yield();
             task.Cancel();
             return await task;
@@ -344,7 +344,7 @@ public class CoopTaskCancellationTests
             await CancelScope.Shielded(async _ =>
             {
                 var token = CoopTask.Current!.CancellationToken;
-                await Coroutine.Yield(); // the task is cancelled meanwhile: the shield holds it
+                await Coroutine.Yield(); // the task is canceled meanwhile: the shield holds it
                 shielded = token.IsCancellationRequested;
             });
             var after = CoopTask.Current!.CancellationToken.IsCancellationRequested;
@@ -352,7 +352,7 @@ public class CoopTaskCancellationTests
             {
                 await Coroutine.Yield();
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 
@@ -365,7 +365,7 @@ public class CoopTaskCancellationTests
     {
         var (first, second) = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
         Assert.True(first.IsCancellationRequested);
-        Assert.False(second.IsCancellationRequested, "the task is no longer being cancelled: its code needs a live token");
+        Assert.False(second.IsCancellationRequested, "the task is no longer being canceled: its code needs a live token");
 
         static async Coroutine<(CancellationToken, CancellationToken)> Main()
         {
@@ -376,7 +376,7 @@ public class CoopTaskCancellationTests
             {
                 await Coroutine.Yield();
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 

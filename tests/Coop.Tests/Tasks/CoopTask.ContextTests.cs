@@ -18,7 +18,7 @@ public class CoopTaskContextTests
         static async Coroutine<List<string>> Main()
         {
             var log = new List<string>();
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var a = loop.CreateTask(A(log));
             var b = loop.CreateTask(B(log));
             await a;
@@ -55,7 +55,7 @@ public class CoopTaskContextTests
         {
             RequestId.Value = "parent";
             string? childSaw = null;
-            await EventLoop.RunningLoop.CreateTask(Child());
+            await EventLoop.Current.CreateTask(Child());
             return (childSaw, RequestId.Value);
 
             async Coroutine Child()
@@ -114,7 +114,7 @@ public class CoopTaskContextTests
         async Coroutine Main()
         {
             RequestId.Value = "task";
-            EventLoop.RunningLoop.CallSoon(() => inCallback = RequestId.Value);
+            EventLoop.Current.CallSoon(() => inCallback = RequestId.Value);
             await Coroutine.Yield();
             await Coroutine.Yield();
         }

@@ -4,7 +4,7 @@ using Coop.Tests.Support;
 namespace Coop.Tests.Tasks;
 
 /// <summary>Tests of the cancellation changes in CoopTask.cs made for Sync/: revoking a hand-off,
-/// deferring a cancel after an irrevocable one, a self-cancelled task parking, and generators
+/// deferring a cancel after an irrevocable one, a self-canceled task parking, and generators
 /// yielding a done future.</summary>
 public class CoopTaskCancelTests
 {
@@ -16,18 +16,18 @@ public class CoopTaskCancelTests
 
         static async Coroutine<bool> Main()
         {
-            var never = EventLoop.RunningLoop.CreateFuture();
+            var never = EventLoop.Current.CreateFuture();
             CoopTask.Current!.Cancel();
             try
             {
                 await never;
                 Assert.Fail("the await should raise the pending cancellation");
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 
-            Assert.False(never.IsDone); // a shared future is not cancelled with its waiter
+            Assert.False(never.IsDone); // a shared future is not canceled with its waiter
             return true;
         }
     }
@@ -39,14 +39,14 @@ public class CoopTaskCancelTests
 
         static async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Time();
             CoopTask.Current!.Cancel();
             try
             {
                 await Coroutine.Sleep(3600);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 
@@ -76,7 +76,7 @@ public class CoopTaskCancelTests
     [Fact]
     public void Cancel_AfterRevocableHandOff_RevokesAndRaises()
     {
-        Assert.Equal(1, RevocationsWhenCancelledAfter(handOff => handOff.SetResult(1)));
+        Assert.Equal(1, RevocationsWhenCanceledAfter(handOff => handOff.SetResult(1)));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class CoopTaskCancelTests
 
         static async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var handOff = new HandOffFuture<int>(loop, _ => false) { CancelWithWaiter = true };
             var got = -1;
             async Coroutine Waiter()
@@ -101,7 +101,7 @@ public class CoopTaskCancelTests
             handOff.SetResult(7);
             waiter.Cancel();
             waiter.Cancel(); // a second cancel must not override the deferral
-            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+            await Assert.ThrowsAsync<CanceledException>(async () => await waiter);
             Assert.Equal(7, got);
         }
     }
@@ -109,14 +109,14 @@ public class CoopTaskCancelTests
     [Fact]
     public void Cancel_AfterFailedHandOff_DoesNotRevoke()
     {
-        Assert.Equal(0, RevocationsWhenCancelledAfter(handOff => handOff.SetException(new InvalidOperationException("x"))));
+        Assert.Equal(0, RevocationsWhenCanceledAfter(handOff => handOff.SetException(new InvalidOperationException("x"))));
     }
 
     private static async Coroutine<int> Await(Future<int> f) => await f;
 
-    // A task parks on a revocable hand-off future; complete ends that future and the task is cancelled
-    // before it resumes. The task must raise CancelledException; returns how often the hand-off was revoked.
-    private static int RevocationsWhenCancelledAfter(Action<Future<int>> complete)
+    // A task parks on a revocable hand-off future; complete ends that future and the task is canceled
+    // before it resumes. The task must raise CanceledException; returns how often the hand-off was revoked.
+    private static int RevocationsWhenCanceledAfter(Action<Future<int>> complete)
     {
         var revoked = 0;
         Bounded.Run(() => EventLoop.Run(Main()));
@@ -124,13 +124,13 @@ public class CoopTaskCancelTests
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var handOff = new HandOffFuture<int>(loop, _ => { revoked++; return true; }) { CancelWithWaiter = true };
             var waiter = loop.CreateTask(Await(handOff));
             await Coroutine.Yield();
             complete(handOff);
             waiter.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await waiter);
+            await Assert.ThrowsAsync<CanceledException>(async () => await waiter);
         }
     }
 }

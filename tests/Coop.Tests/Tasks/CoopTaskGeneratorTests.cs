@@ -78,7 +78,7 @@ public class CoopTaskGeneratorTests
     {
         static IEnumerable<object?> Body()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Iterations;
             yield return Coroutine.Sleep(0.05);
             yield return Coroutine.Return(loop.Iterations - start);
@@ -148,7 +148,7 @@ public class CoopTaskGeneratorTests
     }
 
     [Fact]
-    public void Cancel_ParkedGenerator_DisposedInnermostFirstAndEndsCancelled()
+    public void Cancel_ParkedGenerator_DisposedInnermostFirstAndEndsCanceled()
     {
         using var loop = new EventLoop();
         var log = new List<string>();
@@ -179,9 +179,9 @@ public class CoopTaskGeneratorTests
 
         var task = loop.CreateTask(Outer());
         loop.CallLater(0.01, () => task.Cancel());
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         Assert.Equal(["inner finally", "outer finally"], log);
-        Assert.True(task.IsCancelled);
+        Assert.True(task.IsCanceled);
         Assert.Empty(loop.AllTasks());
     }
 
@@ -259,7 +259,7 @@ public class CoopTaskGeneratorTests
 
         static async Coroutine<int> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Gen());
+            var task = EventLoop.Current.CreateTask(Gen());
             await task;
             return (int)task.ResultObject!;
         }
@@ -290,7 +290,7 @@ public class CoopTaskGeneratorTests
 
         var task = loop.CreateTask(Spinner());
         loop.CallSoon(() => task.Cancel());
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         Assert.Equal(["step", "finally"], log);
     }
 
@@ -374,7 +374,7 @@ public class CoopTaskGeneratorTests
         {
             using var loop = new EventLoop(new JumpClock());
             var errors = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => errors.Add(e));
+            loop.ExceptionHandler = (_, e) => errors.Add(e);
 
             IEnumerable<object?> Self()
             {
@@ -399,7 +399,7 @@ public class CoopTaskGeneratorTests
     }
 
     // A finally block that throws while Coop disposes a frame (on Coroutine.Return, or when the
-    // task is cancelled) must fail the task, not escape the loop's step and leave the task Running.
+    // task is canceled) must fail the task, not escape the loop's step and leave the task Running.
     [Fact]
     public void Step_FinallyThrowsOnReturn_TaskFailsWithThatErrorAndCallersAreDisposed()
     {
@@ -408,7 +408,7 @@ public class CoopTaskGeneratorTests
         {
             using var loop = new EventLoop(new JumpClock());
             var reports = new List<LoopError>();
-            loop.SetExceptionHandler((_, e) => reports.Add(e));
+            loop.ExceptionHandler = (_, e) => reports.Add(e);
 
             var task = loop.CreateTask(CallerLoggingFinally(log, FinallyThrows(log, () => Coroutine.Return(1))));
             JumpClock.RunUntilIdle(loop);
@@ -428,7 +428,7 @@ public class CoopTaskGeneratorTests
         var (state, error) = Bounded.Run(() =>
         {
             using var loop = new EventLoop(new JumpClock());
-            loop.SetExceptionHandler((_, _) => { });
+            loop.ExceptionHandler = (_, _) => { };
 
             var task = loop.CreateTask(CallerLoggingFinally(log, FinallyThrows(log, () => loop.Sleep(10))));
             loop.CallSoon(() => loop.CallSoon(() => task.Cancel()));
@@ -498,7 +498,7 @@ public class CoopTaskGeneratorTests
                     yield return Coroutine.Call<object?>(inner);
                     break;
                 default:
-                    yield return EventLoop.RunningLoop.CreateTask(inner);
+                    yield return EventLoop.Current.CreateTask(inner);
                     yield return inner;
                     break;
             }

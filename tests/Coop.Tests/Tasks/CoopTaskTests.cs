@@ -36,7 +36,7 @@ public class CoopTaskTests
     }
 
     [Fact]
-    public void TypedTask_CancelledAfterItsCoroutineReturned_ResultThrowsCancelled()
+    public void TypedTask_CanceledAfterItsCoroutineReturned_ResultThrowsCanceled()
     {
         static async Coroutine<int> CancelsItselfThenReturns()
         {
@@ -53,9 +53,9 @@ public class CoopTaskTests
             return t;
         });
 
-        Assert.True(task.IsCancelled);
-        Assert.Throws<CancelledException>(() => task.Result);
-        Assert.Throws<CancelledException>(() => task.ResultObject);
+        Assert.True(task.IsCanceled);
+        Assert.Throws<CanceledException>(() => task.Result);
+        Assert.Throws<CanceledException>(() => task.ResultObject);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class CoopTaskTests
         {
             await Coroutine.Yield();
             inside = CoopTask.Current;
-            fromLoop = EventLoop.RunningLoop.CurrentTask;
+            fromLoop = EventLoop.Current.SteppingTaskOnThisThread;
         }
 
         var task = loop.CreateTask(Body());
@@ -117,7 +117,7 @@ public class CoopTaskTests
         Assert.Same(task, inside);
         Assert.Same(task, fromLoop);
         Assert.Null(CoopTask.Current);
-        Assert.Null(loop.CurrentTask);
+        Assert.Null(loop.SteppingTaskOnThisThread);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class CoopTaskTests
     {
         async Coroutine<int> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Value(20));
+            var task = EventLoop.Current.CreateTask(Value(20));
             return await task + await task; // a task can be awaited any number of times
         }
 
@@ -160,7 +160,7 @@ public class CoopTaskTests
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException ex)
+            catch (CanceledException ex)
             {
                 seen = ex.Message;
                 throw;
@@ -169,11 +169,11 @@ public class CoopTaskTests
 
         async Coroutine<string> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Sleeper());
+            var task = EventLoop.Current.CreateTask(Sleeper());
             await Coroutine.Yield();
             Assert.True(task.Cancel("shutting down"));
-            var ex = await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(task));
-            Assert.True(task.IsCancelled);
+            var ex = await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(task));
+            Assert.True(task.IsCanceled);
             return ex.Message;
         }
 
@@ -208,9 +208,9 @@ public class CoopTaskTests
 
         var task = loop.CreateTask(Body());
         task.Cancel();
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         Assert.False(ran);
-        Assert.True(task.IsCancelled);
+        Assert.True(task.IsCanceled);
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public class CoopTaskTests
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
             }
 
@@ -232,7 +232,7 @@ public class CoopTaskTests
 
         async Coroutine<string> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Stubborn());
+            var task = EventLoop.Current.CreateTask(Stubborn());
             await Coroutine.Yield();
             task.Cancel();
             return await task;
@@ -242,7 +242,7 @@ public class CoopTaskTests
     }
 
     [Fact]
-    public void Cancel_RequestedButCoroutineEndsWithoutAwaiting_TaskEndsCancelled()
+    public void Cancel_RequestedButCoroutineEndsWithoutAwaiting_TaskEndsCanceled()
     {
         using var loop = new EventLoop();
         async Coroutine<int> CancelsItself()
@@ -253,7 +253,7 @@ public class CoopTaskTests
         }
 
         var task = loop.CreateTask(CancelsItself());
-        var ex = Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        var ex = Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         Assert.Equal("self", ex.Message);
     }
 
@@ -277,10 +277,10 @@ public class CoopTaskTests
 
         async Coroutine Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Worker());
+            var task = EventLoop.Current.CreateTask(Worker());
             await Coroutine.Yield();
             task.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(task));
+            await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(task));
         }
 
         Bounded.Run(() => EventLoop.Run(Main()));
@@ -311,7 +311,7 @@ public class CoopTaskTests
                 await Coroutine.Sleep(1000);
                 log.Add("finally ended");
             }
-            catch (CancelledException ex)
+            catch (CanceledException ex)
             {
                 log.Add("second cancel: " + ex.Message);
                 throw;
@@ -320,20 +320,20 @@ public class CoopTaskTests
 
         async Coroutine<CoopTask> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Worker());
+            var task = EventLoop.Current.CreateTask(Worker());
             await Coroutine.Yield();
             task.Cancel("first");
             await Coroutine.Yield(); // the task runs its finally and parks on the second sleep
             await Coroutine.Yield();
             Assert.Equal(CoopTaskStatus.Waiting, task.Status);
             task.Cancel("second");
-            await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(task));
+            await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(task));
             return task;
         }
 
         var ended = Bounded.Run(() => EventLoop.Run(Main()));
         Assert.Equal(["finally started", "second cancel: second"], log);
-        Assert.True(ended.IsCancelled);
+        Assert.True(ended.IsCanceled);
     }
 
     [Fact]
@@ -341,22 +341,22 @@ public class CoopTaskTests
     {
         async Coroutine<string> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var inner = loop.CreateTask(Value(5));
             var outer = loop.CreateTask(AwaitIt(inner));
             await Coroutine.Yield();
             outer.Cancel();
-            await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(outer));
+            await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(outer));
             return $"{inner.Result} {outer.State}";
         }
 
         static async Coroutine AwaitIt(CoopTask<int> t) => await t;
 
-        Assert.Equal("5 Cancelled", Bounded.Run(() => EventLoop.Run(Main())));
+        Assert.Equal("5 Canceled", Bounded.Run(() => EventLoop.Run(Main())));
     }
 
     [Fact]
-    public void CancellationToken_CancelledWhenTheTaskIsCancelled()
+    public void CancellationToken_CanceledWhenTheTaskIsCanceled()
     {
         using var loop = new EventLoop();
         var task = loop.CreateTask(SleepLong());
@@ -367,7 +367,7 @@ public class CoopTaskTests
         task.Cancel();
         Assert.True(token.IsCancellationRequested);
         Assert.True(observed);
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         Assert.True(task.CancellationToken.IsCancellationRequested);
     }
 
@@ -379,7 +379,7 @@ public class CoopTaskTests
         var task = loop.CreateTask(SleepLong());
         task.CancellationToken.Register(() => throw new FormatException("bad callback"));
         Assert.True(task.Cancel());
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         var error = Assert.Single(errors);
         Assert.Same(task, error.Task);
         Assert.IsType<FormatException>(Assert.IsType<AggregateException>(error.Exception).InnerException);
@@ -396,16 +396,16 @@ public class CoopTaskTests
 
         async Coroutine<CoopTask> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Body());
+            var task = EventLoop.Current.CreateTask(Body());
             await Coroutine.Yield();
             task.Cancel("stop waiting");
-            var ex = await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(task));
+            var ex = await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(task));
             Assert.Equal("stop waiting", ex.Message);
             return task;
         }
 
         var ended = Bounded.Run(() => EventLoop.Run(Main()));
-        Assert.True(ended.IsCancelled);
+        Assert.True(ended.IsCanceled);
         Assert.IsType<TaskCanceledException>(ended.Exception!.InnerException);
     }
 
@@ -424,21 +424,21 @@ public class CoopTaskTests
 
         async Coroutine<CoopTask> Main()
         {
-            var task = EventLoop.RunningLoop.CreateTask(Body());
+            var task = EventLoop.Current.CreateTask(Body());
             await Coroutine.Yield();
             Assert.True(task.Cancel());
             Assert.Equal(CoopTaskStatus.Waiting, task.Status);
             gate.Release();
-            await Assert.ThrowsAsync<CancelledException>(async () => await Wrap(task));
+            await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(task));
             return task;
         }
 
-        Assert.True(Bounded.Run(() => EventLoop.Run(Main())).IsCancelled);
+        Assert.True(Bounded.Run(() => EventLoop.Run(Main())).IsCanceled);
         Assert.Equal(["after the BCL await"], log);
     }
 
     [Fact]
-    public void CreateTask_ExternalTokenCancelledFromAnotherThread_CancelsTheTask()
+    public void CreateTask_ExternalTokenCanceledFromAnotherThread_CancelsTheTask()
     {
         using var cts = new CancellationTokenSource();
         using var loop = new EventLoop();
@@ -449,7 +449,7 @@ public class CoopTaskTests
             {
                 await Coroutine.Sleep(1000);
             }
-            catch (CancelledException)
+            catch (CanceledException)
             {
                 sawCancel = true;
                 throw;
@@ -463,14 +463,14 @@ public class CoopTaskTests
             cts.Cancel();
         });
         canceller.Start();
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         canceller.Join();
         Assert.True(sawCancel);
-        Assert.True(task.IsCancelled);
+        Assert.True(task.IsCanceled);
     }
 
     [Fact]
-    public void CreateTask_TokenAlreadyCancelled_TaskEndsCancelledWithoutRunning()
+    public void CreateTask_TokenAlreadyCanceled_TaskEndsCanceledWithoutRunning()
     {
         using var loop = new EventLoop();
         var ran = false;
@@ -481,7 +481,7 @@ public class CoopTaskTests
         }
 
         var task = loop.CreateTask(Body(), cancellationToken: new CancellationToken(canceled: true));
-        Bounded.Run(() => Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task)));
+        Bounded.Run(() => Assert.Throws<CanceledException>(() => loop.RunUntilComplete(task)));
         Assert.False(ran);
     }
 
@@ -519,8 +519,8 @@ public class CoopTaskTests
         var errors = Errors.Capture(loop);
         async Coroutine Main()
         {
-            var awaited = EventLoop.RunningLoop.CreateTask(Fail("awaited"));
-            var read = EventLoop.RunningLoop.CreateTask(Fail("read"));
+            var awaited = EventLoop.Current.CreateTask(Fail("awaited"));
+            var read = EventLoop.Current.CreateTask(Fail("read"));
             read.AddDoneCallback(f => _ = f.Exception);
             await Assert.ThrowsAsync<FormatException>(async () => await Wrap(awaited));
             await Coroutine.Sleep(0.01);
@@ -532,7 +532,7 @@ public class CoopTaskTests
     }
 
     [Fact]
-    public void CancelledTask_NobodyAwaits_NotReported()
+    public void CanceledTask_NobodyAwaits_NotReported()
     {
         using var loop = new EventLoop();
         var errors = Errors.Capture(loop);
@@ -540,7 +540,7 @@ public class CoopTaskTests
         task.Cancel();
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0.01)));
         loop.Close();
-        Assert.True(task.IsCancelled);
+        Assert.True(task.IsCanceled);
         Assert.Empty(errors);
     }
 
@@ -611,7 +611,7 @@ public class CoopTaskTests
     }
 
     // Found by LoopInvariantTests.Tasks_RandomProgramsOfAwaitsCompletionsAndCancels_MatchModel:
-    // a task that cancelled itself parked on the next pending future and only saw the cancellation
+    // a task that canceled itself parked on the next pending future and only saw the cancellation
     // when that future completed, i.e. never, for a future nobody completes.
     [Fact]
     public void Cancel_SelfThenAwaitPendingFuture_RaisesAtThatAwait()
@@ -621,18 +621,18 @@ public class CoopTaskTests
             using var loop = new EventLoop(new JumpClock());
             var never = loop.CreateFuture<int>();
 
-            async Coroutine<int> SelfCancelling()
+            async Coroutine<int> SelfCanceling()
             {
                 CoopTask.Current!.Cancel("stop");
                 return await never;
             }
 
-            var task = loop.CreateTask(SelfCancelling());
+            var task = loop.CreateTask(SelfCanceling());
             JumpClock.RunUntilIdle(loop);
             return (task.State, task.Exception?.Message, NeverDone: !never.IsDone);
         });
 
-        Assert.Equal((FutureState.Cancelled, "stop", true), outcome);
+        Assert.Equal((FutureState.Canceled, "stop", true), outcome);
     }
 
     [Fact]
@@ -644,23 +644,23 @@ public class CoopTaskTests
             using var loop = new EventLoop(clock);
             Future? sleep = null;
 
-            async Coroutine SelfCancelling()
+            async Coroutine SelfCanceling()
             {
                 CoopTask.Current!.Cancel();
                 sleep = loop.Sleep(3600);
                 await sleep;
             }
 
-            var task = loop.CreateTask(SelfCancelling());
+            var task = loop.CreateTask(SelfCanceling());
             JumpClock.RunUntilIdle(loop);
             return (task.State, SleepState: sleep!.State, clock.Now);
         });
 
-        Assert.Equal((FutureState.Cancelled, FutureState.Cancelled, 0L), outcome);
+        Assert.Equal((FutureState.Canceled, FutureState.Canceled, 0L), outcome);
     }
 
     [Fact]
-    public void Cancel_GeneratorSelfThenYieldPendingFuture_EndsCancelledAndDisposes()
+    public void Cancel_GeneratorSelfThenYieldPendingFuture_EndsCanceledAndDisposes()
     {
         var log = new List<string>();
         var state = Bounded.Run(() =>
@@ -668,7 +668,7 @@ public class CoopTaskTests
             using var loop = new EventLoop(new JumpClock());
             var never = loop.CreateFuture();
 
-            IEnumerable<object?> SelfCancelling()
+            IEnumerable<object?> SelfCanceling()
             {
                 try
                 {
@@ -682,26 +682,26 @@ public class CoopTaskTests
                 }
             }
 
-            var task = loop.CreateTask(SelfCancelling());
+            var task = loop.CreateTask(SelfCanceling());
             JumpClock.RunUntilIdle(loop);
             return task.State;
         });
 
-        Assert.Equal(FutureState.Cancelled, state);
+        Assert.Equal(FutureState.Canceled, state);
         Assert.Equal(["finally"], log);
     }
 
-    // Found by the same property: a waiter that was cancelled stays registered on the task it
+    // Found by the same property: a waiter that was canceled stays registered on the task it
     // awaited; when that task then failed, the stale registration counted as "someone is waiting",
     // so the error was neither awaited nor reported.
     [Fact]
-    public void Fail_OnlyWaiterWasCancelled_ErrorIsReported()
+    public void Fail_OnlyWaiterWasCanceled_ErrorIsReported()
     {
         var reports = Bounded.Run(() =>
         {
             var seen = new List<string>();
             using var loop = new EventLoop(new JumpClock());
-            loop.SetExceptionHandler((_, error) => seen.Add(error.Message + ": " + error.Exception?.Message));
+            loop.ExceptionHandler = (_, error) => seen.Add(error.Message + ": " + error.Exception?.Message);
             var release = loop.CreateFuture();
 
             async Coroutine Failing()
@@ -721,32 +721,32 @@ public class CoopTaskTests
                 release.SetResultObject(null);
             }));
             JumpClock.RunUntilIdle(loop);
-            Assert.True(waiter.IsCancelled);
+            Assert.True(waiter.IsCanceled);
             return seen;
         });
 
         Assert.Equal(["Task exception was never retrieved: lost?"], reports);
     }
 
-    // And its sibling: the waiter was woken by the failure but cancelled before it ran, so it
+    // And its sibling: the waiter was woken by the failure but canceled before it ran, so it
     // raised the cancellation instead of reading the error; that counted as "someone waits" too.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Fail_WaiterCancelledAfterWakeUp_ErrorIsReported(bool generatorWaiter)
+    public void Fail_WaiterCanceledAfterWakeUp_ErrorIsReported(bool generatorWaiter)
     {
         var reports = Bounded.Run(() =>
         {
             var seen = new List<string>();
             using var loop = new EventLoop(new JumpClock());
-            loop.SetExceptionHandler((_, error) => seen.Add(error.Message + ": " + error.Exception?.Message));
+            loop.ExceptionHandler = (_, error) => seen.Add(error.Message + ": " + error.Exception?.Message);
             CoopTask? waiter = null;
 
             async Coroutine Failing()
             {
                 await Coroutine.Yield();
-                // Runs after this step, which wakes the waiter: the waiter is cancelled while ready.
-                EventLoop.RunningLoop.CallSoon(() => waiter!.Cancel());
+                // Runs after this step, which wakes the waiter: the waiter is canceled while ready.
+                EventLoop.Current.CallSoon(() => waiter!.Cancel());
                 throw new InvalidOperationException("lost?");
             }
 
@@ -761,19 +761,19 @@ public class CoopTaskTests
 
             waiter = generatorWaiter ? loop.CreateTask(GeneratorWaiter()) : loop.CreateTask(AsyncWaiter());
             JumpClock.RunUntilIdle(loop);
-            Assert.True(waiter.IsCancelled);
+            Assert.True(waiter.IsCanceled);
             return seen;
         });
 
         Assert.Equal(["Task exception was never retrieved: lost?"], reports);
     }
 
-    // Cancelling a waiter must not harm other waiters: a sleep future is cancelled with its waiter
+    // Canceling a waiter must not harm other waiters: a sleep future is canceled with its waiter
     // only when that waiter is the only one (a Sleep future is public and can be shared).
     [Fact]
     public void Cancel_OneOfTwoTasksSharingASleep_OtherStillWakesWhenItEnds()
     {
-        var (cancelled, other, sleepState) = Bounded.Run(() =>
+        var (canceled, other, sleepState) = Bounded.Run(() =>
         {
             var clock = new JumpClock();
             using var loop = new EventLoop(clock);
@@ -789,10 +789,10 @@ public class CoopTaskTests
             var second = loop.CreateTask(Sleeper());
             loop.CallSoon(() => loop.CallSoon(() => first.Cancel()));
             JumpClock.RunUntilIdle(loop);
-            return (first.IsCancelled, second.IsDone && !second.IsCancelled ? second.Result : -1, sleep.State);
+            return (first.IsCanceled, second.IsDone && !second.IsCanceled ? second.Result : -1, sleep.State);
         });
 
-        Assert.Equal((true, 5L, FutureState.Succeeded), (cancelled, other, sleepState));
+        Assert.Equal((true, 5L, FutureState.Succeeded), (canceled, other, sleepState));
     }
 
     // Reporting a failed task even when it has waiters must not report it under a seeded schedule
@@ -807,7 +807,7 @@ public class CoopTaskTests
             {
                 using var loop = new EventLoop(new JumpClock());
                 loop.Chooser = new Coop.Determinism.RandomChooser(seed);
-                loop.SetExceptionHandler((_, _) => count++);
+                loop.ExceptionHandler = (_, _) => count++;
 
                 async Coroutine Failing()
                 {

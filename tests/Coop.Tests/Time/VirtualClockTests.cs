@@ -23,7 +23,7 @@ public class VirtualClockTests
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var tasks = Enumerable.Range(0, 10_000).Select(i => loop.CreateTask(Sleeper(i))).ToList();
             foreach (var task in tasks)
             {
@@ -42,7 +42,7 @@ public class VirtualClockTests
         var clock = new VirtualClock();
         async Coroutine<double> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var start = loop.Time();
             await Coroutine.Sleep(3600);
             return loop.Time() - start;
@@ -65,13 +65,13 @@ public class VirtualClockTests
                 foreach (var nap in naps)
                 {
                     await Coroutine.Sleep(nap);
-                    log.Add($"{EventLoop.RunningLoop.Time():F3} {name}");
+                    log.Add($"{EventLoop.Current.Time():F3} {name}");
                 }
             }
 
             async Coroutine Main()
             {
-                var loop = EventLoop.RunningLoop;
+                var loop = EventLoop.Current;
                 var a = loop.CreateTask(Worker("a", [0.3, 1.7, 0.25]));
                 var b = loop.CreateTask(Worker("b", [1.0, 1.0, 1.0]));
                 await a;
@@ -94,7 +94,7 @@ public class VirtualClockTests
         var clock = new VirtualClock { AutoJump = false };
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var woke = false;
             async Coroutine Sleeper()
             {
@@ -152,7 +152,7 @@ public class VirtualClockTests
 
         async Coroutine Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             await loop.CreateTask(Stuck(loop.CreateFuture()), "stuck");
         }
 
@@ -173,7 +173,7 @@ public class VirtualClockTests
                 gate.Wait();
                 return 42;
             });
-            EventLoop.RunningLoop.CallSoon(gate.Set); // released only once the main task is parked
+            EventLoop.Current.CallSoon(gate.Set); // released only once the main task is parked
             return await work;
         }
 
@@ -186,7 +186,7 @@ public class VirtualClockTests
         var clock = new VirtualClock();
         async Coroutine<string> Main()
         {
-            var loop = EventLoop.RunningLoop;
+            var loop = EventLoop.Current;
             var release = new TaskCompletionSource();
             async Coroutine Foreign() => await release.Task;
             var foreign = loop.CreateTask(Foreign());

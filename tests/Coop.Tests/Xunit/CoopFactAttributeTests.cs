@@ -16,7 +16,7 @@ public class CoopFactAttributeTests
     [CoopFact(Schedules = 5, Strategy = ExploreStrategy.Pct, Seed = 77)]
     public async Coroutine Sleep_OneHour_RunsOnTheVirtualClock()
     {
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         Assert.IsType<VirtualClock>(loop.TimeProvider);
         var start = loop.Time();
         await Coroutine.Sleep(3600);

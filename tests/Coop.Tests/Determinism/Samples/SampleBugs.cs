@@ -37,7 +37,7 @@ internal static class SampleBugs
             }
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var a = loop.CreateTask(Withdraw(0), "A");
         var b = loop.CreateTask(Withdraw(1), "B");
         await a;
@@ -82,7 +82,7 @@ internal static class SampleBugs
             }
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var a = loop.CreateTask(Increment(0), "A");
         var b = loop.CreateTask(Increment(1), "B");
         await a;
@@ -114,7 +114,7 @@ internal static class SampleBugs
             first.Release();
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var a = loop.CreateTask(Transfer(x, y, 0), "A");
         var b = fixedVersion ? loop.CreateTask(Transfer(x, y, 1), "B") : loop.CreateTask(Transfer(y, x, 1), "B");
         await a;
@@ -156,7 +156,7 @@ internal static class SampleBugs
             signal.NotifyAll();
         }
 
-        var loop = EventLoop.RunningLoop;
+        var loop = EventLoop.Current;
         var consumer = loop.CreateTask(Consumer(), "consumer");
         var producer = loop.CreateTask(Producer(), "producer");
         await producer;

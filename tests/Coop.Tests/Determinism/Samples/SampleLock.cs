@@ -16,7 +16,7 @@ internal sealed class SampleLock
             return;
         }
 
-        var turn = EventLoop.RunningLoop.CreateFuture();
+        var turn = EventLoop.Current.CreateFuture();
         _waiters.Enqueue(turn);
         await turn; // ownership is handed over by Release
     }

@@ -8,7 +8,7 @@ internal sealed class SampleSignal
 
     public Future Wait()
     {
-        var future = EventLoop.RunningLoop.CreateFuture();
+        var future = EventLoop.Current.CreateFuture();
         _waiters.Add(future);
         return future;
     }

@@ -1,5 +1,5 @@
 // Runs a CallbackNode program on a real EventLoop (with a JumpClock) and writes the log that
-// CallbackLoopModel predicts: which callback ran at which loop time, which handle it cancelled, and
+// CallbackLoopModel predicts: which callback ran at which loop time, which handle it canceled, and
 // what the loop's exception handler received.
 using System.Globalization;
 
@@ -15,7 +15,7 @@ public sealed class CallbackInterpreter : IDisposable
     {
         _clock = new JumpClock();
         _loop = new EventLoop(_clock);
-        _loop.SetExceptionHandler((_, error) => Log.Add("report: " + error.Exception?.Message));
+        _loop.ExceptionHandler = (_, error) => Log.Add("report: " + error.Exception?.Message);
     }
 
     public List<string> Log { get; } = new();

@@ -2,7 +2,7 @@
 // independent of Coop's code: one iteration waits (here: jumps the clock) to the next live deadline
 // when nothing is ready, takes in the inbox, moves every due timer to the ready queue ordered by
 // (deadline, scheduling sequence), then runs exactly the callbacks that were ready when the pass
-// began, skipping cancelled ones. It writes the same log as CallbackInterpreter.
+// began, skipping canceled ones. It writes the same log as CallbackInterpreter.
 namespace Coop.Tests.Properties.Model;
 
 public sealed class CallbackLoopModel
@@ -13,7 +13,7 @@ public sealed class CallbackLoopModel
 
         public string Path { get; } = path;
 
-        public bool Cancelled { get; set; }
+        public bool Canceled { get; set; }
     }
 
     private sealed record Timer(long Due, long Sequence, Item Item);
@@ -38,7 +38,7 @@ public sealed class CallbackLoopModel
         {
             if (_ready.Count == 0 && _inbox.Count == 0)
             {
-                var live = _timers.Where(t => !t.Item.Cancelled).ToList();
+                var live = _timers.Where(t => !t.Item.Canceled).ToList();
                 if (live.Count == 0)
                 {
                     return;
@@ -57,7 +57,7 @@ public sealed class CallbackLoopModel
             foreach (var timer in due)
             {
                 _timers.Remove(timer);
-                if (!timer.Item.Cancelled)
+                if (!timer.Item.Canceled)
                 {
                     _ready.Enqueue(timer.Item);
                 }
@@ -66,7 +66,7 @@ public sealed class CallbackLoopModel
             for (var n = _ready.Count; n > 0; n--)
             {
                 var item = _ready.Dequeue();
-                if (!item.Cancelled)
+                if (!item.Canceled)
                 {
                     Execute(item);
                 }
@@ -80,7 +80,7 @@ public sealed class CallbackLoopModel
         var node = item.Node;
         if (node.CancelHandle >= 0 && node.CancelHandle < _handles.Count)
         {
-            _handles[node.CancelHandle].Cancelled = true;
+            _handles[node.CancelHandle].Canceled = true;
             Log.Add($"cancel h{node.CancelHandle}");
         }
 

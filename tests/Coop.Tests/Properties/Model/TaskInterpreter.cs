@@ -46,7 +46,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     {
         using (_loop)
         {
-            _loop.SetExceptionHandler((_, error) => Log.Add(
+            _loop.ExceptionHandler = ((_, error) => Log.Add(
                 error is { Task: { } pending, Exception: null } ? $"pending t{_index[pending]} at close"
                 : error.Task is { } task ? $"report t{_index[task]}: {Describe(error.Exception!)}"
                 : error.Future is { } future ? $"report f{Array.IndexOf(_futures, future)}: {Describe(error.Exception!)}"
@@ -113,7 +113,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         }
     }
 
-    public static string Describe(Exception e) => e is CancelledException ? "Cancelled" : e.GetType().Name + " " + e.Message;
+    public static string Describe(Exception e) => e is CanceledException ? "Canceled" : e.GetType().Name + " " + e.Message;
 
     private string Statuses()
     {

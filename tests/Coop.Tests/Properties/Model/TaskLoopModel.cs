@@ -13,10 +13,10 @@
 //     is reported then, in the order they failed (however late the error is read before, it is
 //     not reported: asyncio's rule, when the future is collected or the loop closes);
 //   - closing the loop reports each task still pending, in creation order, before those errors;
-//   - cancel: a waiting task leaves its future (a sleep's future is cancelled with it) and becomes
-//     ready; a not-started task ends cancelled without running; a task that is cancelled while it
+//   - cancel: a waiting task leaves its future (a sleep's future is canceled with it) and becomes
+//     ready; a not-started task ends canceled without running; a task that is canceled while it
 //     runs gets the cancellation at its next await, without first waiting for what it awaits; one
-//     that ends before any await still ends cancelled.
+//     that ends before any await still ends canceled.
 // It writes the log TaskInterpreter writes.
 using System.Globalization;
 using System.Text;
@@ -30,7 +30,7 @@ public sealed class TaskLoopModel
         Pending,
         Succeeded,
         Failed,
-        Cancelled,
+        Canceled,
     }
 
     private class MFuture
@@ -96,10 +96,10 @@ public sealed class TaskLoopModel
 
         public Action Action { get; } = action;
 
-        public bool Cancelled { get; set; }
+        public bool Canceled { get; set; }
     }
 
-    private const string CancelledError = "Cancelled";
+    private const string CancelledError = "Canceled";
 
     private readonly TaskProgram _program;
     private readonly Queue<Action> _ready = new();
@@ -165,7 +165,7 @@ public sealed class TaskLoopModel
         {
             if (_ready.Count == 0 && _inbox.Count == 0)
             {
-                var live = _timers.Where(t => !t.Cancelled).ToList();
+                var live = _timers.Where(t => !t.Canceled).ToList();
                 if (live.Count == 0)
                 {
                     return;
@@ -183,11 +183,11 @@ public sealed class TaskLoopModel
             foreach (var timer in _timers.Where(t => t.Due <= _now).OrderBy(t => t.Due).ThenBy(t => t.Sequence).ToList())
             {
                 _timers.Remove(timer);
-                if (!timer.Cancelled)
+                if (!timer.Canceled)
                 {
                     _ready.Enqueue(() =>
                     {
-                        if (!timer.Cancelled)
+                        if (!timer.Canceled)
                         {
                             timer.Action();
                         }
@@ -242,7 +242,7 @@ public sealed class TaskLoopModel
         {
             if (task.CancelRequested)
             {
-                Finish(task, State.Cancelled, 0, CancelledError);
+                Finish(task, State.Canceled, 0, CancelledError);
             }
             else
             {
@@ -254,7 +254,7 @@ public sealed class TaskLoopModel
         {
             // A generator cannot catch the cancellation: it is disposed (its finally blocks run).
             Log.Add($"{task.Name} disposed");
-            Finish(task, State.Cancelled, 0, CancelledError);
+            Finish(task, State.Canceled, 0, CancelledError);
         }
         else
         {
@@ -351,7 +351,7 @@ public sealed class TaskLoopModel
                 {
                     // Not suspending, but the pending cancellation is delivered here: disposed now.
                     Log.Add($"{task.Name} disposed");
-                    Finish(task, State.Cancelled, 0, CancelledError);
+                    Finish(task, State.Canceled, 0, CancelledError);
                     return;
                 }
 
@@ -367,7 +367,7 @@ public sealed class TaskLoopModel
             task.Awaited = awaited;
             if (task.CancelRequested)
             {
-                // Cancelled while running: do not park; the cancellation is raised at this await
+                // Canceled while running: do not park; the cancellation is raised at this await
                 // (a generator is disposed at its next step).
                 MakeReady(task);
                 if (awaited.SleepTimer != null)
@@ -414,7 +414,7 @@ public sealed class TaskLoopModel
         }
     }
 
-    private static State StateOf(string error) => error == CancelledError ? State.Cancelled : State.Failed;
+    private static State StateOf(string error) => error == CancelledError ? State.Canceled : State.Failed;
 
     /// <summary>The await of <paramref name="op"/> gives its outcome; false when that ended the task.</summary>
     private bool FinishAwait(MTask task, TaskOp op, MFuture? awaited)
@@ -473,7 +473,7 @@ public sealed class TaskLoopModel
         if (task.CancelRequested && state == State.Succeeded)
         {
             // A cancellation requested but never delivered still cancels (asyncio's _must_cancel).
-            (state, value, error) = (State.Cancelled, 0, CancelledError);
+            (state, value, error) = (State.Canceled, 0, CancelledError);
         }
 
         task.Status = 'D';
@@ -512,14 +512,14 @@ public sealed class TaskLoopModel
 
     private bool CancelFuture(MFuture future)
     {
-        if (!Complete(future, State.Cancelled, 0, CancelledError))
+        if (!Complete(future, State.Canceled, 0, CancelledError))
         {
             return false;
         }
 
         if (future.SleepTimer != null)
         {
-            future.SleepTimer.Cancelled = true;
+            future.SleepTimer.Canceled = true;
         }
 
         return true;
