@@ -1,8 +1,10 @@
 #:project ../src/Coop/Coop.csproj
+#:project ../src/Coop.Talk/Coop.Talk.csproj
 // 01: the talk's scheduler. Two cooperative searches interleave, one step each in turn.
 // Run: dotnet run examples/01-scheduler.cs
 using System.Numerics;
 using Coop;
+using Coop.Talk;
 
 var scheduler = new Scheduler();
 var first = scheduler.Add(Search(2, 1_000));

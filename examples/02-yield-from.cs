@@ -1,8 +1,10 @@
 #:project ../src/Coop/Coop.csproj
+#:project ../src/Coop.Talk/Coop.Talk.csproj
 // 02: `yield from` in C#. An inner generator runs inside the caller's task; its bare yields reach the
 // scheduler, and Coroutine.Call<T> lets the caller read what it returned.
 // Run: dotnet run examples/02-yield-from.cs
 using Coop;
+using Coop.Talk;
 
 var scheduler = new Scheduler(TextWriter.Null);
 var id = scheduler.Add(CountPrimes(2, 50));

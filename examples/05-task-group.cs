@@ -18,9 +18,11 @@ catch (TaskGroupException e)
 
 static async Coroutine Main()
 {
-    await using var group = new TaskGroup();
-    group.Start(Child("steady", 1.0, fail: false));
-    group.Start(Child("fragile", 0.05, fail: true));
+    await TaskGroup.Run(async group =>
+    {
+        group.Start(Child("steady", 1.0, fail: false));
+        group.Start(Child("fragile", 0.05, fail: true));
+    });
 }
 
 static async Coroutine Child(string name, double seconds, bool fail)

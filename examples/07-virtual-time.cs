@@ -1,9 +1,11 @@
 #:project ../src/Coop/Coop.csproj
+#:project ../src/Coop.Testing/Coop.Testing.csproj
 // 07: deterministic testing. On a virtual clock a day of sleeping takes milliseconds, and exploring
 // seeded schedules finds the interleaving in which a check-then-act race breaks.
 // Run: dotnet run examples/07-virtual-time.cs
 using System.Diagnostics;
 using Coop;
+using Coop.Testing;
 
 var clock = new VirtualClock();
 var wall = Stopwatch.StartNew();

@@ -1,5 +1,5 @@
 // Coop's benchmark program. Two entries:
-//   coop-bench W1..W5 [--name value ...] [--kind generator|async|scheduler]
+//   coop-bench W1..W6 [--name value ...] [--kind generator|async|scheduler]
 //       one workload of ../shared/bench-peers/WORKLOADS.md, one JSON line on stdout (the launcher
 //       `bench` next to this file runs it; the peers' `run --add` calls the launcher);
 //   coop-bench timers [--timers N]
@@ -37,6 +37,11 @@ if (args[0] == "alloc")
 }
 
 var options = new Options(args);
+if (options.Workload == "W6")
+{
+    return EchoServer.Run(options); // a server: the harness measures it (no timed region here)
+}
+
 Precompile.CoopAndWorkloads(); // outside every timed region, as the JIT of the entry point is
 switch (options.Kind)
 {

@@ -11,6 +11,7 @@ using Coop.Coyote;
 using Coop.Tests.Determinism.Samples;
 using Microsoft.Coyote;
 using Microsoft.Coyote.SystematicTesting;
+using Coop.Testing;
 
 const int Trials = 20;
 const int Budget = 1000;

@@ -5,6 +5,7 @@
 // replace the one call that invokes the test method.
 using Xunit;
 using Xunit.Sdk;
+using Coop.Testing;
 
 namespace Coop.Xunit;
 

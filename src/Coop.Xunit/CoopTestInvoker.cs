@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Xunit.Abstractions;
 using Xunit.Sdk;
+using Coop.Testing;
 
 namespace Coop.Xunit;
 

@@ -21,6 +21,8 @@ internal sealed class Options
 
     public string Kind => _values.TryGetValue("kind", out var k) ? k : "generator";
 
+    public bool Flag(string name) => _values.TryGetValue(name, out var v) && v is "1" or "true";
+
     public int Int(string name, int def) =>
         _values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : def;
 }

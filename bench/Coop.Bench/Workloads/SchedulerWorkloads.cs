@@ -2,6 +2,7 @@
 // Add(routine) and RunToCompletion(), generators as in the talk. The Scheduler is the event loop
 // plus an instrument, so this measures what the trace hook costs on top of `--kind generator`.
 using System.Diagnostics;
+using Coop.Talk;
 
 namespace Coop.Bench.Workloads;
 

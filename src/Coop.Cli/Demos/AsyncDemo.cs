@@ -1,6 +1,8 @@
 // `coop demo async`: the talk's final program (the repetitive message beside cooperative primes),
 // written with async/await coroutines on Coop's event loop. The message keeps its 2.5 s rhythm
 // while the primes are tested, because IsPrime awaits Coroutine.Yield after every division.
+using Coop.Talk;
+
 namespace Coop.Cli.Demos;
 
 /// <summary>The message and the cooperative primes, with async/await.</summary>

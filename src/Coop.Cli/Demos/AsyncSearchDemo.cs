@@ -2,7 +2,9 @@
 // the search runs to its next yield and hands control back, so the caller can do something else
 // ("hello world") between two steps. The last step leaves Coroutine.Return(11) in Current, where
 // Python raises StopIteration(11).
-using static Coop.TalkFunctions;
+using Coop.Talk;
+
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Cli.Demos;
 

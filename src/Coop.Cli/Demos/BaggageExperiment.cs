@@ -10,7 +10,8 @@
 // thread.
 using System.Globalization;
 using System.Numerics;
-using static Coop.TalkFunctions;
+using Coop.Talk;
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Cli.Demos;
 

@@ -1,5 +1,7 @@
 // The talk's In[3]: the first ten Lucas numbers.
-using static Coop.TalkFunctions;
+using Coop.Talk;
+
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Cli.Demos;
 

@@ -72,16 +72,18 @@ internal sealed class PipelineDemo : Demo
         // absorbs its own cancellation.
         await CancelScope.MoveOnAfter(seconds, async _ =>
         {
-            await using var group = new TaskGroup();
-            for (var i = 0; i < Producers; i++)
+            await TaskGroup.Run(async group =>
             {
-                group.Start(Produce(i));
-            }
+                for (var i = 0; i < Producers; i++)
+                {
+                    group.Start(Produce(i));
+                }
 
-            for (var i = 0; i < Workers; i++)
-            {
-                group.Start(Work());
-            }
+                for (var i = 0; i < Workers; i++)
+                {
+                    group.Start(Work());
+                }
+            });
         });
 
         var left = new List<long>();

@@ -2,6 +2,7 @@
 // choice that matters, and replayed from its seed. The program is the sample of
 // tests/Coop.Tests/Determinism/Samples/SampleBugs.cs, with a log of what each task does.
 using System.Globalization;
+using Coop.Testing;
 
 namespace Coop.Cli.Demos;
 

@@ -1,7 +1,9 @@
 // The talk's cooperative searches run on its Scheduler, shown as the notebook shows them: each search
 // added (its id printed), the run with the Scheduler's trace, then each result. SchedulerDemo runs
 // one search (In[19]-In[22]), TwoSearchesDemo two that take turns (In[23]-In[26]).
-using static Coop.TalkFunctions;
+using Coop.Talk;
+
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Cli.Demos;
 

@@ -1,5 +1,7 @@
 // The talk's In[5]: a plain linear search over the endless Lucas sequence.
-using static Coop.TalkFunctions;
+using Coop.Talk;
+
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Cli.Demos;
 

@@ -23,10 +23,12 @@ internal sealed class StructureDemo : Demo
         output.WriteLine("> a task group: one child fails, its siblings are canceled");
         try
         {
-            await using var group = new TaskGroup();
-            group.Start(Worker(output, "steady", 5));
-            group.Start(Worker(output, "patient", 10));
-            group.Start(Failing(output));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Worker(output, "steady", 5));
+                group.Start(Worker(output, "patient", 10));
+                group.Start(Failing(output));
+            });
         }
         catch (TaskGroupException e)
         {

@@ -17,13 +17,14 @@ public sealed partial class EventLoop
     // the list grows, so it stays as long as the failures still unread, amortized O(1) per failure.
     private List<WeakReference<UnobservedError>>? _unobserved;
 
-    /// <summary>Replaces the handler that receives errors nobody else received (asyncio's
-    /// <c>set_exception_handler</c>); null restores the default (the logger, or standard error).</summary>
-    public void SetExceptionHandler(Action<EventLoop, LoopError>? handler) => _exceptionHandler = handler;
-
-    /// <summary>The handler set with <see cref="SetExceptionHandler"/>, or null for the default
-    /// (asyncio's <c>get_exception_handler</c>).</summary>
-    public Action<EventLoop, LoopError>? ExceptionHandler => _exceptionHandler;
+    /// <summary>The handler that receives errors nobody else received (asyncio's
+    /// <c>set_exception_handler</c> and <c>get_exception_handler</c>); null, the default, sends them to
+    /// the logger given to the loop, else to standard error.</summary>
+    public Action<EventLoop, LoopError>? ExceptionHandler
+    {
+        get => _exceptionHandler;
+        set => _exceptionHandler = value;
+    }
 
     /// <summary>Reports an error through the exception handler, as the loop does for its own.</summary>
     public void CallExceptionHandler(LoopError error)

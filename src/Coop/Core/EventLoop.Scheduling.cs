@@ -42,6 +42,15 @@ public sealed partial class EventLoop
         return AddTimer(SecondsToDue(delaySeconds), callback, state);
     }
 
+    /// <summary>Schedules <paramref name="callback"/> to run after <paramref name="delay"/> (see
+    /// <see cref="CallLater(double, Action)"/>).</summary>
+    public Handle CallLater(TimeSpan delay, Action callback) => CallLater(SecondsOf(delay), callback);
+
+    /// <summary>Schedules <paramref name="callback"/>(<paramref name="state"/>) to run after
+    /// <paramref name="delay"/>.</summary>
+    public Handle CallLater(TimeSpan delay, Action<object?> callback, object? state) =>
+        CallLater(SecondsOf(delay), callback, state);
+
     /// <summary>Runs <paramref name="callback"/> at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
     public Handle CallAt(double when, Action callback)
     {
@@ -92,7 +101,7 @@ public sealed partial class EventLoop
 
     /// <summary>A future that completes after <paramref name="delaySeconds"/> seconds without using
     /// CPU meanwhile; canceling it cancels the timer.</summary>
-    public Future Sleep(double delaySeconds)
+    internal Future Sleep(double delaySeconds)
     {
         CheckUsable();
         var sleep = new TimerFuture(this); // its own timer: no Handle (Futures/TimerFuture.cs)

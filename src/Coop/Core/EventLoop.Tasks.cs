@@ -15,9 +15,6 @@ public sealed partial class EventLoop
     private int _liveCount;   // unfinished tasks
     private int _listedCount; // tasks in the list, finished ones not swept yet included
 
-    /// <summary>The task being stepped right now, or null.</summary>
-    public CoopTask? SteppingTaskOnThisThread => IsOnLoopThread ? SteppingTask : null;
-
     /// <summary>The task being stepped, kept on the loop rather than in a thread-static field:
     /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="CurrentOrNull"/>).</summary>
     internal CoopTask? SteppingTask { get; set; }
@@ -152,7 +149,43 @@ public sealed partial class EventLoop
         return RunMain(loop => loop.CreateTask(main, "main"), timeProvider, logger).ResultObject;
     }
 
-    private static CoopTask RunMain(Func<EventLoop, CoopTask> start, TimeProvider? timeProvider, ILogger? logger)
+    /// <summary>asyncio.run on a loop built with <paramref name="options"/> (see
+    /// <see cref="Run{T}(Coroutine{T}, TimeProvider?, ILogger?)"/>).</summary>
+    /// <param name="main">The main coroutine, not yet started.</param>
+    /// <param name="options">The loop's clock, logger and poller.</param>
+    public static T Run<T>(Coroutine<T> main, EventLoopOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(options);
+        var task = RunMain(loop => loop.CreateTask(main, "main"), options);
+        return ((CoopTask<T>)task).Result;
+    }
+
+    /// <summary>asyncio.run for a coroutine without a result, on a loop built with
+    /// <paramref name="options"/>.</summary>
+    /// <param name="main">The main coroutine, not yet started.</param>
+    /// <param name="options">The loop's clock, logger and poller.</param>
+    public static void Run(Coroutine main, EventLoopOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(options);
+        RunMain(loop => loop.CreateTask(main, "main"), options);
+    }
+
+    /// <summary>asyncio.run for a generator coroutine, on a loop built with <paramref name="options"/>.</summary>
+    /// <param name="main">The generator, not yet iterated.</param>
+    /// <param name="options">The loop's clock, logger and poller.</param>
+    public static object? Run(IEnumerable<object?> main, EventLoopOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(options);
+        return RunMain(loop => loop.CreateTask(main, "main"), options).ResultObject;
+    }
+
+    private static CoopTask RunMain(Func<EventLoop, CoopTask> start, TimeProvider? timeProvider, ILogger? logger) =>
+        RunMain(start, new EventLoopOptions { TimeProvider = timeProvider, Logger = logger });
+
+    private static CoopTask RunMain(Func<EventLoop, CoopTask> start, EventLoopOptions options)
     {
         if (t_running != null)
         {
@@ -160,7 +193,7 @@ public sealed partial class EventLoop
                 "EventLoop.Run cannot be called while an event loop is running on this thread: await the coroutine instead.");
         }
 
-        using var loop = new EventLoop(timeProvider, logger);
+        using var loop = new EventLoop(options);
         var task = start(loop);
         try
         {

@@ -6,6 +6,11 @@ public sealed partial class EventLoop
 {
     internal long Now() => _time.GetTimestamp();
 
+    /// <summary>A duration given as a TimeSpan in the seconds every overload takes:
+    /// <see cref="Timeout.InfiniteTimeSpan"/> is no limit; other negative spans count as zero.</summary>
+    internal static double SecondsOf(TimeSpan duration) =>
+        duration == Timeout.InfiniteTimeSpan ? double.PositiveInfinity : duration.TotalSeconds;
+
     internal double TicksToSeconds(long ticks) => ticks / _ticksPerSecond;
 
     internal long SecondsToDue(double delaySeconds)

@@ -4,6 +4,7 @@
 // EventLoop.Errors.cs, time conversions in EventLoop.Time.cs. Everything here runs on the loop
 // thread; the only door from other threads is CallSoonThreadsafe, through Inbox.
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Coop.Core;
 using Microsoft.Extensions.Logging;
@@ -32,16 +33,36 @@ public sealed partial class EventLoop : IDisposable
     private bool _stopping;
     private LoopInstrument? _instrument;
     private int _passLeft; // ready items the current pass has still to run
+    private Poller? _poller; // made on the first socket use (IO/); null for a loop without I/O
+    private bool _sleepsInPoller; // the idle loop blocks in _poller (epoll), not on the inbox's monitor
 
     /// <summary>Creates a loop that reads time from <paramref name="timeProvider"/> (the system clock
     /// if null) and reports errors to <paramref name="logger"/> (standard error if null).</summary>
     public EventLoop(TimeProvider? timeProvider = null, ILogger? logger = null)
+        : this(new EventLoopOptions { TimeProvider = timeProvider, Logger = logger })
     {
-        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Creates a loop with <paramref name="options"/>: its clock, its logger and how it
+    /// waits for sockets.</summary>
+    public EventLoop(EventLoopOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.Poller))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Poller, "Unknown PollerKind: use Automatic, Epoll or Portable.");
+        }
+
+        _time = options.TimeProvider ?? TimeProvider.System;
         _ticksPerSecond = _time.TimestampFrequency;
-        _logger = logger;
+        _logger = options.Logger;
+        PollerKind = options.Poller;
         BaseContext = ExecutionContext.Capture();
     }
+
+    /// <summary>How this loop waits for sockets, as asked in its options (the poller itself is made
+    /// when the loop first uses a socket).</summary>
+    public PollerKind PollerKind { get; }
 
     /// <summary>The execution context the loop runs its callbacks in, and returns to between task
     /// steps (each task has its own: CoopTask.Context.cs). Captured when the loop is made and when it
@@ -56,14 +77,24 @@ public sealed partial class EventLoop : IDisposable
     /// (not running, flow suppressed, or a runtime whose thread hides its context field).</summary>
     internal Thread? ContextThread { get; private set; }
 
-    /// <summary>The loop running on the calling thread, or null (asyncio's <c>get_running_loop</c>
-    /// returns it or raises; see <see cref="Current"/>).</summary>
-    public static EventLoop? CurrentOrNull => t_running;
+    /// <summary>The loop running on the calling thread, or null.</summary>
+    internal static EventLoop? CurrentOrNull => t_running;
 
-    /// <summary>The loop running on the calling thread; throws if there is none.</summary>
+    /// <summary>The loop running on the calling thread (asyncio's <c>get_running_loop</c>); throws
+    /// <see cref="InvalidOperationException"/> if there is none. Code that may run outside a loop
+    /// asks <see cref="TryGetCurrent"/>.</summary>
     public static EventLoop Current =>
         t_running ?? throw new InvalidOperationException(
             "No event loop is running on this thread: start one with EventLoop.Run or loop.RunUntilComplete.");
+
+    /// <summary>Gets the loop running on the calling thread, if there is one.</summary>
+    /// <param name="loop">The running loop, or null.</param>
+    /// <returns>True if a loop runs on this thread.</returns>
+    public static bool TryGetCurrent([NotNullWhen(true)] out EventLoop? loop)
+    {
+        loop = t_running;
+        return loop != null;
+    }
 
     /// <summary>True while <see cref="RunForever"/> or <see cref="RunUntilComplete(Future)"/> runs.</summary>
     public bool IsRunning { get; private set; }
@@ -145,6 +176,8 @@ public sealed partial class EventLoop : IDisposable
         ForgetPendingTasks(); // EventLoop.Tasks.cs: reported, not dropped silently
         ReportUnobserved();   // EventLoop.Errors.cs: failures nobody read
 
+        // After the inbox: a closed inbox wakes nobody, so no other thread touches the poller now.
+        _poller?.Close();
         _ready.Clear();
         _timers.Clear();
     }
@@ -215,8 +248,9 @@ public sealed partial class EventLoop : IDisposable
 
     // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it speeds up the first
     // (tier-0) code but costs profile-guided optimization for good (docs/benchmarks.md).
-    /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU), take in what
-    /// other threads posted, move due timers to the ready queue, then run the ready queue.
+    /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU) for the earliest
+    /// of the next deadline, I/O and a post (one system call with a poller), take in what other
+    /// threads posted, move due timers to the ready queue, then run the ready queue.
     /// It runs only what was ready when the pass began: work made ready while it runs waits for the
     /// next pass, so a task that yields in a loop cannot starve timers or other threads' posts.</summary>
     internal void RunOnce()
@@ -225,6 +259,10 @@ public sealed partial class EventLoop : IDisposable
         if (_ready.Count == 0 && !_stopping && !_inbox.HasPosts)
         {
             WaitForNextTimerOrPost();
+        }
+        else
+        {
+            _poller?.Poll(TimeSpan.Zero); // busy, but I/O that is ready must not wait behind the work
         }
 
         _inbox.DrainInto(_ready);
@@ -332,6 +370,12 @@ public sealed partial class EventLoop : IDisposable
         }
 
         var ticks = due - now;
+        if (_sleepsInPoller)
+        {
+            // A poller waits to the microsecond (epoll_pwait2): round up to a TimeSpan tick only.
+            var exact = Math.Ceiling(ticks * (double)TimeSpan.TicksPerSecond / _ticksPerSecond);
+            return exact >= TimeSpan.MaxValue.Ticks ? TimeSpan.FromMilliseconds(int.MaxValue - 1) : TimeSpan.FromTicks((long)exact);
+        }
 
         // Round up to whole milliseconds: waking a little early would spin until the deadline.
         var ms = Math.Ceiling(ticks * 1000.0 / _ticksPerSecond);
@@ -345,6 +389,10 @@ public sealed partial class EventLoop : IDisposable
         {
             WaitForWork(timeout);
         }
+        else
+        {
+            _poller?.Poll(TimeSpan.Zero);
+        }
     }
 
     private void WaitForWork(TimeSpan timeout)
@@ -352,7 +400,7 @@ public sealed partial class EventLoop : IDisposable
         if (_time is IIdleClock idle)
         {
             // A virtual clock jumps to the next deadline instead of sleeping, unless work can still
-            // arrive from another thread (ForeignWaits).
+            // arrive from outside (ForeignWaits: a BCL Task, or a socket a task waits on).
             idle.OnLoopIdle(this, _timers.NextDue());
             return;
         }
@@ -360,14 +408,35 @@ public sealed partial class EventLoop : IDisposable
         _inbox.Wait(timeout);
     }
 
-    /// <summary>How many tasks wait on something another thread completes (a BCL Task): while any
-    /// does, work can still arrive through the inbox, so an idle loop is not a deadlock.</summary>
+    /// <summary>How many tasks wait on something from outside the loop, a BCL Task another thread
+    /// completes or a socket (IO/): while any does, work can still arrive, so an idle loop is not a
+    /// deadlock.</summary>
     internal int ForeignWaits { get; set; }
 
-    internal bool HasPosts => _inbox.HasPosts;
+    /// <summary>How many tasks wait on a socket that the loop's own poller watches (epoll): the
+    /// kernel answers those without another thread, so a virtual clock looks once without waiting
+    /// and then jumps, as Trio's autojump does, instead of letting time run at wall speed.</summary>
+    internal int IoWaits { get; set; }
 
-    /// <summary>Sleeps on the inbox for real (the virtual clock does, while foreign work is pending).</summary>
+    /// <summary>True when work arrived from outside while the loop waited: a post from another
+    /// thread, or I/O that made a task ready (what a virtual clock asks after waiting for real).</summary>
+    internal bool HasPosts => _inbox.HasPosts || _ready.Count > 0;
+
+    /// <summary>Waits for real for posts and I/O (a virtual clock does, while foreign work is pending).</summary>
     internal void WaitForPosts(TimeSpan timeout) => _inbox.Wait(timeout);
+
+    /// <summary>Gives the loop its poller (IO/ does, on the first socket use). With
+    /// <paramref name="sleepsInPoller"/> the idle loop blocks in it and posts wake it; without, the
+    /// poller's completions arrive as posts and the loop sleeps on the inbox as before.</summary>
+    internal void AttachPoller(Poller poller, bool sleepsInPoller)
+    {
+        _poller = poller;
+        _sleepsInPoller = sleepsInPoller;
+        if (sleepsInPoller)
+        {
+            _inbox.SleepIn(poller);
+        }
+    }
 
     internal void OnTimerCanceled() => _timers.OnCanceled();
 

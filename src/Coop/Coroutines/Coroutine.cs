@@ -70,6 +70,9 @@ public abstract partial class Coroutine
     /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.</summary>
     public static Future Sleep(double seconds) => EventLoop.Current.Sleep(seconds);
 
+    /// <summary>A future that completes after <paramref name="delay"/> (see <see cref="Sleep(double)"/>).</summary>
+    public static Future Sleep(TimeSpan delay) => Sleep(EventLoop.SecondsOf(delay));
+
     /// <summary>Hands control back to the loop: the task goes to the back of the ready queue
     /// (<c>await Coroutine.Yield()</c>; generators write <c>yield return null</c>).</summary>
     public static YieldAwaitable Yield() => default;

@@ -17,7 +17,12 @@ public sealed partial class CancelScope
         return MoveOnAfterCore(seconds, body);
     }
 
-    /// <summary>Like <see cref="MoveOnAfter"/>, with an absolute deadline in loop time.</summary>
+    /// <summary>Runs <paramref name="body"/> for at most <paramref name="timeout"/> (see
+    /// <see cref="MoveOnAfter(double, Func{CancelScope, Coroutine})"/>).</summary>
+    public static Coroutine<CancelScope> MoveOnAfter(TimeSpan timeout, Func<CancelScope, Coroutine> body) =>
+        MoveOnAfter(EventLoop.SecondsOf(timeout), body);
+
+    /// <summary>Like <see cref="MoveOnAfter(double, Func{CancelScope, Coroutine})"/>, with an absolute deadline in loop time.</summary>
     public static Coroutine<CancelScope> MoveOnAt(double deadline, Func<CancelScope, Coroutine> body)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -35,6 +40,11 @@ public sealed partial class CancelScope
         return FailAfterCore(seconds, body);
     }
 
+    /// <summary>Runs <paramref name="body"/>; raises <see cref="TimeoutException"/> if it is still running
+    /// after <paramref name="timeout"/> (see <see cref="FailAfter(double, Func{CancelScope, Coroutine})"/>).</summary>
+    public static Coroutine FailAfter(TimeSpan timeout, Func<CancelScope, Coroutine> body) =>
+        FailAfter(EventLoop.SecondsOf(timeout), body);
+
     /// <summary>Runs <paramref name="body"/> and returns its result; raises <see cref="TimeoutException"/>
     /// if it is still running after <paramref name="seconds"/> seconds (it is canceled first).</summary>
     public static Coroutine<T> FailAfter<T>(double seconds, Func<CancelScope, Coroutine<T>> body)
@@ -44,14 +54,19 @@ public sealed partial class CancelScope
         return FailAfterCore(seconds, body);
     }
 
-    /// <summary>Like <see cref="FailAfter"/>, with an absolute deadline in loop time.</summary>
+    /// <summary>Runs <paramref name="body"/> and returns its result; raises <see cref="TimeoutException"/>
+    /// if it is still running after <paramref name="timeout"/>.</summary>
+    public static Coroutine<T> FailAfter<T>(TimeSpan timeout, Func<CancelScope, Coroutine<T>> body) =>
+        FailAfter(EventLoop.SecondsOf(timeout), body);
+
+    /// <summary>Like <see cref="FailAfter(double, Func{CancelScope, Coroutine})"/>, with an absolute deadline in loop time.</summary>
     public static Coroutine FailAt(double deadline, Func<CancelScope, Coroutine> body)
     {
         ArgumentNullException.ThrowIfNull(body);
         return FailCore(new CancelScope { Deadline = deadline }, body);
     }
 
-    /// <summary>Like <see cref="FailAfter{T}"/>, with an absolute deadline in loop time.</summary>
+    /// <summary>Like <see cref="FailAfter{T}(double, Func{CancelScope, Coroutine{T}})"/>, with an absolute deadline in loop time.</summary>
     public static Coroutine<T> FailAt<T>(double deadline, Func<CancelScope, Coroutine<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);

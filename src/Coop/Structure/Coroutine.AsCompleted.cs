@@ -20,6 +20,19 @@ public abstract partial class Coroutine
     public static IReadOnlyList<Future<TFuture>> AsCompleted<TFuture>(IEnumerable<TFuture> futures, double timeout = double.PositiveInfinity)
         where TFuture : Future
     {
+        return AsCompletedCore(futures, timeout);
+    }
+
+    /// <summary>Returns one future per distinct input, in completion order; the slots not completed
+    /// after <paramref name="timeout"/> fail with <see cref="TimeoutException"/> (see
+    /// <see cref="AsCompleted{TFuture}(IEnumerable{TFuture}, double)"/>).</summary>
+    public static IReadOnlyList<Future<TFuture>> AsCompleted<TFuture>(IEnumerable<TFuture> futures, TimeSpan timeout)
+        where TFuture : Future =>
+        AsCompletedCore(futures, EventLoop.SecondsOf(timeout));
+
+    private static Future<TFuture>[] AsCompletedCore<TFuture>(IEnumerable<TFuture> futures, double timeout)
+        where TFuture : Future
+    {
         ArgumentNullException.ThrowIfNull(futures);
         if (double.IsNaN(timeout))
         {

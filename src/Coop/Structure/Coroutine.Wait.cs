@@ -12,6 +12,16 @@ public abstract partial class Coroutine
     /// each done future's result or exception.</summary>
     public static Future<WaitResult> Wait(IEnumerable<Future> futures, WaitMode mode = WaitMode.AllCompleted, double timeout = double.PositiveInfinity)
     {
+        return WaitCore(futures, mode, timeout);
+    }
+
+    /// <summary>Waits until the futures satisfy <paramref name="mode"/> or <paramref name="timeout"/>
+    /// passes (see <see cref="Wait(IEnumerable{Future}, WaitMode, double)"/>).</summary>
+    public static Future<WaitResult> Wait(IEnumerable<Future> futures, WaitMode mode, TimeSpan timeout) =>
+        WaitCore(futures, mode, EventLoop.SecondsOf(timeout));
+
+    private static Future<WaitResult> WaitCore(IEnumerable<Future> futures, WaitMode mode, double timeout)
+    {
         ArgumentNullException.ThrowIfNull(futures);
         if (double.IsNaN(timeout))
         {

@@ -53,6 +53,31 @@ public abstract partial class Coroutine
         return WaitForFuture(future, seconds);
     }
 
+    /// <summary>Runs <paramref name="coroutine"/> in the awaiting task; if it has not finished after
+    /// <paramref name="timeout"/>, cancels it and raises <see cref="TimeoutException"/>.</summary>
+    public static Coroutine<T> WaitFor<T>(Coroutine<T> coroutine, TimeSpan timeout) =>
+        WaitFor(coroutine, EventLoop.SecondsOf(timeout));
+
+    /// <summary>Runs <paramref name="coroutine"/> in the awaiting task; if it has not finished after
+    /// <paramref name="timeout"/>, cancels it and raises <see cref="TimeoutException"/>.</summary>
+    public static Coroutine WaitFor(Coroutine coroutine, TimeSpan timeout) =>
+        WaitFor(coroutine, EventLoop.SecondsOf(timeout));
+
+    /// <summary>Awaits <paramref name="task"/>; if it is not done after <paramref name="timeout"/>,
+    /// cancels it, waits for it to end, and raises <see cref="TimeoutException"/>.</summary>
+    public static Coroutine<T> WaitFor<T>(CoopTask<T> task, TimeSpan timeout) =>
+        WaitFor(task, EventLoop.SecondsOf(timeout));
+
+    /// <summary>Awaits <paramref name="future"/>; if it is not done after <paramref name="timeout"/>,
+    /// cancels it and raises <see cref="TimeoutException"/>.</summary>
+    public static Coroutine<T> WaitFor<T>(Future<T> future, TimeSpan timeout) =>
+        WaitFor(future, EventLoop.SecondsOf(timeout));
+
+    /// <summary>Awaits a future or task of any type; if it is not done after <paramref name="timeout"/>,
+    /// cancels it, waits for it to end, and raises <see cref="TimeoutException"/>.</summary>
+    public static Coroutine<object?> WaitFor(Future future, TimeSpan timeout) =>
+        WaitFor(future, EventLoop.SecondsOf(timeout));
+
     private static void CheckTimeout(double seconds)
     {
         if (double.IsNaN(seconds))

@@ -14,7 +14,7 @@
 // |---------|--------------------------------|---------|-------------------------------------------------|
 // | Open    | Start(child)                   | Open    | child task created (already canceled if aborting) |
 // | Open    | a child fails                  | Open    | error kept; other children and the body canceled |
-// | Open    | close (DisposeAsync, Run, Close)| Closing | body scope left; waits for every child          |
+// | Open    | close (Run ends, CloseAsync)   | Closing | body scope left; waits for every child          |
 // | Closing | a child fails                  | Closing | error kept; other children canceled            |
 // | Closing | the parent is canceled        | Closing | children canceled; the wait goes on, shielded  |
 // | Closing | the last child ends            | Closed  | TaskGroupException if any error, else the       |
@@ -27,17 +27,18 @@ using System.Runtime.ExceptionServices;
 namespace Coop;
 
 /// <summary>
-/// Child tasks that cannot outlive a block of code (asyncio's <c>TaskGroup</c>, Trio's nursery). Open it
-/// with <c>await using var group = new TaskGroup();</c> inside an async coroutine and start children
-/// with <see cref="Start(Coroutine, string?)"/> (or <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to keep the task); the end of the block waits for all of them. If one
-/// fails, the others and the rest of the block are canceled and the errors surface together as a
+/// Child tasks that cannot outlive a block of code (asyncio's <c>TaskGroup</c>, Trio's nursery). In an
+/// async coroutine: <c>await TaskGroup.Run(async group => { group.Start(...); ... });</c>. Start children
+/// with <see cref="Start(Coroutine, string?)"/> (or <see cref="CreateTask{T}(Coroutine{T}, string?)"/> to
+/// keep the task); the end of the block waits for all of them. If one fails, or the block throws, the
+/// others and the rest of the block are canceled and the errors surface together as a
 /// <see cref="TaskGroupException"/>; canceling the parent cancels the children.
 /// </summary>
 /// <remarks>
-/// C# does not tell <c>DisposeAsync</c> how the block ended: with <c>await using</c>, an exception
-/// thrown by the block itself (other than a cancellation) neither cancels the children nor joins the
-/// group's errors. When the block can throw, use <see cref="Run(Func{TaskGroup, Coroutine})"/>, which
-/// sees everything. Generator coroutines use <see cref="CloseAsync"/>. See docs/structure.md.
+/// There is no <c>await using</c> form: C# does not tell <c>DisposeAsync</c> how the block ended, so an
+/// exception thrown by the block would neither cancel the children nor join the group's errors.
+/// Generator coroutines, which cannot await a lambda, open a group with <see cref="TaskGroup()"/> and
+/// end it with <c>yield return group.CloseAsync()</c>. See docs/structure.md.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class TaskGroup
@@ -49,22 +50,30 @@ public sealed class TaskGroup
     private readonly Dictionary<CoopTask, CancelScope?> _live = [];
     private readonly List<Exception> _errors = [];
     private readonly Action<Future> _onChildDone;
-    private readonly int _oneShotsAtOpen;
     private Phase _phase;
     private bool _aborting;
     private bool _abandoned;
     private Future? _allDone;
     private Future? _completion;
 
-    /// <summary>Opens a group whose parent is the running task. Use it with <c>await using</c> (async
-    /// coroutines) or end it with <c>yield return group.Close()</c> (generator coroutines).</summary>
+    /// <summary>For generator coroutines: opens a group whose parent is the running generator task;
+    /// end it with <c>yield return group.CloseAsync()</c>. Async coroutines use
+    /// <see cref="Run(Func{TaskGroup, Coroutine})"/>.</summary>
+    /// <exception cref="InvalidOperationException">Not called from a generator task.</exception>
     public TaskGroup()
+        : this(CoopTask.Current is { IsGenerator: true } parent ? parent : throw new InvalidOperationException(
+            CoopTask.Current == null
+                ? "A TaskGroup is opened inside a Coop task: `await TaskGroup.Run(async group => ...)` in an async coroutine."
+                : "In an async coroutine, open a task group with `await TaskGroup.Run(async group => { ... })`: it sees an " +
+                  "exception thrown by the block, which an explicitly closed group cannot."))
     {
-        _parent = CoopTask.Current ?? throw new InvalidOperationException(
-            "A TaskGroup is opened inside a Coop task: `await using var group = new TaskGroup();` in an async coroutine.");
+    }
+
+    private TaskGroup(CoopTask parent)
+    {
+        _parent = parent;
         _loop = _parent.Loop;
         _onChildDone = OnChildDone;
-        _oneShotsAtOpen = _parent.OneShotCancelsDelivered;
         // The body scope also marks the group as open on the parent's scope stack, so a group never
         // closed is reported when its task ends. A generator's body is never canceled through it: a
         // generator resumed early from its yield would read a future that is not done.
@@ -87,10 +96,18 @@ public sealed class TaskGroup
     /// canceled, or <see cref="Cancel"/> was called); children started from now on start canceled.</summary>
     public bool IsCanceling => _aborting;
 
-    /// <summary>Runs <paramref name="body"/> with a new group, then waits for every child. Unlike
-    /// <c>await using</c>, an exception thrown by the body also cancels the children and is raised
-    /// in the <see cref="TaskGroupException"/> with theirs (first).</summary>
+    /// <summary>Runs <paramref name="body"/> with a new group, then waits for every child. An
+    /// exception thrown by the body also cancels the children and is raised in the
+    /// <see cref="TaskGroupException"/> with theirs (first).</summary>
     public static Coroutine Run(Func<TaskGroup, Coroutine> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunCore(body);
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a new group, waits for every child, and returns the
+    /// body's result (see <see cref="Run(Func{TaskGroup, Coroutine})"/>).</summary>
+    public static Coroutine<T> Run<T>(Func<TaskGroup, Coroutine<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
         return RunCore(body);
@@ -137,10 +154,6 @@ public sealed class TaskGroup
         Abort(includeBody: false);
     }
 
-    /// <summary>Ends the block of an <c>await using</c>: waits for every child and raises the group's
-    /// errors. Called by the compiler; call <see cref="CloseAsync"/> from generator coroutines.</summary>
-    public Coroutine DisposeAsync() => CloseCore(null, bodyKnown: false);
-
     /// <summary>For generator coroutines: closes the group and returns a future that completes when
     /// every child has ended, failing with a <see cref="TaskGroupException"/> if any failed. A yield
     /// does not raise, so read the outcome after it: <c>var closing = group.Close(); yield return closing;
@@ -176,15 +189,15 @@ public sealed class TaskGroup
         _abandoned = true;
         _phase = Phase.Closed;
         _loop.ReportError(new LoopError(
-            $"A TaskGroup opened in {parent.Describe()} was never closed: open it with `await using var group = new TaskGroup();` " +
-            "(or TaskGroup.Run); its children were canceled.",
+            $"A TaskGroup opened in {parent.Describe()} was never closed: end it with `yield return group.CloseAsync()` " +
+            "(or, in an async coroutine, use TaskGroup.Run); its children were canceled.",
             _errors.Count > 0 ? new TaskGroupException(_errors) : null, parent, null));
         Abort(includeBody: false);
     }
 
     private static async Coroutine RunCore(Func<TaskGroup, Coroutine> body)
     {
-        var group = new TaskGroup();
+        var group = Open();
         ExceptionDispatchInfo? error = null;
         try
         {
@@ -197,10 +210,33 @@ public sealed class TaskGroup
             error = ExceptionDispatchInfo.Capture(e);
         }
 
-        await group.CloseCore(error, bodyKnown: true);
+        await group.CloseCore(error);
     }
 
-    private async Coroutine CloseCore(ExceptionDispatchInfo? bodyError, bool bodyKnown)
+    private static async Coroutine<T> RunCore<T>(Func<TaskGroup, Coroutine<T>> body)
+    {
+        var group = Open();
+        ExceptionDispatchInfo? error = null;
+        T result = default!;
+        try
+        {
+            result = await (body(group) ?? throw new InvalidOperationException("The task group's body returned null instead of a coroutine."));
+        }
+#pragma warning disable CA1031 // every error of the body goes into the group's exception, as in asyncio's __aexit__
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error = ExceptionDispatchInfo.Capture(e);
+        }
+
+        await group.CloseCore(error);
+        return result;
+    }
+
+    private static TaskGroup Open() => new(CoopTask.Current ?? throw new InvalidOperationException(
+        "TaskGroup.Run is awaited inside a Coop task (an async coroutine run by EventLoop.Run or loop.CreateTask)."));
+
+    private async Coroutine CloseCore(ExceptionDispatchInfo? bodyError)
     {
         BeginClose();
         ExceptionDispatchInfo? canceled = null;
@@ -218,13 +254,6 @@ public sealed class TaskGroup
                 _errors.Insert(0, error);
                 Abort(includeBody: false);
                 break;
-        }
-
-        if (!bodyKnown && _parent.OneShotCancelsDelivered != _oneShotsAtOpen)
-        {
-            // `await using` hides how the block ended; a one-shot cancel raised in it ended it.
-            canceled = ExceptionDispatchInfo.Capture(new CanceledException(_parent.CancelMessage));
-            Abort(includeBody: false);
         }
 
         while (_live.Count > 0)
@@ -283,7 +312,7 @@ public sealed class TaskGroup
         if (_phase == Phase.Closed)
         {
             throw new InvalidOperationException(
-                "This task group is closed: start children inside its await using block, or from its children while it waits.");
+                "This task group is closed: start children inside its block, or from its children while it waits.");
         }
     }
 

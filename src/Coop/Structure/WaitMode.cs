@@ -1,6 +1,6 @@
 namespace Coop;
 
-/// <summary>When <see cref="Coroutine.Wait"/> returns (asyncio's <c>return_when</c>).</summary>
+/// <summary>When <see cref="Coroutine.Wait(IEnumerable{Future}, WaitMode, double)"/> returns (asyncio's <c>return_when</c>).</summary>
 public enum WaitMode
 {
     /// <summary>When every future is done (or the timeout passes).</summary>

@@ -265,7 +265,7 @@ public class EventLoopTests
     }
 
     [Fact]
-    public void SetExceptionHandler_Null_RestoresTheDefault()
+    public void ExceptionHandler_Null_RestoresTheDefault()
     {
         var logger = new ListLogger();
         using var loop = new EventLoop(logger: logger);
@@ -282,12 +282,14 @@ public class EventLoopTests
     {
         using var loop = new EventLoop();
         var inside = false;
-        loop.CallSoon(() => inside = loop.IsRunning && EventLoop.CurrentOrNull == loop && EventLoop.Current == loop);
+        loop.CallSoon(() => inside = loop.IsRunning && EventLoop.TryGetCurrent(out var current) && current == loop && EventLoop.Current == loop);
         Assert.False(loop.IsRunning);
         Bounded.Run(() => RunBriefly(loop));
         Assert.True(inside);
         Assert.False(loop.IsRunning);
-        Assert.Null(EventLoop.CurrentOrNull);
+        Assert.False(EventLoop.TryGetCurrent(out var after));
+        Assert.Null(after);
+        Assert.Throws<InvalidOperationException>(() => EventLoop.Current);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Coop.Core;
-using Coop.Determinism;
 using Coop.Tests.Support;
 
 namespace Coop.Tests.Determinism;

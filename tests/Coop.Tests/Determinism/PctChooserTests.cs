@@ -1,5 +1,4 @@
 using Coop.Core;
-using Coop.Determinism;
 
 namespace Coop.Tests.Determinism;
 

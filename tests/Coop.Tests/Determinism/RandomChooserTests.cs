@@ -1,5 +1,4 @@
 using Coop.Core;
-using Coop.Determinism;
 using CsCheck;
 
 namespace Coop.Tests.Determinism;

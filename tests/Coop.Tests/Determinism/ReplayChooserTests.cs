@@ -1,4 +1,3 @@
-using Coop.Determinism;
 
 namespace Coop.Tests.Determinism;
 

@@ -44,13 +44,13 @@ public class StructureDocsTests
     {
         async Coroutine<int> Main()
         {
-            CoopTask<int> size;
-            await using (var group = new TaskGroup())
+            var size = await TaskGroup.Run(async group =>
             {
                 group.Start(Fetch("a"));                 // start and forget (Trio's start_soon)
-                size = group.CreateTask(Size("b"));      // start and keep the task (asyncio's create_task)
+                var task = group.CreateTask(Size("b"));  // start and keep the task (asyncio's create_task)
                 await Coroutine.Sleep(0.01);             // the body can do its own work meanwhile
-            }                                            // ← waits here for every child
+                return task;
+            });                                          // ← waits here for every child
 
             return size.Result;                          // every child has ended here
         }
@@ -66,9 +66,11 @@ public class StructureDocsTests
             var messages = new List<string>();
             try
             {
-                await using var group = new TaskGroup();
-                group.Start(Worker(1));
-                group.Start(Worker(2));
+                await TaskGroup.Run(async group =>
+                {
+                    group.Start(Worker(1));
+                    group.Start(Worker(2));
+                });
             }
             catch (TaskGroupException e)
             {

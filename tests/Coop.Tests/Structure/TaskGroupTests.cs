@@ -90,15 +90,16 @@ public class TaskGroupTests
     {
         var (a, b) = Run(async () =>
         {
-            CoopTask<int> ta, tb;
-            await using (var group = new TaskGroup())
+            CoopTask<int>? ta = null, tb = null;
+            await TaskGroup.Run(async group =>
             {
                 ta = group.CreateTask(Value(1, 5));
                 tb = group.CreateTask(Value(2, 1));
-            }
+                await Coroutine.Yield();
+            });
 
-            Assert.True(ta.IsDone && tb.IsDone);
-            return (ta.Result, tb.Result);
+            Assert.True(ta!.IsDone && tb!.IsDone);
+            return (ta!.Result, tb!.Result);
         });
 
         Assert.Equal((1, 2), (a, b));
@@ -112,11 +113,14 @@ public class TaskGroupTests
         {
             try
             {
-                await using var group = new TaskGroup();
-                group.Start(SleepForever(flags));
-                group.Start(FailsWhenCanceled());
-                group.Start(Fail("first"));
-                return null;
+                return await TaskGroup.Run(async group =>
+                {
+                    group.Start(SleepForever(flags));
+                    group.Start(FailsWhenCanceled());
+                    group.Start(Fail("first"));
+                    await Coroutine.Yield();
+                    return (TaskGroupException?)null;
+                });
             }
             catch (TaskGroupException e)
             {
@@ -149,8 +153,10 @@ public class TaskGroupTests
     {
         var error = GroupError(async () =>
         {
-            await using var group = new TaskGroup();
-            group.Start(Fail("boom", yields: 2));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Fail("boom", yields: 2));
+            });
         });
 
         var inner = Assert.IsType<InvalidOperationException>(Assert.Single(error!.InnerExceptions));
@@ -163,10 +169,12 @@ public class TaskGroupTests
         var bodyAfter = false;
         var error = GroupError(async () =>
         {
-            await using var group = new TaskGroup();
-            group.Start(Fail("child", yields: 1));
-            await Coroutine.Sleep(1000);
-            bodyAfter = true;
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Fail("child", yields: 1));
+                await Coroutine.Sleep(1000);
+                bodyAfter = true;
+            });
         });
 
         Assert.False(bodyAfter);
@@ -179,10 +187,12 @@ public class TaskGroupTests
         var flags = new Flags();
         async Coroutine Parent()
         {
-            await using var group = new TaskGroup();
-            group.Start(SleepForever(flags));
-            group.Start(SleepForever(flags));
-            await Coroutine.Sleep(1000);
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(SleepForever(flags));
+                group.Start(SleepForever(flags));
+                await Coroutine.Sleep(1000);
+            });
         }
 
         var (canceled, leftovers) = Run(async () =>
@@ -207,9 +217,11 @@ public class TaskGroupTests
         var childrenDoneBeforeParent = false;
         async Coroutine Parent()
         {
-            await using var group = new TaskGroup();
-            group.Start(SleepForever(flags));
-            group.Start(SlowCleanup(flags));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(SleepForever(flags));
+                group.Start(SlowCleanup(flags));
+            });
         }
 
         var canceled = Run(async () =>
@@ -245,9 +257,11 @@ public class TaskGroupTests
         var flags = new Flags();
         var scope = Run(async () => await CancelScope.MoveOnAfter(0.01, async _ =>
         {
-            await using var group = new TaskGroup();
-            group.Start(SleepForever(flags));
-            group.Start(SleepForever(flags));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(SleepForever(flags));
+                group.Start(SleepForever(flags));
+            });
         }));
 
         Assert.True(scope.CanceledCaught);
@@ -260,9 +274,11 @@ public class TaskGroupTests
         var secondRaised = false;
         var error = GroupError(async () =>
         {
-            await using var group = new TaskGroup();
-            group.Start(Stubborn());
-            group.Start(Fail("go", yields: 1));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Stubborn());
+                group.Start(Fail("go", yields: 1));
+            });
         });
 
         Assert.True(secondRaised);
@@ -329,11 +345,13 @@ public class TaskGroupTests
         var flags = new Flags();
         Run(async () =>
         {
-            await using var group = new TaskGroup();
-            group.Start(SleepForever(flags));
-            await Coroutine.Yield();
-            group.Cancel();
-            Assert.True(group.IsCanceling);
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(SleepForever(flags));
+                await Coroutine.Yield();
+                group.Cancel();
+                Assert.True(group.IsCanceling);
+            });
         });
 
         Assert.Equal(1, flags.Finallies);
@@ -345,10 +363,10 @@ public class TaskGroupTests
         var ran = Run(async () =>
         {
             var sibling = false;
-            await using (var group = new TaskGroup())
+            await TaskGroup.Run(async group =>
             {
                 group.Start(StartLater(group, () => sibling = true));
-            }
+            });
 
             return sibling;
         });
@@ -373,13 +391,14 @@ public class TaskGroupTests
     {
         var error = Run(async () =>
         {
-            TaskGroup g;
-            await using (var group = new TaskGroup())
+            TaskGroup? g = null;
+            await TaskGroup.Run(async group =>
             {
                 g = group;
-            }
+                await Coroutine.Yield();
+            });
 
-            return Record.Exception(() => g.Start(Value(1, 0)));
+            return Record.Exception(() => g!.Start(Value(1, 0)));
         });
 
         Assert.IsType<InvalidOperationException>(error);
@@ -400,11 +419,11 @@ public class TaskGroupTests
         Assert.Contains(errors, e => e.Message.Contains("never closed", StringComparison.Ordinal));
         Assert.Equal(1, flags.Finallies);
 
-        static async Coroutine Leaky(Flags flags)
+        static IEnumerable<object?> Leaky(Flags flags)
         {
             var group = new TaskGroup();
             group.Start(SleepForever(flags));
-            await Coroutine.Yield();
+            yield return null;
         }
     }
 
@@ -465,9 +484,11 @@ public class TaskGroupTests
         var disposed = false;
         var error = GroupError(async () =>
         {
-            await using var group = new TaskGroup();
-            group.Start(Forever());
-            group.Start(Fail("x", yields: 1));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Forever());
+                group.Start(Fail("x", yields: 1));
+            });
         });
 
         Assert.True(disposed);
@@ -490,32 +511,22 @@ public class TaskGroupTests
     }
 
     [Fact]
-    public void AwaitUsing_BodyThrows_ChildrenEndNormallyThenBodyErrorPropagates()
+    public void New_InAnAsyncCoroutine_ThrowsPointingToRun()
     {
-        // The documented limit of `await using` (C# hides the body's exception from DisposeAsync):
-        // the children are not canceled; TaskGroup.Run is the form that sees the body's error.
-        var childDone = false;
-        var error = Run(async () =>
-        {
-            try
-            {
-                await using var group = new TaskGroup();
-                group.Start(Short());
-                throw new FormatException("body");
-            }
-            catch (FormatException e)
-            {
-                return e;
-            }
-        });
+        // The explicitly closed form cannot see an exception thrown by the block (C# hides it from
+        // DisposeAsync), so async coroutines get the one form that does: TaskGroup.Run.
+        Exception? refused = null;
+        var errors = LoopErrorsOf(loop => loop.RunUntilComplete(Main()));
 
-        Assert.Equal("body", error.Message);
-        Assert.True(childDone);
+        var error = Assert.IsType<InvalidOperationException>(refused);
+        Assert.Contains("TaskGroup.Run", error.Message, StringComparison.Ordinal);
+        Assert.Empty(errors); // nothing was left open on the task
 
-        async Coroutine Short()
+        async Coroutine Main()
         {
-            await Coroutine.Sleep(0);
-            childDone = true;
+            await Coroutine.Yield();
+            refused = Record.Exception(() => new TaskGroup());
+            await Coroutine.Yield();
         }
     }
 
@@ -527,8 +538,10 @@ public class TaskGroupTests
         {
             await CancelScope.Shielded(async _ =>
             {
-                await using var group = new TaskGroup();
-                group.Start(Short(flags));
+                await TaskGroup.Run(async group =>
+                {
+                    group.Start(Short(flags));
+                });
             });
             await Coroutine.Yield();
             flags.After = true;
@@ -551,8 +564,10 @@ public class TaskGroupTests
         var flags = new Flags();
         Assert.Throws<TimeoutException>(() => Run(async () => await CancelScope.FailAfter(0.01, async _ =>
         {
-            await using var group = new TaskGroup();
-            group.Start(SleepForever(flags));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(SleepForever(flags));
+            });
         })));
 
         Assert.Equal(1, flags.Finallies);
@@ -639,7 +654,7 @@ public class TaskGroupTests
     {
         var points = Bounded.Run(() => Explore.CancelAtEachAwait(async probes =>
         {
-            await using (var group = new TaskGroup())
+            await TaskGroup.Run(async group =>
             {
                 group.Start(Child(probes, "child a"));
                 group.Start(Child(probes, "child b"));
@@ -650,7 +665,7 @@ public class TaskGroupTests
                         await Coroutine.Sleep(1);
                     }
                 });
-            }
+            });
 
             await Coroutine.Sleep(1);
         }));

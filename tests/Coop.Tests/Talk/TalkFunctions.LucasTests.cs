@@ -1,5 +1,5 @@
 using System.Numerics;
-using static Coop.TalkFunctions;
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Tests.Talk;
 

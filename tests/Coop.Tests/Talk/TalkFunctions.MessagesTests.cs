@@ -1,6 +1,6 @@
 using System.Numerics;
 using Coop.Tests.Support;
-using static Coop.TalkFunctions;
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Tests.Talk;
 

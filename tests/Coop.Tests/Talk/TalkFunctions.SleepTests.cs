@@ -1,5 +1,5 @@
 using Coop.Tests.Support;
-using static Coop.TalkFunctions;
+using static Coop.Talk.TalkFunctions;
 
 namespace Coop.Tests.Talk;
 

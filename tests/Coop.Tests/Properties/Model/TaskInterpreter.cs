@@ -25,7 +25,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         _loop = new EventLoop(_clock);
         if (scheduleSeed is { } seed)
         {
-            _loop.Chooser = new Coop.Determinism.RandomChooser(seed);
+            _loop.Chooser = new RandomChooser(seed);
         }
 
         _tasks = new CoopTask[program.Tasks.Length];

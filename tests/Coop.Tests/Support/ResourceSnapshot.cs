@@ -1,0 +1,56 @@
+namespace Coop.Tests.Support;
+
+/// <summary>The process's open file descriptors and managed heap at one moment, to check that I/O
+/// work gives back what it took: take one, run the work, then <see cref="AssertNoLeak"/>. The file
+/// descriptor count is exact (/proc/self/fd, Linux); the heap is compared after full collections,
+/// within a slack for what the runtime caches on first use (run the work once before taking the
+/// snapshot, so that the check sees steady state). Use it in tests that do not run in parallel with
+/// others (the I/O collection), since it sees the whole process.</summary>
+public sealed class ResourceSnapshot
+{
+    private ResourceSnapshot(int fileDescriptors, long heapBytes)
+    {
+        FileDescriptors = fileDescriptors;
+        HeapBytes = heapBytes;
+    }
+
+    /// <summary>Open file descriptors (-1 where /proc/self/fd does not exist).</summary>
+    public int FileDescriptors { get; }
+
+    public long HeapBytes { get; }
+
+    public static ResourceSnapshot Take()
+    {
+        var heap = CollectedHeap();
+        return new ResourceSnapshot(CountFileDescriptors(), heap);
+    }
+
+    /// <summary>Fails if file descriptors are still open that were not at the snapshot, or if the
+    /// heap grew by more than <paramref name="heapSlackBytes"/>. Finalizers get a moment to close
+    /// what the work dropped, as they would in a long-running program.</summary>
+    public void AssertNoLeak(long heapSlackBytes = 512 * 1024)
+    {
+        var fds = CountFileDescriptors();
+        for (var attempt = 0; attempt < 50 && fds > FileDescriptors; attempt++)
+        {
+            CollectedHeap();
+            Thread.Sleep(10); // a socket .NET's own threads still hold a moment longer
+            fds = CountFileDescriptors();
+        }
+
+        Assert.True(fds <= FileDescriptors, $"{fds - FileDescriptors} file descriptor(s) leaked: {FileDescriptors} open before, {fds} after.");
+        var heap = CollectedHeap();
+        Assert.True(heap - HeapBytes <= heapSlackBytes, $"The managed heap grew by {heap - HeapBytes} bytes (slack {heapSlackBytes}).");
+    }
+
+    private static int CountFileDescriptors() =>
+        Directory.Exists("/proc/self/fd") ? Directory.GetFileSystemEntries("/proc/self/fd").Length : -1;
+
+    private static long CollectedHeap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
