@@ -5,10 +5,13 @@
 //     new box to Task through a thread-static (the compiler calls one right after the other, with
 //     nothing in between), and the state machine's later calls find their frame as the innermost
 //     frame of the task being stepped (CoopTask.Current: one thread-static read per suspension).
-//   - Coop's own awaiters are recognised by type (KernelAwaiterKind.cs, a test the JIT folds), and
-//     the builder suspends the task directly, reading the future or the callee out of the awaiter
-//     with Unsafe.As (the awaiters are one-field structs of known layout): no delegate is made, no
-//     OnCompleted is called, and the task resumes its innermost frame itself.
+//   - Coop's own awaiters are recognised by type (KernelAwaiterKind, below), and the builder
+//     suspends the task directly, reading the future or the callee out of the awaiter with Unsafe.As
+//     (the awaiters are one-field structs of known layout): no delegate is made, no OnCompleted is
+//     called, and the task resumes its innermost frame itself. For the non-generic awaiters the
+//     kind is a type test the JIT folds, even in code compiled before any static is initialized;
+//     the generic ones are classified once per type, into a static the JIT reads as a constant.
+//     Either way, for a given await only one branch of the switch remains.
 // Other awaiters: one of Coop's kernel awaiters (IKernelAwaiter) gets its OnCompleted called with the
 // task in the Suspending phase and parks it (ParkOn); any other awaiter (a BCL Task) parks the task
 // "foreign" and gets a callback that wakes it through the inbox from whatever thread completes it.
@@ -156,4 +159,35 @@ internal static class Suspension
     // C# allocate its closure at method entry.
     private static void ResumeWhenDone(Future future, Action continuation) =>
         future.AddDoneCallback(_ => continuation());
+
+    private enum KernelAwaiterKind
+    {
+        Other, // not one of the three: suspend through the awaiter's OnCompleted
+        Yield,
+        Future,
+        Coroutine,
+    }
+
+    private static class KernelAwaiterKind<TAwaiter>
+    {
+        public static KernelAwaiterKind Of
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => typeof(TAwaiter) == typeof(YieldAwaiter) ? KernelAwaiterKind.Yield
+                : typeof(TAwaiter) == typeof(CoroutineAwaiter) ? KernelAwaiterKind.Coroutine
+                : typeof(TAwaiter) == typeof(FutureAwaiter) ? KernelAwaiterKind.Future
+                : Classified;
+        }
+
+        private static readonly KernelAwaiterKind Classified = Classify(typeof(TAwaiter));
+
+        private static KernelAwaiterKind Classify(Type type)
+        {
+            var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+            return definition == typeof(YieldAwaiter) ? KernelAwaiterKind.Yield
+                : definition == typeof(FutureAwaiter) || definition == typeof(FutureAwaiter<>) ? KernelAwaiterKind.Future
+                : definition == typeof(CoroutineAwaiter) || definition == typeof(CoroutineAwaiter<>) ? KernelAwaiterKind.Coroutine
+                : KernelAwaiterKind.Other;
+        }
+    }
 }

@@ -20,7 +20,7 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
     public bool IsCompleted => false;
 
     /// <summary>Raises the task's pending cancellation, if any.</summary>
-    public void GetResult() => CoopTask.Current?.ThrowIfCancelRequested(null);
+    public void GetResult() => CoopTask.Current?.ThrowIfCancelRequested();
 
     /// <inheritdoc />
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);

@@ -37,7 +37,7 @@ internal static class LoopAffinity
     public static EventLoop BindForWait(ref EventLoop? loop, object primitive)
     {
         var bound = Bind(ref loop, primitive);
-        CoopTask.Current?.ThrowIfCancelRequested(null);
+        CoopTask.Current?.ThrowIfCancelRequested();
         return bound;
     }
 }

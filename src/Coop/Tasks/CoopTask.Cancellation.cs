@@ -48,10 +48,6 @@ public abstract partial class CoopTask
         }
     }
 
-    /// <summary>How many one-shot cancellations were raised in this task: lets a task group opened
-    /// with <c>await using</c> see that its body was canceled (DisposeAsync is not told why).</summary>
-    internal int OneShotCancelsDelivered => _extras?.OneShotCancelsDelivered ?? 0;
-
     internal string? CancelMessage => _extras?.CancelMessage;
 
     internal CancelStatus? InnermostStatus => _extras?.Status;
@@ -81,7 +77,7 @@ public abstract partial class CoopTask
     /// is given back first (Future.TryGiveBack); if it cannot be, the await completes and the
     /// cancellation waits for the next await.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal void ThrowIfCancelRequested(Future? awaited)
+    internal void ThrowIfCancelRequested(Future? awaited = null)
     {
         if (IsCancelRequested || _extras?.Status != null)
         {
@@ -154,9 +150,8 @@ public abstract partial class CoopTask
         }
 
         _marks &= ~TaskMarks.CancelRequested;
-        MoreState.OneShotCancelsDelivered++;
         RefreshTokens();
-        return new CanceledException(_extras!.CancelMessage, inner);
+        return new CanceledException(_extras?.CancelMessage, inner);
     }
 
     /// <summary>True while the code inside <paramref name="status"/> (null: outside every status) is

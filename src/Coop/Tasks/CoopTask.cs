@@ -475,7 +475,6 @@ public abstract partial class CoopTask : Future
         public string? CancelMessage;                        // of the one-shot Cancel()
         public CancellationTokenSource? TokenSource;         // the task's token outside every status
         public CancellationTokenRegistration TokenRegistration; // on a token passed to CreateTask
-        public int OneShotCancelsDelivered;                  // CoopTask.Cancellation.cs
         public CancelStatus? Status;                         // the innermost cancel status entered
         public ExecutionContext? Context;                    // the task's own AsyncLocal values
         public GeneratorTask.Frame[]? Callers;               // a generator's frames below the innermost
