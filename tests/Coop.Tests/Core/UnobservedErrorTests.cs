@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Coop.Determinism;
 using Coop.Tests.Properties.Model;
 using Coop.Tests.Support;
 using CsCheck;
@@ -312,9 +311,11 @@ public class UnobservedErrorTests
     {
         try
         {
-            await using var group = new TaskGroup();
-            group.Start(Fail("a"));
-            group.Start(FailLater("b"));
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Fail("a"));
+                group.Start(FailLater("b"));
+            });
         }
         catch (TaskGroupException)
         {
