@@ -21,7 +21,7 @@ public class Future
 {
     private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed (wrapped in
                               // an UnobservedError until somebody reads it) or Canceled
-    private object? _waiters; // null, one task or done callback, or a List<object> of them
+    private object? _waiters; // null, one task or done callback, or a WaiterList of them
     private Flags _flags;
 
     internal Future(EventLoop loop)
@@ -148,7 +148,7 @@ public class Future
             case Action<Future> single when single == callback:
                 _waiters = null;
                 return 1;
-            case List<object> many:
+            case WaiterList many:
                 return many.RemoveAll(w => w is Action<Future> a && a == callback);
             default:
                 return 0;
@@ -164,17 +164,17 @@ public class Future
     internal virtual string Describe() => "Future";
 
     /// <summary>How many entries the waiter list holds, stale ones included (tests check it stays bounded).</summary>
-    internal int WaiterEntries => _waiters switch { null => 0, List<object> many => many.Count, _ => 1 };
+    internal int WaiterEntries => _waiters switch { null => 0, WaiterList many => many.Count, _ => 1 };
 
     /// <summary>The first task or callback waiting on this future, for traces; null if none.</summary>
-    internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
+    internal object? FirstWaiter => _waiters is WaiterList many ? many[0] : _waiters;
 
     /// <summary>True when a task other than <paramref name="task"/> is still parked on this future:
     /// then a future made for one wait is not canceled with <paramref name="task"/>.</summary>
     internal bool HasOtherParkedTask(CoopTask task) => _waiters switch
     {
         CoopTask other => other != task && other.IsParkedOn(this),
-        List<object> many => many.Exists(w => w is CoopTask t && t != task && t.IsParkedOn(this)),
+        WaiterList many => many.Exists(w => w is CoopTask t && t != task && t.IsParkedOn(this)),
         _ => false,
     };
 
@@ -185,8 +185,8 @@ public class Future
             case null:
                 _waiters = waiter;
                 break;
-            case List<object> many:
-                if ((_flags & Flags.WaiterLeft) != 0 && many.Count == many.Capacity)
+            case WaiterList many:
+                if ((_flags & Flags.WaiterLeft) != 0 && many.Count >= many.SweepAt)
                 {
                     DropStaleWaiters(many, waiter as CoopTask);
                 }
@@ -194,7 +194,10 @@ public class Future
                 many.Add(waiter);
                 break;
             default:
-                _waiters = new List<object> { _waiters, waiter };
+                var list = new WaiterList();
+                list.Add(_waiters);
+                list.Add(waiter);
+                _waiters = list;
                 break;
         }
     }
@@ -208,38 +211,36 @@ public class Future
     /// would collect such entries without end, and wake a task where it first waited, so once a task
     /// has left, the list is swept before it grows and before the future wakes its waiters: out go
     /// the tasks no longer parked here and all but the newest entry of a task listed twice. Amortized
-    /// O(1) per wait: the list still doubles unless a quarter of it came free.</summary>
-    private void DropStaleWaiters(List<object> many, CoopTask? adding)
+    /// O(1) per wait: the next sweep waits for the list to double unless a quarter of it came free.</summary>
+    private void DropStaleWaiters(WaiterList many, CoopTask? adding)
     {
         _flags &= ~Flags.WaiterLeft;
         adding?.MarkSwept(true); // its entries so far are all older than the one it is adding
-        var kept = many.Count;
         for (var i = many.Count - 1; i >= 0; i--)
         {
-            var waiter = many[i];
-            if (waiter is CoopTask task)
+            if (many[i] is CoopTask task)
             {
                 if (!task.IsParkedOn(this) || task.IsSwept)
                 {
-                    continue; // left, or listed again later (the later entry is kept): stale
+                    many[i] = null; // left, or listed again later (the later entry is kept): stale
                 }
-
-                task.MarkSwept(true);
+                else
+                {
+                    task.MarkSwept(true);
+                }
             }
-
-            many[--kept] = waiter;
         }
 
-        many.RemoveRange(0, kept);
-        foreach (var waiter in many)
+        many.Compact();
+        for (var i = 0; i < many.Count; i++)
         {
-            (waiter as CoopTask)?.MarkSwept(false);
+            (many[i] as CoopTask)?.MarkSwept(false);
         }
 
         adding?.MarkSwept(false);
-        if (many.Count > many.Capacity * 3 / 4)
+        if (many.Count > many.SweepAt * 3 / 4)
         {
-            many.Capacity *= 2;
+            many.SweepAt *= 2;
         }
     }
 
@@ -316,18 +317,18 @@ public class Future
         State = error == null ? FutureState.Succeeded
             : error.SourceException is CanceledException ? FutureState.Canceled
             : FutureState.Failed;
-        if ((_flags & Flags.WaiterLeft) != 0 && _waiters is List<object> listed)
+        if ((_flags & Flags.WaiterLeft) != 0 && _waiters is WaiterList listed)
         {
             DropStaleWaiters(listed, null); // so each task is woken once, where it last began to wait
         }
 
         var waiters = _waiters;
         _waiters = null;
-        if (waiters is List<object> many)
+        if (waiters is WaiterList many)
         {
-            foreach (var waiter in many)
+            for (var i = 0; i < many.Count; i++)
             {
-                Wake(waiter);
+                Wake(many[i]!);
             }
         }
         else if (waiters != null)
