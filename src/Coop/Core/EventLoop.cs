@@ -218,7 +218,7 @@ public sealed partial class EventLoop : IDisposable
         finally
         {
             _stopping = false;
-            ForgetStep(); // only needed if a step escaped with a LoopInternalException
+            SteppingTask = null; // only needed if a step escaped with a LoopInternalException
             IsRunning = false;
             t_running = null;
             _threadId = 0;
@@ -245,9 +245,8 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it makes the first ~100 ms
-    // (tier-0 code) about 2x faster but costs profile-guided optimization for good, ~30 % of the
-    // switch rate (docs/benchmarks.md).
+    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it speeds up the first
+    // (tier-0) code but costs profile-guided optimization for good (docs/benchmarks.md).
     /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU) for the earliest
     /// of the next deadline, I/O and a post (one system call with a poller), take in what other
     /// threads posted, move due timers to the ready queue, then run the ready queue.
@@ -287,12 +286,10 @@ public sealed partial class EventLoop : IDisposable
                 // Only a task step gets here, and only on a bug: a callback reports its own error,
                 // a step its coroutine's and its instrument's.
                 var task = SteppingTask;
-                ForgetStep();
+                SteppingTask = null;
                 ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
         }
-
-        _ready.TrimExcess();
     }
 
     /// <summary>Runs the rest of the pass: the loop's hot path. It has no exception handler of its

@@ -245,7 +245,7 @@ public sealed class TaskGroup
         {
             case null:
                 break;
-            case CanceledException own when own.Scope == _bodyScope:
+            case CanceledException own when _bodyScope.Raised(own):
                 break; // the group interrupted its own body because a child failed: that error says it all
             case CanceledException:
                 canceled = bodyError;

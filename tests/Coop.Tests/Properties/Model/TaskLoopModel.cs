@@ -387,6 +387,7 @@ public sealed class TaskLoopModel
 
             task.Status = 'W';
             task.WaitingOn = awaited;
+            awaited.Waiters.Remove(task); // woken where it last began to wait, not where it first did
             awaited.Waiters.Add(task);
             return;
         }

@@ -1,8 +1,8 @@
-// Stepping a generator coroutine: the talk's `next(task.routine)`, with `yield from` as a trampoline.
-// The task keeps the chain of nested generators as a stack of frames and always resumes the top one,
-// so a resume costs O(1) whatever the depth (Python's own `yield from` re-enters every frame).
-// The task's own iterator, the bottom of the chain, is kept in the task (_body); the frames array
-// holds only the generators it delegates to, and is made the first time it does: most never do.
+// A task that steps a generator coroutine: the talk's `next(task.routine)`, with `yield from` as a
+// trampoline. The innermost iterator is the task's Innermost; the iterators it was delegated from
+// wait below it, with the Call each one is to hear back through, on a stack kept in the task's side
+// object (most generators never delegate). A resume touches only the innermost iterator, so it costs
+// O(1) whatever the depth (Python's own `yield from` re-enters every frame).
 // What a generator yields says what to do:
 //   null, Sleep(0)    → yield: back of the ready queue;
 //   ReturnValue       → the frame ends with that value (Python's `return x` in a generator);
@@ -11,32 +11,26 @@
 //   anything else     → the task fails with an error naming the type.
 // A frame that throws ends the chain: every caller's iterator is disposed (its finally blocks run)
 // and the task fails with the original exception, since C# iterators cannot catch across a yield.
+// Talks to: CoopTask (Park, MakeReady, Finish), Call (the result of a `yield from`).
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Coop;
 
-public partial class CoopTask
+internal sealed class GeneratorTask : CoopTask
 {
-    private struct Frame
+    internal GeneratorTask(EventLoop loop, IEnumerator<object?> routine, string? name)
+        : base(loop, name)
+    {
+        Innermost = routine;
+    }
+
+    /// <summary>An iterator a frame above was delegated from, and the Call that frame reports to.</summary>
+    internal struct Frame
     {
         public IEnumerator<object?> Routine;
         public Call? Call;
-    }
-
-    private int _depth; // how many of Frames are in use
-
-    /// <summary>The generators above the task's own, innermost last (kept in _chain).</summary>
-    private Frame[]? Frames => Unsafe.As<Frame[]?>(_chain);
-
-    internal static CoopTask ForGenerator(EventLoop loop, IEnumerable<object?> routine, string? name, CancellationToken token)
-    {
-        var own = Enumerate(routine); // refused before the task exists
-        var task = new CoopTask(loop, name) { _isGenerator = true };
-        task._body = own;
-        task.WatchToken(token);
-        return task;
     }
 
     /// <summary>Starts a generator coroutine object, once: a second start (CreateTask, a yield from,
@@ -80,27 +74,28 @@ public partial class CoopTask
         return value != -2 || !s_startedOffThread.TryAdd(generator, generator);
     }
 
-    /// <summary>The task's own iterator; null once the chain ended or was disposed.</summary>
-    private IEnumerator<object?>? OwnRoutine => Unsafe.As<IEnumerator<object?>?>(_body);
-
-    private void StepGenerator()
+    private protected override void Run()
     {
-        var wokenBy = TakeWokenBy();
-        if (_cancelRequested && GiveBackHandOff(wokenBy))
+        if (IsCancelRequested && (!IsStarted || GiveBack(Top.Current as Future)))
         {
             EndCanceled();
             return;
         }
 
+        if (!IsStarted)
+        {
+            Start();
+        }
+
         while (true)
         {
-            var routine = _depth == 0 ? OwnRoutine! : Frames![_depth - 1].Routine;
+            var routine = Top;
             object? yielded;
             try
             {
                 if (!routine.MoveNext())
                 {
-                    if (PopFrame(null))
+                    if (Pop(null))
                     {
                         return;
                     }
@@ -112,8 +107,7 @@ public partial class CoopTask
             }
             catch (Exception ex)
             {
-                DropTop(); // the throwing iterator already ran its finally blocks
-                FailGenerator(ex);
+                Fail(ex, disposeInnermost: false); // the throwing iterator already ran its finally blocks
                 return;
             }
 
@@ -127,7 +121,7 @@ public partial class CoopTask
 
             if (yielded is Future { IsDone: false } future)
             {
-                ParkGenerator(future);
+                ParkOn(future);
                 return;
             }
 
@@ -137,6 +131,15 @@ public partial class CoopTask
             }
         }
     }
+
+    /// <summary>The innermost iterator: the one that runs next.</summary>
+    private IEnumerator<object?> Top => Unsafe.As<IEnumerator<object?>>(Innermost!);
+
+    private protected override object? BoxedResult => (base.BoxedResult as ReturnValue)?.Value;
+
+    /// <summary>A cancellation is raised at the await the last yielded future woke: if that future
+    /// handed this task a resource, it is given back first (Future.TryGiveBack).</summary>
+    private static bool GiveBack(Future? yielded) => yielded is not { State: FutureState.Succeeded } || yielded.TryGiveBack();
 
     /// <summary>Does what a yielded value other than null or a pending future says; true when that
     /// ended the step.</summary>
@@ -148,7 +151,7 @@ public partial class CoopTask
             {
                 case ReturnValue returned:
                     routine.Dispose(); // a finally block that throws here fails the task (below)
-                    return PopFrame(returned);
+                    return Pop(returned);
                 case Call call:
                     Push(call.Start(), call);
                     return false;
@@ -160,16 +163,16 @@ public partial class CoopTask
                     return true;
                 case Future:
                     // Done: waiting on it does not suspend (as for async coroutines), but a pending
-                    // cancellation is still delivered here.
-                    if (_cancelRequested)
+                    // cancellation is still raised here.
+                    if (IsCancelRequested)
                     {
-                        StepGenerator();
+                        Run();
                         return true;
                     }
 
                     return false;
                 default:
-                    FailGenerator(new InvalidOperationException(
+                    Fail(new InvalidOperationException(
                         $"A generator coroutine yielded a {yielded.GetType().FullName}: yield null (to yield), " +
                         "Coroutine.Return(value), another generator, Coroutine.Call<T>(generator), or a Future."));
                     return true;
@@ -181,21 +184,21 @@ public partial class CoopTask
             // GetEnumerator or a finally block that throws): the task fails with that error and its
             // frames are disposed, rather than the error escaping the step and leaving the task
             // Running forever.
-            FailGenerator(ex);
+            Fail(ex);
             return true;
         }
     }
 
     /// <summary>Parks on a yielded pending future, or fails the task if it cannot wait on it.</summary>
-    private void ParkGenerator(Future future)
+    private void ParkOn(Future future)
     {
         if (WhyCannotParkOn(future) is { } why)
         {
-            FailGenerator(new InvalidOperationException(why));
+            Fail(new InvalidOperationException(why));
             return;
         }
 
-        ParkOn(future);
+        Park(future);
     }
 
     /// <summary>Ends a chain whose task was canceled: every frame is disposed, innermost first. A
@@ -203,84 +206,72 @@ public partial class CoopTask
     /// close() does), so it is not lost.</summary>
     private void EndCanceled()
     {
-        var disposeError = DisposeFrames();
-        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CanceledException(_extras?.CancelMessage)));
+        var disposeError = DisposeFrames(disposeInnermost: true);
+        Finish(null, ExceptionDispatchInfo.Capture(disposeError ?? new CanceledException(CancelMessage)));
     }
 
     private void Push(IEnumerator<object?> routine, Call? call)
     {
-        var frames = Frames;
-        if (frames == null || _depth == frames.Length)
+        var more = MoreState;
+        if (more.Callers == null || more.Depth == more.Callers.Length)
         {
-            Array.Resize(ref frames, Math.Max(4, _depth * 2));
-            _chain = frames;
+            Array.Resize(ref more.Callers, Math.Max(4, more.Depth * 2));
         }
 
-        frames[_depth++] = new Frame { Routine = routine, Call = call };
+        more.Callers[more.Depth++] = new Frame { Routine = Top, Call = call };
+        Innermost = routine;
     }
 
-    /// <summary>Pops the finished top frame and hands its value to its caller; true when that ended
-    /// the task (the task's own iterator finished).</summary>
-    private bool PopFrame(ReturnValue? returned)
+    /// <summary>The innermost frame ended: its caller becomes the innermost and hears its value
+    /// through its Call; true when that ended the task (the task's own iterator ended).</summary>
+    private bool Pop(ReturnValue? returned)
     {
-        if (_depth == 0)
+        if (_extras is not { Depth: > 0 } more)
         {
-            _body = null;
-            Finish(returned?.Value, null);
+            Finish(returned, null); // kept as it came: a returned int is boxed only if it is read as an object
             return true;
         }
 
-        var frames = Frames!;
-        var finished = frames[--_depth];
-        frames[_depth] = default;
-        finished.Call?.Deliver(returned);
+        var below = more.Callers![--more.Depth];
+        more.Callers[more.Depth] = default;
+        below.Call?.Deliver(returned);
+        Innermost = below.Routine;
         return false;
     }
 
-    /// <summary>Forgets the top frame without running anything in it.</summary>
-    private void DropTop()
+    private void Fail(Exception ex, bool disposeInnermost = true)
     {
-        if (_depth == 0)
-        {
-            _body = null;
-        }
-        else
-        {
-            Frames![--_depth] = default;
-        }
-    }
-
-    private void FailGenerator(Exception ex)
-    {
-        if (DisposeFrames() is { } disposeError)
+        if (DisposeFrames(disposeInnermost) is { } disposeError)
         {
             ex = new AggregateException("A generator's finally block threw while the task was failing.", ex, disposeError);
         }
 
-        Finish(null, ExceptionDispatchInfo.Capture(ex));
+        Finish(null, ExceptionDispatchInfo.Capture(TranslateCancellation(ex)));
     }
 
     /// <summary>Disposes every frame, innermost first, running their finally blocks; one that throws
     /// does not stop the others. Returns what they threw, or null.</summary>
-    private Exception? DisposeFrames()
+    private Exception? DisposeFrames(bool disposeInnermost)
     {
-        var frames = Frames;
-        var depth = _depth;
-        var own = OwnRoutine;
-        _chain = null;
-        _depth = 0;
-        _body = null;
         List<Exception>? errors = null;
-        for (var i = depth - 1; i >= -1; i--)
+        var depth = _extras?.Depth ?? 0;
+        for (var i = depth; i >= 0; i--)
         {
+            var routine = i == depth ? (disposeInnermost ? Top : null) : _extras!.Callers![i].Routine;
             try
             {
-                (i >= 0 ? frames![i].Routine : own)?.Dispose();
+                routine?.Dispose();
             }
             catch (Exception ex)
             {
                 (errors ??= []).Add(ex);
             }
+        }
+
+        if (_extras != null)
+        {
+            _extras.Callers = null;
+            _extras.Depth = 0;
         }
 
         return errors switch
