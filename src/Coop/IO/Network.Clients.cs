@@ -39,7 +39,7 @@ public static partial class Network
         CheckHost(host);
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
-        return OpenTcp(EventLoop.Current.NetworkStack, host, port, (options ?? SocketOptions.Default).Validated());
+        return OpenTcp(host, port, (options ?? SocketOptions.Default).Validated());
     }
 
     /// <summary>Opens a connection to the Unix domain socket at <paramref name="path"/> (or an
@@ -69,8 +69,13 @@ public static partial class Network
             throw new ArgumentException($"GetHostAddressesAsync resolves IPv4 (InterNetwork), IPv6 (InterNetworkV6) or both (Unspecified), not {family}.", nameof(family));
         }
 
-        return Resolve(EventLoop.Current.NetworkStack, host, family);
+        return ResolveOnLoop(host, family);
     }
+
+    // The loop (and its network) is the one the coroutine runs on, read when it starts: calling a
+    // coroutine method only makes the coroutine.
+    private static async Coroutine<IPAddress[]> ResolveOnLoop(string host, AddressFamily family) =>
+        await Resolve(EventLoop.Current.NetworkStack, host, family);
 
     private static async Coroutine<IPAddress[]> Resolve(NetworkStack stack, string host, AddressFamily family)
     {
@@ -82,8 +87,9 @@ public static partial class Network
         return await stack.GetHostAddressesAsync(host, family);
     }
 
-    private static async Coroutine<SocketStream> OpenTcp(NetworkStack stack, string host, int port, SocketOptions options)
+    private static async Coroutine<SocketStream> OpenTcp(string host, int port, SocketOptions options)
     {
+        var stack = EventLoop.Current.NetworkStack;
         var addresses = await Resolve(stack, host, AddressFamily.Unspecified);
         if (addresses.Length == 0)
         {

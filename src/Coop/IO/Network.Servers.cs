@@ -49,7 +49,7 @@ public static partial class Network
             CheckHost(host);
         }
 
-        return OpenTcpListeners(EventLoop.Current.NetworkStack, port, host, (options ?? SocketOptions.Default).Validated(), backlog);
+        return OpenTcpListeners(port, host, (options ?? SocketOptions.Default).Validated(), backlog);
     }
 
     /// <summary>Opens a Unix domain socket listener at <paramref name="path"/> (or an abstract name,
@@ -108,14 +108,19 @@ public static partial class Network
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Serve(handler, [OpenUnixListener(path, options, backlog)]);
+        ArgumentOutOfRangeException.ThrowIfNegative(backlog);
+        return ServeUnix(handler, path, (options ?? SocketOptions.Default).Validated(), backlog);
     }
+
+    private static async Coroutine ServeUnix(Func<SocketStream, Coroutine> handler, string path, SocketOptions options, int backlog) =>
+        await Serve(handler, [OpenUnixListener(path, options, backlog)]);
 
     private static async Coroutine ServeOpened(Func<SocketStream, Coroutine> handler, Coroutine<IReadOnlyList<SocketListener>> opening) =>
         await Serve(handler, await opening);
 
-    private static async Coroutine<IReadOnlyList<SocketListener>> OpenTcpListeners(NetworkStack stack, int port, string? host, SocketOptions options, int backlog)
+    private static async Coroutine<IReadOnlyList<SocketListener>> OpenTcpListeners(int port, string? host, SocketOptions options, int backlog)
     {
+        var stack = EventLoop.Current.NetworkStack;
         IPAddress[] addresses = host == null
             ? [Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any]
             : (await Resolve(stack, host, AddressFamily.Unspecified)).Distinct().ToArray();

@@ -66,7 +66,10 @@ public abstract class SocketStream : ByteStream
                 nameof(remote));
         }
 
-        var loop = EventLoop.Current;
-        return loop.NetworkStack.ConnectAsync(remote, (options ?? SocketOptions.Default).Validated());
+        return Connect(remote, (options ?? SocketOptions.Default).Validated());
     }
+
+    // On the loop the coroutine runs on, read when it starts (a coroutine is cold).
+    private static async Coroutine<SocketStream> Connect(EndPoint remote, SocketOptions options) =>
+        await EventLoop.Current.NetworkStack.ConnectAsync(remote, options);
 }
