@@ -57,6 +57,7 @@ public sealed partial class EventLoop : IDisposable
         _ticksPerSecond = _time.TimestampFrequency;
         _logger = options.Logger;
         PollerKind = options.Poller;
+        _networkStack = options.NetworkStack;
         BaseContext = ExecutionContext.Capture();
     }
 
