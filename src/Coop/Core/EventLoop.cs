@@ -57,9 +57,13 @@ public sealed partial class EventLoop : IDisposable
         _ticksPerSecond = _time.TimestampFrequency;
         _logger = options.Logger;
         PollerKind = options.Poller;
-        _networkStack = options.NetworkStack;
+        Options = options;
         BaseContext = ExecutionContext.Capture();
     }
+
+    /// <summary>What the loop was made with; the layers above the kernel read their own settings
+    /// from it (IO/EventLoop.Network.cs).</summary>
+    internal EventLoopOptions Options { get; }
 
     /// <summary>How this loop waits for sockets, as asked in its options (the poller itself is made
     /// when the loop first uses a socket).</summary>
