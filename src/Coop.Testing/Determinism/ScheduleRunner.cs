@@ -30,16 +30,17 @@ internal static class ScheduleRunner
         var probes = new ScheduleProbes();
         Exception? failure = null;
         StepCounter counter;
-        using (var loop = new EventLoop(clock))
+        var simulation = options.Simulate ? new Simulation(source) : null;
+        using (var loop = new EventLoop(new EventLoopOptions { TimeProvider = clock, NetworkStack = simulation?.Stack }))
         {
-            var simulation = options.Simulate ? new Simulation(loop, source) : null;
+            simulation?.Bind(loop);
             counter = new StepCounter(cancelAfterStep, simulation);
             loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.Chooser = new TimingFuzzChooser(chooser, source);
             loop.Instrument = counter;
             try
             {
-                var coroutine = body(probes) ?? throw new ArgumentException("The body returned null instead of a coroutine.", nameof(body));
+                var coroutine = Simulation.Starting(simulation, () => body(probes)) ?? throw new ArgumentException("The body returned null instead of a coroutine.", nameof(body));
                 var main = loop.CreateTask(simulation != null ? simulation.RunAsync(coroutine) : coroutine, "main");
                 loop.Run(until: () => main.IsDone || counter.Steps > options.MaxSteps || loop.Instrument != counter);
                 failure = loop.Instrument != counter

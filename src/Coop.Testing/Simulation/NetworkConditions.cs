@@ -12,7 +12,6 @@ public sealed class NetworkConditions
     private double _bandwidth;
     private int _bufferSize = 64 * 1024;
     private TimeSpan _connectTimeout = TimeSpan.FromSeconds(30);
-    private int _backlog = 128;
 
     /// <summary>One-way latency of every message, connect and lookup (default 1 ms).</summary>
     public TimeSpan Latency
@@ -54,14 +53,6 @@ public sealed class NetworkConditions
         get => _connectTimeout;
         set => _connectTimeout = value > TimeSpan.Zero ? value
             : throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), value, "Give a positive duration.");
-    }
-
-    /// <summary>Connections a listener holds before they are accepted; more are refused (default 128).</summary>
-    public int Backlog
-    {
-        get => _backlog;
-        set => _backlog = value >= 1 ? value
-            : throw new ArgumentOutOfRangeException(nameof(Backlog), value, "A listener holds at least one connection.");
     }
 
     private static TimeSpan NonNegative(TimeSpan value, string name) => value >= TimeSpan.Zero ? value

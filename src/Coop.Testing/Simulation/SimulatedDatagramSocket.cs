@@ -1,31 +1,33 @@
-// A UDP port of a simulated host. A send never waits (UDP has no backpressure): the datagram goes
+// A UDP port of a simulated host (a UdpSocket). A send never waits (UDP has no backpressure): the datagram goes
 // onto the wire, where the seed may lose, duplicate, delay or reorder it (Simulation.SendDatagram).
 // Arrived datagrams wait in a bounded queue (NetworkConditions.BufferSize bytes); past it they are
 // dropped, as a kernel drops them. A receive into a buffer smaller than the datagram gets its start
 // and loses the rest, as with a socket.
 using System.Net;
+using System.Net.Sockets;
 
 namespace Coop.Testing;
 
-internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHost host, int port)
+internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHost host, int port) : UdpSocket
 {
+    private readonly IPEndPoint _local = new(host.Address, port);
     private readonly Queue<(byte[] Data, IPEndPoint From)> _queue = new();
     private int _queuedBytes;
     private Future? _receiveWait;
     private bool _receiving;
+    private bool _closed;
 
     public SimulatedHost Host => host;
 
     public int Generation { get; } = host.Generation;
 
-    public IPEndPoint LocalEndPoint { get; } = new(host.Address, port);
+    public override IPEndPoint LocalEndPoint => _local;
 
-    public bool IsClosed { get; private set; }
+    public override bool IsClosed => _closed;
 
-    /// <summary>Sends <paramref name="data"/> to <paramref name="remote"/> (an address, or a
-    /// simulated host's name in a <see cref="DnsEndPoint"/>); returns its length.</summary>
+    /// <summary>Sends <paramref name="data"/> to <paramref name="remote"/>; returns its length.</summary>
 #pragma warning disable CS1998 // a cold coroutine that never waits: UDP sends do not block
-    public async Coroutine<int> SendToAsync(ReadOnlyMemory<byte> data, EndPoint remote)
+    public override async Coroutine<int> SendToAsync(ReadOnlyMemory<byte> data, IPEndPoint remote)
 #pragma warning restore CS1998
     {
         ArgumentNullException.ThrowIfNull(remote);
@@ -37,7 +39,7 @@ internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHo
 
     /// <summary>Waits for a datagram and copies it into <paramref name="buffer"/> (cut to its length).
     /// Cancel-safe: a canceled receive took no datagram.</summary>
-    public async Coroutine<(int Count, IPEndPoint From)> ReceiveFromAsync(Memory<byte> buffer)
+    public override async Coroutine<SocketReceiveFromResult> ReceiveFromAsync(Memory<byte> buffer)
     {
         simulation.CheckLoop(this, raiseCancellation: true);
         if (_receiving)
@@ -57,7 +59,7 @@ internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHo
                     _queuedBytes -= data.Length;
                     var n = Math.Min(data.Length, buffer.Length);
                     data.AsSpan(0, n).CopyTo(buffer.Span);
-                    return (n, from);
+                    return new SocketReceiveFromResult { ReceivedBytes = n, RemoteEndPoint = from };
                 }
 
                 var wait = simulation.NewWait();
@@ -71,7 +73,7 @@ internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHo
         }
     }
 
-    public void Close()
+    public override void Close()
     {
         simulation.CheckLoop(this, raiseCancellation: false);
         Kill();
@@ -81,8 +83,8 @@ internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHo
     {
         if (!IsClosed)
         {
-            IsClosed = true;
-            host.Datagrams.Remove(LocalEndPoint.Port);
+            _closed = true;
+            host.Datagrams.Remove(port);
             _queue.Clear();
             Wake();
         }
@@ -101,7 +103,7 @@ internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHo
         Wake();
     }
 
-    public override string ToString() => $"<simulated UDP socket {LocalEndPoint}{(IsClosed ? ", closed" : "")}>";
+    public override string ToString() => $"<simulated UDP socket {_local}{(IsClosed ? ", closed" : "")}>";
 
     private void ThrowIfClosed()
     {

@@ -72,7 +72,7 @@ public sealed class SimulatedHost
         {
             var port = _nextPort;
             _nextPort = _nextPort == 65535 ? 49152 : _nextPort + 1;
-            if (!Listeners.ContainsKey(port) && !Datagrams.ContainsKey(port) && !Streams.Exists(s => s.LocalEndPoint.Port == port))
+            if (!Listeners.ContainsKey(port) && !Datagrams.ContainsKey(port) && !Streams.Exists(s => s.Local.Port == port))
             {
                 return port;
             }

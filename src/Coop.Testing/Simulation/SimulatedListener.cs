@@ -5,23 +5,25 @@ using System.Net;
 
 namespace Coop.Testing;
 
-internal sealed class SimulatedListener(Simulation simulation, SimulatedHost host, int port)
+internal sealed class SimulatedListener(Simulation simulation, SimulatedHost host, int port, int backlog) : SocketListener
 {
+    private readonly IPEndPoint _local = new(host.Address, port);
     private readonly Queue<SimulatedStream> _backlog = new();
     private Future? _acceptWait;
     private bool _accepting;
+    private bool _closed;
 
     public SimulatedHost Host => host;
 
     public int Port => port;
 
-    public IPEndPoint LocalEndPoint { get; } = new(host.Address, port);
+    public override EndPoint LocalEndPoint => _local;
 
-    public bool IsClosed { get; private set; }
+    public override bool IsClosed => _closed;
 
     /// <summary>Waits for a connection and returns its server end. Cancel-safe: a canceled accept
     /// took no connection.</summary>
-    public async Coroutine<ByteStream> AcceptAsync()
+    public override async Coroutine<SocketStream> AcceptAsync()
     {
         simulation.CheckLoop(this, raiseCancellation: true);
         if (_accepting)
@@ -54,7 +56,7 @@ internal sealed class SimulatedListener(Simulation simulation, SimulatedHost hos
     /// <summary>A connect arrived: false (refused) when the backlog is full.</summary>
     public bool TryQueue(SimulatedStream server)
     {
-        if (_backlog.Count >= simulation.Network.Backlog)
+        if (_backlog.Count >= backlog)
         {
             return false;
         }
@@ -64,7 +66,7 @@ internal sealed class SimulatedListener(Simulation simulation, SimulatedHost hos
         return true;
     }
 
-    public void Close()
+    public override void Close()
     {
         simulation.CheckLoop(this, raiseCancellation: false);
         Kill();
@@ -78,7 +80,7 @@ internal sealed class SimulatedListener(Simulation simulation, SimulatedHost hos
             return;
         }
 
-        IsClosed = true;
+        _closed = true;
         host.Listeners.Remove(port);
         while (_backlog.Count > 0)
         {
@@ -88,7 +90,7 @@ internal sealed class SimulatedListener(Simulation simulation, SimulatedHost hos
         Wake();
     }
 
-    public override string ToString() => $"<simulated TCP listener {LocalEndPoint}{(IsClosed ? ", closed" : "")}>";
+    public override string ToString() => $"<simulated TCP listener {_local}{(IsClosed ? ", closed" : "")}>";
 
     private void ThrowIfClosed()
     {

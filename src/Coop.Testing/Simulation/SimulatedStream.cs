@@ -11,17 +11,18 @@ using System.Net.Sockets;
 namespace Coop.Testing;
 
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A ByteStream, named like SocketStream.")]
-internal sealed class SimulatedStream : ByteStream
+internal sealed class SimulatedStream : SocketStream
 {
     private readonly Simulation _simulation;
+    private bool _closed;
 
     private SimulatedStream(Simulation simulation, SimulatedHost host, IPEndPoint local, IPEndPoint remote, string connection)
     {
         _simulation = simulation;
         Host = host;
         Generation = host.Generation;
-        LocalEndPoint = local;
-        RemoteEndPoint = remote;
+        Local = local;
+        Remote = remote;
         Connection = connection;
     }
 
@@ -30,9 +31,13 @@ internal sealed class SimulatedStream : ByteStream
     /// <summary>The incarnation of the host that opened it: a crash kills the ends of the old one.</summary>
     public int Generation { get; }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint Local { get; }
 
-    public IPEndPoint RemoteEndPoint { get; }
+    public IPEndPoint Remote { get; }
+
+    public override EndPoint? LocalEndPoint => Local;
+
+    public override EndPoint? RemoteEndPoint => Remote;
 
     /// <summary>The connection's name in traces and perturbation keys: "client→bank:80 #1".</summary>
     public string Connection { get; }
@@ -42,7 +47,7 @@ internal sealed class SimulatedStream : ByteStream
     public TcpDirection Incoming { get; private set; } = null!;
 
     /// <summary>Closed or aborted on this side, or killed by a crash of its host.</summary>
-    public bool IsClosed { get; private set; }
+    public override bool IsClosed => _closed;
 
     /// <summary>A reset reached this end.</summary>
     public bool ResetReceived { get; private set; }
@@ -111,7 +116,7 @@ internal sealed class SimulatedStream : ByteStream
     public static IOException ResetError() =>
         new("The connection was reset by the peer.", new SocketException((int)SocketError.ConnectionReset));
 
-    public override string ToString() => $"<simulated TCP stream {LocalEndPoint} -> {RemoteEndPoint} on {Connection}{(IsClosed ? ", closed" : "")}>";
+    public override string ToString() => $"<simulated TCP stream {Local} -> {Remote} on {Connection}{(IsClosed ? ", closed" : "")}>";
 
     private void Close(Action tellPeer)
     {
@@ -121,7 +126,7 @@ internal sealed class SimulatedStream : ByteStream
         }
 
         tellPeer();
-        IsClosed = true;
+        _closed = true;
         Host.Streams.Remove(this);
         WakeLocalCalls();
     }

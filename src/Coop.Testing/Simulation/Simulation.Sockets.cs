@@ -1,7 +1,8 @@
-// The simulated side of the network seam: host-name lookups, TCP connects, listeners and UDP ports,
-// each made as the calling task's host (Simulation.Hosts.cs). The runtime's high-level calls
-// (OpenTcpStreamAsync, ServeTcpAsync, UDP, lookups) land here when the loop runs a simulation.
-// Names resolve to hosts (case-insensitive), "localhost" and 127.0.0.1 to the calling host itself.
+// The simulated side of the network seam (SimulatedNetworkStack calls these): host-name lookups, TCP
+// connects, listeners and UDP ports, each made as the calling task's host (Simulation.Hosts.cs). The
+// runtime's high-level calls (Network.OpenTcpStreamAsync, ServeTcpAsync, UdpSocket.Bind, lookups)
+// land here when the loop runs a simulation. Names resolve to hosts (case-insensitive); "localhost"
+// and 127.0.0.1 reach the calling host itself.
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -12,18 +13,14 @@ public sealed partial class Simulation
 {
     private readonly Dictionary<string, int> _connections = new(StringComparer.Ordinal);
 
-    /// <summary>Resolves a host name (or an address literal) after one latency; an unknown name
-    /// fails with HostNotFound, a lookup fault with TryAgain.</summary>
-    internal async Coroutine<IPAddress[]> ResolveAsync(string name)
+    /// <summary>Resolves a host name after one latency (the seam is never given an address
+    /// literal): an unknown name fails with HostNotFound, a lookup fault with TryAgain. Hosts have
+    /// IPv4 addresses only: asked for IPv6 alone, a name has none (HostNotFound).</summary>
+    internal async Coroutine<IPAddress[]> ResolveAsync(string name, AddressFamily family)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         CheckLoop(this, raiseCancellation: true);
         var host = CallingHost();
-        if (IPAddress.TryParse(name, out var literal))
-        {
-            return [literal];
-        }
-
         await Delay(Network.Latency);
         var owner = $"lookup of '{name}' by '{host.Name}'";
         var key = string.Create(CultureInfo.InvariantCulture, $"lookup {Source.Next(owner)} of '{name}' by '{host.Name}'");
@@ -32,30 +29,29 @@ public sealed partial class Simulation
             throw new SocketException((int)SocketError.TryAgain);
         }
 
-        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        var address = name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : _byName.TryGetValue(name, out var target) ? target.Address
+            : null;
+        if (address == null || family == AddressFamily.InterNetworkV6)
         {
-            return [IPAddress.Loopback];
+            throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        return _byName.TryGetValue(name, out var target) ? [target.Address] : throw new SocketException((int)SocketError.HostNotFound);
+        return [address];
     }
 
-    /// <summary>Opens a TCP connection to <paramref name="host"/> (a name or an address) and
-    /// <paramref name="port"/>: refused when nothing listens there or the host is down, TimedOut when
-    /// no answer comes within <see cref="NetworkConditions.ConnectTimeout"/>. Canceled, it leaves no
-    /// connection behind.</summary>
-    internal async Coroutine<ByteStream> ConnectAsync(string host, int port)
+    /// <summary>One TCP connect to <paramref name="remote"/>: refused when nothing listens there or
+    /// its host is down, TimedOut when no answer comes within <see cref="NetworkConditions.ConnectTimeout"/>
+    /// (an address no host has never answers). Canceled, it leaves no connection behind.</summary>
+    internal async Coroutine<SocketStream> ConnectAsync(IPEndPoint remote)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         CheckLoop(this, raiseCancellation: true);
         var from = CallingHost();
-        var address = (await ResolveAsync(host))[0];
-        var to = IPAddress.IsLoopback(address) ? from : HostAt(address);
-        var owner = $"connects from '{from.Name}' to {host}:{port}";
-        var key = string.Create(CultureInfo.InvariantCulture, $"connect {Source.Next(owner)} from '{from.Name}' to {host}:{port}");
-        var attempt = new ConnectAttempt(this, from, to, port, key);
+        var to = IPAddress.IsLoopback(remote.Address) ? from : HostAt(remote.Address);
+        var target = string.Create(CultureInfo.InvariantCulture, $"{to?.Name ?? remote.Address.ToString()}:{remote.Port}");
+        var owner = $"connects from '{from.Name}' to {target}";
+        var key = string.Create(CultureInfo.InvariantCulture, $"connect {Source.Next(owner)} from '{from.Name}' to {target}");
+        var attempt = new ConnectAttempt(this, from, to, remote.Port, key);
         attempt.Start(refuse: to != null && DecideRefuse(key));
         var done = false;
         try
@@ -65,12 +61,13 @@ public sealed partial class Simulation
             {
                 case ConnectOutcome.Established:
                     done = true;
-                    Log($"'{from.Name}' connected to {host}:{port} ({attempt.Stream!.Connection})");
+                    Log($"'{from.Name}' connected to {target} ({attempt.Stream!.Connection})");
                     return attempt.Stream;
                 case ConnectOutcome.TimedOut:
+                    Log($"'{from.Name}' gave up connecting to {target}: no answer");
                     throw new SocketException((int)SocketError.TimedOut);
                 default:
-                    Log($"'{from.Name}' was refused by {host}:{port}");
+                    Log($"'{from.Name}' was refused by {target}");
                     throw new SocketException((int)SocketError.ConnectionRefused);
             }
         }
@@ -83,29 +80,28 @@ public sealed partial class Simulation
         }
     }
 
-    /// <summary>Listens on <paramref name="port"/> of the calling host (0: a free ephemeral port).</summary>
-    internal SimulatedListener Listen(int port)
+    /// <summary>Listens on the calling host (port 0: a free ephemeral port). The address must be
+    /// the host's, a loopback or a wildcard one; the listener takes connections to any of them.</summary>
+    internal SimulatedListener Listen(IPEndPoint local, int backlog)
     {
-        CheckPort(port);
-        var host = CallingHost();
-        port = port == 0 ? host.AllocatePort() : port;
+        var host = LocalHost(local);
+        var port = local.Port == 0 ? host.AllocatePort() : local.Port;
         if (host.Listeners.ContainsKey(port))
         {
             throw new SocketException((int)SocketError.AddressAlreadyInUse);
         }
 
-        var listener = new SimulatedListener(this, host, port);
+        var listener = new SimulatedListener(this, host, port, Math.Max(backlog, 1));
         host.Listeners[port] = listener;
         Log($"'{host.Name}' listens on port {port.ToString(CultureInfo.InvariantCulture)}");
         return listener;
     }
 
-    /// <summary>Binds a UDP port of the calling host (0: a free ephemeral port).</summary>
-    internal SimulatedDatagramSocket BindDatagram(int port)
+    /// <summary>Binds a UDP port of the calling host (port 0: a free ephemeral port).</summary>
+    internal SimulatedDatagramSocket BindDatagram(IPEndPoint local)
     {
-        CheckPort(port);
-        var host = CallingHost();
-        port = port == 0 ? host.AllocatePort() : port;
+        var host = LocalHost(local);
+        var port = local.Port == 0 ? host.AllocatePort() : local.Port;
         if (host.Datagrams.ContainsKey(port))
         {
             throw new SocketException((int)SocketError.AddressAlreadyInUse);
@@ -129,15 +125,11 @@ public sealed partial class Simulation
     }
 
     /// <summary>Puts a datagram on the wire: latency, the seed's fault, then delivery (or not).</summary>
-    internal void SendDatagram(SimulatedDatagramSocket socket, byte[] data, EndPoint remote)
+    internal void SendDatagram(SimulatedDatagramSocket socket, byte[] data, IPEndPoint remote)
     {
         var from = socket.Host;
-        var (to, port) = remote switch
-        {
-            IPEndPoint ip => (IPAddress.IsLoopback(ip.Address) ? from : HostAt(ip.Address), ip.Port),
-            DnsEndPoint dns => (dns.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? from : HostNamed(dns.Host), dns.Port),
-            _ => throw new ArgumentException($"A simulated UDP socket sends to an IPEndPoint or a DnsEndPoint, not a {remote.GetType().Name}.", nameof(remote)),
-        };
+        var to = IPAddress.IsLoopback(remote.Address) ? from : HostAt(remote.Address);
+        var port = remote.Port;
         if (to == null)
         {
             return; // no such host: UDP says nothing
@@ -163,11 +155,18 @@ public sealed partial class Simulation
         }
     }
 
-    private void CheckPort(int port)
+    /// <summary>The calling host, if <paramref name="local"/> is one of its addresses.</summary>
+    private SimulatedHost LocalHost(IPEndPoint local)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         CheckLoop(this, raiseCancellation: false);
+        var host = CallingHost();
+        var address = local.Address;
+        if (!(address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(address) || address.Equals(host.Address)))
+        {
+            throw new SocketException((int)SocketError.AddressNotAvailable);
+        }
+
+        return host;
     }
 
     private readonly struct DatagramDescription(string key, byte[] data)

@@ -29,23 +29,27 @@ public sealed partial class Simulation
 {
     private static readonly ConditionalWeakTable<EventLoop, Simulation> s_byLoop = new();
 
+    // The simulation whose run is being set up on this thread: the body is called (and reads Current)
+    // before its loop starts running.
+    [ThreadStatic]
+    private static Simulation? t_starting;
+
     private readonly List<SimulatedHost> _hosts = new();
     private readonly Dictionary<string, SimulatedHost> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IPAddress, SimulatedHost> _byAddress = new();
     private readonly List<string> _events = new();
 
-    internal Simulation(EventLoop loop, PerturbationSource source)
+    internal Simulation(PerturbationSource source)
     {
-        Loop = loop;
         Source = source;
-        s_byLoop.AddOrUpdate(loop, this);
+        Stack = new SimulatedNetworkStack(this);
         Client = NewHost("client", software: null);
     }
 
     /// <summary>The simulation of the loop running on this thread; throws when there is none.</summary>
     public static Simulation Current => EventLoop.TryGetCurrent(out var loop) && s_byLoop.TryGetValue(loop, out var simulation)
         ? simulation
-        : throw new InvalidOperationException(
+        : t_starting ?? throw new InvalidOperationException(
             "No simulation runs on this loop: run the test with Explore.Simulate, CoopTest.Simulate or [CoopFact(Simulate = true)].");
 
     /// <summary>The host the test body runs on (named "client", 10.0.0.1). It never crashes.</summary>
@@ -70,7 +74,10 @@ public sealed partial class Simulation
     /// <summary>What happened, one line each, while <see cref="RecordEvents"/> was on; notes always.</summary>
     public IReadOnlyList<string> Events => _events;
 
-    internal EventLoop Loop { get; }
+    internal EventLoop Loop { get; private set; } = null!;
+
+    /// <summary>What the loop's network calls reach (EventLoopOptions.NetworkStack).</summary>
+    internal SimulatedNetworkStack Stack { get; }
 
     internal PerturbationSource Source { get; }
 
@@ -109,8 +116,34 @@ public sealed partial class Simulation
 
     /// <summary>Makes a simulation for a loop that was made without one, on the loop's clock, with
     /// faults drawn from <paramref name="seed"/>: for tests of the simulated streams themselves.</summary>
-    internal static Simulation Attach(EventLoop loop, long seed = 0) =>
-        new(loop, PerturbationSource.FromSeed(() => TimeSpan.FromSeconds(loop.Time()), seed, 0));
+    internal static Simulation Attach(EventLoop loop, long seed = 0)
+    {
+        var simulation = new Simulation(PerturbationSource.FromSeed(() => TimeSpan.FromSeconds(loop.Time()), seed, 0));
+        simulation.Bind(loop);
+        return simulation;
+    }
+
+    /// <summary>Binds the simulation to the loop made with its stack (or to a loop of a test).</summary>
+    internal void Bind(EventLoop loop)
+    {
+        Loop = loop;
+        s_byLoop.AddOrUpdate(loop, this);
+    }
+
+    /// <summary>Makes <see cref="Current"/> return this simulation while a run's body is called.</summary>
+    internal static T Starting<T>(Simulation? simulation, Func<T> call)
+    {
+        var previous = t_starting;
+        t_starting = simulation;
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            t_starting = previous;
+        }
+    }
 
     /// <summary>The simulation a loop runs, or null.</summary>
     internal static Simulation? Of(EventLoop loop) => s_byLoop.TryGetValue(loop, out var simulation) ? simulation : null;

@@ -1,3 +1,4 @@
+using System.Net;
 using Coop.Tests.Streams;
 
 namespace Coop.Tests.Simulation;
@@ -29,8 +30,8 @@ internal static class SimulatedPair
         var loop = EventLoop.Current;
         var simulation = Testing.Simulation.Of(loop) ?? Testing.Simulation.Attach(loop);
         conditions(simulation.Network);
-        var listener = simulation.Listen(0);
-        var connecting = loop.CreateTask(simulation.ConnectAsync("localhost", listener.LocalEndPoint.Port));
+        var listener = simulation.Listen(new IPEndPoint(IPAddress.Any, 0), backlog: 16);
+        var connecting = loop.CreateTask(simulation.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndPoint).Port)));
         var server = await listener.AcceptAsync();
         var client = await connecting;
         listener.Close();
