@@ -96,7 +96,27 @@ public sealed partial class Simulation
     }
 
     /// <summary>What happens to one TCP message (at most one fault), drawn or replayed, and recorded.</summary>
-    internal MessageFault DecideMessageFault(string key, SimulatedHost from, SimulatedHost to, int length, object description)
+    internal MessageFault DecideMessageFault(string key, SimulatedHost from, SimulatedHost to, int length, object description) =>
+        DecideFault(key, from, to, length, description, Faults.MessageTotal, () => DrawMessageFault(length),
+            total => string.Create(CultureInfo.InvariantCulture,
+                $"The per-message fault rates (Delay, Split, Reset, SenderCrash, ReceiverCrash, Partition) add up to {total}: a message suffers at most one fault, so keep their sum at most 1."));
+
+    /// <summary>Whether connect <paramref name="key"/> is refused although a listener is there.</summary>
+    internal bool DecideRefuse(string key) => DecideYesNo(key, Faults.Refuse, "was refused (a fault)");
+
+    /// <summary>Whether lookup <paramref name="key"/> fails.</summary>
+    internal bool DecideDnsFailure(string key) => DecideYesNo(key, Faults.DnsFailure, "failed (SocketError.TryAgain, a fault)");
+
+    /// <summary>What happens to one UDP datagram: none, drop, duplicate, reorder, delay or partition.</summary>
+    internal MessageFault DecideDatagramFault(string key, SimulatedHost from, SimulatedHost to, object description) =>
+        DecideFault(key, from, to, 0, description, Faults.DatagramTotal, DrawDatagramFault,
+            total => string.Create(CultureInfo.InvariantCulture,
+                $"The per-datagram fault rates (Drop, Duplicate, Reorder, Delay, Partition) add up to {total}: keep their sum at most 1."));
+
+    // One fault or none for one message or datagram: replayed from the list, or drawn from the seed
+    // by `draw` when the rates of its kind (summing to `total`) allow one; applied and recorded.
+    private MessageFault DecideFault(string key, SimulatedHost from, SimulatedHost to, int length, object description,
+        double total, Func<MessageFault> draw, Func<double, string> tooMuch)
     {
         MessageFault fault;
         if (Source.IsReplaying)
@@ -110,7 +130,6 @@ public sealed partial class Simulation
         }
         else
         {
-            var total = Faults.MessageTotal;
             if (total == 0)
             {
                 return MessageFault.None;
@@ -118,11 +137,10 @@ public sealed partial class Simulation
 
             if (total > 1)
             {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"The per-message fault rates (Delay, Split, Reset, SenderCrash, ReceiverCrash, Partition) add up to {total}: a message suffers at most one fault, so keep their sum at most 1."));
+                throw new InvalidOperationException(tooMuch(total));
             }
 
-            fault = DrawMessageFault(length);
+            fault = draw();
         }
 
         if (!Applies(fault.Kind, from, to))
@@ -136,56 +154,6 @@ public sealed partial class Simulation
         }
 
         Record(key, $"the {description} {Effect(fault, from, to, length)}", fault);
-        return fault;
-    }
-
-    /// <summary>Whether connect <paramref name="key"/> is refused although a listener is there.</summary>
-    internal bool DecideRefuse(string key) => DecideYesNo(key, Faults.Refuse, "was refused (a fault)");
-
-    /// <summary>Whether lookup <paramref name="key"/> fails.</summary>
-    internal bool DecideDnsFailure(string key) => DecideYesNo(key, Faults.DnsFailure, "failed (SocketError.TryAgain, a fault)");
-
-    /// <summary>What happens to one UDP datagram: none, drop, duplicate, reorder, delay or partition.</summary>
-    internal MessageFault DecideDatagramFault(string key, SimulatedHost from, SimulatedHost to, object description)
-    {
-        MessageFault fault;
-        if (Source.IsReplaying)
-        {
-            if (!Source.TryReplay(key, out var listed))
-            {
-                return MessageFault.None;
-            }
-
-            fault = new MessageFault((MessageFaultKind)(int)listed.Values[0], (int)listed.Values[1], TimeSpan.FromSeconds(listed.Values[2]));
-        }
-        else
-        {
-            var total = Faults.DatagramTotal;
-            if (total == 0)
-            {
-                return MessageFault.None;
-            }
-
-            if (total > 1)
-            {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"The per-datagram fault rates (Drop, Duplicate, Reorder, Delay, Partition) add up to {total}: keep their sum at most 1."));
-            }
-
-            fault = DrawDatagramFault();
-        }
-
-        if (!Applies(fault.Kind, from, to))
-        {
-            return MessageFault.None;
-        }
-
-        if (fault.Kind == MessageFaultKind.Partition)
-        {
-            StartPartition(from, to, fault.Duration);
-        }
-
-        Record(key, $"the {description} {Effect(fault, from, to, 0)}", fault);
         return fault;
     }
 
