@@ -27,32 +27,39 @@ internal static class BaggageExperiment
     {
         var clock = TimeProvider.System;
         var start = clock.GetTimestamp();
-        var messages = new StampedWriter(context.Out, clock, start);
-        var matches = new StampedWriter(context.Out, clock, start);
+        var timeline = context.Timeline;
+        var messages = new StampedWriter(context.Out, clock, start, timeline == null ? null : () => timeline.Mark("message"));
+        var matches = new StampedWriter(context.Out, clock, start, timeline == null ? null : () => timeline.Mark("prime"));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(context.Seconds));
         var testing = BigInteger.Zero;
         var testingSince = 0.0;
 
         using var scheduler = new Scheduler(TextWriter.Null);
+        // Both tasks yield every few microseconds: steps of one task closer than a pixel of the
+        // picture (a 4000th of the run) are recorded as one box.
+        timeline?.Observe(scheduler.Loop, TimeSpan.FromSeconds(context.Seconds / 4000));
         context.Out.WriteLine($"> scheduler.Add(AsyncRepetitiveMessage(output, \"{Message}\", {IntervalSeconds.ToString(CultureInfo.InvariantCulture)}))");
-        scheduler.Add(AsyncRepetitiveMessage(messages, Message, IntervalSeconds));
+        var messageTask = scheduler.Add(AsyncRepetitiveMessage(messages, Message, IntervalSeconds));
+        SchedulerSearches.TaskNamed(scheduler, messageTask).Name = "AsyncRepetitiveMessage";
         if (blocking)
         {
             context.Out.WriteLine("> scheduler.Add(AsyncPrintMatches(output, Lucas(), IsPrime))");
-            scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
+            var printer = scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
             {
                 (testing, testingSince) = (x, matches.Elapsed);
                 return IsPrime(x, deadline.Token);
             }));
+            SchedulerSearches.TaskNamed(scheduler, printer).Name = "AsyncPrintMatches(IsPrime)";
         }
         else
         {
             context.Out.WriteLine("> scheduler.Add(AsyncPrintMatches(output, Lucas(), AsyncIsPrime))");
-            scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
+            var printer = scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
             {
                 (testing, testingSince) = (x, matches.Elapsed);
                 return AsyncIsPrime(x);
             }));
+            SchedulerSearches.TaskNamed(scheduler, printer).Name = "AsyncPrintMatches(AsyncIsPrime)";
         }
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"> scheduler.RunToCompletion()  // endless: stopped after {context.Seconds} s"));
