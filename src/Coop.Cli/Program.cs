@@ -2,9 +2,9 @@
 // System.CommandLine parses and writes the help (`--help` on every command); Terminal (Spectre.Console)
 // adds colour and progress where standard output or error is a terminal. Exit codes: ExitCode.cs.
 using System.CommandLine;
-using System.Globalization;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Globalization;
 using Coop.Cli;
 using Coop.Cli.Demos;
 using Spectre.Console;

@@ -22,7 +22,7 @@ internal static class SchedulerSearches
         {
             output.WriteLine($"> scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= {d}))");
             var id = scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= d));
-            TaskNamed(scheduler, id).Name = $"AsyncSearch({d} digits)"; // the timeline's lane label
+            scheduler.Loop.AllTasks().Single(t => t.Id == id).Name = $"AsyncSearch({d} digits)"; // the timeline's lane label
             output.WriteLine(id);
             ids.Add(id);
         }
@@ -37,7 +37,4 @@ internal static class SchedulerSearches
 
         return 0;
     }
-
-    /// <summary>The task <paramref name="id"/> of <paramref name="scheduler"/>.</summary>
-    internal static CoopTask TaskNamed(Scheduler scheduler, int id) => scheduler.Loop.AllTasks().First(t => t.Id == id);
 }

@@ -12,7 +12,7 @@ namespace Coop.Diagnostics;
 
 internal static class TimelineSvg
 {
-    private const double LabelWidth = 235;
+    private const double LabelWidth = 265;
     private const double PlotWidth = 900;
     private const double Top = 62;
     private const double LaneHeight = 40;
@@ -57,7 +57,7 @@ internal static class TimelineSvg
             svg.Append(CultureInfo.InvariantCulture, $"""<g class="lane" data-task="{id}">""").Append('\n');
             svg.Append(CultureInfo.InvariantCulture, $"""<rect x="0" y="{y}" width="{LabelWidth + PlotWidth + 20}" height="{LaneHeight}" fill="{(i % 2 == 0 ? "#f5f5f5" : "#ffffff")}"/>""").Append('\n');
             var name = id < 0 ? "(no task)" : names.TryGetValue(id, out var n) ? n : $"Task-{id}";
-            canvas.Text(10, y + 18, Shorten(name, 34), "label", "font-weight=\"bold\" font-size=\"11\"");
+            canvas.Text(10, y + 18, Shorten(name, 42), "label", "font-weight=\"bold\" font-size=\"11\"");
             canvas.Text(10, y + 32, id < 0 ? "marks made between steps" : $"task {id}", "label-id", "font-size=\"10\" fill=\"#666\"");
             DrawLane(canvas, events, at, id, y, Palette[i % Palette.Length]);
             svg.Append("</g>\n");
@@ -181,7 +181,9 @@ internal static class TimelineSvg
             canvas.Path($"M {F(x - 4)} {F(y + 1)} L {F(x + 4)} {F(y + 1)} L {F(x)} {F(y + 8)} z", "mark", "fill=\"#222\"", events[i].Text);
             if (x - lastLabel > 60)
             {
-                canvas.Text(x + 5, y + 8, Shorten(events[i].Text ?? "", 14), "mark-label", "font-size=\"9\" fill=\"#222\"");
+                var atRightEdge = x + 60 > LabelWidth + PlotWidth; // there the label goes to the left of its flag
+                canvas.Text(atRightEdge ? x - 5 : x + 5, y + 8, Shorten(events[i].Text ?? "", 14), "mark-label",
+                    atRightEdge ? "font-size=\"9\" fill=\"#222\" text-anchor=\"end\"" : "font-size=\"9\" fill=\"#222\"");
                 lastLabel = x;
             }
         }

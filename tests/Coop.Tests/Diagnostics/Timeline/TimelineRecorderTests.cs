@@ -1,12 +1,12 @@
 using Coop.Tests.Support;
 
-namespace Coop.Tests.Diagnostics;
+namespace Coop.Tests.Diagnostics.Timeline;
 
 public class TimelineRecorderTests
 {
     private static async Coroutine Sleeps(double seconds) => await Coroutine.Sleep(seconds);
 
-    private static async Coroutine Yields(int times)
+    internal static async Coroutine Yields(int times)
     {
         for (var i = 0; i < times; i++)
         {
@@ -14,9 +14,9 @@ public class TimelineRecorderTests
         }
     }
 
-    private static async Coroutine Awaits(Future future) => await future;
+    internal static async Coroutine Awaits(Future future) => await future;
 
-    private static async Coroutine SetsAfter(Future future, double seconds)
+    internal static async Coroutine SetsAfter(Future future, double seconds)
     {
         await Coroutine.Sleep(seconds);
         future.SetResultObject(null);

@@ -1,18 +1,11 @@
 using System.Text.Json;
+using static Coop.Tests.Diagnostics.Timeline.TimelineRecorderTests;
 
-namespace Coop.Tests.Diagnostics;
+namespace Coop.Tests.Diagnostics.Timeline;
 
 /// <summary>The Chrome trace a TimelineRecorder writes (Diagnostics/Timeline/ChromeTrace.cs).</summary>
-public class TimelineChromeTraceTests
+public class ChromeTraceTests
 {
-    private static async Coroutine Awaits(Future future) => await future;
-
-    private static async Coroutine SetsAfter(Future future, double seconds)
-    {
-        await Coroutine.Sleep(seconds);
-        future.SetResultObject(null);
-    }
-
     private static JsonElement[] TraceOf(TimelineRecorder recorder)
     {
         using var stream = new MemoryStream();

@@ -1,28 +1,13 @@
 using System.Globalization;
 using System.Xml.Linq;
+using static Coop.Tests.Diagnostics.Timeline.TimelineRecorderTests;
 
-namespace Coop.Tests.Diagnostics;
+namespace Coop.Tests.Diagnostics.Timeline;
 
 /// <summary>The picture a TimelineRecorder draws (Diagnostics/Timeline/TimelineSvg.cs), read back as XML.</summary>
 public class TimelineSvgTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
-    private static async Coroutine Awaits(Future future) => await future;
-
-    private static async Coroutine SetsAfter(Future future, double seconds)
-    {
-        await Coroutine.Sleep(seconds);
-        future.SetResultObject(null);
-    }
-
-    private static async Coroutine Yields(int times)
-    {
-        for (var i = 0; i < times; i++)
-        {
-            await Coroutine.Yield();
-        }
-    }
 
     private static XDocument Draw(TimelineRecorder recorder, TimelineAxis axis = TimelineAxis.Time)
     {
