@@ -2,9 +2,10 @@
 // shard-per-core design (Seastar, Glommio, nginx workers with reuseport). Tasks never move between
 // loops, so inside a loop there are still no data races; loops talk through cross-loop channels
 // (CrossLoopChannel) and cross-loop calls (CallAsync), both built on the loops' inboxes.
-// Each loop runs its entry coroutine as its main task, as EventLoop.Run does: when the entry ends the
-// loop cancels what is left, runs it to its end and closes. Entries start only once every loop of the
-// group runs, so an entry may call into another loop from its first step.
+// Each loop runs its entry coroutine as its main task. Entries start only once every loop of the group
+// runs, and a loop whose entry has ended goes on running (other loops may still call it or send to it)
+// until every entry has ended; then each loop cancels what is left on it, as EventLoop.Run does, runs
+// that to its end, and closes.
 // Shutdown cancels each loop's main task (and then what is left) through its inbox and joins the
 // threads, with a timeout, since a loop stuck in code that never awaits cannot be canceled; such a
 // loop is named in the TimeoutException and its thread, a background thread, is left behind.
@@ -39,7 +40,9 @@ public sealed class LoopGroup : IDisposable
     private readonly CountdownEvent _ended;
     private readonly TaskCompletionSource _allRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int[] _runningSeen;   // 1 once a loop counted itself as running
+    private readonly TaskCompletionSource _allEntriesEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _notRunningYet;
+    private int _entriesRunning;
     private Func<LoopShard, Coroutine>[]? _entries;
     private LoopStallWatchdog? _watchdog;
     private volatile bool _stopRequested;
@@ -72,6 +75,7 @@ public sealed class LoopGroup : IDisposable
         _threads = new Thread[count];
         _ended = new CountdownEvent(count);
         _notRunningYet = count;
+        _entriesRunning = count;
         _runningSeen = new int[count];
         for (var i = 0; i < count; i++)
         {
@@ -114,7 +118,9 @@ public sealed class LoopGroup : IDisposable
 
     /// <summary>Starts every loop on its own thread, each running the coroutine
     /// <paramref name="entry"/> makes for it, as its main task. The entries start once every loop of
-    /// the group runs. Returns at once.</summary>
+    /// the group runs; a loop whose entry ended keeps running (for the other loops' calls and
+    /// messages) until every entry has ended, then cancels the tasks left on it and closes. Returns at
+    /// once.</summary>
     /// <param name="entry">Makes a loop's main coroutine; called on that loop's thread.</param>
     /// <exception cref="InvalidOperationException">The group was started (or disposed) already.</exception>
     public void Start(Func<LoopShard, Coroutine> entry)
@@ -382,7 +388,8 @@ public sealed class LoopGroup : IDisposable
     }
 
     /// <summary>A loop's main task: waits until every loop runs (so that the entry may call into
-    /// any of them), then runs the entry.</summary>
+    /// any of them), runs the entry, then keeps the loop serving calls and messages from the others
+    /// until every entry has ended.</summary>
     private async Coroutine Enter(LoopShard shard, Func<LoopShard, Coroutine> entry)
     {
         if (!_allRunning.Task.IsCompleted)
@@ -390,7 +397,22 @@ public sealed class LoopGroup : IDisposable
             await Coroutine.FromTask(_allRunning.Task);
         }
 
-        await (entry(shard) ?? throw new InvalidOperationException($"The entry given to LoopGroup.Start returned null instead of a coroutine, on {shard.Name}."));
+        try
+        {
+            await (entry(shard) ?? throw new InvalidOperationException($"The entry given to LoopGroup.Start returned null instead of a coroutine, on {shard.Name}."));
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _entriesRunning) == 0)
+            {
+                _allEntriesEnded.TrySetResult();
+            }
+        }
+
+        if (!_allEntriesEnded.Task.IsCompleted)
+        {
+            await Coroutine.FromTask(_allEntriesEnded.Task);
+        }
     }
 
     private void OnLoopRunning(int index)

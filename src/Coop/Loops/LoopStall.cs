@@ -8,8 +8,8 @@ namespace Coop;
 /// <param name="Duration">How long the iteration has run so far (at least the threshold).</param>
 /// <param name="TaskName">The task being stepped when the stall was seen, or null if the loop was
 /// running a callback, not a task.</param>
-/// <param name="Where">Where that task last resumed: the coroutine method it was in and which of its
-/// awaits it resumed from; null when not known.</param>
+/// <param name="Where">Where that task last resumed: the coroutine method (its innermost frame) that
+/// the stalled step runs in; null when not known.</param>
 public sealed record LoopStall(string LoopName, int LoopIndex, TimeSpan Duration, string? TaskName, string? Where)
 {
     /// <inheritdoc />

@@ -7,10 +7,9 @@
 // written by the loop thread without synchronization: a report is a diagnostic snapshot, and a stale
 // read can only delay or skip a report, never disturb the loop.
 // Where a task last resumed: the innermost coroutine's compiler-generated state machine names the
-// method (<Method>d__N in its declaring type), and its state field says after which await it resumed.
-// The source line of that await needs the symbol file; the method and await number are what the
-// runtime can tell without it.
-using System.Reflection;
+// method (<Method>d__N in its declaring type). Which await it resumed from cannot be read during the
+// stall (a running state machine's state field says "running"), and the source line needs the symbol
+// file: both would need a per-step record on the loop thread, which this watchdog does not take.
 using System.Runtime.CompilerServices;
 
 namespace Coop.Loops;
@@ -116,8 +115,8 @@ internal sealed class LoopStallWatchdog
         }
     }
 
-    /// <summary>"Method in Type, after await N" for an async coroutine's frame, the method alone for
-    /// a generator's, null when there is no frame.</summary>
+    /// <summary>The method of the innermost coroutine frame of the stalled task: the coroutine the
+    /// step resumed, and is still in. Null when there is no frame.</summary>
     internal static string? DescribeResumePoint(object? frame)
     {
         if (frame == null)
@@ -127,15 +126,7 @@ internal sealed class LoopStallWatchdog
 
         var type = frame.GetType();
         var machineType = type.IsGenericType ? type.GetGenericArguments().FirstOrDefault(t => typeof(IAsyncStateMachine).IsAssignableFrom(t)) : null;
-        if (machineType == null)
-        {
-            return MethodOf(type);
-        }
-
-        var method = MethodOf(machineType);
-        var machine = type.GetField("StateMachine")?.GetValue(frame);
-        var state = machine == null ? null : machineType.GetField("<>1__state", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(machine);
-        return state is int await && await >= 0 ? $"{method}, after its await #{await + 1}" : $"{method}, from its start";
+        return MethodOf(machineType ?? type);
     }
 
     private static string MethodOf(Type compilerGenerated)
