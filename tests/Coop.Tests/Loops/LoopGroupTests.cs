@@ -186,16 +186,18 @@ public class LoopGroupTests
         var error = Bounded.Run(() =>
         {
             using var group = Group(3);
+            using var othersWaiting = new CountdownEvent(2);
             group.Start(async shard =>
             {
                 if (shard.Index == 1)
                 {
-                    await Coroutine.Yield();
+                    await Coroutine.FromTask(Task.Run(() => othersWaiting.Wait(Limit)));
                     throw new InvalidDataException("shard 1 is corrupt");
                 }
 
                 try
                 {
+                    othersWaiting.Signal();
                     await Coroutine.Sleep(TimeSpan.FromMinutes(5));
                 }
                 catch (CanceledException)
