@@ -48,6 +48,26 @@ public sealed class SocketOptions
     /// connections of the previous one linger in TIME_WAIT. On by default.</summary>
     public bool ReuseAddress { get; init; } = true;
 
+    /// <summary>SO_REUSEPORT for TCP listeners (Linux): several listeners, one per event loop of a
+    /// <see cref="LoopGroup"/>, bind the same address and port, and the kernel spreads incoming
+    /// connections among them by a hash of each connection's addresses and ports, not by how busy
+    /// each listener is. Off by default; only Linux spreads connections this way, so elsewhere
+    /// opening a listener with it throws <see cref="PlatformNotSupportedException"/>.</summary>
+    public bool ReusePort { get; init; }
+
+    /// <summary>These options with <see cref="ReusePort"/> on (a loop group's listeners).</summary>
+    internal SocketOptions WithReusePort() => new()
+    {
+        NoDelay = NoDelay,
+        KeepAlive = KeepAlive,
+        KeepAliveTime = KeepAliveTime,
+        KeepAliveInterval = KeepAliveInterval,
+        ReceiveBufferSize = ReceiveBufferSize,
+        SendBufferSize = SendBufferSize,
+        ReuseAddress = ReuseAddress,
+        ReusePort = true,
+    };
+
     /// <summary>True if keep-alive probes are wanted (<see cref="KeepAlive"/>, or a keep-alive time
     /// or interval set).</summary>
     internal bool WantsKeepAlive => KeepAlive || KeepAliveTime != null || KeepAliveInterval != null;
@@ -59,6 +79,11 @@ public sealed class SocketOptions
         CheckPositive(SendBufferSize, nameof(SendBufferSize));
         CheckSeconds(KeepAliveTime, nameof(KeepAliveTime));
         CheckSeconds(KeepAliveInterval, nameof(KeepAliveInterval));
+        if (ReusePort && !OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("SocketOptions.ReusePort needs Linux, whose kernel spreads connections among the listeners; elsewhere one loop accepts and hands connections on (LoopShard.ServeTcpAsync does this).");
+        }
+
         return this;
     }
 

@@ -43,6 +43,11 @@ internal sealed class SystemSocketListener : SocketListener
                     socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 }
 
+                if (options.ReusePort)
+                {
+                    socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEPORT (Linux; Validated checks)
+                }
+
                 if (local.AddressFamily == AddressFamily.InterNetworkV6 && ((IPEndPoint)local).Address.Equals(IPAddress.IPv6Any))
                 {
                     socket.DualMode = true;
