@@ -5,9 +5,7 @@ namespace Coop;
 
 public sealed partial class EventLoop
 {
-    private NetworkStack? _networkStack; // from EventLoopOptions; null for the operating system's
-
     /// <summary>The network behind the high-level calls (Network, SocketStream.ConnectAsync,
     /// SocketListener.Listen, UdpSocket.Bind).</summary>
-    internal NetworkStack NetworkStack => _networkStack ?? SystemNetworkStack.Instance;
+    internal NetworkStack NetworkStack => Options.NetworkStack ?? SystemNetworkStack.Instance;
 }
