@@ -1,8 +1,8 @@
 #:project ../src/Coop/Coop.csproj
 // 11: a concurrent fetcher. Eight fetches run in one task group, at most three at a time (a
-// CoopSemaphore), each bounded by its own timeout (CancelScope.FailAfter: no timeout parameter on any
+// CoopSemaphore), each bounded by its own 2 s timeout (CancelScope.FailAfter: no timeout parameter on any
 // network call). The server they fetch from is local and made slow on purpose: "/slow" answers after
-// 2 s, so those fetches time out while the others go on. A timeout leaves nothing open: the canceled
+// 10 s, so those fetches time out while the others go on. A timeout leaves nothing open: the canceled
 // fetch's connection is closed by its `await using`.
 // Run: dotnet run examples/11-fetcher.cs
 using System.Diagnostics;
@@ -38,12 +38,12 @@ static async Coroutine FetchOne(CoopSemaphore limit, int port, string path, Stop
     using var slot = await limit.AcquireAsync(); // at most three fetches at a time
     try
     {
-        var body = await CancelScope.FailAfter(0.5, _ => Fetch(port, path));
+        var body = await CancelScope.FailAfter(2, _ => Fetch(port, path));
         Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F2} s  {path,-6} {body}");
     }
     catch (TimeoutException)
     {
-        Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F2} s  {path,-6} timed out after 0.5 s");
+        Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F2} s  {path,-6} timed out after 2 s");
     }
 }
 
@@ -66,7 +66,7 @@ static async Coroutine<string> Fetch(int port, string path)
     return $"{status}: {Encoding.ASCII.GetString(body.ToArray())}";
 }
 
-// Answers one request per connection; "/slow" takes 2 s.
+// Answers one request per connection; "/slow" takes 10 s.
 static async Coroutine SlowServer(SocketStream stream)
 {
     var reader = new ByteStreamReader(stream);
@@ -74,7 +74,7 @@ static async Coroutine SlowServer(SocketStream stream)
     var path = request.Split(' ')[1];
     if (path == "/slow")
     {
-        await Coroutine.Sleep(2);
+        await Coroutine.Sleep(10); // longer than any fetch waits: canceled with the server
     }
 
     var body = $"hello from {path}";
