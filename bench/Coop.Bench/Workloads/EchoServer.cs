@@ -24,7 +24,7 @@ internal static class EchoServer
                 await stream.SendAllAsync(buffer.AsMemory(0, n));
             }
         }
-        catch (SocketException)
+        catch (IOException) // the load client reset the connection as it ended
         {
         }
         finally
