@@ -1,6 +1,7 @@
 // Coop's benchmark program. Two entries:
-//   coop-bench W1..W6 [--name value ...] [--kind generator|async|scheduler]
-//       one workload of ../shared/bench-peers/WORKLOADS.md, one JSON line on stdout (the launcher
+//   coop-bench W1..W7 [--name value ...] [--kind generator|async|scheduler]
+//       one workload of ../shared/bench-peers/WORKLOADS.md, one JSON line on stdout (W6 and W7 are
+//       servers: `--port P`, the "listening" line, then serve until SIGTERM; the launcher
 //       `bench` next to this file runs it; the peers' `run --add` calls the launcher);
 //   coop-bench timers [--timers N]
 //       binary heap vs 4-ary heap vs hierarchical timing wheel, N pending timers (Timers/);
@@ -18,6 +19,7 @@ using Coop.Bench.Workloads;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine("usage: bench W1..W5 [--name value ...] [--kind generator|async|scheduler]");
+    Console.Error.WriteLine("       bench W6|W7 --port P [--max-seconds S] [--kind generator|async]");
     Console.Error.WriteLine("       bench micro [BenchmarkDotNet arguments, e.g. --filter '*']");
     return 2;
 }
@@ -47,6 +49,11 @@ var options = new Options(args);
 if (options.Workload == "W6")
 {
     return EchoServer.Run(options); // a server: the harness measures it (no timed region here)
+}
+
+if (options.Workload == "W7")
+{
+    return HttpServer.Run(options);
 }
 
 Precompile.CoopAndWorkloads(); // outside every timed region, as the JIT of the entry point is

@@ -1,59 +1,12 @@
-// W6 (echo) of ../shared/bench-peers/WORKLOADS.md: a TCP server on 127.0.0.1:P that echoes every byte
-// back, one task per connection, until SIGTERM/SIGINT or --max-seconds. The harness drives it with its
-// fixed load client and measures the server's CPU per round trip.
-//   --kind async:     each connection is an async coroutine over a SocketStream (ReceiveAsync, SendAllAsync);
-//   --kind generator: each connection is a generator that calls the socket's non-blocking Receive/Send
-//                     itself and yields the loop's readiness future (loop.WaitReadableAsync) on EAGAIN.
-//   --level 1:        epoll level-triggered (interest per wait) instead of edges, to compare the two.
-using System.Net;
+// W6 (echo) of ../shared/bench-peers/WORKLOADS.md: every byte back on the same connection, until the
+// peer closes (BenchServer runs the server; --kind async or generator, as it describes).
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Coop.Bench.Workloads;
 
 internal static class EchoServer
 {
-    public static int Run(Options o)
-    {
-        var port = o.Int("port", 0);
-        var maxSeconds = o.Int("max_seconds", 120);
-        var generator = o.Kind == "generator";
-        var impl = generator ? "coop (generator)" : "coop (async)";
-        using var loop = new EventLoop();
-        loop.EdgeTriggered = !o.Flag("level"); // --level 1: level-triggered epoll, for docs/design.md's comparison
-        loop.ExceptionHandler = ((_, _) => { }); // connections cut by the load client's end are not news
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        loop.CallLater(maxSeconds, loop.Stop);
-        loop.CreateTask(Main());
-        loop.RunForever();
-        return 0;
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            loop.CallSoonThreadsafe(loop.Stop);
-        }
-
-        async Coroutine Main()
-        {
-            var listener = SocketListener.Listen(new IPEndPoint(IPAddress.Loopback, port), backlog: 1024);
-            Console.WriteLine($"{{\"workload\":\"W6\",\"impl\":\"{impl}\",\"listening\":\"127.0.0.1:{((IPEndPoint)listener.LocalEndPoint).Port}\"}}");
-            Console.Out.Flush();
-            while (true)
-            {
-                var connection = await listener.AcceptAsync();
-                if (generator)
-                {
-                    _ = loop.CreateTask(EchoGenerator(loop, connection));
-                }
-                else
-                {
-                    _ = loop.CreateTask(Echo(connection));
-                }
-            }
-        }
-    }
+    public static int Run(Options o) => BenchServer.Run(o, Echo, EchoGenerator);
 
     private static async Coroutine Echo(SocketStream stream)
     {
@@ -71,7 +24,7 @@ internal static class EchoServer
                 await stream.SendAllAsync(buffer.AsMemory(0, n));
             }
         }
-        catch (SocketException)
+        catch (IOException) // the load client reset the connection as it ended
         {
         }
         finally

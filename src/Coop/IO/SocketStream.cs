@@ -16,7 +16,9 @@ namespace Coop;
 /// <remarks>Open one with <see cref="Network.OpenTcpStreamAsync"/>, <see cref="ConnectAsync"/>,
 /// <see cref="SocketListener.AcceptAsync"/> (servers get theirs from <see cref="Network.ServeTcpAsync"/>),
 /// or <see cref="FromSocket"/> for a connected socket you made. The stream owns its socket: closing
-/// the stream closes it, and a stream left open when its loop closes is closed and reported.</remarks>
+/// the stream closes it, and a stream left open when its loop closes is closed and reported. A Unix
+/// domain socket has no reset: after <see cref="ByteStream.Abort"/> its peer receives end of stream
+/// (what was not sent is dropped), and the peer's sends fail with <see cref="IOException"/>.</remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
     Justification = "A byte stream in Trio's and Tokio's sense, like ByteStream (docs/design.md).")]
 public abstract class SocketStream : ByteStream

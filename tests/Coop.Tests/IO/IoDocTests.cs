@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Coop.Tests.IO;
 
-/// <summary>docs/io.md's first example, as written there.</summary>
+/// <summary>docs/io.md's examples, as written there.</summary>
 [Collection(IoSerial.Name)]
 public class IoDocTests
 {
@@ -26,6 +26,31 @@ public class IoDocTests
             await client.CloseAsync();
             listener.Close();
             return (n, end);
+        }
+    }
+
+    [Fact]
+    public void ClientsAndServersExample_LocalhostReachesTheServerOnLoopbackAndTheServerStops()
+    {
+        var (reply, closed) = Support.Bounded.Run(() => EventLoop.Run(Main()));
+        Assert.Equal("hi", reply);
+        Assert.True(closed);
+
+        static async Coroutine<(string, bool)> Main()
+        {
+            var listeners = await Network.OpenTcpListenersAsync(0, "127.0.0.1"); // port 0: the system picks
+            var port = ((IPEndPoint)listeners[0].LocalEndPoint).Port;         // known before anyone connects
+            var reply = "";
+            await TaskGroup.Run(async group =>
+            {
+                group.Start(Network.ServeListenersAsync(NetworkServersTests.Echo, listeners));
+                // "localhost" may resolve to ::1 first, where nobody listens: Happy Eyeballs goes on to 127.0.0.1.
+                await using var client = await CancelScope.FailAfter(5, _ => Network.OpenTcpStreamAsync("localhost", port));
+                await client.SendAllAsync("hi"u8.ToArray());
+                reply = System.Text.Encoding.ASCII.GetString(await IoTest.ReceiveExactly(client, 2));
+                group.Cancel();                      // stops accepting, cancels the connections, closes the listener
+            });
+            return (reply, listeners[0].IsClosed);
         }
     }
 }

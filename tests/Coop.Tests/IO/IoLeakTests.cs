@@ -58,6 +58,33 @@ public abstract class IoLeakTests
             Assert.Equal(0, loop.OpenSockets);
         }, TimeSpan.FromSeconds(60));
     }
+
+    [Fact]
+    public void ConnectAndClose_TenThousandCycles_EveryOneCompletesAndNothingLeaks()
+    {
+        var before = ResourceSnapshot.Take();
+        var completed = Run(Poller, async () =>
+        {
+            var loop = EventLoop.Current;
+            var listener = SocketListener.Listen(AnyLoopbackPort, backlog: 1024);
+            var completed = 0;
+            for (var i = 0; i < 10_000; i++)
+            {
+                var client = await SocketStream.ConnectAsync(listener.LocalEndPoint);
+                var server = await listener.AcceptAsync();
+                await server.CloseAsync(); // the server closes first, so TIME_WAIT uses no ephemeral port
+                Assert.Equal(0, await client.ReceiveAsync(new byte[1]));
+                await client.CloseAsync();
+                completed++;
+            }
+
+            listener.Close();
+            Assert.Equal(0, loop.OpenSockets);
+            return completed;
+        }, TimeSpan.FromSeconds(240));
+        Assert.Equal(10_000, completed);
+        before.AssertNoLeak(heapSlackBytes: 2 * 1024 * 1024);
+    }
 }
 
 public sealed class IoLeakEpollTests : IoLeakTests

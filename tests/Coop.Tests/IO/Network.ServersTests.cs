@@ -298,6 +298,72 @@ public abstract class NetworkServersTests
         }
     }
 
+    [Fact]
+    public void ServeListenersAsync_ManyClientsEveryWay_ThenCanceled_LeaveNothing()
+    {
+        ServeMany(20); // warm-up: JIT, .NET's socket statics, the thread pool
+        var before = ResourceSnapshot.Take();
+        ServeMany(200);
+        before.AssertNoLeak();
+    }
+
+    /// <summary>A server and <paramref name="count"/> clients: graceful exchanges, clients that reset,
+    /// handlers that throw, clients canceled while waiting; then the server is canceled.</summary>
+    private void ServeMany(int count) => Run(Poller, async () =>
+    {
+        var loop = EventLoop.Current;
+        loop.ExceptionHandler = (_, _) => { }; // the throwing handlers are reported; not news here
+        var listeners = await Network.OpenTcpListenersAsync(0, "127.0.0.1");
+        var port = ((IPEndPoint)listeners[0].LocalEndPoint).Port;
+        var serving = new CancelScope();
+        await TaskGroup.Run(async group =>
+        {
+            group.Start(serving.RunAsync(_ => Network.ServeListenersAsync(Handler, listeners)));
+            for (var i = 0; i < count; i++)
+            {
+                var stream = await Network.OpenTcpStreamAsync("127.0.0.1", port);
+                switch (i % 4)
+                {
+                    case 0:
+                        Assert.Equal("ok", await Exchange(stream, "ok"));
+                        break;
+                    case 1:
+                        await stream.SendAllAsync(new byte[10]);
+                        stream.Abort();
+                        break;
+                    case 2:
+                        await stream.SendAllAsync("throw"u8.ToArray());
+                        await stream.SendEofAsync();
+                        Assert.IsType<IOException>(await Failure(ReceiveToEnd(stream))); // the handler failed: reset
+                        await stream.CloseAsync();
+                        break;
+                    default:
+                        var waiting = loop.CreateTask(stream.ReceiveAsync(new byte[8]));
+                        await Coroutine.Yield();
+                        waiting.Cancel();
+                        await Failure(waiting);
+                        await stream.CloseAsync();
+                        break;
+                }
+            }
+
+            serving.Cancel();
+        });
+        Assert.True(listeners[0].IsClosed);
+        Assert.Equal(0, loop.OpenSockets);
+    }, TimeSpan.FromSeconds(60));
+
+    private static async Coroutine Handler(SocketStream stream)
+    {
+        var data = await ReceiveToEnd(stream);
+        if (System.Text.Encoding.ASCII.GetString(data) == "throw")
+        {
+            throw new InvalidOperationException("a handler that fails");
+        }
+
+        await stream.SendAllAsync(data);
+    }
+
     internal static async Coroutine Echo(SocketStream stream)
     {
         var buffer = new byte[4096];

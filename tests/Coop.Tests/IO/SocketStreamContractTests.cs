@@ -30,3 +30,31 @@ public sealed class SocketStreamPortableContractTests : SocketStreamContractTest
 {
     protected override PollerKind Poller => PollerKind.Portable;
 }
+
+/// <summary>The ByteStream contract over a Unix domain stream socket (an abstract name, so no file is
+/// left behind), on epoll: the same stream class, another address family. A Unix socket has no
+/// reset: the peer of an aborted stream receives end of stream, and its sends fail.</summary>
+public sealed class SocketStreamUnixContractTests : SocketStreamContractTests
+{
+    protected override PollerKind Poller => PollerKind.Epoll;
+
+    protected override bool AbortResetsPeer => false;
+
+    protected override int BackpressurePayload => 16 * 1024 * 1024;
+
+    protected override async Coroutine<(ByteStream A, ByteStream B)> Connect()
+    {
+        var name = "\0coop-contract-" + Guid.NewGuid().ToString("N");
+        var listener = Network.OpenUnixListener(name);
+        try
+        {
+            var client = await Network.OpenUnixStreamAsync(name);
+            var server = await listener.AcceptAsync();
+            return (client, server);
+        }
+        finally
+        {
+            listener.Close();
+        }
+    }
+}
