@@ -34,7 +34,7 @@ public sealed class CoopSymbols
     public const string CallName = "Coop.Call";
 
     /// <summary>What <c>Coroutine.Yield()</c> returns: the async form of <c>yield return null</c>.</summary>
-    public const string YieldAwaitableName = "Coop.YieldAwaitable";
+    public const string YieldAwaitableName = "Coop.CompilerServices.YieldAwaitable";
 
     /// <summary>The event loop.</summary>
     public const string EventLoopName = "Coop.EventLoop";
@@ -86,7 +86,7 @@ public sealed class CoopSymbols
     /// <summary><c>Coop.Call</c>.</summary>
     public INamedTypeSymbol? Call { get; }
 
-    /// <summary><c>Coop.YieldAwaitable</c>.</summary>
+    /// <summary><c>Coop.CompilerServices.YieldAwaitable</c>.</summary>
     public INamedTypeSymbol? YieldAwaitable { get; }
 
     /// <summary><c>IEnumerable&lt;object?&gt;</c>, the generator coroutine's type.</summary>

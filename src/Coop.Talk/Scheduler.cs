@@ -84,8 +84,8 @@ public sealed class Scheduler : IDisposable
         switch (task.State)
         {
             case FutureState.Succeeded:
-                CompletedTaskResults[task.Id] = task.ResultObject;
-                trace?.WriteLine("Completed with result: " + Repr(task.ResultObject));
+                CompletedTaskResults[task.Id] = task.Result;
+                trace?.WriteLine("Completed with result: " + Repr(task.Result));
                 break;
             default:
                 var error = task.Exception!;

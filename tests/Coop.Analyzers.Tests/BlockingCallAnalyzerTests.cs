@@ -196,7 +196,7 @@ public class BlockingCallAnalyzerTests
                 var x = call.Result;
                 var task = EventLoop.Current.CreateTask(Inner());
                 yield return task;
-                var y = task.ResultObject;
+                var y = task.Result;
                 var f = Coroutine.Sleep(0);
                 f.GetAwaiter().GetResult();
             }

@@ -64,7 +64,7 @@ internal static class Allocations
     {
         using var loop = new EventLoop();
         var done = loop.CreateFuture();
-        done.SetResultObject(null);
+        done.SetResult();
 
         Line("yield round trip, generator (1 task x 100,000 yields)", PerOp(N, () => loop.RunUntilComplete(Yielder(N))));
         Line("yield round trip, async (1 task x 100,000 yields)", PerOp(N, () => loop.RunUntilComplete(YielderAsync(N))));
@@ -104,7 +104,7 @@ internal static class Allocations
                 tasks[i] = loop.CreateTask(Waiter(ev));
             }
 
-            loop.CallSoon(() => ev.SetResultObject(null));
+            loop.CallSoon(() => ev.SetResult());
             loop.RunUntilComplete(Waiter(tasks[^1]));
         }));
         Line("task parked on a future, async (create + park + wake)", PerOp(N, () =>
@@ -115,7 +115,7 @@ internal static class Allocations
                 tasks[i] = loop.CreateTask(WaiterAsync(ev));
             }
 
-            loop.CallSoon(() => ev.SetResultObject(null));
+            loop.CallSoon(() => ev.SetResult());
             loop.RunUntilComplete(Waiter(tasks[^1]));
         }));
         return 0;

@@ -22,7 +22,7 @@ public class LoopBenchmarks
     {
         _loop = new EventLoop();
         _done = _loop.CreateFuture();
-        _done.SetResultObject(null);
+        _done.SetResult();
     }
 
     [GlobalCleanup]

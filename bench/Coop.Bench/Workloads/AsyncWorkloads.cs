@@ -176,7 +176,7 @@ internal static class AsyncWorkloads
             Measure.FullGc();
             rssAfter = Measure.StatusKiB("VmRSS");
             var start = Stopwatch.GetTimestamp();
-            ev.SetResultObject(null);
+            ev.SetResult();
             foreach (var t in handles)
             {
                 await t;

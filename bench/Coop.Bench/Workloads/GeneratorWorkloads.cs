@@ -94,7 +94,7 @@ internal static class GeneratorWorkloads
                     yield return t;
                 }
 
-                sum += (int)t.ResultObject!;
+                sum += (int)t.Result!;
             }
 
             elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -188,7 +188,7 @@ internal static class GeneratorWorkloads
             Measure.FullGc();
             rssAfter = Measure.StatusKiB("VmRSS");
             var start = Stopwatch.GetTimestamp();
-            ev.SetResultObject(null);
+            ev.SetResult();
             foreach (var t in handles)
             {
                 if (!t.IsDone)

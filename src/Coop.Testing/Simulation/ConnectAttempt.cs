@@ -66,7 +66,7 @@ internal sealed class ConnectAttempt(Simulation simulation, SimulatedHost from, 
         _timeout?.Cancel();
         var waiter = _wait;
         _wait = null;
-        waiter?.TrySetResultObject(null);
+        waiter?.TrySetResult();
     }
 
     private void OnSyn()

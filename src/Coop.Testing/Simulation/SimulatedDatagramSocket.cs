@@ -119,6 +119,6 @@ internal sealed class SimulatedDatagramSocket(Simulation simulation, SimulatedHo
     {
         var waiter = _receiveWait;
         _receiveWait = null;
-        waiter?.TrySetResultObject(null);
+        waiter?.TrySetResult();
     }
 }

@@ -106,6 +106,6 @@ internal sealed class SimulatedListener(Simulation simulation, SimulatedHost hos
     {
         var waiter = _acceptWait;
         _acceptWait = null;
-        waiter?.TrySetResultObject(null);
+        waiter?.TrySetResult();
     }
 }

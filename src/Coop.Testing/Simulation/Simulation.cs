@@ -229,6 +229,6 @@ public sealed partial class Simulation
     /// <summary>Completes a wait when due.</summary>
     private sealed class WakeEvent(Future wait) : NetworkEvent
     {
-        public override void Fire() => wait.TrySetResultObject(null);
+        public override void Fire() => wait.TrySetResult();
     }
 }

@@ -408,7 +408,7 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         if (waiter != null)
         {
             wait = null;
-            waiter.TrySetResultObject(null); // false if its call was canceled meanwhile
+            waiter.TrySetResult(); // false if its call was canceled meanwhile
         }
     }
 

@@ -3,6 +3,7 @@
 // when awaited or made a task), then Task; the state machine later calls AwaitUnsafeOnCompleted at
 // each suspension, and SetResult or SetException at its end. The builders hold nothing: what they
 // do is in Suspension.cs, which says why (a builder field would cost every coroutine 8 bytes).
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -10,6 +11,7 @@ namespace Coop.CompilerServices;
 
 /// <summary>Builds <see cref="Coroutine"/>s for <c>async Coroutine</c> methods. Used by the compiler.</summary>
 [SuppressMessage("Performance", "CA1822", Justification = "The compiler calls the builder's members on an instance.")]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public struct CoroutineMethodBuilder
 {
     /// <summary>The coroutine the method returns.</summary>
@@ -49,6 +51,7 @@ public struct CoroutineMethodBuilder
 
 /// <summary>Builds <see cref="Coroutine{T}"/>s for <c>async Coroutine&lt;T&gt;</c> methods. Used by the compiler.</summary>
 [SuppressMessage("Performance", "CA1822", Justification = "The compiler calls the builder's members on an instance.")]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public struct CoroutineMethodBuilder<T>
 {
     /// <summary>The coroutine the method returns.</summary>

@@ -78,7 +78,7 @@ public sealed partial class EventLoop
             throw new InvalidOperationException("The event loop stopped before the future completed.");
         }
 
-        return future.ResultObject;
+        return future.Result;
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it ends; returns its result. If the
@@ -146,7 +146,7 @@ public sealed partial class EventLoop
     public static object? Run(IEnumerable<object?> main, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(main);
-        return RunMain(loop => loop.CreateTask(main, "main"), timeProvider, logger).ResultObject;
+        return RunMain(loop => loop.CreateTask(main, "main"), timeProvider, logger).Result;
     }
 
     /// <summary>asyncio.run on a loop built with <paramref name="options"/> (see
@@ -179,7 +179,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(options);
-        return RunMain(loop => loop.CreateTask(main, "main"), options).ResultObject;
+        return RunMain(loop => loop.CreateTask(main, "main"), options).Result;
     }
 
     private static CoopTask RunMain(Func<EventLoop, CoopTask> start, TimeProvider? timeProvider, ILogger? logger) =>

@@ -16,7 +16,7 @@ internal sealed class YieldFuture : Future
     internal YieldFuture(EventLoop loop)
         : base(loop)
     {
-        SetResultObject(null);
+        SetResult();
     }
 
     internal override string Describe() => "Sleep(0)";

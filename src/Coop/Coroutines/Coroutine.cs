@@ -15,6 +15,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Coop.CompilerServices;
+using YieldAwaitable = Coop.CompilerServices.YieldAwaitable;
 
 namespace Coop;
 

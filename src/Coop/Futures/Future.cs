@@ -9,13 +9,14 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Coop.CompilerServices;
 using Coop.Core;
 
 namespace Coop;
 
 /// <summary>A result that will be set later, on one <see cref="EventLoop"/> (asyncio's <c>Future</c>).</summary>
 /// <remarks>Await it from an async coroutine, or <c>yield return</c> it from a generator coroutine and
-/// read <see cref="ResultObject"/> after. Create futures with <see cref="EventLoop.CreateFuture"/>.</remarks>
+/// read <see cref="Result"/> after. Create futures with <see cref="EventLoop.CreateFuture"/>.</remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public class Future
 {
@@ -41,9 +42,12 @@ public class Future
     /// <summary>True if the future was canceled.</summary>
     public bool IsCanceled => State == FutureState.Canceled;
 
-    /// <summary>The result; throws the future's exception if it failed, <see cref="CanceledException"/>
-    /// if it was canceled, and <see cref="InvalidOperationException"/> while it is pending.</summary>
-    public object? ResultObject
+    /// <summary>The result, boxed: null for a future completed by <see cref="SetResult()"/>, the value a
+    /// generator task's <see cref="Coroutine.Return{T}(T)"/> gave, or a <see cref="Future{T}"/>'s
+    /// result seen through this base type (<see cref="Future{T}.Result"/> gives it typed). Throws the
+    /// future's exception if it failed, <see cref="CanceledException"/> if it was canceled, and
+    /// <see cref="InvalidOperationException"/> while it is pending.</summary>
+    public object? Result
     {
         get
         {
@@ -85,17 +89,23 @@ public class Future
     /// <see cref="Core.HandOffFuture{T}"/> overrides it; it describes the protocol.</summary>
     internal virtual bool TryGiveBack() => true;
 
-    /// <summary>Completes the future with a result; throws if it is already done.</summary>
-    public void SetResultObject(object? result)
+    /// <summary>Completes the future successfully, with no value (its <see cref="Result"/> is null), as
+    /// <see cref="TaskCompletionSource.SetResult"/> does; throws if it is already done. A
+    /// <see cref="Future{T}"/> of a value type takes its value: <see cref="Future{T}.SetResult(T)"/>.</summary>
+    public void SetResult()
     {
-        if (!TrySetResultObject(result))
+        if (!TrySetResult())
         {
             throw AlreadyDone();
         }
     }
 
-    /// <summary>Completes the future with a result unless it is already done.</summary>
-    public bool TrySetResultObject(object? result)
+    /// <summary>Completes the future successfully, with no value, unless it is already done.</summary>
+    public bool TrySetResult() => TrySetBoxedResult(null);
+
+    /// <summary>Completes the future with a boxed value, checked against a <see cref="Future{T}"/>'s
+    /// type: for the kernel and combinators that pass on a result whose type they do not know.</summary>
+    internal bool TrySetBoxedResult(object? result)
     {
         ThrowIfTask();
         return TrySetResultCore(result);

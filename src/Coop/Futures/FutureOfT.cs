@@ -1,3 +1,5 @@
+using Coop.CompilerServices;
+
 namespace Coop;
 
 /// <summary>A <see cref="Future"/> whose result has type <typeparamref name="T"/>.</summary>
@@ -13,7 +15,7 @@ public class Future<T> : Future
 
     /// <summary>The result; throws the future's exception if it failed or was canceled, and
     /// <see cref="InvalidOperationException"/> while it is pending.</summary>
-    public T Result
+    public new T Result
     {
         get
         {
@@ -55,6 +57,8 @@ public class Future<T> : Future
     {
         T value => TrySetResult(value),
         null when default(T) is null => TrySetResult(default!),
+        null => throw new InvalidOperationException(
+            $"{Describe()} completes with a {typeof(T).Name}: call SetResult(value), not SetResult()."),
         _ => throw new ArgumentException(
             $"{Describe()} takes a {typeof(T).FullName}, not {(result == null ? "null" : "a " + result.GetType().FullName)}.",
             nameof(result)),

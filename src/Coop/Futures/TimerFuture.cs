@@ -9,7 +9,7 @@ namespace Coop;
 internal sealed class TimerFuture : Future
 {
     /// <summary>What the ready queue runs when the sleep is due.</summary>
-    internal static readonly Action<object?> CompleteAction = static f => ((TimerFuture)f!).TrySetResultObject(null);
+    internal static readonly Action<object?> CompleteAction = static f => ((TimerFuture)f!).TrySetResult();
 
     internal TimerFuture(EventLoop loop)
         : base(loop)

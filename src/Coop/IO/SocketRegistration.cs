@@ -129,7 +129,7 @@ internal sealed class SocketRegistration
             if (ready)
             {
                 var done = Loop.CreateFuture();
-                done.SetResultObject(null);
+                done.SetResult();
                 return done;
             }
 
@@ -234,6 +234,6 @@ internal sealed class SocketRegistration
     private static void Wake(ReadinessFuture? wait)
     {
         // The wait leaves its slot in OnWaitEnded, when it completes.
-        wait?.TrySetResultObject(null);
+        wait?.TrySetResult();
     }
 }

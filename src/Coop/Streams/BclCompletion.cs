@@ -81,5 +81,5 @@ internal static class BclCompletion
         }
     }
 
-    private static readonly Action<object?> CompleteFuture = static f => ((Future)f!).TrySetResultObject(null);
+    private static readonly Action<object?> CompleteFuture = static f => ((Future)f!).TrySetResult();
 }

@@ -314,7 +314,7 @@ internal sealed class BytePipe
         if (waiter != null)
         {
             _receiverWait = null;
-            waiter.TrySetResultObject(null); // false if its receive was canceled meanwhile
+            waiter.TrySetResult(); // false if its receive was canceled meanwhile
         }
     }
 

@@ -130,7 +130,7 @@ public abstract partial class Coroutine
 
                 if (child.State == FutureState.Succeeded)
                 {
-                    results[index] = (T)child.ResultObject!;
+                    results[index] = (T)child.Result!;
                 }
                 else if (returnExceptions)
                 {

@@ -83,7 +83,7 @@ public abstract partial class Coroutine
         switch (inner.State)
         {
             case FutureState.Succeeded:
-                outer.TrySetResultObject(inner.ResultObject);
+                outer.TrySetBoxedResult(inner.Result);
                 break;
             case FutureState.Canceled:
                 outer.Cancel(inner.Exception!.Message);

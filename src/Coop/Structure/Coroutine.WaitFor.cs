@@ -94,7 +94,7 @@ public abstract partial class Coroutine
         try
         {
             await CancelScope.FailAfter(seconds, async _ => await future);
-            return future.ResultObject;
+            return future.Result;
         }
         catch (TimeoutException timeout)
         {

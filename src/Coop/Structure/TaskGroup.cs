@@ -158,7 +158,7 @@ public sealed class TaskGroup
     /// <summary>For generator coroutines: closes the group and returns a future that completes when
     /// every child has ended, failing with a <see cref="TaskGroupException"/> if any failed. A yield
     /// does not raise, so read the outcome after it: <c>var closing = group.CloseAsync(); yield return closing;
-    /// _ = closing.ResultObject;</c> (errors never read go to the loop's exception handler). If the waiting task is canceled, the children
+    /// _ = closing.Result;</c> (errors never read go to the loop's exception handler). If the waiting task is canceled, the children
     /// are canceled but not waited for (an iterator cannot wait in a finally block).</summary>
     public Future CloseAsync()
     {
@@ -362,7 +362,7 @@ public sealed class TaskGroup
 
         if (_live.Count == 0 && _phase == Phase.Closing)
         {
-            _allDone?.TrySetResultObject(null);
+            _allDone?.TrySetResult();
             if (_completion != null)
             {
                 FinishCompletion();
@@ -387,11 +387,11 @@ public sealed class TaskGroup
             _completion!.TrySetException(new TaskGroupException(_errors));
             // A generator reads the outcome after its yield (a yield does not raise); if it never
             // does, the errors are reported as any unread failure is, with a message that says how.
-            _completion.DescribeUnobservedError("A task group's errors were never retrieved (read ResultObject after yielding CloseAsync())");
+            _completion.DescribeUnobservedError("A task group's errors were never retrieved (read Result after yielding CloseAsync())");
         }
         else
         {
-            _completion!.TrySetResultObject(null);
+            _completion!.TrySetResult();
         }
     }
 

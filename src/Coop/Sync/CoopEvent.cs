@@ -34,7 +34,7 @@ public sealed class CoopEvent
         _isSet = true;
         foreach (var waiter in _waiters.TakeAll())
         {
-            waiter.Future.SetResultObject(null);
+            waiter.Future.SetResult();
         }
     }
 

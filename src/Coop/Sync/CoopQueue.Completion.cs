@@ -23,7 +23,7 @@ public partial class CoopQueue<T>
         {
             foreach (var joiner in _joiners.TakeAll())
             {
-                joiner.Future.SetResultObject(null);
+                joiner.Future.SetResult();
             }
         }
     }

@@ -209,7 +209,7 @@ public partial class CoopQueue<T>
         {
             _store.Add(putter.Payload);
             _unfinished++;
-            putter.Future.SetResultObject(true);
+            ((Future<bool>)putter.Future).SetResult(true); // PutAsync made it (WaitQueue.NewFuture<bool>)
         }
     }
 

@@ -18,7 +18,7 @@ internal static class DoneFuture
     public static Future Of(EventLoop loop)
     {
         var done = new Future(loop);
-        done.SetResultObject(null);
+        done.SetResult();
         return done;
     }
 }

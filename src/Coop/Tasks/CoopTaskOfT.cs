@@ -1,3 +1,5 @@
+using Coop.CompilerServices;
+
 namespace Coop;
 
 /// <summary>A task whose coroutine returns a <typeparamref name="T"/>.</summary>
@@ -12,7 +14,7 @@ public abstract class CoopTask<T> : CoopTask
 
     /// <summary>The coroutine's result; throws its exception if it failed, <see cref="CanceledException"/>
     /// if it was canceled, <see cref="InvalidOperationException"/> while it runs.</summary>
-    public T Result
+    public new T Result
     {
         get
         {

@@ -66,8 +66,8 @@ public class EventLoopTests
         var spinner = loop.CreateTask(Spinner());
         var timer = loop.CreateFuture();
         var posted = loop.CreateFuture();
-        loop.CallLater(0.01, () => timer.SetResultObject(null));
-        new Thread(() => loop.CallSoonThreadsafe(() => posted.SetResultObject(null))).Start();
+        loop.CallLater(0.01, () => timer.SetResult());
+        new Thread(() => loop.CallSoonThreadsafe(() => posted.SetResult())).Start();
         Bounded.Run(() => loop.Run(until: () => timer.IsDone && posted.IsDone));
         Assert.True(spins > 0);
         spinner.Cancel();

@@ -104,7 +104,7 @@ public class LoopInstrumentTests
             var first = loop.CreateTask(YieldsThenReturns(2, "a"));
             var second = loop.CreateTask(YieldsThenReturns(2, "b"));
             JumpClock.RunUntilIdle(loop);
-            return (new[] { first.ResultObject, second.ResultObject }, reports);
+            return (new[] { first.Result, second.Result }, reports);
         });
 
         Assert.Equal(["a", "b"], results);

@@ -43,7 +43,7 @@ public class SleepTimerTests
         {
             "its task canceled" => task.Cancel(),
             "canceled" => sleep!.Cancel(),
-            _ => sleep!.TrySetResultObject(null),
+            _ => sleep!.TrySetResult(),
         };
         Iterations.RunUntilIdle(loop);
         Assert.True(task.IsDone);

@@ -191,7 +191,7 @@ public class TimerQueueTests
         _ = how switch
         {
             "canceled" => early.Cancel(),
-            "result set" => early.TrySetResultObject("early"),
+            "result set" => early.TrySetResult(),
             "failed" => early.TrySetException(new FormatException()),
             _ => early.TrySetException(new CanceledException()),
         };

@@ -13,7 +13,7 @@ public class UnobservedErrorTests
 
     [Theory]
     [InlineData("Exception")]
-    [InlineData("ResultObject")]
+    [InlineData("Result")]
     [InlineData("await")]
     [InlineData("yield")]
     public void ErrorReadManyPassesAfterTheFailure_NeverReported(string how)
@@ -290,7 +290,7 @@ public class UnobservedErrorTests
 
         foreach (var task in seen)
         {
-            Assert.Throws<InvalidOperationException>(() => task.ResultObject);
+            Assert.Throws<InvalidOperationException>(() => task.Result);
         }
     }
 
@@ -377,8 +377,8 @@ public class UnobservedErrorTests
             case "Exception":
                 Assert.IsType<FormatException>(future.Exception);
                 break;
-            case "ResultObject":
-                Assert.Throws<FormatException>(() => future.ResultObject);
+            case "Result":
+                Assert.Throws<FormatException>(() => future.Result);
                 break;
             case "await":
                 Assert.IsType<FormatException>(await Catch(future));

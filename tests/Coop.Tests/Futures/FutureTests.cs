@@ -47,7 +47,7 @@ public class FutureTests
             }
 
             var entries = signal.WaiterEntries;
-            signal.SetResultObject(null);
+            signal.SetResult();
             foreach (var t in tasks)
             {
                 await t;
@@ -89,7 +89,7 @@ public class FutureTests
             }
 
             await Coroutine.Sleep(1); // A's scope times out, and A waits again
-            signal.SetResultObject(null);
+            signal.SetResult();
             await a;
             await b;
             return order;
@@ -106,7 +106,7 @@ public class FutureTests
         static async Coroutine B(Future signal, Future bWaits, List<string> order)
         {
             await Coroutine.Yield(); // A is listed first
-            bWaits.SetResultObject(null);
+            bWaits.SetResult();
             await signal;
             order.Add("B");
         }
@@ -214,7 +214,7 @@ public class FutureTests
         future.SetResult(7);
         Assert.Equal(FutureState.Succeeded, future.State);
         Assert.Equal(7, future.Result);
-        Assert.Equal(7, future.ResultObject);
+        Assert.Equal(7, future.Result);
         Assert.Null(future.Exception);
     }
 
@@ -260,7 +260,7 @@ public class FutureTests
         Assert.True(future.Cancel("no longer needed"));
         Assert.True(future.IsCanceled);
         Assert.True(future.IsDone);
-        var ex = Assert.Throws<CanceledException>(() => future.ResultObject);
+        var ex = Assert.Throws<CanceledException>(() => future.Result);
         Assert.Equal("no longer needed", ex.Message);
         Assert.IsAssignableFrom<OperationCanceledException>(future.Exception);
         Assert.False(future.Cancel());
@@ -304,7 +304,7 @@ public class FutureTests
             future.AddDoneCallback(_ => order.Add(n));
         }
 
-        future.SetResultObject(null);
+        future.SetResult();
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
         Assert.Equal([0, 1, 2, 3], order);
     }
@@ -318,7 +318,7 @@ public class FutureTests
         var second = false;
         future.AddDoneCallback(_ => throw new FormatException("in callback"));
         future.AddDoneCallback(_ => second = true);
-        future.SetResultObject(null);
+        future.SetResult();
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
         Assert.True(second);
         Assert.IsType<FormatException>(Assert.Single(errors).Exception);
@@ -337,7 +337,7 @@ public class FutureTests
         future.AddDoneCallback(callback);
         Assert.Equal(2, future.RemoveDoneCallback(callback));
         Assert.Equal(0, future.RemoveDoneCallback(callback));
-        future.SetResultObject(null);
+        future.SetResult();
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
         Assert.Equal(0, called);
     }
@@ -385,7 +385,7 @@ public class FutureTests
         loop.CallSoon(() =>
         {
             order.Add("set");
-            future.SetResultObject(null);
+            future.SetResult();
         });
         Bounded.Run(() => loop.RunUntilComplete(Wait()));
         Assert.Equal(["set", "resumed"], order);
@@ -443,16 +443,38 @@ public class FutureTests
     }
 
     [Fact]
-    public void SetResultObject_WrongType_ThrowsArgumentExceptionAndStaysPending()
+    public void SetBoxedResult_WrongType_ThrowsArgumentExceptionAndStaysPending()
     {
         using var loop = new EventLoop();
         var future = loop.CreateFuture<int>();
-        Assert.Throws<ArgumentException>(() => future.SetResultObject("text"));
-        Assert.Throws<ArgumentException>(() => future.SetResultObject(null));
+        Assert.Throws<ArgumentException>(() => future.TrySetBoxedResult("text"));
         Assert.False(future.IsDone);
-        future.SetResultObject(3);
+        Assert.True(future.TrySetBoxedResult(3));
         Assert.Equal(3, future.Result);
-        Assert.Equal(3, future.ResultObject);
+        Assert.Equal(3, ((Future)future).Result);
+    }
+
+    [Fact]
+    public void SetResult_NoValueOnFutureOfValueType_ThrowsNamingTheTypedOverloadAndStaysPending()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        var error = Assert.Throws<InvalidOperationException>(() => future.SetResult());
+        Assert.Contains("SetResult(value)", error.Message, StringComparison.Ordinal);
+        Assert.False(future.IsDone);
+    }
+
+    [Fact]
+    public void SetResult_NoValue_CompletesWithNullAndASecondCallThrows()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        var reference = loop.CreateFuture<string>();
+        future.SetResult();
+        reference.SetResult();
+        Assert.Equal((FutureState.Succeeded, (object?)null, (string?)null), (future.State, future.Result, reference.Result));
+        Assert.False(future.TrySetResult());
+        Assert.Throws<InvalidOperationException>(() => future.SetResult());
     }
 
     [Fact]

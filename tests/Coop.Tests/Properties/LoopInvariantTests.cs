@@ -301,7 +301,7 @@ public class LoopInvariantTests
                 1 => "ProgramException no",
                 _ => "Canceled",
             };
-            Assert.All(tasks, t => Assert.Equal(expected, t.IsDone ? t.ResultObject : "still " + t.Status));
+            Assert.All(tasks, t => Assert.Equal(expected, t.IsDone ? t.Result : "still " + t.Status));
         }, iter: 300, print: p =>
             $"waiters {string.Join(",", p.Item4.Select(g => g ? "gen" : "async"))} await after {p.Item1} yields; " +
             $"{p.Item3} settles ({p.Item5}: 0 result, 1 exception, 2 cancel) after {p.Item2} yields"));

@@ -97,7 +97,7 @@ public class CoroutineShieldTests
             await Coroutine.Yield(); // the last outer's done callback has run
             var entries = shutdown.WaiterEntries;
             var last = Coroutine.Shield(shutdown); // still mirrors while its waiter stays
-            shutdown.SetResultObject(null);
+            shutdown.SetResult();
             await last;
             return (entries, !shutdown.IsCanceled);
         }
@@ -142,12 +142,12 @@ public class CoroutineShieldTests
     {
         var value = Run(async () =>
         {
-            var future = EventLoop.Current.CreateFuture();
-            future.SetResultObject("v");
+            var future = EventLoop.Current.CreateFuture<string>();
+            future.SetResult("v");
             var outer = Coroutine.Shield(future);
             Assert.True(outer.IsDone);
             await outer;
-            return outer.ResultObject;
+            return outer.Result;
         });
 
         Assert.Equal("v", value);

@@ -109,8 +109,8 @@ public class CoroutineWaitTests
     {
         var doneCount = Run(async () =>
         {
-            var future = EventLoop.Current.CreateFuture();
-            future.SetResultObject(1);
+            var future = EventLoop.Current.CreateFuture<int>();
+            future.SetResult(1);
             var result = Coroutine.Wait([future, EventLoop.Current.CreateFuture()], WaitMode.FirstCompleted);
             Assert.True(result.IsDone);
             return (await result).Done.Count;

@@ -205,7 +205,7 @@ public class StructureDocsTests
             var b = group.CreateTask(Size("abc"));  // an async Coroutine<int>: b is a CoopTask<int>
             var closing = group.CloseAsync();     // no more body: wait for the children
             yield return closing;
-            _ = closing.ResultObject;        // raises the TaskGroupException, if any
+            _ = closing.Result;              // raises the TaskGroupException, if any
             yield return Coroutine.Return(b.Result);
         }
 

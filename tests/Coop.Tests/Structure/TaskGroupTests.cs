@@ -468,7 +468,7 @@ public class TaskGroupTests
             group.Start(GeneratorChild());
             var closing = group.CloseAsync();
             yield return closing;
-            _ = closing.ResultObject; // raises the group's errors
+            _ = closing.Result; // raises the group's errors
         }
 
         static IEnumerable<object?> GeneratorChild()
@@ -611,7 +611,7 @@ public class TaskGroupTests
             Assert.True(nap.IsDone); // the failure did not wake the generator before its future completed
             var closing = group.CloseAsync();
             yield return closing;
-            _ = closing.ResultObject;
+            _ = closing.Result;
         }
     }
 

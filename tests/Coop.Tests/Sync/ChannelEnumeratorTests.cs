@@ -60,7 +60,7 @@ public class ChannelEnumeratorTests
             await Ticks(2);
             loop.CallSoon(() =>
             {
-                winner.SetResultObject(null);
+                winner.SetResult();
                 tx.TrySend(8);
             });
             Assert.Same(winner, await first);

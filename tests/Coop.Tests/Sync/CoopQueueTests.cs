@@ -324,7 +324,7 @@ public class CoopQueueTests
             await Ticks(2);
             loop.CallSoon(() =>
             {
-                winner.SetResultObject(null); // the other branch wins...
+                winner.SetResult(); // the other branch wins...
                 q.PutNowait(42);              // ...in the same instant the item is handed to the loser's Get
             });
             Assert.Same(winner, await first);

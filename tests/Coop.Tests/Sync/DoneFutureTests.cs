@@ -21,7 +21,7 @@ public class DoneFutureTests
         using var loop = new EventLoop(new VirtualClock());
         var done = DoneFuture.Of(loop);
         Assert.Equal(FutureState.Succeeded, done.State);
-        Assert.Null(done.ResultObject);
+        Assert.Null(done.Result);
         Assert.Same(loop, done.Loop);
     }
 

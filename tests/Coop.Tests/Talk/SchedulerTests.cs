@@ -423,7 +423,7 @@ public class SchedulerTests
         var child = loop.CreateTask(Count(5));
         childId(child.Id);
         yield return child;
-        yield return Coroutine.Return(child.ResultObject);
+        yield return Coroutine.Return(child.Result);
     }
 
     private static IEnumerable<object?> Outer(List<string> log, Exception error)

@@ -261,7 +261,7 @@ public class CoopTaskGeneratorTests
         {
             var task = EventLoop.Current.CreateTask(Gen());
             await task;
-            return (int)task.ResultObject!;
+            return (int)task.Result!;
         }
 
         Assert.Equal(7, Bounded.Run(() => EventLoop.Run(Main())));
@@ -301,7 +301,7 @@ public class CoopTaskGeneratorTests
         log.Add("second");
         yield return future;
         log.Add("after");
-        yield return Coroutine.Return(future.ResultObject);
+        yield return Coroutine.Return(future.Result);
     }
 
     [Fact]
@@ -311,8 +311,8 @@ public class CoopTaskGeneratorTests
         var result = Bounded.Run(() =>
         {
             using var loop = new EventLoop();
-            var done = loop.CreateFuture();
-            done.SetResultObject(42);
+            var done = loop.CreateFuture<int>();
+            done.SetResult(42);
             return loop.RunUntilComplete(YieldTwice(done, log));
         });
 
@@ -326,7 +326,7 @@ public class CoopTaskGeneratorTests
         static IEnumerable<object?> ReadFailed(Future failed)
         {
             yield return failed;
-            yield return Coroutine.Return(failed.ResultObject); // throws the future's error
+            yield return Coroutine.Return(failed.Result); // throws the future's error
         }
 
         var error = Assert.Throws<InvalidOperationException>(() => Bounded.Run(() =>
@@ -361,7 +361,7 @@ public class CoopTaskGeneratorTests
             loop.Instrument = counter;
             var task = loop.CreateTask(Reader());
             JumpClock.RunUntilIdle(loop);
-            return (task.State, task.IsDone ? task.ResultObject : null, counter.Steps);
+            return (task.State, task.IsDone ? task.Result : null, counter.Steps);
         });
 
         Assert.Equal((FutureState.Succeeded, (object?)6, 1), (state, result, steps));

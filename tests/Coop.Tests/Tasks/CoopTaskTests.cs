@@ -26,7 +26,7 @@ public class CoopTaskTests
             async Coroutine Awaiter() => awaitedValue = await task + 1;
             loop.CreateTask(Awaiter());
             JumpClock.RunUntilIdle(loop);
-            return (task.Result, task.ResultObject, awaitedValue, untypedView.ResultObject);
+            return (task.Result, ((Future)task).Result, awaitedValue, untypedView.Result);
         });
 
         Assert.Equal(41, typed);
@@ -55,7 +55,7 @@ public class CoopTaskTests
 
         Assert.True(task.IsCanceled);
         Assert.Throws<CanceledException>(() => task.Result);
-        Assert.Throws<CanceledException>(() => task.ResultObject);
+        Assert.Throws<CanceledException>(() => task.Result);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class CoopTaskTests
         loop.CallSoon(() =>
         {
             seen.Add(task.Status); // after the first step: parked
-            future.SetResultObject(null);
+            future.SetResult();
         });
         Bounded.Run(() => loop.RunUntilComplete(task));
         Assert.Equal([CoopTaskStatus.Running, CoopTaskStatus.Waiting, CoopTaskStatus.Running], seen);
@@ -130,7 +130,7 @@ public class CoopTaskTests
     {
         using var loop = new EventLoop();
         var task = loop.CreateTask(SleepLong());
-        Assert.Throws<InvalidOperationException>(() => task.SetResultObject(1));
+        Assert.Throws<InvalidOperationException>(() => task.SetResult());
         Assert.Throws<InvalidOperationException>(() => task.SetException(new FormatException()));
     }
 
@@ -714,7 +714,7 @@ public class CoopTaskTests
             loop.CallSoon(() => loop.CallSoon(() =>
             {
                 waiter.Cancel();
-                release.SetResultObject(null);
+                release.SetResult();
             }));
             JumpClock.RunUntilIdle(loop);
             Assert.True(waiter.IsCanceled);

@@ -30,7 +30,7 @@ internal sealed class SampleLock
 
         if (_waiters.Count > 0)
         {
-            _waiters.Dequeue().SetResultObject(null);
+            _waiters.Dequeue().SetResult();
         }
         else
         {

@@ -17,7 +17,7 @@ internal sealed class SampleSignal
     {
         foreach (var waiter in _waiters)
         {
-            waiter.SetResultObject(null);
+            waiter.SetResult();
         }
 
         _waiters.Clear();

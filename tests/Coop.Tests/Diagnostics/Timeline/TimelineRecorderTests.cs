@@ -19,7 +19,7 @@ public class TimelineRecorderTests
     internal static async Coroutine SetsAfter(Future future, double seconds)
     {
         await Coroutine.Sleep(seconds);
-        future.SetResultObject(null);
+        future.SetResult();
     }
 
     /// <summary>Runs <paramref name="body"/> on a loop with a virtual clock and a recorder attached

@@ -260,7 +260,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     private static async Coroutine<int> Untyped(CoopTask task)
     {
         await task;
-        return (int)task.ResultObject!;
+        return (int)task.Result!;
     }
 
     // The generator version of Body: what it awaits it yields, then reads the outcome (which it
@@ -340,7 +340,7 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
     {
         try
         {
-            var value = (int)future.ResultObject!;
+            var value = (int)future.Result!;
             Log.Add($"t{i} got {what}={value}");
             return value;
         }

@@ -1,13 +1,14 @@
 // Awaiting a future or a task. Coop's builder does not call OnCompleted: it parks the task on the
 // future directly (CoroutineMethodBuilder.cs). GetResult is an await point: it first asks the task
 // for a cancellation due (CoopTask.ThrowIfCancelRequested), then returns the result or rethrows.
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using Coop.CompilerServices;
 
-namespace Coop;
+namespace Coop.CompilerServices;
 
 /// <summary>Awaits a <see cref="Future"/> (or a task): parks the task until the future completes.
 /// Used by the compiler.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct FutureAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
 {
     private readonly Future _future;
@@ -36,6 +37,7 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
 
 /// <summary>Awaits a <see cref="Future{T}"/> or <see cref="CoopTask{T}"/> and returns its result.
 /// Used by the compiler.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IKernelAwaiter
 {
     private readonly Future _future;
@@ -53,7 +55,7 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IKernelAwai
         {
             Future<T> typed => typed.Result,
             CoopTask<T> task => task.Result,
-            _ => (T)_future.ResultObject!,
+            _ => (T)_future.Result!,
         };
     }
 

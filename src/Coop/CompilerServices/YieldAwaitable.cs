@@ -1,10 +1,10 @@
 // `await Coroutine.Yield()`: the async form of the talk's bare `yield`. Coop's builder does not call
 // OnCompleted: it puts the task at the back of the ready queue directly (CoroutineMethodBuilder.cs).
 // Code that is not a Coop coroutine gets a CallSoon instead.
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using Coop.CompilerServices;
 
-namespace Coop;
+namespace Coop.CompilerServices;
 
 /// <summary>What <see cref="Coroutine.Yield"/> returns: <c>await</c> it to hand control back to the loop.</summary>
 public readonly struct YieldAwaitable
@@ -14,6 +14,7 @@ public readonly struct YieldAwaitable
 }
 
 /// <summary>Suspends the task to the back of the ready queue. Used by the compiler.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
 {
     /// <summary>Always false: a yield always suspends.</summary>

@@ -1,13 +1,14 @@
 // Awaiting a coroutine. Coop's builder does not call OnCompleted: it makes the callee its task's
 // innermost frame directly (CoroutineMethodBuilder.cs, Coroutine.RunAsCallee). OnCompleted is for
 // ordinary async code awaiting a coroutine, which runs it at once (Coroutine.RunForForeignCaller).
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using Coop.CompilerServices;
 
-namespace Coop;
+namespace Coop.CompilerServices;
 
 /// <summary>Awaits a <see cref="Coroutine"/>: starts it inside the awaiting task and, if it suspends,
 /// resumes the awaiter when it ends. Used by the compiler; not called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
 {
     private readonly Coroutine _coroutine;
@@ -35,6 +36,7 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwai
 }
 
 /// <summary>Awaits a <see cref="Coroutine{T}"/> and returns its result. Used by the compiler.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, IKernelAwaiter
 {
     private readonly CoroutineAwaiter _inner;
