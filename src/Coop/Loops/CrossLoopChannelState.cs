@@ -88,7 +88,7 @@ internal sealed class CrossLoopChannelState<T>
             {
                 // Posted under the lock, so a receiver loop that closed is seen before the item is
                 // counted: the send then fails whole. The inbox never takes this lock.
-                if (!parked.Loop.TryPostOutcome(static f => ((Future)f!).TrySetResultObject(null), parked, static _ => { }))
+                if (!parked.Loop.TryPostOutcome(static f => ((Future)f!).TrySetResult(), parked, static _ => { }))
                 {
                     _receiverClosed = true;
                     _incoming.Clear();
@@ -188,5 +188,5 @@ internal sealed class CrossLoopChannelState<T>
     /// <summary>Completes a waiting future on its own loop's thread; a loop already closed has no
     /// task left to wake.</summary>
     private static void Wake(Future waiter) =>
-        waiter.Loop.TryPostOutcome(static f => ((Future)f!).TrySetResultObject(null), waiter, static _ => { });
+        waiter.Loop.TryPostOutcome(static f => ((Future)f!).TrySetResult(), waiter, static _ => { });
 }
