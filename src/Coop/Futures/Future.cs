@@ -97,6 +97,7 @@ public class Future
     /// <summary>Completes the future with a result unless it is already done.</summary>
     public bool TrySetResultObject(object? result)
     {
+        Loop.CheckThread(); // here, so that a call from another thread is refused under this name
         ThrowIfTask();
         return TrySetResultCore(result);
     }
