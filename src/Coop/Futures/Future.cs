@@ -101,12 +101,17 @@ public class Future
     }
 
     /// <summary>Completes the future successfully, with no value, unless it is already done.</summary>
-    public bool TrySetResult() => TrySetBoxedResult(null);
+    public bool TrySetResult()
+    {
+        Loop.CheckThread(); // here, so that a call from another thread is refused under this name
+        return TrySetBoxedResult(null);
+    }
 
     /// <summary>Completes the future with a boxed value, checked against a <see cref="Future{T}"/>'s
     /// type: for the kernel and combinators that pass on a result whose type they do not know.</summary>
     internal bool TrySetBoxedResult(object? result)
     {
+        Loop.CheckThread(); // here, so that a call from another thread is refused under this name
         ThrowIfTask();
         return TrySetResultCore(result);
     }

@@ -1,6 +1,7 @@
 // What the handles of one memory channel share: the queue and how many handles of each kind are
 // open. Closing the last sender shuts the queue down gently (receivers drain it, then see the end);
-// closing the last receiver shuts it down at once (buffered items are dropped, senders fail).
+// closing the last receiver shuts it down at once (buffered items are dropped, senders fail, and a
+// receive still waiting fails too).
 namespace Coop.Core;
 
 internal sealed class ChannelState<T>(int capacity)
@@ -32,7 +33,7 @@ internal sealed class ChannelState<T>(int capacity)
         {
             Queue.ShutdownCore(
                 immediate: true,
-                getError: null,
+                getError: static () => new ChannelClosedException("This channel's receivers were all closed while it waited to receive."),
                 putError: static () => new ChannelClosedException("Every receiver of this channel is closed: nobody would get the item."));
         }
     }

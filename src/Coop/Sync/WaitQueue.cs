@@ -79,6 +79,9 @@ internal sealed class WaitQueue<TPayload>
     /// that it stays bounded).</summary>
     internal int Entries => _waiters.Count;
 
+    /// <summary>How many entries the deque has room for (tests check when it sweeps and when it grows).</summary>
+    internal int Capacity => _waiters.Capacity;
+
     private void DropDone()
     {
         _waiters.RemoveWhere(static w => w.Future.IsDone);

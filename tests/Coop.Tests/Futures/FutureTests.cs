@@ -447,8 +447,12 @@ public class FutureTests
     {
         using var loop = new EventLoop();
         var future = loop.CreateFuture<int>();
-        Assert.Throws<ArgumentException>(() => future.TrySetBoxedResult("text"));
+        var text = Assert.Throws<ArgumentException>(() => future.TrySetBoxedResult("text"));
+        Assert.Equal("Future<Int32> takes a System.Int32, not a System.String. (Parameter 'result')", text.Message);
         Assert.False(future.IsDone);
+        var nullable = loop.CreateFuture<string>();
+        nullable.SetResult(); // null is a string's default
+        Assert.Null(nullable.Result);
         Assert.True(future.TrySetBoxedResult(3));
         Assert.Equal(3, future.Result);
         Assert.Equal(3, ((Future)future).Result);
@@ -494,5 +498,120 @@ public class FutureTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(4950, sum);
+    }
+
+    [Fact]
+    public void Misuse_MessagesSayWhatWentWrong()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture<int>();
+        Assert.Equal("Future<Int32> is not done yet: its result is not set.", Assert.Throws<InvalidOperationException>(() => ((Future)future).Result).Message);
+        Assert.Equal("Future<Int32> is not done yet: its exception is not set.", Assert.Throws<InvalidOperationException>(() => future.Exception).Message);
+        future.SetResult(1);
+        Assert.Equal("Future<Int32> is already done (Succeeded): a future completes only once.", Assert.Throws<InvalidOperationException>(() => future.SetResult(2)).Message);
+        Assert.Throws<ArgumentNullException>(() => future.AddDoneCallback(null!));
+        Assert.Throws<ArgumentNullException>(() => future.RemoveDoneCallback(null!));
+    }
+
+    [Fact]
+    public void SetFromOutside_OnATask_ThrowsAndLeavesItRunning()
+    {
+        var messages = Bounded.Run(() => EventLoop.Run(Main()));
+        Assert.Equal(2, messages.Count);
+        Assert.All(messages, m => Assert.Equal("A task completes when its coroutine does: it cannot be set from outside (cancel it instead).", m));
+
+        static async Coroutine<List<string>> Main()
+        {
+            var loop = EventLoop.Current;
+            var release = loop.CreateFuture();
+            var task = loop.CreateTask(SyncWait(release));
+            var messages = new List<string>
+            {
+                Assert.Throws<InvalidOperationException>(() => task.TrySetResult()).Message,
+                Assert.Throws<InvalidOperationException>(() => task.TrySetException(new FormatException())).Message,
+            };
+            Assert.False(task.IsDone);
+            release.SetResult();
+            await task;
+            return messages;
+        }
+
+        static async Coroutine SyncWait(Future f) => await f;
+    }
+
+    [Fact]
+    public void Exception_CanceledOrSucceeded_TheCancellationOrNull()
+    {
+        using var loop = new EventLoop();
+        var canceled = loop.CreateFuture();
+        canceled.Cancel("stop");
+        Assert.Equal("stop", Assert.IsType<CanceledException>(canceled.Exception).Message);
+        Assert.True(canceled.IsCanceled);
+        var succeeded = loop.CreateFuture();
+        succeeded.SetResult();
+        Assert.Null(succeeded.Exception);
+        Assert.False(succeeded.IsCanceled);
+    }
+
+    [Fact]
+    public void RemoveDoneCallback_OnlyOneRegistered_RemovesThatOneOnly()
+    {
+        using var loop = new EventLoop();
+        var future = loop.CreateFuture();
+        var called = new List<string>();
+        Action<Future> kept = _ => called.Add("kept");
+        Action<Future> removed = _ => called.Add("removed");
+        future.AddDoneCallback(kept);
+        Assert.Equal(0, future.RemoveDoneCallback(removed)); // another callback is not removed
+        var other = loop.CreateFuture();
+        other.AddDoneCallback(removed);
+        Assert.Equal(1, other.RemoveDoneCallback(removed));
+        Assert.Equal(0, other.WaiterEntries);
+        future.SetResult();
+        other.SetResult();
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Equal(["kept"], called);
+    }
+
+    [Fact]
+    public void FromAnotherThread_AddingOrCompleting_ThrowsNamingTheCall()
+    {
+        var messages = Bounded.Run(() => EventLoop.Run(Main()));
+        Assert.Collection(
+            messages,
+            m => Assert.StartsWith("AddDoneCallback was called from thread", m, StringComparison.Ordinal),
+            m => Assert.StartsWith("RemoveDoneCallback was called from thread", m, StringComparison.Ordinal),
+            m => Assert.StartsWith("TrySetResult was called from thread", m, StringComparison.Ordinal),
+            m => Assert.StartsWith("TrySetResult was called from thread", m, StringComparison.Ordinal));
+
+        static async Coroutine<List<string>> Main()
+        {
+            await Coroutine.Yield();
+            var future = EventLoop.Current.CreateFuture();
+            var done = EventLoop.Current.CreateFuture<int>();
+            done.SetResult(1);
+            var messages = new List<string>();
+            var thread = new Thread(() =>
+            {
+                messages.Add(Record.Exception(() => future.AddDoneCallback(_ => { }))!.Message);
+                messages.Add(Record.Exception(() => future.RemoveDoneCallback(_ => { }))!.Message);
+                messages.Add(Record.Exception(() => future.TrySetResult())!.Message);
+                messages.Add(Record.Exception(() => done.TrySetResult(2))!.Message); // done already: still refused
+            });
+            thread.Start();
+            thread.Join();
+            Assert.False(future.IsDone);
+            Assert.Equal(1, done.Result);
+            return messages;
+        }
+    }
+
+    [Fact]
+    public void CancelWithWaiter_InitFalse_StaysFalse()
+    {
+        using var loop = new EventLoop();
+        Assert.False(new Future(loop) { CancelWithWaiter = false }.CancelWithWaiter);
+        Assert.True(new Future(loop) { CancelWithWaiter = true }.CancelWithWaiter);
+        Assert.False(new Future(loop).CancelWithWaiter);
     }
 }

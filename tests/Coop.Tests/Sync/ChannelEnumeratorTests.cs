@@ -70,4 +70,104 @@ public class ChannelEnumeratorTests
             Assert.Equal(8, eight);
         });
     }
+
+    [Fact]
+    public void AwaitForeach_ItemsBufferedThenWaitedFor_AllInOrderThenEnds()
+    {
+        var got = new List<int>();
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var loop = EventLoop.Current;
+            Assert.True(tx.TrySend(1)); // received without waiting
+            Assert.True(tx.TrySend(2));
+            async Coroutine Later()
+            {
+                await Ticks(3);
+                await tx.SendAsync(3); // received by a step that waited
+                await Ticks(3);
+                tx.Close(); // ends a step that waits
+            }
+
+            var later = loop.CreateTask(Later());
+            await foreach (var x in rx)
+            {
+                got.Add(x);
+            }
+
+            await later;
+        });
+        Assert.Equal([1, 2, 3], got);
+    }
+
+    [Fact]
+    public void AwaitForeach_ChannelAlreadyEnded_EndsWithoutWaiting()
+    {
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            tx.Close();
+            var step = rx.GetAsyncEnumerator().MoveNextAsync();
+            Assert.True(step.IsCompleted);
+            Assert.False(step.GetResult());
+            var steps = 0;
+            await foreach (var unused in rx)
+            {
+                steps++;
+            }
+
+            Assert.Equal(0, steps);
+        });
+    }
+
+    [Fact]
+    public void AwaitForeach_ReceiverClosedWhileWaiting_RaisesChannelClosed()
+    {
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var loop = EventLoop.Current;
+            async Coroutine Consume()
+            {
+                await foreach (var unused in rx)
+                {
+                }
+            }
+
+            var consumer = loop.CreateTask(Consume());
+            await Ticks(2);
+            var step = rx.GetAsyncEnumerator().MoveNextAsync();
+            Assert.False(step.IsCompleted); // nothing to receive yet: this step would wait
+            rx.Close();
+            var error = await Assert.ThrowsAsync<ChannelClosedException>(async () => await consumer);
+            Assert.Equal("This channel's receivers were all closed while it waited to receive.", error.Message);
+            Assert.Throws<ChannelClosedException>(() => tx.TrySend(1));
+        });
+    }
+
+    [Fact]
+    public void AwaitForeach_CanceledAfterAnItemWasHandedToIt_ItemGoesToTheNextReceiver()
+    {
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var loop = EventLoop.Current;
+            var consumed = new List<int>();
+            async Coroutine Consume()
+            {
+                await foreach (var x in rx)
+                {
+                    consumed.Add(x);
+                }
+            }
+
+            var consumer = loop.CreateTask(Consume());
+            await Ticks(2);
+            await tx.SendAsync(4); // handed to the waiting step
+            consumer.Cancel();
+            await Assert.ThrowsAsync<CanceledException>(async () => await consumer);
+            Assert.Empty(consumed);
+            Assert.Equal(4, await rx.ReceiveAsync());
+        });
+    }
 }

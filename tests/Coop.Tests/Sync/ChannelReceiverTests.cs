@@ -158,4 +158,36 @@ public class ChannelReceiverTests
             Assert.False(rx.TryReceive(out _)); // TryReceive reports the end as false, without throwing
         });
     }
+
+    [Fact]
+    public void Close_Twice_CountsOnceSoTheOtherReceiverStillReceives()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var spare = rx.Clone();
+            rx.Close();
+            rx.Dispose(); // a second close is a no-op
+            Assert.True(rx.IsClosed);
+            Assert.False(spare.IsClosed);
+            Assert.True(tx.TrySend(1));
+            Assert.True(spare.TryReceive(out var one));
+            Assert.Equal(1, one);
+            Assert.False(spare.TryReceive(out _)); // empty, not ended
+            spare.Dispose();
+            Assert.Throws<ChannelClosedException>(() => tx.TrySend(2));
+        });
+    }
+
+    [Fact]
+    public void CopyTo_NullWriter_ThrowsArgumentNull()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (_, rx) = CoopChannel.CreateUnbounded<int>();
+            Assert.Equal("writer", (await Assert.ThrowsAsync<ArgumentNullException>(async () => await rx.CopyToAsync(null!))).ParamName);
+        });
+    }
 }

@@ -115,4 +115,35 @@ public class ChannelSenderTests
             Assert.Equal("Every receiver of this channel is closed: nobody would get the item.", ex.Message);
         });
     }
+
+    [Fact]
+    public void Close_Twice_CountsOnceSoTheOtherSenderKeepsTheChannelOpen()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var spare = tx.Clone();
+            tx.Close();
+            tx.Dispose(); // a second close is a no-op
+            Assert.False(rx.IsCompleted);
+            Assert.True(spare.TrySend(1));
+            spare.Dispose();
+            Assert.True(spare.IsClosed);
+            Assert.True(rx.TryReceive(out _));
+            Assert.True(rx.IsCompleted);
+        });
+    }
+
+    [Fact]
+    public void SendAll_NullSource_ThrowsArgumentNull()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, _) = CoopChannel.CreateUnbounded<int>();
+            Assert.Equal("source", (await Assert.ThrowsAsync<ArgumentNullException>(async () => await tx.SendAllAsync((IAsyncEnumerable<int>)null!))).ParamName);
+            Assert.Equal("reader", (await Assert.ThrowsAsync<ArgumentNullException>(async () => await tx.SendAllAsync((ChannelReader<int>)null!))).ParamName);
+        });
+    }
 }

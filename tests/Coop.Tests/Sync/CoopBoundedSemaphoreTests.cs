@@ -14,7 +14,7 @@ public class CoopBoundedSemaphoreTests
             await sem.AcquireAsync();
             sem.Release();
             var ex = Assert.Throws<InvalidOperationException>(sem.Release);
-            Assert.Contains("too many", ex.Message, StringComparison.Ordinal);
+            Assert.Equal("CoopBoundedSemaphore released too many times: all 2 permits are already free.", ex.Message);
             Assert.Equal(2, sem.CurrentCount);
         });
     }
@@ -51,7 +51,8 @@ public class CoopBoundedSemaphoreTests
         var errors = new List<LoopError>();
         Bounded.Run(() => EventLoop.Run(Main()));
         var error = Assert.Single(errors);
-        Assert.Contains("released too many times", error.Message, StringComparison.Ordinal);
+        Assert.Equal("CoopBoundedSemaphore released too many times (while a permit was on its way to a task that was then canceled)", error.Message);
+        Assert.Equal("CoopBoundedSemaphore released too many times: all 1 permits are already free.", Assert.IsType<InvalidOperationException>(error.Exception).Message);
 
         async Coroutine Main()
         {

@@ -118,4 +118,89 @@ public class CoopSemaphoreTests
                 Assert.InRange(maxInside, 0, 3);
             }, iter: 150);
     }
+
+    [Fact]
+    public void TryAcquire_PermitFree_TakesItAndLocksAtZero()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var sem = new CoopSemaphore(2);
+            Assert.False(sem.IsLocked);
+            Assert.True(sem.TryAcquire());
+            Assert.Equal(1, sem.CurrentCount);
+            Assert.False(sem.IsLocked);
+            Assert.True(sem.TryAcquire());
+            Assert.Equal(0, sem.CurrentCount);
+            Assert.True(sem.IsLocked);
+            Assert.False(sem.TryAcquire());
+            Assert.Equal(0, sem.CurrentCount); // a refused TryAcquire takes nothing
+        });
+    }
+
+    [Fact]
+    public void ToString_NamesTheTypeAndTheFreePermits()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(2);
+            Assert.Equal("<CoopSemaphore 2 free>", sem.ToString());
+            await sem.AcquireAsync();
+            Assert.Equal("<CoopSemaphore 1 free>", sem.ToString());
+            Assert.Equal("<CoopBoundedSemaphore 3 free>", new CoopBoundedSemaphore(3).ToString());
+        });
+    }
+
+    [Fact]
+    public void AwaitUsing_Releaser_GivesThePermitBack()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(1);
+            await using (await sem.AcquireAsync())
+            {
+                Assert.Equal(0, sem.CurrentCount);
+            }
+
+            Assert.Equal(1, sem.CurrentCount);
+            default(SemaphoreReleaser).Dispose(); // a default releaser holds nothing and releases nothing
+            Assert.Equal(1, sem.CurrentCount);
+        });
+    }
+
+    [Fact]
+    public void Acquire_Uncontended_AllocatesNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(1);
+            (await sem.AcquireAsync()).Dispose(); // the first makes the done future every later one shares
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                (await sem.AcquireAsync()).Dispose();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
+
+    [Fact]
+    public void Acquire_ByACanceledTask_RaisesAtOnceAndTakesNothing()
+    {
+        Run(async () =>
+        {
+            var sem = new CoopSemaphore(1);
+            var loop = EventLoop.Current;
+            var task = loop.CreateTask(CancelThenAcquire(sem));
+            await Assert.ThrowsAsync<CanceledException>(async () => await task);
+            Assert.Equal(1, sem.CurrentCount);
+        });
+
+        static async Coroutine CancelThenAcquire(CoopSemaphore s)
+        {
+            CoopTask.Current!.Cancel();
+            await s.AcquireAsync();
+        }
+    }
 }
