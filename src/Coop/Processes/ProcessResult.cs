@@ -10,8 +10,15 @@ namespace Coop;
 /// (<see cref="ChildProcess.Run(string, IEnumerable{string}?, ReadOnlyMemory{byte}?, bool, bool, bool, ProcessOptions?)"/>).</summary>
 public sealed class ProcessResult
 {
-    internal ProcessResult(string command, int exitCode, PosixSignal? signal, byte[]? stdout, byte[]? stderr)
+    /// <summary>Creates a result (Coop makes them; tests and fakes may too).</summary>
+    /// <param name="command">The program and its arguments, for messages.</param>
+    /// <param name="exitCode">The exit code; 128 plus the signal's number for a child ended by a signal.</param>
+    /// <param name="signal">The signal that ended the child, or null.</param>
+    /// <param name="stdout">Captured standard output, or null.</param>
+    /// <param name="stderr">Captured standard error, or null.</param>
+    public ProcessResult(string command, int exitCode, PosixSignal? signal = null, byte[]? stdout = null, byte[]? stderr = null)
     {
+        ArgumentNullException.ThrowIfNull(command);
         Command = command;
         ExitCode = exitCode;
         Signal = signal;
