@@ -4,6 +4,8 @@
 //       `bench` next to this file runs it; the peers' `run --add` calls the launcher);
 //   coop-bench timers [--timers N]
 //       binary heap vs 4-ary heap vs hierarchical timing wheel, N pending timers (Timers/);
+//   coop-bench lateness [--tasks N] [--period-ms P] [--seconds S] [--sleep0 1] [--kind async|generator]
+//       how late a periodic timer fires while N tasks yield in a loop (Workloads/TimerLateness.cs);
 //   coop-bench alloc
 //       exact bytes allocated per operation on the hot paths (Micro/Allocations.cs);
 //   coop-bench micro [BenchmarkDotNet arguments]
@@ -29,6 +31,11 @@ if (args[0] == "micro")
 if (args[0] == "timers")
 {
     return TimerComparison.Run(args.Length > 2 && args[1] == "--timers" ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+}
+
+if (args[0] == "lateness")
+{
+    return TimerLateness.Run(args[1..]);
 }
 
 if (args[0] == "alloc")

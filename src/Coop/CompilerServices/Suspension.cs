@@ -1,137 +1,154 @@
-// How an async coroutine suspends: the builder's half (AwaitUnsafeOnCompleted) and the kernel
-// awaiters' half (park, yield) meet here.
-// Fast path: for Coop's own awaiters (yield, future, coroutine; KernelAwaiterKind says which, once per
-// awaiter type) the builder suspends the task directly and leaves the coroutine itself as the resume
-// target: no Action is made (a coroutine used to carry a 64-byte MoveNext delegate) and the awaiter's
-// OnCompleted is not called.
-// Other kernel awaiters (IKernelAwaiter) go through their OnCompleted: the builder marks the loop
-// "suspending" first (only its stepping task can be), and the awaiter parks the task only when it sees that mark. Without it, the
-// awaiter was called by some other async builder (an ordinary `async Task` method awaiting a Coop
-// future on the loop thread), and it resumes that code with a plain callback instead of parking.
+// What the builders do: how an async coroutine is made, suspends and ends. This is the file of the
+// kernel's speed tricks for async coroutines (STYLE 17: confined to one place, explained here):
+//   - The builders hold nothing. A builder field is copied into every state machine, so it would
+//     cost every coroutine and every async task 8 bytes (W4's million waiting tasks). Start hands the
+//     new box to Task through a thread-static (the compiler calls one right after the other, with
+//     nothing in between), and the state machine's later calls find their frame as the innermost
+//     frame of the task being stepped (CoopTask.Current: one thread-static read per suspension).
+//   - Coop's own awaiters are recognised by type (KernelAwaiterKind, below), and the builder
+//     suspends the task directly, reading the future or the callee out of the awaiter with Unsafe.As
+//     (the awaiters are one-field structs of known layout): no delegate is made, no OnCompleted is
+//     called, and the task resumes its innermost frame itself. For the non-generic awaiters the
+//     kind is a type test the JIT folds, even in code compiled before any static is initialized;
+//     the generic ones are classified once per type, into a static the JIT reads as a constant.
+//     Either way, for a given await only one branch of the switch remains.
+// Other awaiters: one of Coop's kernel awaiters (IKernelAwaiter) gets its OnCompleted called with the
+// task in the Suspending phase and parks it (ParkOn); any other awaiter (a BCL Task) parks the task
+// "foreign" and gets a callback that wakes it through the inbox from whatever thread completes it.
 using System.Runtime.CompilerServices;
 
 namespace Coop.CompilerServices;
 
 internal static class Suspension
 {
-    /// <summary>The builder side: suspend the current task on <paramref name="awaiter"/>.</summary>
+    [ThreadStatic]
+    private static Coroutine? t_made;
+
+    /// <summary>The continuation handed to a kernel awaiter's OnCompleted: it parks the task instead
+    /// of calling it (the task resumes its innermost frame itself).</summary>
+    private static readonly Action KernelContinuation = static () =>
+        throw new LoopInternalException("A kernel awaiter called the continuation Coop's builder gave it instead of parking the task.");
+
+    public static void Made(Coroutine box) => t_made = box;
+
+    public static Coroutine TakeMade()
+    {
+        var box = t_made!;
+        t_made = null;
+        return box;
+    }
+
+    private static CoopTask Running
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var task = CoopTask.Current;
+            if (task is null)
+            {
+                ThrowOutsideTask();
+            }
+
+            return task;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowOutsideTask() => throw new LoopInternalException("A coroutine ran outside the step of its task.");
+
+    /// <summary>The running frame ended without a result or with <paramref name="error"/>.</summary>
+    public static void End(Exception? error)
+    {
+        var task = Running;
+        if (task.Innermost == task)
+        {
+            task.FinishRoot(error);
+        }
+        else
+        {
+            ((Coroutine)task.Innermost!).End(error, task);
+        }
+    }
+
+    /// <summary>The running frame returned <paramref name="result"/>.</summary>
+    public static void Return<T>(T result)
+    {
+        var task = Running;
+        if (task.Innermost == task)
+        {
+            ((CoopTask<T>)task).SetRootResult(result);
+        }
+        else
+        {
+            ((Coroutine<T>)task.Innermost!).SetResult(result, task);
+        }
+    }
+
+    /// <summary>The builder's AwaitOnCompleted and AwaitUnsafeOnCompleted: suspends the running task
+    /// on <paramref name="awaiter"/>. Other awaiters get OnCompleted, not UnsafeOnCompleted, in both
+    /// cases: the continuations given to them run no user code, so flowing the context costs nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the state machine: the hot await path
-    public static void Await<TAwaiter>(ref TAwaiter awaiter, Coroutine coroutine)
+    public static void Await<TAwaiter>(ref TAwaiter awaiter)
         where TAwaiter : INotifyCompletion
     {
-        var task = coroutine.Task ?? throw NotStarted();
-        if (!TrySuspendDirect(ref awaiter, task, coroutine))
-        {
-            AwaitThroughAwaiter(ref awaiter, task, coroutine);
-        }
-    }
-
-    private static void AwaitThroughAwaiter<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
-        where TAwaiter : INotifyCompletion
-    {
-        var resume = coroutine.MoveNextAction;
-        if (default(TAwaiter) is IKernelAwaiter)
-        {
-            task.Loop.SuspendingInBuilder = true;
-            try
-            {
-                awaiter.OnCompleted(resume);
-            }
-            finally
-            {
-                task.Loop.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
-            }
-
-            return;
-        }
-
-        task.SuspendForeign(resume);
-        awaiter.OnCompleted(task.ForeignWake);
-    }
-
-    /// <summary>The builder side for awaiters that do not flow the execution context.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AwaitUnsafe<TAwaiter>(ref TAwaiter awaiter, Coroutine coroutine)
-        where TAwaiter : ICriticalNotifyCompletion
-    {
-        var task = coroutine.Task ?? throw NotStarted();
-        if (!TrySuspendDirect(ref awaiter, task, coroutine))
-        {
-            AwaitUnsafeThroughAwaiter(ref awaiter, task, coroutine);
-        }
-    }
-
-    private static void AwaitUnsafeThroughAwaiter<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
-        where TAwaiter : ICriticalNotifyCompletion
-    {
-        var resume = coroutine.MoveNextAction;
-        if (default(TAwaiter) is IKernelAwaiter)
-        {
-            task.Loop.SuspendingInBuilder = true;
-            try
-            {
-                awaiter.UnsafeOnCompleted(resume);
-            }
-            finally
-            {
-                task.Loop.SuspendingInBuilder = false; // also when the awaiter refused (it threw)
-            }
-
-            return;
-        }
-
-        task.SuspendForeign(resume);
-        awaiter.UnsafeOnCompleted(task.ForeignWake);
-    }
-
-    /// <summary>Suspends <paramref name="task"/> on one of Coop's own awaiters without calling it;
-    /// false for any other awaiter.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TrySuspendDirect<TAwaiter>(ref TAwaiter awaiter, CoopTask task, Coroutine coroutine)
-    {
+        var task = Running;
         switch (KernelAwaiterKind<TAwaiter>.Of)
         {
             case KernelAwaiterKind.Yield:
-                task.YieldWith(coroutine);
-                return true;
+                task.Yield();
+                return;
             case KernelAwaiterKind.Future:
                 // FutureAwaiter and FutureAwaiter<T> hold one field, the future: the same layout.
-                task.ParkWith(Unsafe.As<TAwaiter, FutureAwaiter>(ref awaiter).Future, coroutine);
-                return true;
+                task.Park(Unsafe.As<TAwaiter, FutureAwaiter>(ref awaiter).Future);
+                return;
             case KernelAwaiterKind.Coroutine:
-                // CoroutineAwaiter<T> wraps a CoroutineAwaiter: the same layout. The callee runs in
-                // this task, started here; when it ends it hands control back to this coroutine.
-                Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.RunAsCallee(coroutine, task);
-                return true;
+                // CoroutineAwaiter<T> wraps a CoroutineAwaiter: the same layout.
+                Unsafe.As<TAwaiter, CoroutineAwaiter>(ref awaiter).Coroutine.RunAsCallee(task);
+                return;
             default:
-                return false;
+                AwaitThroughAwaiter(ref awaiter, task);
+                return;
         }
     }
 
-    private static LoopInternalException NotStarted() =>
-        new("A coroutine suspended before it was started in a task.");
-
-    /// <summary>The awaiter side: true if Coop's builder is suspending <paramref name="task"/>
-    /// (and clears the mark), false if some other code awaits.</summary>
-    public static bool EndKernelSuspend(CoopTask? task)
+    private static void AwaitThroughAwaiter<TAwaiter>(ref TAwaiter awaiter, CoopTask task)
+        where TAwaiter : INotifyCompletion
     {
-        if (task is { Loop.SuspendingInBuilder: true })
+        if (default(TAwaiter) is IKernelAwaiter)
         {
-            task.Loop.SuspendingInBuilder = false;
-            return true;
+            task.BeginKernelAwait();
+            try
+            {
+                awaiter.OnCompleted(KernelContinuation);
+            }
+            finally
+            {
+                task.EndKernelAwait(); // the awaiter refused (it threw): the task runs on
+            }
+
+            return;
         }
 
-        return false;
+        task.ParkForeign();
+        try
+        {
+            awaiter.OnCompleted(task.ForeignWake);
+        }
+        catch
+        {
+            task.UnparkForeign();
+            throw;
+        }
     }
 
-    /// <summary>The awaiter side of waiting on a future.</summary>
+    /// <summary>A kernel awaiter's OnCompleted: parks the task if Coop's builder is suspending it,
+    /// else (ordinary async code awaits a Coop future) resumes that code when the future is done.</summary>
     public static void ParkOn(Future future, Action continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var task = CoopTask.Current;
-        if (EndKernelSuspend(task))
+        if (CoopTask.Current is { IsSuspendingInKernelAwait: true } task)
         {
-            task!.ParkWith(future, continuation);
+            task.Park(future);
             return;
         }
 
@@ -139,7 +156,38 @@ internal static class Suspension
     }
 
     // Apart so that the closure is allocated only on this path: a lambda capturing a parameter makes
-    // C# allocate its closure at method entry, which cost every kernel await 24 bytes.
+    // C# allocate its closure at method entry.
     private static void ResumeWhenDone(Future future, Action continuation) =>
         future.AddDoneCallback(_ => continuation());
+
+    private enum KernelAwaiterKind
+    {
+        Other, // not one of the three: suspend through the awaiter's OnCompleted
+        Yield,
+        Future,
+        Coroutine,
+    }
+
+    private static class KernelAwaiterKind<TAwaiter>
+    {
+        public static KernelAwaiterKind Of
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => typeof(TAwaiter) == typeof(YieldAwaiter) ? KernelAwaiterKind.Yield
+                : typeof(TAwaiter) == typeof(CoroutineAwaiter) ? KernelAwaiterKind.Coroutine
+                : typeof(TAwaiter) == typeof(FutureAwaiter) ? KernelAwaiterKind.Future
+                : Classified;
+        }
+
+        private static readonly KernelAwaiterKind Classified = Classify(typeof(TAwaiter));
+
+        private static KernelAwaiterKind Classify(Type type)
+        {
+            var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+            return definition == typeof(YieldAwaiter) ? KernelAwaiterKind.Yield
+                : definition == typeof(FutureAwaiter) || definition == typeof(FutureAwaiter<>) ? KernelAwaiterKind.Future
+                : definition == typeof(CoroutineAwaiter) || definition == typeof(CoroutineAwaiter<>) ? KernelAwaiterKind.Coroutine
+                : KernelAwaiterKind.Other;
+        }
+    }
 }

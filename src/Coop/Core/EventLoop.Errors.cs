@@ -2,6 +2,7 @@
 // a callback posted from another thread that never ran. They go to the exception handler
 // (asyncio's set_exception_handler); by default to the ILogger given to the loop, else to stderr.
 // Never swallowed (STYLE 10).
+using Coop.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Coop;
@@ -10,6 +11,11 @@ public sealed partial class EventLoop
 {
     private readonly ILogger? _logger;
     private Action<EventLoop, LoopError>? _exceptionHandler;
+
+    // Failures nobody has read yet, oldest first, for Close to report (Core/UnobservedError.cs). Weak:
+    // one collected unread reports itself. Entries read, reported or collected are swept out before
+    // the list grows, so it stays as long as the failures still unread, amortized O(1) per failure.
+    private List<WeakReference<UnobservedError>>? _unobserved;
 
     /// <summary>The handler that receives errors nobody else received (asyncio's
     /// <c>set_exception_handler</c> and <c>get_exception_handler</c>); null, the default, sends them to
@@ -61,5 +67,39 @@ public sealed partial class EventLoop
         }
 
         Console.Error.WriteLine(error.ToString());
+    }
+
+    /// <summary>Remembers a failure nobody has read yet, so that Close can report it.</summary>
+    internal void TrackUnobserved(UnobservedError error)
+    {
+        var unobserved = _unobserved ??= [];
+        if (unobserved.Count == unobserved.Capacity && unobserved.Count > 0)
+        {
+            unobserved.RemoveAll(static w => !w.TryGetTarget(out var e) || e.IsSettled);
+            if (unobserved.Count > unobserved.Capacity / 2)
+            {
+                unobserved.Capacity *= 2;
+            }
+            else if (unobserved.Capacity > 64 && unobserved.Count < unobserved.Capacity / 8)
+            {
+                unobserved.Capacity /= 4; // give back what a burst of failures took
+            }
+        }
+
+        unobserved.Add(new WeakReference<UnobservedError>(error));
+    }
+
+    /// <summary>Close's part: reports, oldest first, every failure still reachable and never read.</summary>
+    private void ReportUnobserved()
+    {
+        var unobserved = _unobserved;
+        _unobserved = null;
+        foreach (var weak in unobserved ?? [])
+        {
+            if (weak.TryGetTarget(out var error))
+            {
+                error.Report(); // nothing if it was read or reported already
+            }
+        }
     }
 }

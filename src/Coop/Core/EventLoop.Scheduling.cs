@@ -100,14 +100,25 @@ public sealed partial class EventLoop
     }
 
     /// <summary>A future that completes after <paramref name="delaySeconds"/> seconds without using
-    /// CPU meanwhile; canceling it cancels the timer.</summary>
+    /// CPU meanwhile; canceling it cancels the timer. Inside a task, a delay of zero or less is a
+    /// plain yield (as asyncio's <c>sleep(0)</c>): no timer, and the task that awaits it goes to the
+    /// back of the ready queue, exactly as <see cref="Coroutine.Yield"/> does. Outside a task (a
+    /// callback, or before the loop runs) it is a timer due now, so running the loop until it is
+    /// done still runs the loop once.</summary>
     internal Future Sleep(double delaySeconds)
     {
         CheckUsable();
+        if (delaySeconds <= 0 && SteppingTask != null)
+        {
+            return _yieldFuture ??= new YieldFuture(this); // Core/YieldFuture.cs
+        }
+
         var sleep = new TimerFuture(this); // its own timer: no Handle (Futures/TimerFuture.cs)
         _timers.Add(sleep, SecondsToDue(delaySeconds));
         return sleep;
     }
+
+    private YieldFuture? _yieldFuture;
 
     internal void Schedule(Action<object?> callback, object? state) => _ready.Enqueue(callback, state);
 

@@ -5,29 +5,19 @@ namespace Coop;
 
 public sealed partial class EventLoop
 {
-    private CoopTask? _liveTasks;
-    private int _liveCount;
+    // The live tasks, in creation order: the loop holds every unfinished task strongly, so a
+    // fire-and-forget task is never collected mid-flight (cpython#117379). A singly linked list
+    // through the tasks (CoopTask.NextLive): a task that ends stays listed until the list is swept,
+    // which happens once the finished ones outnumber the live ones, so each task costs one field and
+    // O(1) amortized, and the list holds at most about twice the live tasks.
+    private CoopTask? _liveHead;
+    private CoopTask? _liveTail;
+    private int _liveCount;   // unfinished tasks
+    private int _listedCount; // tasks in the list, finished ones not swept yet included
 
     /// <summary>The task being stepped, kept on the loop rather than in a thread-static field:
     /// a step then costs no thread-local write (CoopTask.Current reads it through <see cref="CurrentOrNull"/>).</summary>
     internal CoopTask? SteppingTask { get; set; }
-
-    /// <summary>The caller a coroutine that just ended hands back to the task being stepped: its
-    /// step resumes it next (CoopTask.Coroutine.cs, the trampoline).</summary>
-    internal object? PendingContinuation { get; set; }
-
-    /// <summary>Set by Coop's builder while a kernel awaiter decides how to suspend the task being
-    /// stepped (CompilerServices/Suspension.cs); on the loop, as only that task can be suspending.</summary>
-    internal bool SuspendingInBuilder { get; set; }
-
-    /// <summary>Drops the state of a step that ended by throwing, so that it does not leak into what
-    /// runs next.</summary>
-    private void ForgetStep()
-    {
-        SteppingTask = null;
-        PendingContinuation = null;
-        SuspendingInBuilder = false;
-    }
 
     /// <summary>Wraps an async coroutine in a task and schedules its first step.</summary>
     /// <param name="coroutine">A coroutine that has not started.</param>
@@ -37,7 +27,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckUsable();
-        return Launch(CoopTask.ForCoroutine(this, coroutine, name, cancellationToken));
+        return Launch(coroutine.IntoTask(this, name), cancellationToken);
     }
 
     /// <summary>Wraps an async coroutine returning <typeparamref name="T"/> in a task and schedules its first step.</summary>
@@ -45,7 +35,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckUsable();
-        return (CoopTask<T>)Launch(CoopTask<T>.ForCoroutineOf(this, coroutine, name, cancellationToken));
+        return (CoopTask<T>)Launch(coroutine.IntoTask(this, name), cancellationToken);
     }
 
     /// <summary>Wraps a generator coroutine (an iterator yielding <c>object?</c>) in a task and
@@ -54,16 +44,19 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(generator);
         CheckUsable();
-        return Launch(CoopTask.ForGenerator(this, generator, name, cancellationToken));
+        return Launch(new GeneratorTask(this, GeneratorTask.Enumerate(generator), name), cancellationToken); // refused before the task exists
     }
 
     /// <summary>The tasks that have not finished, in creation order.</summary>
     public IReadOnlyList<CoopTask> AllTasks()
     {
         var tasks = new List<CoopTask>(_liveCount);
-        for (var t = _liveTasks?.NextLive; t != null; t = t == _liveTasks ? null : t.NextLive)
+        for (var t = _liveHead; t != null; t = t.NextLive)
         {
-            tasks.Add(t);
+            if (t.Status != CoopTaskStatus.Done)
+            {
+                tasks.Add(t);
+            }
         }
 
         return tasks;
@@ -88,14 +81,33 @@ public sealed partial class EventLoop
         return future.ResultObject;
     }
 
-    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends; returns its result.</summary>
-    public T RunUntilComplete<T>(Coroutine<T> coroutine) => (T)RunUntilComplete((Future)CreateTask(coroutine))!;
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends; returns its result. If the
+    /// loop cannot run (closed, already running, another loop runs on this thread) it throws before
+    /// making the task, so the coroutine never runs.</summary>
+    public T RunUntilComplete<T>(Coroutine<T> coroutine)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckCanRun();
+        return (T)RunUntilComplete((Future)CreateTask(coroutine))!;
+    }
 
-    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends.</summary>
-    public void RunUntilComplete(Coroutine coroutine) => RunUntilComplete((Future)CreateTask(coroutine));
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it ends (refused, it never runs:
+    /// see <see cref="RunUntilComplete{T}(Coroutine{T})"/>).</summary>
+    public void RunUntilComplete(Coroutine coroutine)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        CheckCanRun();
+        RunUntilComplete((Future)CreateTask(coroutine));
+    }
 
-    /// <summary>Runs a generator coroutine as a task until it ends; returns what it returned.</summary>
-    public object? RunUntilComplete(IEnumerable<object?> generator) => RunUntilComplete((Future)CreateTask(generator));
+    /// <summary>Runs a generator coroutine as a task until it ends; returns what it returned (refused,
+    /// it never runs: see <see cref="RunUntilComplete{T}(Coroutine{T})"/>).</summary>
+    public object? RunUntilComplete(IEnumerable<object?> generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        CheckCanRun();
+        return RunUntilComplete((Future)CreateTask(generator));
+    }
 
     /// <summary>Runs <paramref name="future"/>'s loop until it is done and returns its result.</summary>
     public T RunUntilComplete<T>(Future<T> future)
@@ -202,30 +214,72 @@ public sealed partial class EventLoop
         return task;
     }
 
-    internal void ForgetTask(CoopTask task)
+    /// <summary>Close's part for tasks: each one still pending is reported (asyncio logs "Task was
+    /// destroyed but it is pending!") and forgotten, so the closed loop holds and lists none. Close
+    /// runs no task code: the task's finally blocks do not run (EventLoop.Run cancels leftover tasks
+    /// and runs them to their end before it closes).</summary>
+    private void ForgetPendingTasks()
     {
-        // Circular list through _liveTasks (the newest): O(1) add and remove, no hashing.
-        if (task.NextLive == null)
+        foreach (var task in AllTasks())
         {
-            return;
+            var where = task.WaitingOnDescription is { } waitingOn ? "waiting on " + waitingOn : "ready to run";
+            ReportError(new LoopError(
+                $"Task was destroyed but it is pending: the loop closed while it was {where}; its finally blocks did not " +
+                "run (cancel it and run the loop before closing, as EventLoop.Run does).", null, task, null));
         }
 
-        if (task.NextLive == task)
+        _liveHead = _liveTail = null;
+        _liveCount = _listedCount = 0;
+    }
+
+    /// <summary>A task ended: it leaves the live list at the next sweep.</summary>
+    internal void ForgetTask()
+    {
+        _liveCount--;
+        if (_listedCount > 2 * _liveCount + 64)
         {
-            _liveTasks = null;
+            SweepFinishedTasks();
+        }
+    }
+
+    private void SweepFinishedTasks()
+    {
+        CoopTask? last = null;
+        for (var t = _liveHead; t != null;)
+        {
+            var next = t.NextLive;
+            if (t.Status == CoopTaskStatus.Done)
+            {
+                t.NextLive = null;
+            }
+            else
+            {
+                if (last == null)
+                {
+                    _liveHead = t;
+                }
+                else
+                {
+                    last.NextLive = t;
+                }
+
+                last = t;
+            }
+
+            t = next;
+        }
+
+        if (last == null)
+        {
+            _liveHead = null;
         }
         else
         {
-            task.PreviousLive!.NextLive = task.NextLive;
-            task.NextLive.PreviousLive = task.PreviousLive;
-            if (_liveTasks == task)
-            {
-                _liveTasks = task.PreviousLive;
-            }
+            last.NextLive = null;
         }
 
-        task.NextLive = task.PreviousLive = null;
-        _liveCount--;
+        _liveTail = last;
+        _listedCount = _liveCount;
     }
 
     /// <summary>Posts the outcome of foreign work (FromTask, ToThread) from any thread. If the loop
@@ -266,29 +320,59 @@ public sealed partial class EventLoop
         }
     }
 
-    private CoopTask Launch(CoopTask task)
+    private CoopTask Launch(CoopTask task, CancellationToken cancellationToken)
     {
-        if (_liveTasks == null)
+        if (_liveTail == null)
         {
-            task.NextLive = task.PreviousLive = task;
+            _liveHead = task;
         }
         else
         {
-            task.NextLive = _liveTasks.NextLive;
-            task.PreviousLive = _liveTasks;
-            _liveTasks.NextLive!.PreviousLive = task;
-            _liveTasks.NextLive = task;
+            _liveTail.NextLive = task;
         }
 
-        _liveTasks = task;
+        _liveTail = task;
         _liveCount++;
-        task.MakeReady();
+        _listedCount++;
+        QueueFirstStep(task);
         if (Instrument != null)
         {
             Notify(InstrumentHook.TaskCreated, task);
         }
+
+        task.WatchToken(cancellationToken);
         return task;
     }
+
+    /// <summary>Queues a new task's first step. Tasks made one after another with nothing queued in
+    /// between share one ready entry: the first one's, which then steps the others, following the live
+    /// list, where they come right after it in the same order. A million tasks made in one step so
+    /// take no ready entry each (W2, W4). A seeded schedule (Chooser) orders entries one by one, so
+    /// there every task gets its own; so does a task made while the pass that runs the batch's entry
+    /// is under way (entries queued before the pass began belong to it).</summary>
+    private void QueueFirstStep(CoopTask task)
+    {
+        var joins = Chooser == null && _ready.Count > _passLeft && _ready.Last.Callback == StepFirstSteps;
+        task.Launched(inBatch: joins);
+        if (!joins)
+        {
+            _ready.Enqueue(StepFirstSteps, task);
+        }
+    }
+
+    private static readonly Action<object?> StepFirstSteps = static first =>
+    {
+        var task = (CoopTask)first!;
+        var loop = task.Loop;
+        while (task != null)
+        {
+            var next = task.NextLive; // read first: the step may end the task, and a sweep unlink it
+            loop.SteppingTask = task;
+            task.Step();
+            loop.SteppingTask = null;
+            task = next is { } follower && follower.LeaveFirstStepBatch() ? follower : null!;
+        }
+    };
 
     internal void CancelLeftoverTasks()
     {
@@ -300,8 +384,8 @@ public sealed partial class EventLoop
         var leftovers = AllTasks();
         if (leftovers.Count == 0)
         {
-            // A task that failed in main's last pass has its "never retrieved" report queued for
-            // the next iteration: run that one iteration, or Close would drop the report.
+            // What main's last pass made ready (done callbacks of tasks that ended with it) gets one
+            // more iteration, as asyncio.run's shutdown steps give it, rather than being dropped.
             if (_ready.Count > 0)
             {
                 Stop();

@@ -57,8 +57,13 @@ public sealed partial class EventLoop : IDisposable
         _ticksPerSecond = _time.TimestampFrequency;
         _logger = options.Logger;
         PollerKind = options.Poller;
+        Options = options;
         BaseContext = ExecutionContext.Capture();
     }
+
+    /// <summary>What the loop was made with; the layers above the kernel read their own settings
+    /// from it (IO/EventLoop.Network.cs).</summary>
+    internal EventLoopOptions Options { get; }
 
     /// <summary>How this loop waits for sockets, as asked in its options (the poller itself is made
     /// when the loop first uses a socket).</summary>
@@ -137,9 +142,12 @@ public sealed partial class EventLoop : IDisposable
     }
 
     /// <summary>Closes the loop: drops pending timers and ready callbacks, as asyncio does, except
-    /// what must not vanish: every callback another thread posted (CallSoonThreadsafe) that never
-    /// ran is reported to the exception handler, and pending reports of unobserved task errors are
-    /// delivered. A closed loop cannot run again; closing twice does nothing.</summary>
+    /// what must not vanish, which goes to the exception handler: every callback another thread
+    /// posted (CallSoonThreadsafe) that never ran, every task still pending ("Task was destroyed
+    /// but it is pending!": Close runs no task code, so its finally blocks do not run; cancel the
+    /// tasks and run the loop first, as <see cref="Run{T}(Coroutine{T}, TimeProvider?, ILogger?)"/>
+    /// does), and every failed future or task whose error nobody read. A closed loop cannot run
+    /// again; closing twice does nothing.</summary>
     public void Close()
     {
         if (IsRunning)
@@ -163,10 +171,6 @@ public sealed partial class EventLoop : IDisposable
             {
                 ((PostedCallback)item.State!).OnLoopClosed(this);
             }
-            else if (item.Callback == Future.ReportIfUnobservedAction || item.Callback == Future.ReportIfUnobservedLaterAction)
-            {
-                Future.ReportIfUnobservedAction(item.State);
-            }
         }
 
         foreach (var left in _inbox.Close())
@@ -179,6 +183,8 @@ public sealed partial class EventLoop : IDisposable
 
         // After the inbox: a closed inbox wakes nobody, so no other thread touches the poller now.
         _poller?.Close();
+        ForgetPendingTasks(); // EventLoop.Tasks.cs: reported, not dropped silently
+        ReportUnobserved();   // EventLoop.Errors.cs: failures nobody read
         _ready.Clear();
         _timers.Clear();
     }
@@ -195,18 +201,7 @@ public sealed partial class EventLoop : IDisposable
     /// without a delegate call: run_until_complete is the common case, one check per iteration.</summary>
     internal void Run(Func<bool>? until, Future? untilDone = null)
     {
-        CheckNotClosed();
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("This event loop is already running.");
-        }
-
-        if (t_running != null)
-        {
-            throw new InvalidOperationException(
-                "Cannot run an event loop while another loop is running on this thread (a coroutine must await, not run a loop).");
-        }
-
+        CheckCanRun();
         var previousContext = SynchronizationContext.Current;
         BaseContext = ExecutionContext.Capture();
         if (BaseContext != null && ExecutionContextSlot.Readable)
@@ -235,7 +230,7 @@ public sealed partial class EventLoop : IDisposable
         finally
         {
             _stopping = false;
-            ForgetStep(); // only needed if a step escaped with a LoopInternalException
+            SteppingTask = null; // only needed if a step escaped with a LoopInternalException
             IsRunning = false;
             t_running = null;
             _threadId = 0;
@@ -244,9 +239,26 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it makes the first ~100 ms
-    // (tier-0 code) about 2x faster but costs profile-guided optimization for good, ~30 % of the
-    // switch rate (docs/benchmarks.md).
+    /// <summary>Throws if the loop cannot run now: closed, already running, or another loop runs on
+    /// this thread. Calls that make something to run (RunUntilComplete of a coroutine) check it
+    /// first, so a refused run leaves nothing behind that would run later (asyncio checks first too).</summary>
+    private void CheckCanRun([CallerMemberName] string operation = "")
+    {
+        CheckNotClosed(operation);
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("This event loop is already running: a coroutine must await, not run the loop.");
+        }
+
+        if (t_running != null)
+        {
+            throw new InvalidOperationException(
+                "Cannot run an event loop while another loop is running on this thread (a coroutine must await, not run a loop).");
+        }
+    }
+
+    // Not [MethodImpl(AggressiveOptimization)], nor the task-step path: it speeds up the first
+    // (tier-0) code but costs profile-guided optimization for good (docs/benchmarks.md).
     /// <summary>One iteration, in asyncio's order: compute the wait, wait (zero CPU) for the earliest
     /// of the next deadline, I/O and a post (one system call with a poller), take in what other
     /// threads posted, move due timers to the ready queue, then run the ready queue.
@@ -286,12 +298,10 @@ public sealed partial class EventLoop : IDisposable
                 // Only a task step gets here, and only on a bug: a callback reports its own error,
                 // a step its coroutine's and its instrument's.
                 var task = SteppingTask;
-                ForgetStep();
+                SteppingTask = null;
                 ReportError(new LoopError("Exception in a step of " + task, ex, task, null));
             }
         }
-
-        _ready.TrimExcess();
     }
 
     /// <summary>Runs the rest of the pass: the loop's hot path. It has no exception handler of its
@@ -302,6 +312,11 @@ public sealed partial class EventLoop : IDisposable
         var chooser = Chooser;
         while (_passLeft > 0)
         {
+            if ((_passLeft & (CheckPointInterval - 1)) == 0)
+            {
+                CheckPoint(); // EventLoop.CheckPoint.cs: timers due while the pass runs
+            }
+
             if (chooser != null && _passLeft > 1)
             {
                 _ready.MoveToFront(chooser.ChooseNext(_ready, _passLeft)); // seeded schedules only

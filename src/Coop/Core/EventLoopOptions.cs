@@ -7,7 +7,7 @@ namespace Coop;
 
 /// <summary>Options for a new <see cref="EventLoop"/>: pass them to
 /// <see cref="EventLoop(EventLoopOptions)"/> or to <c>EventLoop.Run</c>.</summary>
-public sealed class EventLoopOptions
+public sealed partial class EventLoopOptions
 {
     /// <summary>The loop's clock; the system clock if null. A virtual clock (<c>Coop.Testing.VirtualClock</c>) makes time
     /// jump when the loop is idle.</summary>

@@ -1,8 +1,8 @@
 // The calling thread's current ExecutionContext, read from Thread's own field. A task step needs to
-// know whether the step changed it (an AsyncLocal was set), and ExecutionContext.Capture() costs
-// ~6.6 ns here (a thread-static read through the runtime's slow path with tiering off): half a task
-// switch. The field read costs ~0.3 ns. If a runtime has no such field, Readable is false and the
-// loop does not give tasks contexts of their own (as before session 3).
+// know whether the step changed it (an AsyncLocal was set); ExecutionContext.Capture() would answer
+// through a thread-static read on the runtime's slow path, a large share of a task switch
+// (docs/design.md, "Each task has its own ExecutionContext"), where the field read is one load. If a
+// runtime has no such field, Readable is false and the loop gives tasks no contexts of their own.
 using System.Runtime.CompilerServices;
 
 namespace Coop.Core;

@@ -1,7 +1,10 @@
-// The run queue: a FIFO of ready work, the talk's `runnable_tasks` deque.
-// Entries are 16-byte structs (a callback and its state) in a power-of-two ring buffer, so enqueueing a task
-// step allocates nothing. Used only on the loop thread (EventLoop); the cross-thread door is Inbox.
-using System.Numerics;
+// The run queue: a FIFO of ready work, the talk's `runnable_tasks` deque. Entries are 16-byte structs
+// (a callback and its state) in fixed segments of 1,024 (16 KB, on the small-object heap) linked head
+// to tail. Enqueueing allocates nothing in the steady state: the segment the head leaves is kept for
+// the tail. A burst takes memory segment by segment and gives it back as the pass consumes it: no
+// doubling copies, and no large array that the garbage collector never compacts away (a million tasks
+// made in one step: W2, W4 in docs/benchmarks.md). Used only on the loop thread (EventLoop); the
+// cross-thread door is Inbox.
 using System.Runtime.CompilerServices;
 
 namespace Coop.Core;
@@ -24,11 +27,25 @@ internal readonly record struct ReadyItem(Action<object?>? Callback, object? Sta
 
 internal sealed class ReadyQueue
 {
-    private ReadyItem[] _items = new ReadyItem[64];
-    private int _head;
+    internal const int SegmentLength = 1024;
+
+    private Segment _head = new();
+    private Segment _tail;
+    private Segment? _spare;  // the last segment the head left, kept for the tail
+    private int _headIndex;   // the next entry to dequeue, in _head
+    private int _tailIndex;   // the next free slot, in _tail
     private int _count;
+    private int _segments = 1;
+
+    public ReadyQueue() => _tail = _head;
 
     public int Count => _count;
+
+    /// <summary>How many entries the segments in use could hold (tests check bursts are given back).</summary>
+    internal int Capacity => (_segments + (_spare == null ? 0 : 1)) * SegmentLength;
+
+    /// <summary>The entry queued last; the queue must not be empty.</summary>
+    public ReadyItem Last => _tail.Items[_tailIndex - 1];
 
     public void Enqueue(Action<object?> callback, object? state) => Enqueue(new ReadyItem(callback, state));
 
@@ -36,40 +53,44 @@ internal sealed class ReadyQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnqueueStep(CoopTask task)
     {
-        if (_count == _items.Length)
+        if (_tailIndex == SegmentLength)
         {
-            Grow();
+            AddSegment();
         }
 
         // The slot was cleared when it was dequeued: only the task reference is written.
-        _items[(_head + _count) & (_items.Length - 1)] = new ReadyItem(null, task);
+        _tail.Items[_tailIndex++] = new ReadyItem(null, task);
         _count++;
     }
 
     public void Enqueue(in ReadyItem item)
     {
-        if (_count == _items.Length)
+        if (_tailIndex == SegmentLength)
         {
-            Grow();
+            AddSegment();
         }
 
-        _items[(_head + _count) & (_items.Length - 1)] = item;
+        _tail.Items[_tailIndex++] = item;
         _count++;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadyItem Dequeue()
     {
-        ref var slot = ref _items[_head];
+        ref var slot = ref _head.Items[_headIndex++];
         var item = slot;
         slot = default; // drop the reference so finished work can be collected
-        _head = (_head + 1) & (_items.Length - 1);
         _count--;
+        if (_headIndex == SegmentLength || _count == 0)
+        {
+            AdvanceHead();
+        }
+
         return item;
     }
 
     /// <summary>The entry at <paramref name="offset"/> from the head, without removing it.</summary>
-    public ReadyItem Peek(int offset) => _items[(_head + offset) & (_items.Length - 1)];
+    public ReadyItem Peek(int offset) => At(offset);
 
     /// <summary>Moves the entry at <paramref name="offset"/> from the head to the head, keeping the
     /// order of the others (seeded schedules pick which ready item runs next).</summary>
@@ -80,59 +101,130 @@ internal sealed class ReadyQueue
             return;
         }
 
-        var mask = _items.Length - 1;
-        var chosen = _items[(_head + offset) & mask];
+        var chosen = At(offset);
         for (var i = offset; i > 0; i--)
         {
-            _items[(_head + i) & mask] = _items[(_head + i - 1) & mask];
+            At(i) = At(i - 1);
         }
 
-        _items[_head] = chosen;
+        At(0) = chosen;
+    }
+
+    /// <summary>Moves the last <paramref name="count"/> entries to the front, keeping their order
+    /// and the order of the others: O(count). What a timer woke during a pass runs next
+    /// (EventLoop.CheckPoint.cs).</summary>
+    public void MoveBackToFront(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            PushFront(PopBack()); // the last goes first, then the one before it goes before it, ...
+        }
+    }
+
+    private ReadyItem PopBack()
+    {
+        ref var slot = ref _tail.Items[--_tailIndex];
+        var item = slot;
+        slot = default;
+        _count--;
+        if (_tailIndex == 0 && _tail != _head)
+        {
+            var left = _tail;
+            _tail = left.Previous!;
+            _tail.Next = null;
+            left.Previous = null;
+            _spare = left;
+            _segments--;
+            _tailIndex = SegmentLength;
+        }
+
+        return item;
+    }
+
+    private void PushFront(in ReadyItem item)
+    {
+        if (_count == 0)
+        {
+            Enqueue(item);
+            return;
+        }
+
+        if (_headIndex == 0)
+        {
+            var segment = _spare ?? new Segment();
+            _spare = null;
+            segment.Next = _head;
+            _head.Previous = segment;
+            _head = segment;
+            _headIndex = SegmentLength;
+            _segments++;
+        }
+
+        _head.Items[--_headIndex] = item;
+        _count++;
     }
 
     public void Clear()
     {
-        Array.Clear(_items);
-        _head = 0;
-        _count = 0;
+        _head = _tail = new Segment();
+        _spare = null;
+        _headIndex = _tailIndex = _count = 0;
+        _segments = 1;
     }
 
-    /// <summary>Gives memory back after a burst: a queue that once held a million entries and now
-    /// holds a few would otherwise keep 16 MB for good. It shrinks only when under an eighth full, to
-    /// four times what it holds, so a queue that swings around one size does not resize back and forth.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per loop iteration: the check inline, the work apart
-    public void TrimExcess()
+    private ref ReadyItem At(int offset)
     {
-        if (_items.Length > TrimAbove)
+        var segment = _head;
+        var index = _headIndex + offset;
+        while (index >= SegmentLength)
         {
-            TrimLarge();
+            segment = segment.Next!;
+            index -= SegmentLength;
         }
+
+        return ref segment.Items[index];
     }
 
-    private void TrimLarge()
+    private void AddSegment()
     {
-        if (_count < _items.Length / 8)
-        {
-            Resize(Math.Max(TrimAbove, (int)BitOperations.RoundUpToPowerOf2((uint)_count * 4)));
-        }
+        var segment = _spare ?? new Segment();
+        _spare = null;
+        _tail.Next = segment;
+        segment.Previous = _tail;
+        _tail = segment;
+        _tailIndex = 0;
+        _segments++;
     }
 
-    /// <summary>Queues at most this long (64K entries, 1 MB) are never trimmed.</summary>
-    internal const int TrimAbove = 1 << 16;
-
-    internal int Capacity => _items.Length;
-
-    private void Grow() => Resize(_items.Length * 2);
-
-    private void Resize(int length)
+    /// <summary>The head segment is used up (or the queue is empty): the next one becomes the head,
+    /// and the one left is kept as the spare; an empty queue starts its one segment over.</summary>
+    private void AdvanceHead()
     {
-        var items = new ReadyItem[length];
-        for (var i = 0; i < _count; i++)
+        if (_head == _tail)
         {
-            items[i] = _items[(_head + i) & (_items.Length - 1)];
+            _headIndex = _tailIndex = 0;
+            return;
         }
 
-        _items = items;
-        _head = 0;
+        var left = _head;
+        _head = left.Next!;
+        _head.Previous = null;
+        _headIndex = 0;
+        left.Next = null;
+        _spare = left;
+        _segments--;
+    }
+
+    [InlineArray(SegmentLength)]
+    private struct Slots
+    {
+        private ReadyItem _first;
+    }
+
+    private sealed class Segment
+    {
+        public Slots Items;
+        public Segment? Next;
+        public Segment? Previous; // for moving entries from the back to the front
     }
 }

@@ -9,6 +9,8 @@
 // are told apart by a type test (both are sealed: one compare) rather than an interface, which
 // public Handle would have to carry. Each is flagged InTimerQueue while the heap holds it, so only a
 // cancellation that leaves a dead entry behind is counted (asyncio's TimerHandle._scheduled).
+// The heap gives its memory back when it empties out (a million timers scheduled and canceled, or
+// fired, would otherwise keep 24 MB for good), as the ready queue does.
 namespace Coop.Core;
 
 internal sealed class TimerQueue
@@ -20,12 +22,17 @@ internal sealed class TimerQueue
         public object Timer; // a Handle or a TimerFuture
     }
 
+    /// <summary>Heaps at most this long (4,096 entries, 96 KB) are never shrunk.</summary>
+    internal const int TrimAbove = 1 << 12;
+
     private Entry[] _heap = new Entry[16];
     private int _count;
     private long _nextSequence;
     private int _canceled;
 
     public int Count => _count;
+
+    internal int Capacity => _heap.Length;
 
     public void Add(Handle handle)
     {
@@ -88,6 +95,7 @@ internal sealed class TimerQueue
         Array.Clear(_heap, 0, _count);
         _count = 0;
         _canceled = 0;
+        TrimExcess();
     }
 
     private void DropCanceledAtTop()
@@ -126,7 +134,18 @@ internal sealed class TimerQueue
             SiftDown(0);
         }
 
+        TrimExcess();
         return top;
+    }
+
+    // Shrinks only when under an eighth full, to a quarter (at most half full then), so a heap that
+    // swings around one size does not resize back and forth: O(1) amortized per pop.
+    private void TrimExcess()
+    {
+        if (_heap.Length > TrimAbove && _count < _heap.Length / 8)
+        {
+            Array.Resize(ref _heap, Math.Max(TrimAbove, _heap.Length / 4));
+        }
     }
 
     private void RebuildWithoutCanceled()
@@ -146,6 +165,11 @@ internal sealed class TimerQueue
         for (var i = (_count / 2) - 1; i >= 0; i--)
         {
             SiftDown(i);
+        }
+
+        while (_heap.Length > TrimAbove && _count < _heap.Length / 8)
+        {
+            TrimExcess(); // a mass cancellation can leave it nearly empty: down in one go
         }
     }
 

@@ -32,7 +32,7 @@ public abstract class Call
         }
 
         _started = true;
-        return _routine.GetEnumerator();
+        return GeneratorTask.Enumerate(_routine); // a generator object starts once (GeneratorTask.cs)
     }
 
     internal void Deliver(ReturnValue? returned)

@@ -1,12 +1,17 @@
 // An async coroutine: what an `async Coroutine` method returns (Coop's AsyncMethodBuilder makes it).
-// Calling the method only creates the coroutine (as calling a Python coroutine function does);
-// it runs when a task starts it (CreateTask, EventLoop.Run) or when another coroutine awaits it, and
-// then it runs inside that task, in the same step, with no trip through the loop.
-// docs/design.md explains the choice (cold start) over .NET's hot-started Task.
+// Calling the method only creates the coroutine (as calling a Python coroutine function does); it
+// runs when a task starts it (CreateTask, EventLoop.Run) or when another coroutine awaits it, and
+// then it runs inside that task, in the same step, with no trip through the loop. docs/design.md
+// explains the choice (cold start) over .NET's hot-started Task.
+//
+// A coroutine is a frame of its task's chain. Awaited by another coroutine, it becomes the task's
+// innermost frame, and the task's step starts it; when it ends, its awaiter becomes the innermost
+// again and the same step resumes it (CoopTask.RunFrames: a trampoline, never a nested call). Given
+// to CreateTask, its state machine moves into the task (IntoTask) and this object only reports on it.
 //
 // This class also carries the static entry points shared by both coroutine kinds: Return and Call
-// for generators, Sleep and Yield for both; the combinators (Gather, Wait, WaitFor, Shield,
-// ToThread) are in Structure/Coroutine.*.cs.
+// for generators, Sleep and Yield for both; the combinators are in Structure/Coroutine.*.cs.
+// Talks to: CoopTask (its innermost frame), the builder and the boxes (CompilerServices/).
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Coop.CompilerServices;
@@ -21,30 +26,35 @@ namespace Coop;
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
 public abstract partial class Coroutine
 {
-    // Created --first await or task start--> Running --SetResult/SetException--> Done.
-    // One field, two meanings in turn (a coroutine frame stays small: a chain may hold thousands):
-    // until the coroutine ends, whom to hand control back to (the awaiting coroutine, its resume
-    // Action, or the task it is the root of); once it has ended, its error (null if it succeeded).
-    private object? _link;
-    private bool _awaited;
+    // Who waits for this coroutine to end: the frame that awaits it (another Coroutine, or the task
+    // whose root awaits it), ordinary async code's continuation (an Action), or, once it moved into a
+    // task (IntoTask), that task.
+    private object? _awaiter;
+    private ExceptionDispatchInfo? _error;
+    private FrameMarks _marks;
 
     private protected Coroutine()
     {
     }
 
+    [Flags]
+    private enum FrameMarks : byte
+    {
+        Awaited = 1,     // claimed by an await or a task: a coroutine runs once
+        Started = 2,
+        Ended = 4,
+        BecameTask = 8,  // moved into the task in _awaiter
+    }
+
     /// <summary>True once the coroutine has run to its end (with a result or an exception).</summary>
-    public bool IsCompleted { get; private set; }
+    public bool IsCompleted => (_marks & FrameMarks.BecameTask) != 0 ? MovedInto.IsDone : HasEnded;
 
     /// <summary>True once the coroutine has started.</summary>
-    public bool IsStarted { get; private set; }
+    public bool IsStarted => (_marks & FrameMarks.BecameTask) != 0 ? MovedInto.IsStarted : (_marks & FrameMarks.Started) != 0;
 
-    internal CoopTask? Task { get; private set; }
+    internal bool HasEnded => (_marks & FrameMarks.Ended) != 0;
 
-    // Made per suspension, not kept: only awaiters outside Coop's kernel need an Action (the fast
-    // path, Suspension.TrySuspendDirect, resumes the coroutine itself), so no field is spent on it.
-    internal Action MoveNextAction => MoveNext;
-
-    internal virtual object? BoxedResult => null;
+    private CoopTask MovedInto => (CoopTask)_awaiter!;
 
     /// <summary>Ends a generator coroutine with <paramref name="value"/>: <c>yield return Coroutine.Return(x);</c>
     /// The value keeps its type: a <see cref="Coop.Call{T}"/> of the same type reads it without boxing.</summary>
@@ -57,7 +67,9 @@ public abstract partial class Coroutine
     public static Call<T> Call<T>(IEnumerable<object?> inner) => new(inner);
 
     /// <summary>A future that completes after <paramref name="seconds"/> on the running loop, using no
-    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.</summary>
+    /// CPU meanwhile: <c>await Coroutine.Sleep(1)</c> or <c>yield return Coroutine.Sleep(1)</c>.
+    /// <c>Sleep(0)</c> (or less) is a plain yield, as asyncio's <c>sleep(0)</c> is: no timer, and the
+    /// task goes to the back of the ready queue as with <see cref="Yield"/>.</summary>
     public static Future Sleep(double seconds) => EventLoop.Current.Sleep(seconds);
 
     /// <summary>A future that completes after <paramref name="delay"/> (see <see cref="Sleep(double)"/>).</summary>
@@ -67,126 +79,98 @@ public abstract partial class Coroutine
     /// (<c>await Coroutine.Yield()</c>; generators write <c>yield return null</c>).</summary>
     public static YieldAwaitable Yield() => default;
 
+    /// <summary>Lets an async coroutine <c>await</c> this one; it runs inside the awaiting task.</summary>
+    public CoroutineAwaiter GetAwaiter() => new(Claim("This coroutine was already awaited: a coroutine runs once (call the method again for a new one)."));
+
     /// <summary>Runs the coroutine's state machine until it suspends or ends.</summary>
     internal abstract void MoveNext();
 
-    internal CoroutineAwaiter GetAwaiterOnce()
+    /// <summary>Moves the state machine into a new task of <paramref name="loop"/>, whose root frame
+    /// it becomes (one object per task); this object then reports on that task.</summary>
+    internal abstract CoopTask IntoTask(EventLoop loop, string? name);
+
+    private protected Coroutine Claim(string whenClaimed)
     {
-        if (_awaited)
+        if ((_marks & FrameMarks.Awaited) != 0)
         {
-            throw new InvalidOperationException("This coroutine was already awaited: a coroutine runs once (call the method again for a new one).");
+            throw new InvalidOperationException(whenClaimed);
         }
 
-        _awaited = true;
-        return new CoroutineAwaiter(this);
+        _marks |= FrameMarks.Awaited;
+        return this;
     }
 
-    /// <summary>Lets an async coroutine <c>await</c> this one; it runs inside the awaiting task.</summary>
-    public CoroutineAwaiter GetAwaiter() => GetAwaiterOnce();
+    private protected void ClaimForTask() =>
+        Claim("This coroutine was already started or awaited: a task needs a fresh coroutine.");
 
-    /// <summary>Starts the coroutine as the root of <paramref name="task"/>.</summary>
-    internal void AttachAsRoot(CoopTask task)
+    private protected void BecameTask(CoopTask task)
     {
-        if (_awaited || IsStarted || _link != null)
-        {
-            throw new InvalidOperationException("This coroutine was already started or awaited: a task needs a fresh coroutine.");
-        }
-
-        _awaited = true;
-        _link = task;
+        _awaiter = task;
+        _marks |= FrameMarks.BecameTask;
     }
 
-    internal void StartIn(CoopTask task)
+    /// <summary>Awaited by the innermost frame of <paramref name="task"/>: this coroutine becomes the
+    /// innermost, and the task's step starts it as soon as the caller's MoveNext returns (a chain
+    /// 100,000 awaits deep is built in a loop, not 100,000 nested calls, which would overflow the stack).</summary>
+    internal void RunAsCallee(CoopTask task)
     {
-        MarkStartedIn(task);
-        MoveNext();
+        _awaiter = task.Innermost;
+        _marks |= FrameMarks.Started;
+        task.Innermost = this;
     }
 
-    private void MarkStartedIn(CoopTask task)
+    /// <summary>Awaited by ordinary async code (an async Task method), which goes on after its await:
+    /// inside an async task, it runs now (CoopTask.RunInline); anywhere else the await fails.</summary>
+    internal void RunForForeignCaller(Action continuation)
     {
-        Task = task;
-        IsStarted = true;
-    }
-
-    /// <summary>Awaited by <paramref name="caller"/> (a coroutine, or the resume Action of code that is
-    /// not one) in <paramref name="task"/>: remembers whom to resume, then starts this coroutine if it
-    /// has not started, in the same step. If it ends before suspending, the caller resumes from the
-    /// task's trampoline, in the same step too.</summary>
-    internal void RunAsCallee(object caller, CoopTask? task)
-    {
+        var task = CoopTask.Current;
         if (task == null)
         {
-            // Only code that is not a Coop coroutine awaits outside a task.
-            FailAwait((Action)caller, "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run.");
-            return;
+            FailAwait(continuation, "A coroutine runs inside a Coop task: await it from another coroutine, or run it with loop.CreateTask or EventLoop.Run.");
         }
-
-        if (task.IsGenerator)
+        else if (task.IsGenerator)
         {
-            // Ordinary async code called from a generator awaits it: a generator's step resumes only
-            // iterators, so the coroutine would be lost at its first suspension.
-            FailAwait((Action)caller, $"A coroutine was awaited from ordinary async code inside a generator task ({task.Describe()}): " +
+            // A generator's step resumes only iterators: the coroutine would be lost at its first suspension.
+            FailAwait(continuation, $"A coroutine was awaited from ordinary async code inside a generator task ({task.Describe()}): " +
                 "a generator task cannot run an async coroutine. Run it as its own task (loop.CreateTask(coroutine)) and yield that task.");
-            return;
-        }
-
-        _link = caller;
-        if (IsStarted)
-        {
-            return;
-        }
-
-        if (caller is Coroutine)
-        {
-            // Started by the task's trampoline right after the caller's MoveNext returns (the caller
-            // has nothing left to do after an await): a chain 100,000 awaits deep is built in a loop,
-            // not 100,000 MoveNext calls deep on the stack, which would overflow it.
-            MarkStartedIn(task);
-            task.ContinueWith(this);
         }
         else
         {
-            // Ordinary async code goes on after its await (it returns its Task to its own caller),
-            // so the coroutine runs now, before that code can wait on anything else.
-            StartIn(task);
+            task.RunInline(this, continuation);
         }
     }
 
-    // Awaited where it cannot run (from an async Task method outside any task, or inside a generator
-    // task): the await ends with a clear error. Thrown from OnCompleted instead, it would escape to the
-    // thread pool and end the process (AsyncMethodBuilderCore rethrows awaiter failures asynchronously).
-    private void FailAwait(Action caller, string message)
+    internal void BeginFor(Action continuation)
     {
-        _link = ExceptionDispatchInfo.Capture(new InvalidOperationException(message));
-        IsCompleted = true;
-        caller();
+        _awaiter = continuation;
+        _marks |= FrameMarks.Started;
     }
 
-    internal void SetException(Exception exception) => Complete(ExceptionDispatchInfo.Capture(exception));
-
-    internal void SetVoidResult() => Complete(null);
-
-    internal ExceptionDispatchInfo? ErrorInfo => IsCompleted ? Unsafe.As<ExceptionDispatchInfo?>(_link) : null;
-
-    internal Exception? Error => ErrorInfo?.SourceException;
-
-    internal void ThrowIfFailed() => ErrorInfo?.Throw();
-
-    private protected void Complete(ExceptionDispatchInfo? error)
+    // The await ends with a clear error. Thrown from OnCompleted instead, it would escape to the
+    // thread pool and end the process (AsyncMethodBuilderCore rethrows awaiter failures asynchronously).
+    private void FailAwait(Action continuation, string message)
     {
-        var next = _link;
-        _link = error;
-        IsCompleted = true;
-        switch (next)
+        _error = ExceptionDispatchInfo.Capture(new InvalidOperationException(message));
+        _marks |= FrameMarks.Ended;
+        continuation();
+    }
+
+    internal void ThrowIfFailed() => _error?.Throw();
+
+    /// <summary>The coroutine ended in <paramref name="task"/>: the frame that awaits it becomes the
+    /// task's innermost again, and the task's step resumes it (ordinary async code is resumed by
+    /// CoopTask.RunInline instead).</summary>
+    internal void End(Exception? error, CoopTask task)
+    {
+        if (error != null)
         {
-            case Coroutine or Action:
-                // Resume the awaiting coroutine from the task's step loop, not from here: a chain
-                // finishing 100,000 frames deep must not grow the stack by 100,000 calls.
-                Task!.ContinueWith(next);
-                break;
-            case CoopTask root:
-                root.OnRootCompleted(this);
-                break;
+            _error = ExceptionDispatchInfo.Capture(task.TranslateCancellation(error));
+        }
+
+        _marks |= FrameMarks.Ended;
+        if (_awaiter is not Action)
+        {
+            task.Innermost = _awaiter;
         }
     }
 }

@@ -1,6 +1,6 @@
-// Awaiting a coroutine: the kernel awaiter that leaves the caller's continuation in the callee and
-// starts the callee inline, in the awaiting task's step; when the callee ends, Coroutine.Complete
-// hands the caller back to the task's trampoline. Part of the kernel door (CompilerServices/Suspension.cs).
+// Awaiting a coroutine. Coop's builder does not call OnCompleted: it makes the callee its task's
+// innermost frame directly (CoroutineMethodBuilder.cs, Coroutine.RunAsCallee). OnCompleted is for
+// ordinary async code awaiting a coroutine, which runs it at once (Coroutine.RunForForeignCaller).
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 
@@ -15,9 +15,8 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwai
     internal CoroutineAwaiter(Coroutine coroutine) => _coroutine = coroutine;
 
     /// <summary>True if the coroutine has already ended. A coroutine that has not started is not
-    /// complete: the await suspends, and Coop's builder starts it inside the awaiting task (it knows
-    /// the task there, so the start costs no thread-local lookup).</summary>
-    public bool IsCompleted => _coroutine.IsCompleted;
+    /// complete: the await suspends, and Coop's builder starts it inside the awaiting task.</summary>
+    public bool IsCompleted => _coroutine.HasEnded;
 
     /// <summary>Rethrows the coroutine's exception, if it failed.</summary>
     public void GetResult() => _coroutine.ThrowIfFailed();
@@ -31,9 +30,7 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwai
     public void UnsafeOnCompleted(Action continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var task = CoopTask.Current;
-        Suspension.EndKernelSuspend(task);
-        _coroutine.RunAsCallee(continuation, task);
+        _coroutine.RunForForeignCaller(continuation);
     }
 }
 

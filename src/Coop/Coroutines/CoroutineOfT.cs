@@ -8,26 +8,24 @@ namespace Coop;
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder<>))]
 public abstract class Coroutine<T> : Coroutine
 {
-    private T? _result;
+    private T _result = default!;
 
     private protected Coroutine()
     {
     }
 
-    internal override object? BoxedResult => _result;
-
     /// <summary>Lets an async coroutine <c>await</c> this one and get its result.</summary>
-    public new CoroutineAwaiter<T> GetAwaiter() => new(GetAwaiterOnce());
+    public new CoroutineAwaiter<T> GetAwaiter() => new(base.GetAwaiter());
 
     internal T GetResult()
     {
         ThrowIfFailed();
-        return _result!;
+        return _result;
     }
 
-    internal void SetResult(T result)
+    internal void SetResult(T result, CoopTask task)
     {
         _result = result;
-        Complete(null);
+        End(null, task);
     }
 }

@@ -1,6 +1,6 @@
-// Awaiting a future or a task: the kernel awaiter that parks the task on the future
-// (Suspension.ParkOn). GetResult is an await point, so it first asks the task for a pending
-// cancellation (CoopTask.ThrowIfCancelRequested), then returns the result or rethrows the error.
+// Awaiting a future or a task. Coop's builder does not call OnCompleted: it parks the task on the
+// future directly (CoroutineMethodBuilder.cs). GetResult is an await point: it first asks the task
+// for a cancellation due (CoopTask.ThrowIfCancelRequested), then returns the result or rethrows.
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 
@@ -14,15 +14,16 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
 
     internal FutureAwaiter(Future future) => _future = future;
 
-    /// <summary>True if the future is done: then the await continues without suspending.</summary>
-    public bool IsCompleted => _future.IsDone;
+    /// <summary>True if the future is done: then the await continues without suspending (except
+    /// for Sleep(0), done but a yield: Core/YieldFuture.cs).</summary>
+    public bool IsCompleted => _future.IsDone && _future is not YieldFuture;
 
     internal Future Future => _future;
 
     /// <summary>Raises the task's pending cancellation, else the future's exception, if any.</summary>
     public void GetResult()
     {
-        CoopTask.Current?.ThrowIfCancelRequested();
+        CoopTask.Current?.ThrowIfCancelRequested(_future);
         _future.ThrowIfNotSucceeded();
     }
 
@@ -47,7 +48,7 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IKernelAwai
     /// <summary>The result; raises the task's pending cancellation, else the future's exception.</summary>
     public T GetResult()
     {
-        CoopTask.Current?.ThrowIfCancelRequested();
+        CoopTask.Current?.ThrowIfCancelRequested(_future);
         return _future switch
         {
             Future<T> typed => typed.Result,

@@ -1,5 +1,6 @@
-// `await Coroutine.Yield()`: the async form of the talk's bare `yield`. The kernel awaiter puts the
-// task at the back of the ready queue; code that is not a Coop coroutine gets a CallSoon instead.
+// `await Coroutine.Yield()`: the async form of the talk's bare `yield`. Coop's builder does not call
+// OnCompleted: it puts the task at the back of the ready queue directly (CoroutineMethodBuilder.cs).
+// Code that is not a Coop coroutine gets a CallSoon instead.
 using System.Runtime.CompilerServices;
 using Coop.CompilerServices;
 
@@ -28,15 +29,6 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IKernelAwaiter
     public void UnsafeOnCompleted(Action continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var task = CoopTask.Current;
-        if (Suspension.EndKernelSuspend(task))
-        {
-            task!.YieldWith(continuation);
-        }
-        else
-        {
-            // Awaited by code that is not a Coop coroutine, on the loop thread: resume it next pass.
-            EventLoop.Current.CallSoon(continuation);
-        }
+        EventLoop.Current.CallSoon(continuation); // code that is not a Coop coroutine: resume it next pass
     }
 }

@@ -21,12 +21,12 @@ public class CanceledException : OperationCanceledException
     {
     }
 
-    /// <summary>Raised by a canceled <see cref="CancelScope"/>: tagged with it, so that only that
-    /// scope catches it when it propagates out of the scope's block (Trio's rule).</summary>
-    internal CanceledException(CancelScope scope, string message)
-        : base(message)
+    /// <summary>Raised by a canceled cancel scope: tagged with its status, so that only that scope
+    /// catches it when it propagates out of the scope's block (Trio's rule).</summary>
+    internal CanceledException(CancelStatus status, string message, Exception? innerException = null)
+        : base(message, innerException)
     {
-        Scope = scope;
+        Status = status;
     }
 
     /// <summary>Creates the exception with a message and an inner exception.</summary>
@@ -35,7 +35,7 @@ public class CanceledException : OperationCanceledException
     {
     }
 
-    /// <summary>The cancel scope whose cancellation this is; null for a task's one-shot
-    /// <see cref="CoopTask.Cancel"/> or a canceled future.</summary>
-    internal CancelScope? Scope { get; }
+    /// <summary>The cancel status whose cancellation this is (a cancel scope's); null for a task's
+    /// one-shot <see cref="CoopTask.Cancel"/> or a canceled future.</summary>
+    internal CancelStatus? Status { get; }
 }

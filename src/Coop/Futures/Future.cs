@@ -3,12 +3,13 @@
 // future completes. Done callbacks are scheduled with CallSoon, never run inline, as asyncio does.
 //
 // Who waits is kept in one field, to keep a pending future small (a million tasks may wait on one):
-// null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it still waits on
-// this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
+// null, a single waiter, or a List of them. A waiter is a CoopTask (woken only if it is still parked
+// on this very future, so stale wake-ups are ignored: STYLE 9) or an Action<Future> done callback.
+// Talks to: CoopTask (Park, Wake), EventLoop (the ready queue, the unobserved-error report).
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-
+using Coop.Core;
 
 namespace Coop;
 
@@ -18,8 +19,9 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public class Future
 {
-    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed or Canceled
-    private object? _waiters;
+    private object? _outcome; // the result once Succeeded; the ExceptionDispatchInfo once Failed (wrapped in
+                              // an UnobservedError until somebody reads it) or Canceled
+    private object? _waiters; // null, one task or done callback, or a WaiterList of them
     private Flags _flags; // one byte: a million pending futures (or tasks, which are futures) stay small
 
     internal Future(EventLoop loop)
@@ -61,52 +63,27 @@ public class Future
                 throw new InvalidOperationException($"{Describe()} is not done yet: its exception is not set.");
             }
 
-            _flags |= Flags.Observed;
+            Observe();
             return Error?.SourceException;
         }
     }
 
-    /// <summary>Set when the task this future is shared with should not cancel it (see
-    /// <see cref="CoopTask.Cancel"/>). Internal futures made for one waiter leave it false.</summary>
+    /// <summary>True for a future made for one wait (a sleep, a waiter's place in a queue): when the
+    /// task waiting on it is canceled, the future is canceled too, unless another task waits on it.</summary>
     internal bool CancelWithWaiter
     {
         get => (_flags & Flags.CancelWithWaiter) != 0;
         init => _flags = value ? _flags | Flags.CancelWithWaiter : _flags & ~Flags.CancelWithWaiter;
     }
 
-    /// <summary>Called when the one task this future woke is about to raise a cancellation at its
-    /// await instead of taking the result (only if the future succeeded). Returns true if the await
-    /// may raise: nothing was handed over, or a resource handed over (a lock, an item) was given back;
-    /// false if the hand-off cannot be undone (the await completes; the cancellation stays pending for
-    /// the next await). Overridden by <see cref="Core.HandOffFuture{T}"/>; Sync/WaitQueue.cs describes
-    /// the protocol.</summary>
-    internal virtual bool TryRevokeHandOff() => true;
-
     internal bool IsObserved => (_flags & Flags.Observed) != 0;
 
-    /// <summary>True when a task other than <paramref name="task"/> still waits on this future: then
-    /// a future made for one wait (<see cref="CancelWithWaiter"/>, a sleep can be shared) is not
-    /// canceled with <paramref name="task"/>. Done callbacks and stale registrations do not count.</summary>
-    internal bool HasOtherWaitingTask(CoopTask task)
-    {
-        switch (_waiters)
-        {
-            case CoopTask other:
-                return other != task && other.IsWaitingOn(this);
-            case List<object> many:
-                foreach (var waiter in many)
-                {
-                    if (waiter is CoopTask t && t != task && t.IsWaitingOn(this))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            default:
-                return false;
-        }
-    }
+    /// <summary>The kernel's one hand-off hook. This future woke a task by handing it a resource (a
+    /// lock, an item), and that task is about to raise a cancellation at the await instead of taking
+    /// it: give the resource back and return true, or return false if the hand-off cannot be undone
+    /// (the await then completes and the cancellation waits for the next await). Only
+    /// <see cref="Core.HandOffFuture{T}"/> overrides it; it describes the protocol.</summary>
+    internal virtual bool TryGiveBack() => true;
 
     /// <summary>Completes the future with a result; throws if it is already done.</summary>
     public void SetResultObject(object? result)
@@ -143,10 +120,8 @@ public class Future
 
     /// <summary>Cancels the future: it becomes done and its waiters see <see cref="CanceledException"/>.
     /// Returns false if it was already done.</summary>
-    public virtual bool Cancel(string? message = null)
-    {
-        return TryComplete(null, ExceptionDispatchInfo.Capture(new CanceledException(message)));
-    }
+    public virtual bool Cancel(string? message = null) =>
+        TryComplete(null, ExceptionDispatchInfo.Capture(new CanceledException(message)));
 
     /// <summary>Calls <paramref name="callback"/> with this future once it is done, through the loop's
     /// ready queue (never inline); right away-scheduled if it is done already.</summary>
@@ -173,7 +148,7 @@ public class Future
             case Action<Future> single when single == callback:
                 _waiters = null;
                 return 1;
-            case List<object> many:
+            case WaiterList many:
                 return many.RemoveAll(w => w is Action<Future> a && a == callback);
             default:
                 return 0;
@@ -189,10 +164,19 @@ public class Future
     internal virtual string Describe() => "Future";
 
     /// <summary>How many entries the waiter list holds, stale ones included (tests check it stays bounded).</summary>
-    internal int WaiterEntries => _waiters switch { null => 0, List<object> many => many.Count, _ => 1 };
+    internal int WaiterEntries => _waiters switch { null => 0, WaiterList many => many.Count, _ => 1 };
 
     /// <summary>The first task or callback waiting on this future, for traces; null if none.</summary>
-    internal object? FirstWaiter => _waiters is List<object> many ? many[0] : _waiters;
+    internal object? FirstWaiter => _waiters is WaiterList many ? many[0] : _waiters;
+
+    /// <summary>True when a task other than <paramref name="task"/> is still parked on this future:
+    /// then a future made for one wait is not canceled with <paramref name="task"/>.</summary>
+    internal bool HasOtherParkedTask(CoopTask task) => _waiters switch
+    {
+        CoopTask other => other != task && other.IsParkedOn(this),
+        WaiterList many => many.Exists(w => w is CoopTask t && t != task && t.IsParkedOn(this)),
+        _ => false,
+    };
 
     internal void AddWaiter(object waiter)
     {
@@ -201,8 +185,8 @@ public class Future
             case null:
                 _waiters = waiter;
                 break;
-            case List<object> many:
-                if ((_flags & Flags.WaiterLeft) != 0 && many.Count == many.Capacity)
+            case WaiterList many:
+                if ((_flags & Flags.WaiterLeft) != 0 && many.Count >= many.SweepAt)
                 {
                     DropStaleWaiters(many, waiter as CoopTask);
                 }
@@ -210,54 +194,53 @@ public class Future
                 many.Add(waiter);
                 break;
             default:
-                _waiters = new List<object> { _waiters, waiter };
+                var list = new WaiterList();
+                list.Add(_waiters);
+                list.Add(waiter);
+                _waiters = list;
                 break;
         }
     }
 
-    /// <summary>Called when a waiting task leaves this future before it completes (canceled, or its
-    /// cancel scope timed out): its entry stays in the list, stale, until the next sweep.</summary>
+    /// <summary>A parked task left this future before it completed (canceled, or its cancel scope
+    /// timed out): its entry stays in the list, stale, until the next sweep.</summary>
     internal void NoteWaiterLeft() => _flags |= Flags.WaiterLeft;
 
     /// <summary>A task that left this future stays listed (finding it would cost a search), and if it
     /// waits again it is listed again. A long-lived future waited on with timeouts, again and again,
-    /// would collect such entries without end, and wake a task at the place it first waited, so when
-    /// a task has left, the list is swept before it grows and before the future wakes its waiters:
-    /// out go the tasks no longer waiting here and all but the last entry of a task listed twice
-    /// (<paramref name="adding"/>'s entries so far are all older than the one it is adding).
-    /// Amortized O(1) per wait: the list still doubles unless a quarter of it came free.</summary>
-    private void DropStaleWaiters(List<object> many, CoopTask? adding)
+    /// would collect such entries without end, and wake a task where it first waited, so once a task
+    /// has left, the list is swept before it grows and before the future wakes its waiters: out go
+    /// the tasks no longer parked here and all but the newest entry of a task listed twice. Amortized
+    /// O(1) per wait: the next sweep waits for the list to double unless a quarter of it came free.</summary>
+    private void DropStaleWaiters(WaiterList many, CoopTask? adding)
     {
         _flags &= ~Flags.WaiterLeft;
-        adding?.HideWaitDuringSweep();
-        var kept = many.Count;
+        adding?.MarkSwept(true); // its entries so far are all older than the one it is adding
         for (var i = many.Count - 1; i >= 0; i--)
         {
-            var waiter = many[i];
-            if (waiter is CoopTask task)
+            if (many[i] is CoopTask task)
             {
-                if (!task.IsWaitingOn(this))
+                if (!task.IsParkedOn(this) || task.IsSwept)
                 {
-                    continue; // left, or listed again later (that later entry is kept): stale
+                    many[i] = null; // left, or listed again later (the later entry is kept): stale
                 }
-
-                task.HideWaitDuringSweep(); // its earlier entries now read as stale
+                else
+                {
+                    task.MarkSwept(true);
+                }
             }
-
-            many[--kept] = waiter;
         }
 
-        many.RemoveRange(0, kept);
-        foreach (var waiter in many)
+        many.Compact();
+        for (var i = 0; i < many.Count; i++)
         {
-            (waiter as CoopTask)?.RestoreWaitAfterSweep(this);
+            (many[i] as CoopTask)?.MarkSwept(false);
         }
 
-        adding?.RestoreWaitAfterSweep(this);
-
-        if (many.Count > many.Capacity * 3 / 4)
+        adding?.MarkSwept(false);
+        if (many.Count > many.SweepAt * 3 / 4)
         {
-            many.Capacity *= 2;
+            many.SweepAt *= 2;
         }
     }
 
@@ -270,57 +253,53 @@ public class Future
             case FutureState.Pending:
                 throw new InvalidOperationException($"{Describe()} is not done yet: its result is not set.");
             default:
-                _flags |= Flags.Observed;
+                Observe();
                 Error!.Throw();
                 return;
         }
     }
 
-    /// <summary>Marks the error as handled without throwing it (used by combinators that collect
-    /// errors and pass them on).</summary>
-    internal void MarkObserved() => _flags |= Flags.Observed;
+    /// <summary>Somebody read the outcome: a failure is no longer reported (Core/UnobservedError.cs).</summary>
+    private void Observe()
+    {
+        _flags |= Flags.Observed;
+        if (_outcome is UnobservedError unread)
+        {
+            _outcome = unread.Read();
+        }
+    }
+
+    /// <summary>Replaces the message a failure nobody reads is reported with (the default says
+    /// "Future/Task exception was never retrieved"); nothing if it was read already.</summary>
+    internal void DescribeUnobservedError(string message)
+    {
+        if (_outcome is UnobservedError unread)
+        {
+            unread.Message = message;
+        }
+    }
 
     /// <summary>The result as an object; <see cref="Future{T}"/> keeps its result unboxed.</summary>
     private protected virtual object? BoxedResult => _outcome;
 
     private ExceptionDispatchInfo? Error =>
-        State is FutureState.Failed or FutureState.Canceled ? (ExceptionDispatchInfo)_outcome! : null;
+        State is FutureState.Failed or FutureState.Canceled
+            ? _outcome as ExceptionDispatchInfo ?? ((UnobservedError)_outcome!).Error
+            : null;
 
     /// <summary>Sets an untyped result; <see cref="Future{T}"/> checks its type and stores it unboxed.</summary>
     private protected virtual bool TrySetResultCore(object? result) => TryComplete(result, null);
 
-    /// <summary>Completion hook for subclasses; a failed future (or task) schedules the check of
-    /// its error here.</summary>
-    private protected virtual void OnCompleted(bool hadWaiters)
+    /// <summary>Completion hook for subclasses. A failure is wrapped until somebody reads it: if
+    /// nobody does, it is reported when the future is collected or the loop closes, as asyncio
+    /// does (Core/UnobservedError.cs). Reading it later, however much later, is never reported.</summary>
+    private protected virtual void OnCompleted()
     {
         if (State == FutureState.Failed)
         {
-            // Give the program time to look at the error, then report it rather than lose it (as
-            // asyncio does, though when the future is collected). Not only when nobody waits: a waiter
-            // may have left (canceled) or be canceled before it reads the error. Two hops: the
-            // awaiters and done callbacks this failure woke run in the next pass, in whatever order
-            // a seeded schedule picks; the check runs in the pass after.
-            Loop.Schedule(ReportIfUnobservedLaterAction, this);
+            _outcome = new UnobservedError(this, (ExceptionDispatchInfo)_outcome!);
         }
     }
-
-    /// <summary>The callback that reports a failed future's error if nobody observed it (read its
-    /// result or exception, or awaited it); Close runs the pending ones instead of dropping them.</summary>
-    internal static readonly Action<object?> ReportIfUnobservedAction = static f =>
-    {
-        var future = (Future)f!;
-        if (!future.IsObserved)
-        {
-            var error = future is CoopTask task
-                ? new LoopError("Task exception was never retrieved", future.Exception, task, null)
-                : new LoopError("Future exception was never retrieved", future.Exception, null, null, future);
-            future.Loop.ReportError(error);
-        }
-    };
-
-    /// <summary>The first hop of the unobserved-error check: schedules the check for the next pass.</summary>
-    internal static readonly Action<object?> ReportIfUnobservedLaterAction =
-        static f => ((Future)f!).Loop.Schedule(ReportIfUnobservedAction, f);
 
     /// <summary>The one door through which every future completes: with a result when
     /// <paramref name="error"/> is null, else failed, or canceled for a <see cref="CanceledException"/>.</summary>
@@ -335,10 +314,42 @@ public class Future
         }
 
         _outcome = (object?)error ?? result;
-        Complete(error == null ? FutureState.Succeeded
+        State = error == null ? FutureState.Succeeded
             : error.SourceException is CanceledException ? FutureState.Canceled
-            : FutureState.Failed);
+            : FutureState.Failed;
+        if ((_flags & Flags.WaiterLeft) != 0 && _waiters is WaiterList listed)
+        {
+            DropStaleWaiters(listed, null); // so each task is woken once, where it last began to wait
+        }
+
+        var waiters = _waiters;
+        _waiters = null;
+        if (waiters is WaiterList many)
+        {
+            for (var i = 0; i < many.Count; i++)
+            {
+                Wake(many[i]!);
+            }
+        }
+        else if (waiters != null)
+        {
+            Wake(waiters);
+        }
+
+        OnCompleted();
         return true;
+    }
+
+    private void Wake(object waiter)
+    {
+        if (waiter is CoopTask task)
+        {
+            task.Wake(this);
+        }
+        else
+        {
+            Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
+        }
     }
 
     private void ThrowIfTask()
@@ -346,48 +357,6 @@ public class Future
         if (this is CoopTask)
         {
             throw new InvalidOperationException("A task completes when its coroutine does: it cannot be set from outside (cancel it instead).");
-        }
-    }
-
-    private void Complete(FutureState state)
-    {
-        Debug.Assert(State == FutureState.Pending, "a future completes once");
-        State = state;
-        if ((_flags & Flags.WaiterLeft) != 0 && _waiters is List<object> listed)
-        {
-            DropStaleWaiters(listed, null); // so each task is woken once, where it last began to wait
-        }
-
-        var waiters = _waiters;
-        _waiters = null;
-        switch (waiters)
-        {
-            case null:
-                break;
-            case List<object> many:
-                foreach (var waiter in many)
-                {
-                    Wake(waiter);
-                }
-
-                break;
-            default:
-                Wake(waiters);
-                break;
-        }
-
-        OnCompleted(waiters != null);
-    }
-
-    private void Wake(object waiter)
-    {
-        if (waiter is CoopTask task)
-        {
-            task.WakeFrom(this);
-        }
-        else
-        {
-            Loop.Schedule(RunDoneCallback, ((Action<Future>)waiter, this));
         }
     }
 
@@ -404,7 +373,7 @@ public class Future
     private enum Flags : byte
     {
         Observed = 1,         // somebody read the outcome (an unobserved failure is reported)
-        CancelWithWaiter = 2, // made for one wait: canceled when its only waiting task is
+        CancelWithWaiter = 2, // made for one wait: canceled when its only parked task is
         WaiterLeft = 4,       // a task left before completion: its entry is stale (DropStaleWaiters)
     }
 }

@@ -1,7 +1,7 @@
 // The future behind a sleep, which is also its own timer: the timer heap holds it directly
 // (Core/TimerQueue.cs) instead of a Handle that would complete it, so a sleep allocates one object.
-// When due, it goes through the ready queue like any timer callback (traces name it by the task
-// that sleeps: Determinism/ChoiceTrace.cs), and the loop completes it there.
+// When due, it goes through the ready queue like any timer callback (schedule traces name it by the
+// task that sleeps), and the loop completes it there.
 namespace Coop;
 
 /// <summary>The future behind a sleep: completing it any other way (canceling it, mostly) also
@@ -23,9 +23,9 @@ internal sealed class TimerFuture : Future
 
     internal override string Describe() => "Sleep";
 
-    private protected override void OnCompleted(bool hadWaiters)
+    private protected override void OnCompleted()
     {
-        base.OnCompleted(hadWaiters);
+        base.OnCompleted();
         if (InTimerQueue)
         {
             Loop.OnTimerCanceled();

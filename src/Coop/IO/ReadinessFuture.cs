@@ -37,9 +37,9 @@ internal sealed class ReadinessFuture : Future
     internal override string Describe() =>
         $"Wait for {_registration} to be {(Direction == IoDirection.Read ? "readable" : "writable")}";
 
-    private protected override void OnCompleted(bool hadWaiters)
+    private protected override void OnCompleted()
     {
-        base.OnCompleted(hadWaiters);
+        base.OnCompleted();
         if (_answeredByPoller)
         {
             Loop.IoWaits--;

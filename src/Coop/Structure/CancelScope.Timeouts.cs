@@ -134,7 +134,7 @@ public sealed partial class CancelScope
     }
 
     private TimeoutException NewTimeoutException() =>
-        new(_reason == DeadlineMessage
+        new(_status.Reason == DeadlineMessage
             ? "The operation did not finish before its deadline; it was canceled."
             : "The operation was canceled by its fail-after scope before it finished.");
 }

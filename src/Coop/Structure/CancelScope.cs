@@ -2,8 +2,9 @@
 // explicitly or when its deadline passes. Cancellation is level-triggered: every await inside a
 // canceled scope raises CanceledException until the block is left, so an await in a finally block
 // cannot hang. The scope catches its own CanceledException when it leaves the block (and only its
-// own: the exception is tagged with the scope that raised it). The delivery rule (which scope, shields)
-// lives in Tasks/CoopTask.Scopes.cs, the task's one door; this file is the scope's own life.
+// own: the exception is tagged with the status that raised it). The kernel's part of a scope, its
+// cancel status (Tasks/CancelStatus.cs), is what the task sees: the delivery rule (which scope,
+// shields) and the tokens live in Tasks/CoopTask.Cancellation.cs; this file is the scope's own life.
 //
 // The move-on/fail-after family of static helpers is in CancelScope.Timeouts.cs.
 //
@@ -12,14 +13,15 @@
 //
 // | state  | event                               | next   | effect                                              |
 // |--------|-------------------------------------|--------|-----------------------------------------------------|
-// | Idle   | Run(body) starts                    | Active | pushed on the task's scope stack; deadline armed    |
-// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a canceled scope raises at its 1st await |
-// | Active | Cancel() or the deadline passes     | Active | CancelCalled; the task is woken if parked and the   |
-// |        |                                     |        | cancellation reaches it (no shield in between)      |
+// | Idle   | RunAsync(body) starts               | Active | pushed on the task's scope stack; deadline armed    |
+// | Idle   | Cancel(), Deadline/Shield set       | Idle   | recorded; a canceled scope raises at its 1st await  |
+// | Active | Cancel() or the deadline passes     | Active | IsCancellationRequested; the task is woken if       |
+// |        |                                     |        | parked and the cancellation reaches it (no shield   |
+// |        |                                     |        | in between)                                         |
 // | Active | Deadline set                        | Active | timer re-armed; a past deadline cancels at once     |
 // | Active | Shield set false                    | Active | the task is woken if an outer cancellation waits    |
 // | Active | the block ends                      | Exited | popped; timer disarmed; its own exception caught    |
-// | Exited | Run again                           | —      | InvalidOperationException: a scope runs once        |
+// | Exited | RunAsync again                      | —      | InvalidOperationException: a scope runs once        |
 // | Exited | Cancel(), Deadline/Shield set       | Exited | recorded, no effect                                 |
 using System.Diagnostics;
 
@@ -45,23 +47,22 @@ public sealed partial class CancelScope
     private const string CanceledMessage = "The cancel scope was canceled.";
     private const string DeadlineMessage = "The cancel scope's deadline passed.";
 
+    private readonly CancelStatus _status;
     private double _deadline = double.PositiveInfinity;
-    private bool _shield;
-    private CoopTask? _task;
     private Handle? _timer;
-    private string _reason = CanceledMessage;
 
     /// <summary>Creates a scope with no deadline, not shielded; run a block in it with
     /// <see cref="RunAsync(Func{CancelScope, Coroutine})"/>.</summary>
     public CancelScope()
     {
+        _status = new CancelStatus(Abandon);
     }
 
     /// <summary>Where the scope is in its life: idle, active (its block runs) or exited.</summary>
     public CancelScopeState State { get; private set; }
 
     /// <summary>True once the scope was canceled, by <see cref="Cancel"/> or its deadline.</summary>
-    public bool IsCancellationRequested { get; private set; }
+    public bool IsCancellationRequested => _status.IsCanceled;
 
     /// <summary>True if the block ended with this scope's own cancellation, which the scope caught.</summary>
     public bool CanceledCaught { get; private set; }
@@ -79,7 +80,7 @@ public sealed partial class CancelScope
                 throw new ArgumentException("The deadline is NaN: give a loop time in seconds (EventLoop.Time() + delay), or PositiveInfinity for none.", nameof(value));
             }
 
-            _task?.Loop.CheckThread();
+            _status.Task?.Loop.CheckThread();
             _deadline = value;
             if (State == CancelScopeState.Active && !IsCancellationRequested)
             {
@@ -93,15 +94,15 @@ public sealed partial class CancelScope
     /// cancellation still does. Turn it on before the scope runs or from the scope's own task.</summary>
     public bool Shield
     {
-        get => _shield;
+        get => _status.Shield;
         set
         {
-            if (value == _shield)
+            if (value == _status.Shield)
             {
                 return;
             }
 
-            if (value && State == CancelScopeState.Active && CoopTask.Current != _task)
+            if (value && State == CancelScopeState.Active && CoopTask.Current != _status.Task)
             {
                 // The task may already be woken for a cancellation the shield would now hide: the
                 // await it resumes from could not complete. Trio has the same constraint in effect.
@@ -109,17 +110,10 @@ public sealed partial class CancelScope
                     "A running cancel scope can be shielded only from its own task; set Shield before running it.");
             }
 
-            _task?.Loop.CheckThread();
-            _shield = value;
-            if (!value && State == CancelScopeState.Active)
-            {
-                _task!.WakeForCancellation(CanceledMessage);
-            }
+            _status.Task?.Loop.CheckThread();
+            _status.Shield = value; // turned off in an active scope: the task is woken if an outer cancellation waits
         }
     }
-
-    /// <summary>The scope that was innermost in the same task when this one was entered.</summary>
-    internal CancelScope? Outer { get; private set; }
 
     /// <summary>The task group whose body this scope covers, if any (for the leak report).</summary>
     internal TaskGroup? Group { get; init; }
@@ -132,7 +126,7 @@ public sealed partial class CancelScope
     /// on the loop thread (from another thread, post it with <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</summary>
     public void Cancel()
     {
-        _task?.Loop.CheckThread();
+        _status.Task?.Loop.CheckThread();
         CancelWith(CanceledMessage);
     }
 
@@ -157,7 +151,8 @@ public sealed partial class CancelScope
         $"<CancelScope {State}{(IsCancellationRequested ? " canceled" : "")}{(Shield ? " shielded" : "")}" +
         $"{(double.IsPositiveInfinity(_deadline) ? "" : $" deadline={_deadline:0.###}")}>";
 
-    internal CanceledException NewCanceledException() => new(this, _reason);
+    /// <summary>True for the cancellation this scope raised (and catches when its block ends).</summary>
+    internal bool Raised(CanceledException e) => e.Status == _status;
 
     /// <summary>Makes this scope the base of a new task's stack (a task group's child): active for
     /// the task's whole life, never left.</summary>
@@ -167,14 +162,14 @@ public sealed partial class CancelScope
         Enter(task);
     }
 
-    /// <summary>The task ended with this scope still active (see CoopTask.ForgetScopes).</summary>
-    internal void Abandon()
+    /// <summary>The task ended with this scope still active (its status says so, CancelStatus.cs).</summary>
+    private void Abandon()
     {
         DisarmDeadline();
         State = CancelScopeState.Exited;
         if (!IsTaskBase)
         {
-            Group?.Abandon(_task!);
+            Group?.Abandon(_status.Task!);
         }
     }
 
@@ -185,7 +180,7 @@ public sealed partial class CancelScope
         {
             await (body(this) ?? throw new InvalidOperationException("The cancel scope's body returned null instead of a coroutine."));
         }
-        catch (CanceledException e) when (e.Scope == this)
+        catch (CanceledException e) when (Raised(e))
         {
             CanceledCaught = true;
         }
@@ -202,7 +197,7 @@ public sealed partial class CancelScope
         {
             return await (body(this) ?? throw new InvalidOperationException("The cancel scope's body returned null instead of a coroutine."));
         }
-        catch (CanceledException e) when (e.Scope == this)
+        catch (CanceledException e) when (Raised(e))
         {
             CanceledCaught = true;
             return default;
@@ -226,10 +221,8 @@ public sealed partial class CancelScope
             throw new InvalidOperationException($"This cancel scope was already run ({State}): a scope runs one block; make a new one.");
         }
 
-        _task = task;
         State = CancelScopeState.Active;
-        Outer = task.InnermostScope;
-        task.PushScope(this);
+        _status.Enter(task);
         if (!IsCancellationRequested)
         {
             ArmDeadline();
@@ -241,7 +234,7 @@ public sealed partial class CancelScope
     internal void Exit()
     {
         DisarmDeadline();
-        _task!.PopScope(this);
+        _status.Exit();
         State = CancelScopeState.Exited;
         AssertInvariants();
     }
@@ -253,13 +246,8 @@ public sealed partial class CancelScope
             return;
         }
 
-        IsCancellationRequested = true;
-        _reason = reason;
         DisarmDeadline();
-        if (State == CancelScopeState.Active)
-        {
-            _task!.WakeForCancellation(reason);
-        }
+        _status.Cancel(reason); // an active scope's task is woken if the cancellation reaches it
 
         AssertInvariants();
     }
@@ -272,7 +260,7 @@ public sealed partial class CancelScope
             return;
         }
 
-        var loop = _task!.Loop;
+        var loop = _status.Task!.Loop;
         if (_deadline <= loop.Time())
         {
             CancelWith(DeadlineMessage);
@@ -291,7 +279,7 @@ public sealed partial class CancelScope
     [Conditional("DEBUG")]
     private void AssertInvariants()
     {
-        Debug.Assert(State == CancelScopeState.Idle || _task != null, $"{this}: a scope that ran knows its task");
+        Debug.Assert(State == CancelScopeState.Idle || _status.Task != null, $"{this}: a scope that ran knows its task");
         Debug.Assert(State == CancelScopeState.Active || _timer == null, $"{this}: only an active scope has a deadline timer");
         Debug.Assert(!IsCancellationRequested || _timer == null, $"{this}: a canceled scope has no deadline timer");
     }

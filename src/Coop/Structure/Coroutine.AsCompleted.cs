@@ -3,6 +3,9 @@
 // the second with the second, and so on. A slot's result is the input future itself (done), so the
 // caller reads its typed Result or Exception, and knows which one it was (as asyncio 3.13's
 // `async for` form does). Slots are Futures: both coroutine kinds can wait on them.
+// A slot is the caller's to cancel (a WaitFor on it timing out, a canceled Gather of slots): a
+// canceled slot is skipped, and the input it would have got goes to the next slot, as in asyncio,
+// where a canceled `await next` leaves the input in the queue for the next one.
 namespace Coop;
 
 public abstract partial class Coroutine
@@ -77,13 +80,14 @@ public abstract partial class Coroutine
         Action<Future>? onDone = null;
         onDone = f =>
         {
-            if (next < slots.Length)
+            while (next < slots.Length && !slots[next++].TrySetResult((TFuture)f))
             {
-                slots[next++].SetResult((TFuture)f);
-                if (next == slots.Length)
-                {
-                    timer?.Cancel();
-                }
+                // that slot was canceled: the input goes to the next one
+            }
+
+            if (next == slots.Length)
+            {
+                timer?.Cancel();
             }
         };
         foreach (var input in inputs)
@@ -105,7 +109,9 @@ public abstract partial class Coroutine
 
                 while (next < slots.Length)
                 {
-                    slots[next++].SetException(new TimeoutException("as-completed timed out before every future was done."));
+                    var slot = slots[next++];
+                    slot.TrySetException(new TimeoutException("as-completed timed out before every future was done."));
+                    _ = slot.Exception; // one timeout, not an error per slot: the slots nobody awaits are not reported
                 }
             });
         }

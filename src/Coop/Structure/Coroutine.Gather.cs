@@ -49,14 +49,37 @@ public abstract partial class Coroutine
         return GatherCore<object?>(CheckAll(futures.ToArray()), returnExceptions);
     }
 
+    /// <summary>Starts every coroutine as a task, or none: a refused argument (null, or a coroutine
+    /// already started, awaited or given twice) is found before any child can run.</summary>
     private static Future[] StartAll(Coroutine[] coroutines)
     {
         var loop = EventLoop.Current;
+        for (var i = 0; i < coroutines.Length; i++)
+        {
+            if (coroutines[i] == null)
+            {
+                throw new ArgumentException($"Coroutine {i} is null.", nameof(coroutines));
+            }
+        }
+
         var tasks = new Future[coroutines.Length];
         for (var i = 0; i < coroutines.Length; i++)
         {
-            var coroutine = coroutines[i] ?? throw new ArgumentException($"Coroutine {i} is null.", nameof(coroutines));
-            tasks[i] = loop.CreateTask(coroutine);
+            try
+            {
+                tasks[i] = loop.CreateTask(coroutines[i]);
+            }
+            catch (InvalidOperationException)
+            {
+                // Only the task knows its coroutine was used already: the ones made so far have not
+                // run a step yet, and a task canceled before its first step never runs its coroutine.
+                for (var made = 0; made < i; made++)
+                {
+                    tasks[made].Cancel("Gather refused one of its coroutines: none is run.");
+                }
+
+                throw;
+            }
         }
 
         return tasks;

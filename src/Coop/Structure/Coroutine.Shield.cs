@@ -13,31 +13,35 @@ public abstract partial class Coroutine
     public static Future<T> Shield<T>(Coroutine<T> coroutine)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
-        return Mirror(new Future<T>(EventLoop.Current), EventLoop.Current.CreateTask(coroutine));
+        return Mirror(new Future<T>(EventLoop.Current), EventLoop.Current.CreateTask(coroutine), ownsInner: true);
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as its own task and returns a future mirroring it.</summary>
     public static Future Shield(Coroutine coroutine)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
-        return Mirror(new Future(EventLoop.Current), EventLoop.Current.CreateTask(coroutine));
+        return Mirror(new Future(EventLoop.Current), EventLoop.Current.CreateTask(coroutine), ownsInner: true);
     }
 
     /// <summary>Returns a future mirroring <paramref name="task"/>: canceling it leaves the task running.</summary>
     public static Future<T> Shield<T>(CoopTask<T> task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return Mirror(new Future<T>(task.Loop), task);
+        return Mirror(new Future<T>(task.Loop), task, ownsInner: false);
     }
 
     /// <summary>Returns a future mirroring <paramref name="future"/>: canceling it leaves the inner alone.</summary>
     public static Future Shield(Future future)
     {
         ArgumentNullException.ThrowIfNull(future);
-        return Mirror(new Future(future.Loop), future);
+        return Mirror(new Future(future.Loop), future, ownsInner: false);
     }
 
-    private static TOuter Mirror<TOuter>(TOuter outer, Future inner)
+    /// <param name="outer">The future the waiter gets.</param>
+    /// <param name="inner">What is shielded.</param>
+    /// <param name="ownsInner">True when Shield made <paramref name="inner"/> (a coroutine's task):
+    /// nobody else can read its outcome, so after the waiter left, its error is reported here.</param>
+    private static TOuter Mirror<TOuter>(TOuter outer, Future inner, bool ownsInner)
         where TOuter : Future
     {
         inner.Loop.CheckThread();
@@ -49,17 +53,19 @@ public abstract partial class Coroutine
         {
             Action<Future> mirror = f => CopyOutcome(f, outer);
             inner.AddDoneCallback(mirror);
-
-            // Canceled first (its waiter left): stop mirroring, as asyncio's shield does, or a
-            // long-lived inner shielded in a loop would collect one callback per wait. A task inner
-            // still reports its own error if nobody reads it.
-            outer.AddDoneCallback(_ =>
+            if (!ownsInner)
             {
-                if (!inner.IsDone)
+                // Canceled first (its waiter left): stop mirroring, as asyncio's shield does, or a
+                // long-lived inner shielded in a loop would collect one callback per wait. The
+                // caller holds the inner; an error nobody reads is reported as any unread failure is.
+                outer.AddDoneCallback(_ =>
                 {
-                    inner.RemoveDoneCallback(mirror);
-                }
-            });
+                    if (!inner.IsDone)
+                    {
+                        inner.RemoveDoneCallback(mirror);
+                    }
+                });
+            }
         }
 
         return outer;
@@ -69,8 +75,8 @@ public abstract partial class Coroutine
     {
         if (outer.IsDone)
         {
-            // The waiter went away: an error of the shielded work still goes somewhere.
-            ReportLateError(inner, "A shielded operation failed after its waiter was canceled");
+            // The waiter went away from a task only Shield holds: its error goes somewhere, at once.
+            ReportLateError(inner, "A shielded coroutine failed after its waiter was canceled");
             return;
         }
 

@@ -47,6 +47,7 @@ public sealed class TaskGroup
     private readonly EventLoop _loop;
     private readonly CancelScope _bodyScope;
     private readonly bool _interruptsBody;
+    private const int LiveTrimAbove = 1024;
     private readonly Dictionary<CoopTask, CancelScope?> _live = [];
     private readonly List<Exception> _errors = [];
     private readonly Action<Future> _onChildDone;
@@ -156,7 +157,7 @@ public sealed class TaskGroup
 
     /// <summary>For generator coroutines: closes the group and returns a future that completes when
     /// every child has ended, failing with a <see cref="TaskGroupException"/> if any failed. A yield
-    /// does not raise, so read the outcome after it: <c>var closing = group.Close(); yield return closing;
+    /// does not raise, so read the outcome after it: <c>var closing = group.CloseAsync(); yield return closing;
     /// _ = closing.ResultObject;</c> (errors never read go to the loop's exception handler). If the waiting task is canceled, the children
     /// are canceled but not waited for (an iterator cannot wait in a finally block).</summary>
     public Future CloseAsync()
@@ -244,7 +245,7 @@ public sealed class TaskGroup
         {
             case null:
                 break;
-            case CanceledException own when own.Scope == _bodyScope:
+            case CanceledException own when _bodyScope.Raised(own):
                 break; // the group interrupted its own body because a child failed: that error says it all
             case CanceledException:
                 canceled = bodyError;
@@ -339,6 +340,11 @@ public sealed class TaskGroup
     {
         var child = (CoopTask)future;
         _live.Remove(child);
+        if (_live.Count < LiveTrimAbove / 8 && _live.EnsureCapacity(0) > LiveTrimAbove)
+        {
+            _live.TrimExcess(); // a long-lived group (a server's) gives back what a burst of children took
+        }
+
         if (child.State == FutureState.Failed)
         {
             var error = child.Exception!;
@@ -380,15 +386,8 @@ public sealed class TaskGroup
         {
             _completion!.TrySetException(new TaskGroupException(_errors));
             // A generator reads the outcome after its yield (a yield does not raise); if it never
-            // does, the errors go to the loop's handler one iteration later, as a task's would.
-            _loop.Schedule(static c =>
-            {
-                var completion = (Future)c!;
-                if (!completion.IsObserved)
-                {
-                    completion.Loop.ReportError(new LoopError("A task group's errors were never retrieved (read ResultObject after yielding Close())", completion.Exception, null, null));
-                }
-            }, _completion);
+            // does, the errors are reported as any unread failure is, with a message that says how.
+            _completion.DescribeUnobservedError("A task group's errors were never retrieved (read ResultObject after yielding CloseAsync())");
         }
         else
         {

@@ -56,7 +56,7 @@ public sealed class ChannelEnumerator<T>
                 return _ready;
             }
 
-            CoopTask.Current?.ThrowIfCancelRequested();
+            CoopTask.Current?.ThrowIfCancelRequested(_receive);
             if (_receive.State == FutureState.Failed && _receive.Exception is EndOfChannelException)
             {
                 return false;

@@ -8,7 +8,7 @@ using Coop.Core;
 
 namespace Coop;
 
-/// <summary>Receives from a memory channel: <c>var x = await rx.Receive()</c>, or
+/// <summary>Receives from a memory channel: <c>var x = await rx.ReceiveAsync()</c>, or
 /// <c>await foreach (var x in rx)</c> until the channel ends.</summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class ChannelReceiver<T> : IDisposable

@@ -7,7 +7,7 @@ using Coop.Core;
 
 namespace Coop;
 
-/// <summary>Sends into a memory channel. <c>await tx.Send(x)</c>; close it (or <c>using</c> it) when
+/// <summary>Sends into a memory channel. <c>await tx.SendAsync(x)</c>; close it (or <c>using</c> it) when
 /// done so that receivers see the end of the channel.</summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class ChannelSender<T> : IDisposable

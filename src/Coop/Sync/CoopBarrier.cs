@@ -8,7 +8,7 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>Lets <see cref="Parties"/> tasks wait for each other (asyncio's <c>Barrier</c>):
-/// <c>int index = await barrier.Wait();</c>.</summary>
+/// <c>int index = await barrier.WaitAsync();</c>.</summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CoopBarrier
 {

@@ -10,7 +10,7 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A condition variable bound to a <see cref="CoopLock"/> (asyncio's <c>Condition</c>).
-/// Hold the lock, then <c>await cond.Wait()</c> or <c>await cond.WaitFor(() => ready)</c>; another
+/// Hold the lock, then <c>await cond.WaitAsync()</c> or <c>await cond.WaitUntilAsync(() => ready)</c>; another
 /// task holding the lock calls <see cref="Notify"/> or <see cref="NotifyAll"/>.</summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CoopCondition
@@ -42,7 +42,7 @@ public sealed class CoopCondition
     public async Coroutine WaitAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
-        RequireLockHeld("Wait");
+        RequireLockHeld("WaitAsync");
         var notified = WaitQueue<bool>.NewFuture<bool>(loop, _revoke);
         _waiters.Add(notified, false);
         Lock.Release();

@@ -8,8 +8,8 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A fair, non-reentrant lock for the tasks of one event loop (asyncio's <c>Lock</c>).
-/// <c>using (await lk.Acquire()) { ... }</c> in async coroutines; generator coroutines write
-/// <c>yield return lk.Acquire();</c> then <c>try { ... } finally { lk.Release(); }</c>.</summary>
+/// <c>using (await lk.AcquireAsync()) { ... }</c> in async coroutines; generator coroutines write
+/// <c>yield return lk.AcquireAsync();</c> then <c>try { ... } finally { lk.Release(); }</c>.</summary>
 /// <remarks>Only the owner task may release it. Waiters are served first come, first served.
 /// <see cref="AcquireAsync"/> is cancel-safe: if it is canceled it did not take the lock.</remarks>
 [DebuggerDisplay("{ToString(),nq}")]
@@ -34,14 +34,14 @@ public sealed class CoopLock
     public CoopTask? Owner => _owner;
 
     /// <summary>Waits until the lock is free and takes it for the current task. The result is a
-    /// releaser: <c>using (await lk.Acquire())</c> releases it at the end of the block.</summary>
+    /// releaser: <c>using (await lk.AcquireAsync())</c> releases it at the end of the block.</summary>
     /// <exception cref="InvalidOperationException">Not called from a task, the task already holds the
     /// lock (it is not reentrant), or the lock belongs to another loop.</exception>
     public Future<LockReleaser> AcquireAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
         var task = CoopTask.Current ?? throw new InvalidOperationException(
-            "CoopLock.Acquire must be called from a task: the lock records its owner task.");
+            "CoopLock.AcquireAsync must be called from a task: the lock records its owner task.");
         if (_owner == task)
         {
             throw new InvalidOperationException(

@@ -21,12 +21,16 @@ public partial class CoopQueue<T>
         _unfinished--;
         if (_unfinished == 0)
         {
-            _joined?.TrySetResultObject(null);
-            _joined = null;
+            foreach (var joiner in _joiners.TakeAll())
+            {
+                joiner.Future.SetResultObject(null);
+            }
         }
     }
 
-    /// <summary>Waits until every item put has been marked with <see cref="TaskDone"/>. Cancel-safe.</summary>
+    /// <summary>Waits until every item put has been marked with <see cref="TaskDone"/>. The future is
+    /// this join's own (as CoopEvent.WaitAsync's is): canceling it, or a timeout that does, ends this wait
+    /// only.</summary>
     public Future JoinAsync()
     {
         var loop = LoopAffinity.BindForWait(ref _loop, this);
@@ -35,7 +39,9 @@ public partial class CoopQueue<T>
             return _putDone ??= DoneFuture.Of(loop);
         }
 
-        return _joined ??= new Future(loop);
+        var future = WaitQueue<bool>.NewFuture(loop);
+        _joiners.Add(future, false);
+        return future;
     }
 
     /// <summary>Shuts the queue down (Python 3.13's <c>shutdown</c>): puts raise

@@ -16,9 +16,9 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A first-in first-out queue for the tasks of one event loop (asyncio's <c>Queue</c>).
-/// <c>await q.Put(x)</c> and <c>var x = await q.Get()</c> wait; <see cref="PutNowait"/> and
+/// <c>await q.PutAsync(x)</c> and <c>var x = await q.GetAsync()</c> wait; <see cref="PutNowait"/> and
 /// <see cref="GetNowait"/> throw instead; <see cref="TryPut"/> and <see cref="TryGet"/> return false.
-/// Generators <c>yield return q.Get()</c> and read the future's <c>Result</c>.</summary>
+/// Generators <c>yield return q.GetAsync()</c> and read the future's <c>Result</c>.</summary>
 /// <remarks>A maximum size of zero or less means unbounded. Every waiting operation is
 /// cancel-safe: if it raises <see cref="CanceledException"/> it put or took nothing.</remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "asyncio's names: it is a queue.")]
@@ -31,8 +31,8 @@ public partial class CoopQueue<T>
     private Func<Future, bool>? _revokeGet;
     private Func<Future, bool>? _revokePut;
     private EventLoop? _loop;
+    private readonly WaitQueue<bool> _joiners = new(); // wait only while _unfinished > 0
     private Future? _putDone;
-    private Future? _joined; // pending while _unfinished > 0 and someone joined
     private int _unfinished;
     private bool _shutdown;
     private bool _immediate;
@@ -116,7 +116,7 @@ public partial class CoopQueue<T>
     {
         if (!TryPut(item))
         {
-            throw new QueueFullException($"The queue is full ({MaxSize} items): use Put to wait for room, or TryPut.");
+            throw new QueueFullException($"The queue is full ({MaxSize} items): use PutAsync to wait for room, or TryPut.");
         }
     }
 
@@ -127,7 +127,7 @@ public partial class CoopQueue<T>
     {
         if (!TryGet(out var item))
         {
-            throw new QueueEmptyException("The queue is empty: use Get to wait for an item, or TryGet.");
+            throw new QueueEmptyException("The queue is empty: use GetAsync to wait for an item, or TryGet.");
         }
 
         return item;
@@ -166,7 +166,7 @@ public partial class CoopQueue<T>
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"<{GetType().Name} {_store.Count}/{(MaxSize == 0 ? "∞" : MaxSize)}{(_shutdown ? " shut down" : "")}>";
+        $"<{GetType().Name[..GetType().Name.IndexOf('`', StringComparison.Ordinal)]} {_store.Count}/{(MaxSize == 0 ? "∞" : MaxSize)}{(_shutdown ? " shut down" : "")}>";
 
     private bool TryPutCore(T item)
     {
@@ -213,7 +213,12 @@ public partial class CoopQueue<T>
         }
     }
 
-    // A getter was handed an item but canceled before it resumed: the item is the next one out.
+    // A getter was handed an item but canceled before it resumed: the item is the next one out, to
+    // the next getter or back to the head of the store. Unless the store is full: the hand-off left it
+    // empty, so puts were admitted meanwhile, and giving the item back would make it hold MaxSize + 1
+    // (asyncio never exceeds maxsize). Then the hand-off stands, as an admitted put's does: the
+    // getter keeps the item and its cancellation is raised at its next await. Nothing is lost,
+    // nothing is duplicated, and the bound holds.
     private bool RevokeGet(Future future)
     {
         var item = ((Future<T>)future).Result;
@@ -224,6 +229,10 @@ public partial class CoopQueue<T>
         else if (_immediate)
         {
             TaskDone(); // shut down immediately: dropped like the rest
+        }
+        else if (IsFull)
+        {
+            return false;
         }
         else
         {
@@ -240,6 +249,7 @@ public partial class CoopQueue<T>
         Debug.Assert(_getters.IsEmpty || _store.Count == 0, "getters wait only on an empty queue");
         Debug.Assert(_putters.IsEmpty || IsFull, "putters wait only on a full queue");
         Debug.Assert(_unfinished >= _store.Count, "every stored item is unfinished");
+        Debug.Assert(MaxSize == 0 || _store.Count <= MaxSize, "the queue never holds more than its bound");
     }
 
     // An admitted put's item is in the store already (maybe taken): the put stands.

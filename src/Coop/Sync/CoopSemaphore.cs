@@ -8,7 +8,7 @@ using Coop.Core;
 namespace Coop;
 
 /// <summary>A fair counting semaphore for the tasks of one event loop (asyncio's <c>Semaphore</c>):
-/// <c>using (await sem.Acquire()) { ... }</c>; generators <c>yield return sem.Acquire();</c>.</summary>
+/// <c>using (await sem.AcquireAsync()) { ... }</c>; generators <c>yield return sem.AcquireAsync();</c>.</summary>
 /// <remarks>Permits are not owned: any task may release. <see cref="AcquireAsync"/> is cancel-safe.</remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public class CoopSemaphore
@@ -76,20 +76,31 @@ public class CoopSemaphore
     public void Release()
     {
         LoopAffinity.Bind(ref _loop, this);
-        if (_waiters.TryTake(out var next))
-        {
-            ((Future<SemaphoreReleaser>)next.Future).SetResult(new SemaphoreReleaser(this));
-            return;
-        }
-
-        if (_value == _bound)
+        if (!TryHandOn())
         {
             throw new InvalidOperationException(
                 $"CoopBoundedSemaphore released too many times: all {_bound} permits are already free.");
         }
+    }
+
+    /// <summary>Gives a permit to the longest waiter, else to the count; false if the count is at
+    /// its bound already.</summary>
+    private bool TryHandOn()
+    {
+        if (_waiters.TryTake(out var next))
+        {
+            ((Future<SemaphoreReleaser>)next.Future).SetResult(new SemaphoreReleaser(this));
+            return true;
+        }
+
+        if (_value == _bound)
+        {
+            return false;
+        }
 
         _value++;
         AssertInvariants();
+        return true;
     }
 
     [Conditional("DEBUG")]
@@ -103,10 +114,21 @@ public class CoopSemaphore
     /// <inheritdoc />
     public override string ToString() => $"<{GetType().Name} {_value} free>";
 
-    // The woken waiter was canceled before it resumed: its permit goes on to the next one.
+    // The woken waiter was canceled before it resumed: its permit goes on to the next one, or back to
+    // the count. A bounded semaphore whose count reached its bound meanwhile took a Release too many
+    // (made while this permit was on its way, so it did not throw): taking the permit back would
+    // exceed the bound, and the canceled task's await is no place to throw. The permit is dropped
+    // (the count stays at its bound) and the over-release goes to the loop's exception handler.
     private bool Revoke(Future future)
     {
-        Release();
+        if (!TryHandOn())
+        {
+            future.Loop.ReportError(new LoopError(
+                "CoopBoundedSemaphore released too many times (while a permit was on its way to a task that was then canceled)",
+                new InvalidOperationException($"CoopBoundedSemaphore released too many times: all {_bound} permits are already free."),
+                CoopTask.Current, null));
+        }
+
         return true;
     }
 }

@@ -69,9 +69,24 @@ internal sealed class PriorityStore<T> : IItemStore<T>
 
     public void Add(T item) => _heap.Enqueue(item, (item, _next++));
 
-    public T Take() => _heap.Dequeue();
+    public T Take()
+    {
+        var item = _heap.Dequeue();
+
+        // Gives memory back after a burst, as Deque does (EnsureCapacity(0) reads the capacity).
+        var capacity = _heap.EnsureCapacity(0);
+        if (capacity > Deque<T>.TrimAbove && _heap.Count < capacity / 8)
+        {
+            _heap.TrimExcess();
+        }
+
+        return item;
+    }
 
     public void GiveBack(T item) => _heap.Enqueue(item, (item, _first--));
+
+    /// <summary>How many items the heap has room for (tests check a burst's memory is given back).</summary>
+    internal int Capacity => _heap.EnsureCapacity(0);
 
     public void Clear() => _heap.Clear();
 }

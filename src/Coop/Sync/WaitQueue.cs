@@ -11,6 +11,9 @@
 //   the moment the woken task runs. The longest waiter is woken first.
 // - Canceled while waiting: the future is canceled with the task (CoopTask.Cancel's undo action);
 //   the entry stays in the deque and is skipped when it reaches the front (lazy removal, O(1)).
+//   Entries behind a waiter that stays (a lock held for long, waited on with timeouts in a loop)
+//   would pile up without end, so before the deque grows, the done ones are swept out (amortized
+//   O(1): it still doubles unless a quarter of it came free).
 // - Canceled after being woken, before it resumed (the race every primitive must survive): the
 //   cancellation is decided where it would be raised, at the await point (CoopTask.GiveBackHandOff,
 //   called by the check every await makes): if the future that woke the task handed it something, its
@@ -57,9 +60,33 @@ internal sealed class WaitQueue<TPayload>
     public static Future<T> NewFuture<T>(EventLoop loop, Func<Future, bool>? revoke) =>
         revoke == null ? new Future<T>(loop) { CancelWithWaiter = true } : new HandOffFuture<T>(loop, revoke) { CancelWithWaiter = true };
 
+    /// <summary>Makes a waiter's private future without a result, for a wake-up that hands over
+    /// nothing (an event set, a queue joined).</summary>
+    public static Future NewFuture(EventLoop loop) => new(loop) { CancelWithWaiter = true };
+
     /// <summary>Queues a waiter at the back.</summary>
-    public void Add(Future future, TPayload payload) =>
+    public void Add(Future future, TPayload payload)
+    {
+        if (_waiters.Count == _waiters.Capacity)
+        {
+            DropDone();
+        }
+
         _waiters.PushBack(new Waiter(future, CoopTask.Current, payload));
+    }
+
+    /// <summary>How many entries the deque holds, left waiters not yet swept included (tests check
+    /// that it stays bounded).</summary>
+    internal int Entries => _waiters.Count;
+
+    private void DropDone()
+    {
+        _waiters.RemoveWhere(static w => w.Future.IsDone);
+        if (_waiters.Count > _waiters.Capacity * 3 / 4)
+        {
+            _waiters.Reserve(_waiters.Capacity * 2);
+        }
+    }
 
     /// <summary>Takes the longest waiter still waiting; false if there is none.</summary>
     public bool TryTake(out Waiter waiter)

@@ -1,36 +1,49 @@
 // A task drives one coroutine on the loop, one step at a time (the talk's Task: a coroutine plus an
-// integer id; asyncio's Task). It is a Future, completed when its coroutine ends.
+// integer id; asyncio's Task). It is a Future, completed when its coroutine ends. An async task is
+// its root coroutine's box (AsyncTask in CompilerServices/StateMachineBox.cs), as .NET's own Task is
+// its state machine's; a generator task (GeneratorTask.cs) holds its iterator. docs/internals.md
+// walks through the life of one.
 //
-// The life of a task (docs/internals.md walks through it):
-//   created  → EventLoop.CreateTask makes it Ready: its first step is in the ready queue;
-//   step     → Step runs the coroutine until it yields (back to Ready), awaits something pending
-//              (Waiting, parked on exactly one future), or ends (Done);
-//   done     → the future completes once; an exception nobody observes goes to the loop's handler.
-// Generator coroutines are stepped in CoopTask.Generator.cs, async ones in CoopTask.Coroutine.cs.
-// Invariant: Status == Waiting ⇔ (WaitingOn != null or _waitingForeign); Done ⇔ IsDone.
+// The task's state is one phase plus a few marks. Every change is one of the transitions below, a
+// method of this file; the loop, the builder and futures call them and never set the phase.
+//
+// | phase         | transition (called by)                        | next          | what happens                              |
+// |---------------|-----------------------------------------------|---------------|-------------------------------------------|
+// | (new)         | Launched (EventLoop.CreateTask)               | Ready         | its first step is queued (maybe batched)  |
+// | Ready         | Step (the loop's pass)                        | Running       | a stale entry of a Done task is skipped   |
+// | Running       | Yield (await Yield, yield return null)        | Ready         | queued at the back                        |
+// | Running       | Park (await or yield a pending future)        | Parked        | Ready at once if a cancellation is due    |
+// | Running       | BeginKernelAwait (builder → kernel awaiter)   | Suspending    | the awaiter parks it, or EndKernelAwait   |
+// | Suspending    | Park / EndKernelAwait (the awaiter refused)   | Parked/Running|                                           |
+// | Running       | ParkForeign (await of a BCL awaitable)        | ParkedForeign | woken through the inbox                   |
+// | Parked        | Wake (the future completes)                   | Ready         | only if parked on that very future        |
+// | Parked        | LeaveWaitIfCanceled (a cancellation is due)  | Ready         | leaves the future: the undo action        |
+// | ParkedForeign | WakeFromForeign (posted from any thread)      | Ready         | ignored unless still ParkedForeign        |
+// | Running       | Finish (the coroutine ends)                   | Done          | the future completes, once                |
+// | not Done      | Cancel()                                      | (same)        | mark CancelRequested; raised at the next  |
+// |               |                                               |               | await (a Parked task is woken first)      |
+// Marks: CancelRequested (a one-shot Cancel() not raised yet), Started (the coroutine has run),
+// Inline (ordinary async code inside the step runs a coroutine: it may not suspend), Swept (used by a
+// future's sweep of stale waiters, Future.cs), InFirstStepBatch (its first step is run by the ready
+// entry of the task made before it: EventLoop.QueueFirstStep).
+// Invariants: Parked ⇔ _parkedOn != null; Done ⇔ the future is done.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Coop;
 
 /// <summary>A coroutine running on an <see cref="EventLoop"/>, with an id, a name and a result
 /// (the talk's <c>Task</c>, asyncio's <c>Task</c>). Create one with <see cref="EventLoop.CreateTask(Coroutine, string?, CancellationToken)"/>.</summary>
 [DebuggerDisplay("{ToString(),nq}")]
-public partial class CoopTask : Future
+public abstract partial class CoopTask : Future
 {
     private static int s_lastId = -1;
 
-    // One field, two meanings that never overlap: while the task is Waiting, the future it is parked
-    // on (null for a foreign awaitable); while it is Ready or Running, the future whose completion
-    // woke it, until its await resumes (the hand-off check needs it). See WaitingOn and TakeWokenBy.
-    private Future? _wait;
-    private bool _waitingForeign;
-    private bool _cancelRequested;
-    private Extras? _extras; // what few tasks use, made on first use (see Extras)
-    private object? _body;   // what the task runs: its generator's IEnumerator, or its root Coroutine
-    private object? _chain;  // the rest of the coroutine chain: an async task's innermost continuation to
-                             // resume (a Coroutine or an Action), a generator task's Frame[] above _body
-    private bool _isGenerator;
+    private Future? _parkedOn;         // the future the task is parked on, while Parked
+    private protected Extras? _extras; // what few tasks use, made on first use
+    private TaskPhase _phase;
+    private TaskMarks _marks;
 
     private protected CoopTask(EventLoop loop, string? name)
         : base(loop)
@@ -42,6 +55,26 @@ public partial class CoopTask : Future
         }
 
         InheritContext();
+    }
+
+    private enum TaskPhase : byte
+    {
+        Ready,
+        Running,
+        Suspending,
+        Parked,
+        ParkedForeign,
+        Done,
+    }
+
+    [Flags]
+    private enum TaskMarks : byte
+    {
+        CancelRequested = 1,
+        Started = 2,
+        Inline = 4,
+        Swept = 8,
+        InFirstStepBatch = 16,
     }
 
     /// <summary>The task being stepped on this thread right now, or null (asyncio's <c>current_task</c>).</summary>
@@ -58,28 +91,38 @@ public partial class CoopTask : Future
     }
 
     /// <summary>Where the task is now: ready, running, waiting or done.</summary>
-    public CoopTaskStatus Status { get; private set; }
-
-    /// <summary>A token canceled when this task is canceled, for APIs that take one.</summary>
-    public CancellationToken CancellationToken
+    public CoopTaskStatus Status => _phase switch
     {
-        get
-        {
-            var cts = MoreState.TokenSource ??= new CancellationTokenSource();
-            if (_cancelRequested || IsCanceled)
-            {
-                cts.Cancel();
-            }
+        TaskPhase.Ready => CoopTaskStatus.Ready,
+        TaskPhase.Running or TaskPhase.Suspending => CoopTaskStatus.Running,
+        TaskPhase.Done => CoopTaskStatus.Done,
+        _ => CoopTaskStatus.Waiting,
+    };
 
-            return cts.Token;
-        }
-    }
-
-    // Links in the loop's list of live tasks: the loop holds every unfinished task strongly, so a
-    // fire-and-forget task is never collected mid-flight (cpython#117379).
-    internal CoopTask? PreviousLive { get; set; }
-
+    /// <summary>The next task in the loop's list of live tasks (EventLoop.Tasks.cs).</summary>
     internal CoopTask? NextLive { get; set; }
+
+    /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
+    internal string? WaitingOnDescription =>
+        _parkedOn?.Describe() ?? (_phase == TaskPhase.ParkedForeign ? "a foreign awaitable (another thread completes it)" : null);
+
+    /// <summary>What runs when the task runs: the innermost frame of its coroutine chain. For an async
+    /// task, a Coroutine it awaits or the task itself (its root: CompilerServices/StateMachineBox.cs);
+    /// for a generator task, the innermost iterator (GeneratorTask.cs).</summary>
+    internal object? Innermost { get; set; }
+
+    internal bool IsCancelRequested => (_marks & TaskMarks.CancelRequested) != 0;
+
+    internal bool IsStarted => (_marks & TaskMarks.Started) != 0;
+
+    internal bool IsSwept => (_marks & TaskMarks.Swept) != 0;
+
+    /// <summary>True for a task that drives a generator coroutine.</summary>
+    internal bool IsGenerator => this is GeneratorTask;
+
+    internal bool IsParkedOn(Future future) => _parkedOn == future;
+
+    internal void MarkSwept(bool swept) => _marks = swept ? _marks | TaskMarks.Swept : _marks & ~TaskMarks.Swept;
 
     /// <summary>Requests cancellation: a <see cref="CanceledException"/> is raised at the task's
     /// await point (a generator coroutine is disposed, running its finally blocks), and the task ends
@@ -87,20 +130,18 @@ public partial class CoopTask : Future
     public override bool Cancel(string? message = null)
     {
         Loop.CheckThread();
-        if (IsDone)
+        if (_phase == TaskPhase.Done)
         {
             return false;
         }
 
-        _cancelRequested = true;
+        _marks |= TaskMarks.CancelRequested;
         if (message != null || _extras != null)
         {
             MoreState.CancelMessage = message;
         }
 
-        WakeForCancellation(message); // CoopTask.Scopes.cs: not while a shielded cancel scope hides it
-
-        CancelToken();
+        OnCancellationChanged();
         return true;
     }
 
@@ -110,119 +151,173 @@ public partial class CoopTask : Future
 
     internal override string Describe() => $"Task {Id} ('{Name}')";
 
-    /// <summary>What the task waits on, for deadlock reports: "Sleep", "Future", "a foreign awaitable".</summary>
-    internal string? WaitingOnDescription =>
-        WaitingOn?.Describe() ?? (_waitingForeign ? "a foreign awaitable (another thread completes it)" : null);
-
-    /// <summary>The future the task is parked on, or null.</summary>
-    private Future? WaitingOn => Status == CoopTaskStatus.Waiting ? _wait : null;
-
-    /// <summary>Consumes the future that woke the task (the await it woke has resumed, or the step
-    /// is over): returns it, or null; a parked task keeps the future it waits on.</summary>
-    private Future? TakeWokenBy()
+    /// <summary>Launch: the task is Ready; the loop queues its first step, alone or in the batch of
+    /// the task made just before it (EventLoop.QueueFirstStep).</summary>
+    internal void Launched(bool inBatch)
     {
-        if (Status == CoopTaskStatus.Waiting)
+        _phase = TaskPhase.Ready;
+        if (inBatch)
         {
-            return null;
-        }
-
-        var wokenBy = _wait;
-        _wait = null;
-        return wokenBy;
-    }
-
-    /// <summary>The single check behind every await point: throws the pending one-shot cancellation
-    /// (once), or the cancellation of a cancel scope the task is inside (at every await until the
-    /// scope is left). CoopTask.Scopes.cs decides which.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every await resumes through here
-    internal void ThrowIfCancelRequested()
-    {
-        if (_cancelRequested || Scope != null)
-        {
-            ThrowIfCancelDeliverable();
-        }
-
-        TakeWokenBy(); // this await has resumed
-    }
-
-    private void ThrowIfCancelDeliverable()
-    {
-        var wokenBy = TakeWokenBy();
-        if (IsCancellationDeliverable(out _) && GiveBackHandOff(wokenBy))
-        {
-            ThrowDeliverableCancellation();
+            _marks |= TaskMarks.InFirstStepBatch;
         }
     }
 
-    /// <summary>The wake-up race, decided where the cancellation would be raised: the await resuming
-    /// now was woken by <paramref name="wokenBy"/>; if that future handed this task a resource (a lock,
-    /// an item) give it back, so the next waiter gets it, and return true: the await may raise. If the
-    /// hand-off cannot be undone (an admitted put), return false: the await completes and the
-    /// cancellation stays pending for the next await. Sync/WaitQueue.cs describes the protocol.</summary>
-    private static bool GiveBackHandOff(Future? wokenBy) =>
-        wokenBy is not { State: FutureState.Succeeded } || wokenBy.TryRevokeHandOff();
+    /// <summary>True if the task's first step was in a batch (the batch runs it now).</summary>
+    internal bool LeaveFirstStepBatch()
+    {
+        var inBatch = (_marks & TaskMarks.InFirstStepBatch) != 0;
+        _marks &= ~TaskMarks.InFirstStepBatch;
+        return inBatch;
+    }
 
+    /// <summary>Yield and Wake: queue the task's next step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void MakeReady()
     {
-        Status = CoopTaskStatus.Ready;
+        _phase = TaskPhase.Ready;
         Loop.ScheduleStep(this);
     }
 
-    /// <summary>Parks the task on <paramref name="future"/>; it is made ready when the future completes.</summary>
-    internal void ParkOn(Future future)
+    /// <summary>An async coroutine of this task yields (generators go through MakeReady directly).</summary>
+    internal void Yield()
     {
+        RefuseSuspensionWhileInline();
+        MakeReady();
+    }
+
+    /// <summary>Parks the task on <paramref name="future"/>; it is made ready when the future completes.</summary>
+    internal void Park(Future future)
+    {
+        if (future is YieldFuture && future.Loop == Loop)
+        {
+            Yield(); // Sleep(0): a plain yield (Core/YieldFuture.cs)
+            return;
+        }
+
+        RefuseSuspensionWhileInline();
         if (WhyCannotParkOn(future) is { } why)
         {
             throw new InvalidOperationException(why);
         }
 
-        Status = CoopTaskStatus.Waiting;
-        _wait = future;
+        _phase = TaskPhase.Parked;
+        _parkedOn = future;
         future.AddWaiter(this);
-        if (_cancelRequested || Scope != null)
+        if (IsCancelRequested || _extras?.Status != null)
         {
-            // A cancellation is already deliverable (the task canceled itself, or it awaits inside a
-            // canceled scope, say in a finally block): the wait ends at once instead of hanging.
-            WakeForCancellation(_extras?.CancelMessage);
+            // The task canceled itself, or awaits inside a canceled scope (in a finally block, say):
+            // the wait ends at once instead of hanging.
+            LeaveWaitIfCanceled();
         }
     }
 
-    private string? WhyCannotParkOn(Future future) =>
+    private protected string? WhyCannotParkOn(Future future) =>
         future == this ? $"{Describe()} awaits itself: it would never finish."
         : future.Loop != Loop ? $"{Describe()} awaits a future of another event loop."
         : null;
 
-    internal bool IsWaitingOn(Future future) => WaitingOn == future;
+    /// <summary>The builder hands an await to a kernel awaiter's OnCompleted, which parks the task
+    /// (Suspension.ParkOn) when it sees this phase; any other caller of that awaiter does not.</summary>
+    internal void BeginKernelAwait()
+    {
+        RefuseSuspensionWhileInline();
+        _phase = TaskPhase.Suspending;
+    }
 
-    /// <summary>During a future's sweep of stale waiters (Future.DropStaleWaiters): hides that this
-    /// task waits there, so its earlier entries in the list read as stale. A task never waits on
-    /// itself, so pointing at itself is unambiguous; RestoreWaitAfterSweep puts the future back.</summary>
-    internal void HideWaitDuringSweep() => _wait = this;
+    /// <summary>After the kernel awaiter returned or threw: a task it did not park runs on.</summary>
+    internal void EndKernelAwait()
+    {
+        if (_phase == TaskPhase.Suspending)
+        {
+            _phase = TaskPhase.Running;
+        }
+    }
 
-    internal void RestoreWaitAfterSweep(Future future) => _wait = future;
+    internal bool IsSuspendingInKernelAwait => _phase == TaskPhase.Suspending;
+
+    /// <summary>Parks the task on an awaitable of another world (a BCL Task): its completion, on any
+    /// thread, calls <see cref="ForeignWake"/>.</summary>
+    internal void ParkForeign()
+    {
+        RefuseSuspensionWhileInline();
+        _phase = TaskPhase.ParkedForeign;
+        Loop.ForeignWaits++;
+    }
+
+    /// <summary>The foreign awaiter threw instead of taking the continuation: the task runs on.</summary>
+    internal void UnparkForeign()
+    {
+        _phase = TaskPhase.Running;
+        Loop.ForeignWaits--;
+    }
+
+    /// <summary>The callback a foreign awaitable calls (on any thread) when it completes.</summary>
+    /// <remarks>Made per foreign await rather than kept in a field that every task would carry.</remarks>
+    internal Action ForeignWake => WakeFromForeign;
+
+    private void WakeFromForeign()
+    {
+        if (!Loop.IsOnLoopThread)
+        {
+            Loop.TryPostFromAnyThread(static t => ((CoopTask)t!).WakeFromForeign(), this);
+            return;
+        }
+
+        if (_phase == TaskPhase.ParkedForeign)
+        {
+            Loop.ForeignWaits--;
+            MakeReady();
+        }
+    }
 
     /// <summary>Called by a completing future this task registered on; stale calls are ignored.</summary>
-    internal void WakeFrom(Future future)
+    internal void Wake(Future future)
     {
-        if (IsWaitingOn(future))
+        if (_parkedOn == future)
         {
-            MakeReady(); // _wait now names the future as the waker
+            _parkedOn = null;
+            MakeReady();
+        }
+    }
+
+    /// <summary>Every way of canceling calls this after it changed something (Cancel, a status
+    /// canceled, a shield turned off): the wait is undone if a cancellation is now due, and the
+    /// tokens handed out to .NET code follow (CoopTask.Cancellation.cs).</summary>
+    internal void OnCancellationChanged()
+    {
+        LeaveWaitIfCanceled();
+        RefreshTokens();
+    }
+
+    /// <summary>The undo action of a wait (STYLE 8): if the task is parked and a cancellation is due,
+    /// it leaves the future (its later wake-up is stale), cancels it if it existed only for this wait
+    /// (a sleep), and is made ready, so the await point raises.</summary>
+    private void LeaveWaitIfCanceled()
+    {
+        if (_parkedOn is { } future && IsCancellationDue(out _))
+        {
+            _parkedOn = null;
+            future.NoteWaiterLeft();
+            MakeReady();
+            if (future.CancelWithWaiter && !future.HasOtherParkedTask(this))
+            {
+                future.Cancel(_extras?.CancelMessage); // not when shared: canceling a waiter never harms other waiters
+            }
         }
     }
 
     /// <summary>Runs the coroutine until it yields, parks or ends. Called by the loop for a ready
-    /// item that names this task; no exception but a LoopInternalException escapes a step.</summary>
+    /// entry that names this task; no exception but a LoopInternalException escapes a step.</summary>
     internal void Step()
     {
-        if (Status != CoopTaskStatus.Ready)
+        if (_phase != TaskPhase.Ready)
         {
             ThrowIfNotSteppable();
-            return; // a step queued before the task failed on a misuse (see SuspendForeign): stale
+            return; // queued before the task ended (a stale entry)
         }
 
         var loop = Loop; // the loop has made this task its SteppingTask (CoopTask.Current)
-        Status = CoopTaskStatus.Running;
+        _phase = TaskPhase.Running;
         if (loop.StepInstrument != null)
         {
             loop.Notify(InstrumentHook.BeforeTaskStep, this);
@@ -231,16 +326,7 @@ public partial class CoopTask : Future
         // CoopTask.Context.cs: the task's own AsyncLocal values, if any (not when the runtime hides them).
         var loopThread = loop.ContextThread;
         var context = loopThread != null ? EnterContext(loopThread) : null;
-        if (_isGenerator)
-        {
-            StepGenerator(); // consumes its waker itself, first thing
-        }
-        else
-        {
-            StepCoroutine();
-            TakeWokenBy(); // a waker no await consumed (the coroutine yielded on)
-        }
-
+        Run();
         if (loopThread != null)
         {
             LeaveContext(loopThread, context);
@@ -253,42 +339,122 @@ public partial class CoopTask : Future
         }
     }
 
+    /// <summary>One step of the coroutine: returns when the task is no longer Running.</summary>
+    private protected abstract void Run();
+
+    /// <summary>An async task's step (its box calls it with its state machine, the root frame):
+    /// resumes the innermost frame, the root or a coroutine it awaits, until the task yields, parks or
+    /// ends. An awaited coroutine starts here, and a caller resumes here when its callee ended
+    /// (Coroutine.cs): a trampoline, so a chain 100,000 awaits deep neither recurses nor costs per
+    /// frame to resume.</summary>
+    private protected void RunFrames<TStateMachine>(ref TStateMachine root)
+        where TStateMachine : IAsyncStateMachine
+    {
+        if (!IsStarted && !Start())
+        {
+            return;
+        }
+
+        do
+        {
+            var frame = Innermost;
+            if (frame == this)
+            {
+                root.MoveNext();
+            }
+            else
+            {
+                ((Coroutine)frame!).MoveNext();
+            }
+        }
+        while (_phase == TaskPhase.Running);
+    }
+
+    /// <summary>The root coroutine of an async task ended, with <paramref name="error"/> or not.</summary>
+    internal void FinishRoot(Exception? error) =>
+        Finish(null, error == null ? null : ExceptionDispatchInfo.Capture(TranslateCancellation(error)));
+
+    /// <summary>The first step: true if the coroutine may run, false if the task was canceled
+    /// before it ever ran (it then ends canceled, as in asyncio, without running a line).</summary>
+    private protected bool Start()
+    {
+        _marks |= TaskMarks.Started;
+        if (!IsCancelRequested)
+        {
+            return true;
+        }
+
+        Finish(null, ExceptionDispatchInfo.Capture(new CanceledException(_extras?.CancelMessage)));
+        return false;
+    }
+
     private void ThrowIfNotSteppable()
     {
-        if (Status != CoopTaskStatus.Done)
+        if (_phase != TaskPhase.Done)
         {
-            throw new LoopInternalException($"{this} was stepped while {Status}: a task must be Ready to run.");
+            throw new LoopInternalException($"{this} was stepped while {_phase}: a task must be Ready to run.");
         }
     }
 
-    private void Finish(object? result, System.Runtime.ExceptionServices.ExceptionDispatchInfo? error)
+    /// <summary>Ordinary async code inside a step awaits a coroutine (Coroutine.RunForForeignCaller):
+    /// it runs it now, to its end, because that code goes on after its await. The coroutine may not
+    /// suspend: the step would park under code that has already moved on.</summary>
+    internal void RunInline(Coroutine callee, Action continuation)
     {
-        if (_cancelRequested && (error == null || IsOwnTokenCancellation(error.SourceException)))
+        var caller = Innermost;
+        var outerInline = _marks & TaskMarks.Inline;
+        _marks |= TaskMarks.Inline;
+        Innermost = callee;
+        callee.BeginFor(continuation);
+        while (!callee.HasEnded)
         {
-            // A cancellation requested but not delivered (the coroutine ended first, or it awaited a
-            // BCL Task that honoured this task's CancellationToken) ends the task canceled, as in
-            // asyncio's Task.__step (_must_cancel at StopIteration).
+            ((Coroutine)Innermost!).MoveNext();
+        }
+
+        Innermost = caller;
+        _marks = (_marks & ~TaskMarks.Inline) | outerInline;
+        continuation();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every suspension: the check inline, the throw apart
+    private void RefuseSuspensionWhileInline()
+    {
+        if ((_marks & TaskMarks.Inline) != 0)
+        {
+            ThrowSuspendedInline();
+        }
+    }
+
+    private static void ThrowSuspendedInline() => throw new InvalidOperationException(
+        "A Coop coroutine was awaited from ordinary async code (an async Task method) inside this task and it " +
+        "tried to suspend: await coroutines only from async Coroutine methods, or run it as its own task " +
+        "(await loop.CreateTask(coroutine)).");
+
+    /// <summary>The coroutine ended: the task is done and its future completes, once.</summary>
+    private protected void Finish(object? result, ExceptionDispatchInfo? error)
+    {
+        if (IsCancelRequested && error == null)
+        {
+            // A cancellation requested but not raised (the coroutine ended before its next await)
+            // ends the task canceled, as in asyncio's Task.__step (_must_cancel at StopIteration).
             result = null;
-            error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
-                new CanceledException(_extras?.CancelMessage, error?.SourceException));
+            error = ExceptionDispatchInfo.Capture(new CanceledException(_extras?.CancelMessage));
         }
 
-        Status = CoopTaskStatus.Done;
-        _wait = null; // after a misuse the task may still be registered somewhere: later wake-ups must be stale
-        _waitingForeign = false;
-        _chain = null;
-        _cancelRequested = false;
-        if (Scope != null)
+        _phase = TaskPhase.Done;
+        _parkedOn = null; // after a misuse the task may still be listed somewhere: later wake-ups are stale
+        Innermost = null;
+        _marks &= ~TaskMarks.CancelRequested;
+        if (_extras != null)
         {
-            ForgetScopes(); // CoopTask.Scopes.cs: a task group left open is reported, not lost
+            ForgetExtras(); // CoopTask.Cancellation.cs: statuses never left are reported, not lost
         }
 
-        _extras?.TokenRegistration.Dispose();
-        Loop.ForgetTask(this);
+        Loop.ForgetTask();
         TryComplete(result, error);
         if (IsCanceled)
         {
-            CancelToken();
+            RefreshTokens();
         }
 
         if (Loop.Instrument != null)
@@ -297,68 +463,27 @@ public partial class CoopTask : Future
         }
     }
 
-    private bool IsOwnTokenCancellation(Exception error) =>
-        error is OperationCanceledException { CancellationToken: var token } && _extras?.TokenSource is { } cts && token == cts.Token;
-
-    private void WatchToken(CancellationToken token)
-    {
-        if (!token.CanBeCanceled)
-        {
-            return;
-        }
-
-        if (token.IsCancellationRequested)
-        {
-            Cancel("The task's cancellation token was canceled.");
-            return;
-        }
-
-        MoreState.TokenRegistration = token.UnsafeRegister(
-            static t => ((CoopTask)t!).Loop.TryPostFromAnyThread(CancelFromToken, t),
-            this);
-    }
-
-    /// <summary>Cancels the token this task exposes. A callback registered on it that throws must not
-    /// break Cancel halfway or vanish: its error goes to the loop's exception handler.</summary>
-    private void CancelToken()
-    {
-        try
-        {
-            _extras?.TokenSource?.Cancel();
-        }
-        catch (AggregateException ex)
-        {
-            Loop.ReportError(new LoopError("A callback registered on the task's CancellationToken threw", ex, this, null));
-        }
-    }
-
-    private static readonly Action<object?> CancelFromToken =
-        static t => ((CoopTask)t!).Cancel("The task's cancellation token was canceled.");
-
     [Conditional("DEBUG")]
     private void AssertInvariants()
     {
-        var parked = WaitingOn != null || _waitingForeign;
-        Debug.Assert(parked == (Status == CoopTaskStatus.Waiting), $"{this}: Waiting ⇔ parked on one thing");
-        Debug.Assert((Status == CoopTaskStatus.Done) == IsDone, $"{this}: Done ⇔ its future is done");
-        Debug.Assert(Status != CoopTaskStatus.Running, $"{this}: a step must end Ready, Waiting or Done");
+        Debug.Assert((_phase == TaskPhase.Parked) == (_parkedOn != null), $"{this}: Parked ⇔ parked on one future");
+        Debug.Assert((_phase == TaskPhase.Done) == IsDone, $"{this}: Done ⇔ its future is done");
+        Debug.Assert(_phase is not (TaskPhase.Running or TaskPhase.Suspending), $"{this}: a step ends Ready, Parked or Done");
     }
 
-    private Extras MoreState => _extras ??= new Extras();
+    private protected Extras MoreState => _extras ??= new Extras();
 
     /// <summary>State that few tasks use, kept out of the task itself so that a million waiting
-    /// tasks stay small (docs/benchmarks.md, W2 and W4): a name given at creation, the cancel
-    /// message, the token source handed out by <see cref="CancellationToken"/>, the registration on
-    /// a token passed to CreateTask, the count of one-shot cancellations raised, the innermost
-    /// cancel scope, and an execution context of the task's own.</summary>
-    private sealed class Extras
+    /// tasks stay small (docs/benchmarks.md, W2 and W4).</summary>
+    private protected sealed class Extras
     {
-        public string? Name;
-        public string? CancelMessage;
-        public CancellationTokenSource? TokenSource;
-        public CancellationTokenRegistration TokenRegistration;
-        public int OneShotCancelsDelivered; // see CoopTask.Scopes.cs
-        public CancelScope? Scope;          // the innermost cancel scope entered: CoopTask.Scopes.cs
-        public ExecutionContext? Context;   // the task's own AsyncLocal values: CoopTask.Context.cs
+        public string? Name;                                 // given at creation or later
+        public string? CancelMessage;                        // of the one-shot Cancel()
+        public CancellationTokenSource? TokenSource;         // the task's token outside every status
+        public CancellationTokenRegistration TokenRegistration; // on a token passed to CreateTask
+        public CancelStatus? Status;                         // the innermost cancel status entered
+        public ExecutionContext? Context;                    // the task's own AsyncLocal values
+        public GeneratorTask.Frame[]? Callers;               // a generator's frames below the innermost
+        public int Depth;                                    // how many of Callers are in use
     }
 }

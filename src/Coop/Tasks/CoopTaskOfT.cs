@@ -1,9 +1,11 @@
 namespace Coop;
 
 /// <summary>A task whose coroutine returns a <typeparamref name="T"/>.</summary>
-public sealed class CoopTask<T> : CoopTask
+public abstract class CoopTask<T> : CoopTask
 {
-    private CoopTask(EventLoop loop, string? name)
+    private T _result = default!;
+
+    private protected CoopTask(EventLoop loop, string? name)
         : base(loop, name)
     {
     }
@@ -15,17 +17,19 @@ public sealed class CoopTask<T> : CoopTask
         get
         {
             ThrowIfNotSucceeded();
-            return ((Coroutine<T>)Root!).GetResult();
+            return _result;
         }
     }
 
     /// <summary>Lets an async coroutine <c>await</c> the task and get its result.</summary>
     public new FutureAwaiter<T> GetAwaiter() => new(this);
 
-    internal static CoopTask<T> ForCoroutineOf(EventLoop loop, Coroutine<T> root, string? name, CancellationToken token)
+    private protected override object? BoxedResult => _result;
+
+    /// <summary>The root coroutine returned: the result stays unboxed here.</summary>
+    internal void SetRootResult(T result)
     {
-        var task = new CoopTask<T>(loop, name);
-        task.Attach(root, token);
-        return task;
+        _result = result;
+        FinishRoot(null);
     }
 }

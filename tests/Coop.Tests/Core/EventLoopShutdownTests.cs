@@ -23,6 +23,92 @@ public class EventLoopShutdownTests
         Assert.Contains("late", errors.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Close_TasksStillPending_EachReportedOnceAndForgotten(bool generator)
+    {
+        var loop = new EventLoop(new VirtualClock());
+        var errors = Errors.Capture(loop);
+        var never = loop.CreateFuture();
+        var finallyRan = false;
+        var waiting = generator ? loop.CreateTask(WaitsForeverGenerator()) : loop.CreateTask(WaitsForever());
+        var ready = loop.CreateTask(WaitsForever());
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(1)));
+        ready.Cancel(); // canceled but not yet run: still pending, made ready
+        loop.Close();
+
+        Assert.Collection(
+            errors,
+            e =>
+            {
+                Assert.Same(waiting, e.Task);
+                Assert.Null(e.Exception);
+                Assert.StartsWith("Task was destroyed but it is pending", e.Message, StringComparison.Ordinal);
+                Assert.Contains("waiting on Future", e.Message, StringComparison.Ordinal);
+            },
+            e =>
+            {
+                Assert.Same(ready, e.Task);
+                Assert.Contains("ready to run", e.Message, StringComparison.Ordinal);
+            });
+        Assert.Empty(loop.AllTasks());
+        Assert.False(finallyRan); // Close runs no task code
+        Assert.False(waiting.IsDone);
+
+        async Coroutine WaitsForever()
+        {
+            try
+            {
+                await never;
+            }
+            finally
+            {
+                finallyRan = true;
+            }
+        }
+
+        IEnumerable<object?> WaitsForeverGenerator()
+        {
+            try
+            {
+                yield return never;
+            }
+            finally
+            {
+                finallyRan = true;
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_TasksStillPendingWhenMainEnds_CanceledAndTheirFinallyBlocksRunBeforeClose()
+    {
+        var finallyRan = false;
+        var logger = new ListLogger();
+        Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock(), logger));
+        Assert.True(finallyRan);
+        Assert.Empty(logger.Entries); // nothing left pending to report
+
+        async Coroutine Main()
+        {
+            _ = EventLoop.Current.CreateTask(Forever());
+            await Coroutine.Yield();
+        }
+
+        async Coroutine Forever()
+        {
+            try
+            {
+                await Coroutine.Sleep(3600);
+            }
+            finally
+            {
+                finallyRan = true;
+            }
+        }
+    }
+
     [Fact]
     public void Stop_BeforeRun_RunsOneIterationThenReturns()
     {

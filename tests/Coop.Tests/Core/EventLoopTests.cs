@@ -328,6 +328,91 @@ public class EventLoopTests
         static async Coroutine Noop() => await Coroutine.Yield();
     }
 
+    // A refused run must leave nothing behind: before the check came first, the task was made, then
+    // the run refused, and the coroutine ran later anyway (its effect twice) or sat pending forever.
+    [Theory]
+    [InlineData("async")]
+    [InlineData("async of T")]
+    [InlineData("generator")]
+    public void RunUntilComplete_InsideItsOwnRun_RefusedAndTheCoroutineNeverRuns(string kind)
+    {
+        using var loop = new EventLoop(new VirtualClock());
+        var runs = 0;
+        Exception? refused = null;
+        loop.CallSoon(() => refused = Record.Exception(() => RunUntilComplete(loop, kind, () => runs++)));
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(1)));
+        Assert.Contains("already running", Assert.IsType<InvalidOperationException>(refused).Message, StringComparison.Ordinal);
+        Assert.Equal(0, runs);
+        Assert.Empty(loop.AllTasks());
+    }
+
+    [Theory]
+    [InlineData("async")]
+    [InlineData("async of T")]
+    [InlineData("generator")]
+    public void RunUntilComplete_AnotherLoopRunsOnThisThread_RefusedAndNothingIsLeftPending(string kind)
+    {
+        using var loop = new EventLoop(new VirtualClock());
+        var other = new EventLoop(new VirtualClock());
+        var errors = Errors.Capture(other);
+        var runs = 0;
+        Exception? refused = null;
+        loop.CallSoon(() => refused = Record.Exception(() => RunUntilComplete(other, kind, () => runs++)));
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(1)));
+        Assert.Contains("another loop is running", Assert.IsType<InvalidOperationException>(refused).Message, StringComparison.Ordinal);
+        Assert.Empty(other.AllTasks());
+        Bounded.Run(() => other.RunUntilComplete(other.Sleep(1)));
+        other.Close();
+        Assert.Equal(0, runs);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void RunUntilComplete_ClosedLoop_RefusedBeforeMakingATask()
+    {
+        var loop = new EventLoop();
+        loop.Close();
+        var runs = 0;
+        Assert.Throws<InvalidOperationException>(() => RunUntilComplete(loop, "async", () => runs++));
+        Assert.Throws<InvalidOperationException>(() => RunUntilComplete(loop, "generator", () => runs++));
+        Assert.Equal(0, runs);
+    }
+
+    private static void RunUntilComplete(EventLoop loop, string kind, Action effect)
+    {
+        switch (kind)
+        {
+            case "async":
+                loop.RunUntilComplete(Effect());
+                break;
+            case "async of T":
+                loop.RunUntilComplete(EffectOfT());
+                break;
+            default:
+                loop.RunUntilComplete(GeneratorEffect());
+                break;
+        }
+
+        async Coroutine Effect()
+        {
+            effect();
+            await Coroutine.Yield();
+        }
+
+        async Coroutine<int> EffectOfT()
+        {
+            effect();
+            await Coroutine.Yield();
+            return 1;
+        }
+
+        IEnumerable<object?> GeneratorEffect()
+        {
+            effect();
+            yield return null;
+        }
+    }
+
     [Fact]
     public void RunUntilComplete_FutureOfAnotherLoop_ThrowsArgumentException()
     {

@@ -32,46 +32,45 @@ public class ReadyQueueTests
     }
 
     [Fact]
-    public void TrimExcess_AfterABurst_ShrinksButKeepsWhatIsQueuedInOrder()
+    public void Dequeue_AfterABurst_GivesTheSegmentsBackAndKeepsWhatIsQueuedInOrder()
     {
         var queue = new ReadyQueue();
-        const int burst = ReadyQueue.TrimAbove * 4;
+        const int burst = ReadyQueue.SegmentLength * 64;
         for (var i = 0; i < burst; i++)
         {
             queue.Enqueue(_ => { }, i);
         }
 
-        var grown = queue.Capacity;
-        queue.TrimExcess();
-        Assert.Equal(grown, queue.Capacity); // full: nothing to give back
-
+        Assert.True(queue.Capacity >= burst);
         for (var i = 0; i < burst - 10; i++)
-        {
-            queue.Dequeue(); // the head wraps past the middle of the ring
-        }
-
-        queue.TrimExcess();
-        Assert.True(queue.Capacity <= ReadyQueue.TrimAbove, $"capacity {queue.Capacity} after the burst drained");
-        Assert.Equal(Enumerable.Range(burst - 10, 10), Enumerable.Range(0, 10).Select(_ => (int)queue.Dequeue().State!));
-    }
-
-    [Fact]
-    public void TrimExcess_SmallQueue_IsLeftAlone()
-    {
-        var queue = new ReadyQueue();
-        for (var i = 0; i < 1000; i++)
-        {
-            queue.Enqueue(_ => { }, i);
-        }
-
-        while (queue.Count > 0)
         {
             queue.Dequeue();
         }
 
-        var capacity = queue.Capacity;
-        queue.TrimExcess();
-        Assert.Equal(capacity, queue.Capacity);
+        Assert.True(queue.Capacity <= 3 * ReadyQueue.SegmentLength, $"capacity {queue.Capacity} after the burst drained");
+        Assert.Equal(Enumerable.Range(burst - 10, 10), Enumerable.Range(0, 10).Select(_ => (int)queue.Dequeue().State!));
+    }
+
+    [Fact]
+    public void EnqueueAndDequeue_SteadyAroundASegmentsLength_AllocatesNothing()
+    {
+        var queue = new ReadyQueue();
+        void Cycle()
+        {
+            for (var i = 0; i < ReadyQueue.SegmentLength * 3; i++)
+            {
+                queue.Enqueue(null!, null); // the state is never run here
+                if (queue.Count > ReadyQueue.SegmentLength / 2)
+                {
+                    queue.Dequeue();
+                }
+            }
+        }
+
+        Cycle(); // the spare segment exists from now on
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Cycle();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

@@ -50,6 +50,60 @@ public class TimerQueueTests
     }
 
     [Fact]
+    public void Capacity_AMillionTimersCanceled_MemoryGivenBack()
+    {
+        var timers = new TimerQueue();
+        var fired = new List<long>();
+        var handles = new Handle[1_000_000];
+        for (var i = 0; i < handles.Length; i++)
+        {
+            timers.Add(handles[i] = Timer(1000 + i, fired));
+        }
+
+        Assert.True(timers.Capacity >= handles.Length);
+        foreach (var handle in handles)
+        {
+            handle.Cancel();
+            timers.OnCanceled(); // what the loop does for a handle the heap holds
+        }
+
+        Assert.True(timers.Capacity <= TimerQueue.TrimAbove, $"capacity {timers.Capacity} after every timer was canceled");
+        Assert.Null(timers.NextDue());
+    }
+
+    [Fact]
+    public void Capacity_ABurstFiresWhileSomeStay_ShrinksAndTheRestFireInOrder()
+    {
+        var timers = new TimerQueue();
+        var fired = new List<long>();
+        for (var i = 0; i < 100_000; i++)
+        {
+            timers.Add(Timer(i, fired));
+        }
+
+        var grown = timers.Capacity;
+        RunDue(timers, 99_899); // all but the last hundred
+        Assert.True(timers.Capacity < grown / 4, $"capacity {timers.Capacity}, was {grown}");
+        RunDue(timers, long.MaxValue);
+        Assert.Equal(Enumerable.Range(0, 100_000).Select(i => (long)i), fired);
+    }
+
+    [Fact]
+    public void Capacity_SmallHeap_NeverShrunkBelowTheFloor()
+    {
+        var timers = new TimerQueue();
+        var fired = new List<long>();
+        for (var i = 0; i < TimerQueue.TrimAbove; i++)
+        {
+            timers.Add(Timer(i, fired));
+        }
+
+        var capacity = timers.Capacity;
+        RunDue(timers, long.MaxValue);
+        Assert.Equal(capacity, timers.Capacity);
+    }
+
+    [Fact]
     public void NextDue_Empty_Null()
     {
         Assert.Null(new TimerQueue().NextDue());

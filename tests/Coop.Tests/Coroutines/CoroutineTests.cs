@@ -420,6 +420,28 @@ public class CoroutineTests
     }
 
     [Fact]
+    public void Await_CoroutineThatEndsAtOnceFromAsyncTaskCode_ResultInTheSameStep()
+    {
+        // Ordinary async code goes on after its await, so the coroutine runs to its end inside it.
+        static async Coroutine<int> Quick()
+        {
+            await Task.CompletedTask;
+            return 5;
+        }
+
+        static async Task<int> Helper() => await Quick() + 1;
+
+        static async Coroutine<(int, bool)> Main()
+        {
+            var iteration = EventLoop.Current.Iterations;
+            var value = await Helper();
+            return (value, EventLoop.Current.Iterations == iteration);
+        }
+
+        Assert.Equal((6, true), Bounded.Run(() => EventLoop.Run(Main())));
+    }
+
+    [Fact]
     public void Await_CoroutineFromAsyncTaskCodeViaCreateTask_Works()
     {
         static async Coroutine<int> Inner()

@@ -135,7 +135,7 @@ public class FutureTests
         {
             failed = EventLoop.Current.CreateFuture<int>();
             failed.SetException(new FormatException("nobody reads me"));
-            await Coroutine.Sleep(1); // passes go by: the check runs two passes after the failure
+            await Coroutine.Sleep(1); // passes go by: still not reported, until the loop closes
         }
     }
 

@@ -8,11 +8,24 @@ namespace Coop.Tests.Streams;
 /// class that derives from this one connects two streams its way (an in-memory pair, a lockstep pair,
 /// readers over a pair, the System.IO adapters, TLS) and must pass every test here. Sends always run
 /// in their own task, so the suite also holds for a lockstep pair, where a send waits for the receive.
+/// Each test closes (aborts) the streams it opened before its loop ends, so a transport that reports
+/// streams left open (sockets) stays quiet; the backpressure tests send <see cref="BackpressurePayload"/>
+/// bytes, more than the transport holds.
 /// </summary>
 public abstract class ByteStreamContract
 {
     /// <summary>Two connected streams: what one sends, the other receives.</summary>
     protected abstract Coroutine<(ByteStream A, ByteStream B)> Connect();
+
+    /// <summary>The loop each test runs on: a virtual clock, so a test that would hang deadlocks
+    /// instead, and says where (a transport may add its poller).</summary>
+    protected virtual EventLoopOptions Options => new() { TimeProvider = new VirtualClock() };
+
+    /// <summary>More bytes than the transport holds for a peer that does not read: what the
+    /// backpressure tests send. A socket's kernel buffers hold megabytes.</summary>
+    protected virtual int BackpressurePayload => 300_000;
+
+    private readonly List<ByteStream> _opened = [];
 
     [Fact]
     public void SendAll_BothDirectionsAtOnce_EveryByteArrivesInOrder()
@@ -20,7 +33,7 @@ public abstract class ByteStreamContract
         var (toB, toA) = (Pattern(200_000), Pattern(150_000, offset: 7));
         var (atB, atA) = Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
             var sendA = loop.CreateTask(SendThenEof(a, toB));
             var sendB = loop.CreateTask(SendThenEof(b, toA));
@@ -39,7 +52,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var sender = EventLoop.Current.CreateTask(SendThenEof(a, Bytes("last words")));
             Assert.Equal("last words", Text(await ReceiveToEnd(b)));
             var buffer = new byte[10];
@@ -54,7 +67,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             await a.SendEofAsync();
             Assert.Empty(await ReceiveToEnd(b));
             var reply = EventLoop.Current.CreateTask(SendThenEof(b, Bytes("still here")));
@@ -68,7 +81,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, _) = await Connect();
+            var (a, _) = await Open();
             await a.SendEofAsync();
             await a.SendEofAsync();
             Assert.IsType<InvalidOperationException>(await Failure(a.SendAllAsync(Bytes("x"))));
@@ -80,7 +93,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var data = Pattern(30_000);
             var sender = EventLoop.Current.CreateTask(SendThenClose(a, data));
             Assert.Equal(data, await ReceiveToEnd(b));
@@ -99,7 +112,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, _) = await Connect();
+            var (a, _) = await Open();
             await a.CloseAsync();
             await a.CloseAsync();
             a.Abort();
@@ -114,7 +127,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var receive = EventLoop.Current.CreateTask(b.ReceiveAsync(new byte[10]));
             await Ticks(5);
             a.Abort();
@@ -129,7 +142,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, _) = await Connect();
+            var (a, _) = await Open();
             var receive = EventLoop.Current.CreateTask(a.ReceiveAsync(new byte[10]));
             await Ticks(5);
             a.Abort();
@@ -142,7 +155,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, _) = await Connect();
+            var (a, _) = await Open();
             var receive = EventLoop.Current.CreateTask(a.ReceiveAsync(new byte[10]));
             await Ticks(5);
             var close = EventLoop.Current.CreateTask(a.CloseAsync());
@@ -156,7 +169,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var first = EventLoop.Current.CreateTask(b.ReceiveAsync(new byte[10]));
             await Ticks(5);
             Assert.IsType<InvalidOperationException>(await Failure(b.ReceiveAsync(new byte[10])));
@@ -171,7 +184,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
             var receive = loop.CreateTask(b.ReceiveAsync(new byte[100]));
             await Ticks(5);
@@ -193,7 +206,7 @@ public abstract class ByteStreamContract
             var d = delay;
             var got = Run(async () =>
             {
-                var (a, b) = await Connect();
+                var (a, b) = await Open();
                 var loop = EventLoop.Current;
                 var first = new List<byte>();
                 var receive = loop.CreateTask(ReceiveInto(b, first));
@@ -222,18 +235,25 @@ public abstract class ByteStreamContract
     {
         var points = Bounded.Run(() => Explore.CancelAtEachAwait(async () =>
         {
-            var (a, b) = await Connect();
-            var loop = EventLoop.Current;
-            var data = Pattern(600);
-            var got = new List<byte>();
-            var sender = loop.CreateTask(SendInPieces(a, data, piece: 60));
-            var receiver = loop.CreateTask(ReceiveInto(b, got), "receiver");
-            await Canceled(receiver);
-            got.AddRange(await ReceiveToEnd(b)); // what the canceled receiver left
-            await sender;
-            if (!got.SequenceEqual(data))
+            try
             {
-                throw new InvalidOperationException($"{got.Count} bytes received, of {data.Length}, or not in order.");
+                var (a, b) = await Open();
+                var loop = EventLoop.Current;
+                var data = Pattern(600);
+                var got = new List<byte>();
+                var sender = loop.CreateTask(SendInPieces(a, data, piece: 60));
+                var receiver = loop.CreateTask(ReceiveInto(b, got), "receiver");
+                await Canceled(receiver);
+                got.AddRange(await ReceiveToEnd(b)); // what the canceled receiver left
+                await sender;
+                if (!got.SequenceEqual(data))
+                {
+                    throw new InvalidOperationException($"{got.Count} bytes received, of {data.Length}, or not in order.");
+                }
+            }
+            finally
+            {
+                AbortOpened();
             }
         }, target: "receiver"));
         Assert.True(points >= 5, $"only {points} await points");
@@ -254,7 +274,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
             var sender = loop.CreateTask(SendLater(a));
             var scope = await CancelScope.MoveOnAfter(1, async _ => { await b.ReceiveAsync(new byte[10]); });
@@ -276,7 +296,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
             var sender = loop.CreateTask(SendThenEof(a, Bytes("kept")));
             await Ticks(20);
@@ -298,7 +318,7 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
             var probe = loop.CreateTask(b.ReceiveAsync(Memory<byte>.Empty));
             await Ticks(5);
@@ -315,12 +335,12 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
-            var data = Pattern(300_000);
+            var data = Pattern(BackpressurePayload);
             var sender = loop.CreateTask(SendThenEof(a, data));
             await Coroutine.Sleep(10);
-            Assert.False(sender.IsDone); // backpressure: nothing holds 300 KB for a peer that does not read
+            Assert.False(sender.IsDone); // backpressure: nothing holds the whole payload for a peer that does not read
             Assert.Equal(data, await ReceiveToEnd(b, chunk: 65536));
             await sender;
         });
@@ -331,9 +351,9 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             var loop = EventLoop.Current;
-            var sender = loop.CreateTask(a.SendAllAsync(Pattern(300_000)));
+            var sender = loop.CreateTask(a.SendAllAsync(Pattern(BackpressurePayload)));
             Assert.True(await b.ReceiveAsync(new byte[10]) > 0); // part of it was taken
             await Ticks(10);
             sender.Cancel();
@@ -347,8 +367,8 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
-            var sender = EventLoop.Current.CreateTask(a.SendAllAsync(Pattern(300_000)));
+            var (a, b) = await Open();
+            var sender = EventLoop.Current.CreateTask(a.SendAllAsync(Pattern(BackpressurePayload)));
             await Coroutine.Sleep(1);
             b.Abort();
             Assert.IsAssignableFrom<IOException>(await Failure(Await(sender)));
@@ -360,40 +380,105 @@ public abstract class ByteStreamContract
     {
         Run(async () =>
         {
-            var (a, b) = await Connect();
+            var (a, b) = await Open();
             await b.CloseAsync();
             await Ticks(5);
-            Assert.IsAssignableFrom<IOException>(await Failure(a.SendAllAsync(Pattern(100_000))));
+            Assert.IsAssignableFrom<IOException>(await Failure(a.SendAllAsync(Pattern(BackpressurePayload))));
         });
     }
 
     [Fact]
     public void Abort_FromAnotherThread_ThrowsInvalidOperation()
     {
-        var (a, _) = Run(async () =>
+        using var loop = new EventLoop(Options);
+        Bounded.Run(() =>
         {
-            var pair = await Connect();
+            var (a, _) = loop.RunUntilComplete(Used());
+            Assert.IsType<InvalidOperationException>(Record.Exception(a.Abort));
+            loop.RunUntilComplete(AbortAll());
+        });
+
+        async Coroutine<(ByteStream A, ByteStream B)> Used()
+        {
+            var pair = await Open();
             var sender = EventLoop.Current.CreateTask(SendThenEof(pair.A, Bytes("bound")));
             await ReceiveToEnd(pair.B);
             await sender;
             return pair;
-        });
-        Assert.IsType<InvalidOperationException>(Record.Exception(a.Abort));
+        }
     }
 
     [Fact]
     public void Receive_OnAnotherLoop_ThrowsInvalidOperation()
     {
-        var (_, b) = Run(async () =>
+        using var loop = new EventLoop(Options);
+        Bounded.Run(() =>
         {
-            var pair = await Connect();
+            var (_, b) = loop.RunUntilComplete(Used());
+            var error = EventLoop.Run(Failure(b.ReceiveAsync(new byte[1])), Options);
+            Assert.IsType<InvalidOperationException>(error);
+            loop.RunUntilComplete(AbortAll());
+        });
+
+        async Coroutine<(ByteStream A, ByteStream B)> Used()
+        {
+            var pair = await Open();
             var sender = EventLoop.Current.CreateTask(pair.A.SendAllAsync(Bytes("x")));
             await pair.B.ReceiveAsync(new byte[1]);
             await sender;
             return pair;
-        });
-        var error = Run(() => Failure(b.ReceiveAsync(new byte[1])));
-        Assert.IsType<InvalidOperationException>(error);
+        }
+    }
+
+    /// <summary>Connects two streams, to be aborted when the test's loop ends.</summary>
+    private async Coroutine<(ByteStream A, ByteStream B)> Open()
+    {
+        var pair = await Connect();
+        _opened.Add(pair.A);
+        _opened.Add(pair.B);
+        return pair;
+    }
+
+    private void AbortOpened()
+    {
+        foreach (var stream in _opened)
+        {
+            stream.Abort();
+        }
+
+        _opened.Clear();
+    }
+
+#pragma warning disable CS1998 // aborting does not wait; it must run on the streams' loop
+    private async Coroutine AbortAll() => AbortOpened();
+#pragma warning restore CS1998
+
+    private void Run(Func<Coroutine> main) => Bounded.Run(() => EventLoop.Run(Closing(main), Options));
+
+    private T Run<T>(Func<Coroutine<T>> main) => Bounded.Run(() => EventLoop.Run(Closing(main), Options));
+
+    private async Coroutine Closing(Func<Coroutine> main)
+    {
+        try
+        {
+            await main();
+        }
+        finally
+        {
+            AbortOpened();
+        }
+    }
+
+    private async Coroutine<T> Closing<T>(Func<Coroutine<T>> main)
+    {
+        try
+        {
+            return await main();
+        }
+        finally
+        {
+            AbortOpened();
+        }
     }
 
     private static async Coroutine<T> Await<T>(CoopTask<T> task) => await task;

@@ -77,4 +77,33 @@ public class CoroutineAsCompletedTests
         Assert.IsType<Future<int>>(first);
         Assert.NotNull(error);
     }
+
+    // A slot is the caller's to give up on (a WaitFor timing out on it): the next input to finish
+    // then goes to the next slot, instead of SetResult throwing on the canceled one and the input
+    // being lost.
+    [Fact]
+    public void AsCompleted_ASlotTimesOut_TheInputGoesToTheNextSlot()
+    {
+        var (timedOut, results) = Run(async () =>
+        {
+            var loop = EventLoop.Current;
+            var tasks = new[] { loop.CreateTask(After(1, 50)), loop.CreateTask(After(2, 100)) };
+            var slots = Coroutine.AsCompleted(tasks);
+            var timedOut = false;
+            try
+            {
+                await Coroutine.WaitFor(slots[0], 0);
+            }
+            catch (TimeoutException)
+            {
+                timedOut = true;
+            }
+
+            var results = new List<int> { (await slots[1]).Result };
+            return (timedOut, results);
+        });
+
+        Assert.True(timedOut);
+        Assert.Equal([1], results);
+    }
 }

@@ -27,6 +27,48 @@ public class CoroutineGatherTests
         throw new InvalidOperationException(message);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("given twice")]
+    [InlineData("awaited already")]
+    public void Gather_OneCoroutineRefused_ThrowsAndRunsNone(string refused)
+    {
+        var runs = 0;
+        var (error, live) = Run(async () =>
+        {
+            var reused = Counted();
+            if (refused == "awaited already")
+            {
+                await reused;
+            }
+
+            Coroutine<int>[] children = refused switch
+            {
+                "null" => [Counted(), Counted(), null!, Counted()],
+                "given twice" => [Counted(), reused, reused, Counted()],
+                _ => [Counted(), Counted(), reused, Counted()],
+            };
+            var error = Record.Exception(() => Coroutine.Gather(children));
+            for (var i = 0; i < 3; i++)
+            {
+                await Coroutine.Yield();
+            }
+
+            return (error, EventLoop.Current.AllTasks().Count);
+        });
+
+        Assert.True(error is ArgumentException or InvalidOperationException, error?.ToString());
+        Assert.Equal(1, live); // only main: the children made before the refusal ended without running
+        Assert.Equal(refused == "awaited already" ? 1 : 0, runs);
+
+        async Coroutine<int> Counted()
+        {
+            runs++;
+            await Coroutine.Yield();
+            return runs;
+        }
+    }
+
     [Fact]
     public void Gather_ResultsInArgumentOrder_WhateverTheCompletionOrder()
     {

@@ -104,17 +104,23 @@ public class CoroutineShieldTests
     }
 
     [Fact]
-    public void Shield_InnerFailsAfterOuterCanceled_ErrorReported()
+    public void Shield_InnerCoroutineFailsAfterOuterCanceled_ReportedOnceWithItsOwnMessageWhileTheLoopRuns()
     {
         var errors = new List<LoopError>();
+        var reportedWhileRunning = 0;
         Bounded.Run(() =>
         {
             using var loop = new EventLoop(new VirtualClock());
             loop.ExceptionHandler = (_, e) => errors.Add(e);
             loop.RunUntilComplete(Main());
+            reportedWhileRunning = errors.Count;
         });
 
-        Assert.Contains(errors, e => e.Exception is FormatException);
+        var error = Assert.Single(errors);
+        Assert.Equal(1, reportedWhileRunning); // nobody else can read it: reported at once, not at close
+        Assert.IsType<FormatException>(error.Exception);
+        Assert.Equal("A shielded coroutine failed after its waiter was canceled", error.Message);
+        Assert.NotNull(error.Task);
 
         static async Coroutine Main()
         {

@@ -71,4 +71,46 @@ public class ChannelReceiverTests
         Assert.True(bcl.Reader.Completion.IsCompleted);
         Assert.Equal(Enumerable.Range(0, 20), items);
     }
+
+    [Fact]
+    public void Receive_AfterClose_MessageSaysToCloneFirst_AndToStringShowsIt()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var spare = rx.Clone();
+            Assert.Equal("<ChannelReceiver open <CoopQueue 0/∞>>", rx.ToString());
+            rx.Close();
+            Assert.Equal("<ChannelReceiver closed <CoopQueue 0/∞>>", rx.ToString());
+            var closed = Assert.Throws<ChannelClosedException>(() => rx.ReceiveAsync());
+            Assert.Equal("This channel receiver is closed: clone a receiver before closing it if you need another.", closed.Message);
+            Assert.Throws<ChannelClosedException>(() => rx.TryReceive(out _));
+            Assert.Throws<ChannelClosedException>(() => rx.Clone());
+            Assert.True(tx.TrySend(1)); // a clone still receives
+            Assert.True(spare.TryReceive(out var item));
+            Assert.Equal(1, item);
+        });
+    }
+
+    [Fact]
+    public void Receive_EverySenderClosedAndDrained_EndsWithAClearMessage()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, rx) = CoopChannel.Create<int>(1);
+            var second = tx.Clone();
+            Assert.True(tx.TrySend(1));
+            tx.Close();
+            Assert.False(rx.IsCompleted); // one sender still open
+            second.Close();
+            Assert.False(rx.IsCompleted); // an item still buffered
+            Assert.Equal(1, await rx.ReceiveAsync());
+            Assert.True(rx.IsCompleted);
+            var end = Assert.Throws<EndOfChannelException>(() => rx.ReceiveAsync());
+            Assert.Equal("Every sender of this channel is closed and it is empty.", end.Message);
+            Assert.False(rx.TryReceive(out _)); // TryReceive reports the end as false, without throwing
+        });
+    }
 }

@@ -80,4 +80,39 @@ public class ChannelSenderTests
         });
         Assert.Equal(Enumerable.Range(0, 100), got);
     }
+
+    [Fact]
+    public void Send_AfterClose_MessageSaysToCloneFirst_AndToStringShowsIt()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, rx) = CoopChannel.Create<int>(2);
+            var spare = tx.Clone();
+            Assert.Equal("<ChannelSender open <CoopQueue 0/2>>", tx.ToString());
+            tx.Close();
+            Assert.True(tx.IsClosed);
+            Assert.Equal("<ChannelSender closed <CoopQueue 0/2>>", tx.ToString());
+            var closed = Assert.Throws<ChannelClosedException>(() => tx.SendAsync(1));
+            Assert.Equal("This channel sender is closed: clone a sender before closing it if you need another.", closed.Message);
+            Assert.Throws<ChannelClosedException>(() => tx.TrySend(1));
+            Assert.Throws<ChannelClosedException>(() => tx.Clone());
+            Assert.True(spare.TrySend(5)); // the clone is still open: the channel has not ended
+            Assert.True(rx.TryReceive(out var item));
+            Assert.Equal(5, item);
+        });
+    }
+
+    [Fact]
+    public void Send_EveryReceiverClosed_MessageSaysNobodyWouldGetIt()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var (tx, rx) = CoopChannel.Create<int>(2);
+            rx.Close();
+            var ex = Assert.Throws<ChannelClosedException>(() => tx.SendAsync(1));
+            Assert.Equal("Every receiver of this channel is closed: nobody would get the item.", ex.Message);
+        });
+    }
 }

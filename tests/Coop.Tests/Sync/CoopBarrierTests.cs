@@ -68,4 +68,26 @@ public class CoopBarrierTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new CoopBarrier(0));
     }
+
+    [Fact]
+    public void Abort_WaitersAndLaterWaits_GetBrokenBarrierWithClearMessages()
+    {
+        Run(async () =>
+        {
+            var barrier = new CoopBarrier(3);
+            var loop = EventLoop.Current;
+            var waiter = loop.CreateTask(Await(barrier.WaitAsync()));
+            await Ticks(1);
+            Assert.Equal("<CoopBarrier 1/3>", barrier.ToString());
+            barrier.Abort();
+            Assert.Equal("<CoopBarrier 0/3 broken>", barrier.ToString());
+            var during = await Assert.ThrowsAsync<BrokenBarrierException>(async () => await waiter);
+            Assert.Equal("The barrier was aborted while this task waited.", during.Message);
+            var after = Assert.Throws<BrokenBarrierException>(() => barrier.WaitAsync());
+            Assert.Equal("The barrier is broken (aborted): call Reset to use it again.", after.Message);
+            barrier.Reset();
+            Assert.False(barrier.IsBroken);
+            Assert.Equal(0, barrier.Waiting);
+        });
+    }
 }

@@ -228,4 +228,35 @@ public class CoopConditionTests
             Assert.False(cond.Lock.IsLocked);
         });
     }
+
+    [Fact]
+    public void WaitAndNotify_WithoutTheLock_MessageNamesTheCall_AndToStringCountsWaiters()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            Assert.Equal("CoopCondition.Notify needs the condition's lock held by the calling task: acquire it first.",
+                Assert.Throws<InvalidOperationException>(() => cond.Notify()).Message);
+            var wait = await Assert.ThrowsAsync<InvalidOperationException>(async () => await EventLoop.Current.CreateTask(cond.WaitAsync()));
+            Assert.Equal("CoopCondition.WaitAsync needs the condition's lock held by the calling task: acquire it first.", wait.Message);
+            var waiter = EventLoop.Current.CreateTask(WaitOnce(cond));
+            await Ticks(2);
+            Assert.Equal("<CoopCondition 1 waiting, <CoopLock unlocked>>", cond.ToString());
+            using (await cond.AcquireAsync())
+            {
+                cond.NotifyAll();
+            }
+
+            await waiter;
+            Assert.Equal("<CoopCondition 0 waiting, <CoopLock unlocked>>", cond.ToString());
+        });
+
+        static async Coroutine WaitOnce(CoopCondition cond)
+        {
+            using (await cond.AcquireAsync())
+            {
+                await cond.WaitAsync();
+            }
+        }
+    }
 }

@@ -42,6 +42,57 @@ public class CoopEventTests
         });
     }
 
+    // asyncio's everyday idiom, wait_for(event.wait(), t): when Wait handed every caller one shared
+    // future, the timeout canceled it and every other waiter got CanceledException, even after Set.
+    [Fact]
+    public void Wait_OneWaiterTimesOut_OthersWokenBySetAndTheEventStillWorks()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            var loop = EventLoop.Current;
+            var patient = loop.CreateTask(Await(ev.WaitAsync()));
+            await Assert.ThrowsAsync<TimeoutException>(async () => await EventLoop.Current.CreateTask(Coroutine.WaitFor(ev.WaitAsync(), 0.01)));
+            Assert.False(patient.IsDone);
+            ev.Set();
+            await patient;
+            await ev.WaitAsync();
+            Assert.False(ev.WaitAsync().IsCanceled);
+        });
+    }
+
+    [Fact]
+    public void Wait_AGatherOfItIsCanceled_OtherWaitersUnharmed()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            var loop = EventLoop.Current;
+            var patient = loop.CreateTask(Await(ev.WaitAsync()));
+            var gather = Coroutine.Gather(ev.WaitAsync());
+            await Ticks(1);
+            gather.Cancel();
+            await Ticks(2);
+            ev.Set();
+            await patient;
+        });
+    }
+
+    [Fact]
+    public void Wait_TheReturnedFutureCanceled_EndsThatWaitOnly()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            var mine = ev.WaitAsync();
+            var other = ev.WaitAsync();
+            Assert.NotSame(mine, other);
+            Assert.True(mine.Cancel());
+            ev.Set();
+            await other;
+        });
+    }
+
     [Fact]
     public void Clear_AfterSet_WaitWaitsAgain()
     {
@@ -64,5 +115,56 @@ public class CoopEventTests
     {
         var ev = new CoopEvent();
         Assert.Throws<InvalidOperationException>(ev.Set);
+    }
+
+    [Fact]
+    public void ToString_SaysSetOrUnset()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var ev = new CoopEvent();
+            Assert.Equal("<CoopEvent unset>", ev.ToString());
+            ev.Set();
+            Assert.Equal("<CoopEvent set>", ev.ToString());
+            ev.Set(); // twice: still set, nothing else
+            Assert.True(ev.IsSet);
+            ev.Clear();
+            Assert.Equal("<CoopEvent unset>", ev.ToString());
+        });
+    }
+
+    [Fact]
+    public void WaitAsync_WhileSet_ReturnsOneDoneFutureAndAllocatesNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            ev.Set();
+            await ev.WaitAsync();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                await ev.WaitAsync();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
+
+    [Fact]
+    public void Clear_WhileWaitersWait_TheyStillWaitForTheNextSet()
+    {
+        Run(async () =>
+        {
+            var ev = new CoopEvent();
+            var waiter = EventLoop.Current.CreateTask(Await(ev.WaitAsync()));
+            await Ticks(1);
+            ev.Clear();
+            await Ticks(1);
+            Assert.False(waiter.IsDone);
+            ev.Set();
+            await waiter;
+        });
     }
 }

@@ -149,6 +149,103 @@ public class CoopLockTests
     }
 
     [Fact]
+    public void Release_NotHeldOrHeldByAnother_MessageSaysWhich()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            var loop = EventLoop.Current;
+            var free = Assert.Throws<InvalidOperationException>(lk.Release);
+            Assert.Equal("CoopLock.Release: the lock is not held.", free.Message);
+            await lk.AcquireAsync();
+            var other = loop.CreateTask(Release(lk), "intruder");
+            var held = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other);
+            Assert.StartsWith($"CoopLock.Release: the lock is held by {CoopTask.Current!.Describe()}, not by the caller", held.Message, StringComparison.Ordinal);
+            lk.Release();
+        });
+
+        static async Coroutine Release(CoopLock lk)
+        {
+            await Coroutine.Yield();
+            lk.Release();
+        }
+    }
+
+    [Fact]
+    public void Release_WithNoLoopRunning_SaysSoRatherThanNotHeld()
+    {
+        var lk = new CoopLock();
+        var ex = Assert.Throws<InvalidOperationException>(lk.Release);
+        Assert.Contains("no event loop running", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryAcquire_Free_TakesItForTheTaskAndAWaiterThenWaits()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            Assert.True(lk.TryAcquire());
+            Assert.Same(CoopTask.Current, lk.Owner);
+            Assert.False(lk.TryAcquire()); // held: even by its owner, TryAcquire does not re-enter
+            var waiter = EventLoop.Current.CreateTask(Acquire(lk));
+            await Ticks(2);
+            Assert.False(waiter.IsDone);
+            lk.Release();
+            await waiter;
+            Assert.Same(waiter, lk.Owner); // it ended holding the lock
+        });
+
+        static async Coroutine Acquire(CoopLock lk) => await lk.AcquireAsync();
+    }
+
+    [Fact]
+    public void TryAcquire_FromCallbackNotATask_ThrowsClearly()
+    {
+        var error = Bounded.Run(() =>
+        {
+            using var loop = new EventLoop();
+            Exception? caught = null;
+            var lk = new CoopLock();
+            loop.CallSoon(() => caught = Record.Exception(() => lk.TryAcquire()));
+            loop.RunUntilComplete(loop.Sleep(0));
+            return caught;
+        });
+        Assert.Equal("CoopLock.TryAcquire must be called from a task: the lock records its owner task.", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void ToString_SaysWhetherAndByWhomItIsHeld()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            Assert.Equal("<CoopLock unlocked>", lk.ToString());
+            await lk.AcquireAsync();
+            Assert.Equal($"<CoopLock locked by {CoopTask.Current!.Describe()}>", lk.ToString());
+            lk.Release();
+            Assert.Equal("<CoopLock unlocked>", lk.ToString());
+        });
+    }
+
+    [Fact]
+    public void Acquire_Uncontended_AllocatesNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var lk = new CoopLock();
+            (await lk.AcquireAsync()).Dispose(); // the first makes the done future every later one shares
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                (await lk.AcquireAsync()).Dispose();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
+
+    [Fact]
     public void Acquire_Reentrant_ThrowsInsteadOfDeadlocking()
     {
         Run(async () =>

@@ -29,6 +29,27 @@ public class CoopQueueCompletionTests
     }
 
     [Fact]
+    public void Join_OneJoinerTimesOut_OtherJoinersStillReleased()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.Current;
+            q.PutNowait(1);
+            var patient = loop.CreateTask(Await(q.JoinAsync()));
+            await Assert.ThrowsAsync<TimeoutException>(async () => await EventLoop.Current.CreateTask(Coroutine.WaitFor(q.JoinAsync(), 0.01)));
+            var gather = Coroutine.Gather(q.JoinAsync());
+            await Ticks(1);
+            gather.Cancel();
+            await Ticks(1);
+            q.GetNowait();
+            q.TaskDone();
+            await patient;
+            await q.JoinAsync();
+        });
+    }
+
+    [Fact]
     public void Cancel_OneJoiner_OtherJoinersStillReleased()
     {
         Run(async () =>
@@ -77,6 +98,61 @@ public class CoopQueueCompletionTests
             await Ticks(2);
             q.Shutdown();
             await Assert.ThrowsAsync<QueueShutDownException>(async () => await g);
+        });
+    }
+
+    [Fact]
+    public void Join_ItemsOfAdmittedPutsCount_JoinWaitsForTheirTaskDoneToo()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: 1);
+            var loop = EventLoop.Current;
+            q.PutNowait(1);
+            var blockedPut = loop.CreateTask(Put(q, 2));
+            await Ticks(1);
+            Assert.Equal(1, q.GetNowait()); // admits the blocked put: 2 is in the queue, unfinished
+            await blockedPut;
+            q.TaskDone();
+            var joined = loop.CreateTask(Await(q.JoinAsync()));
+            await Ticks(2);
+            Assert.False(joined.IsDone); // 2 is not marked done yet
+            Assert.Equal(2, q.GetNowait());
+            q.TaskDone();
+            await joined;
+            Assert.Throws<InvalidOperationException>(q.TaskDone); // no more than were put
+        });
+    }
+
+    [Fact]
+    public void Shutdown_DefaultErrors_SayWhichSideIsRefused()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var q = new CoopQueue<int>();
+            q.Shutdown();
+            Assert.Equal("The queue was shut down: it accepts no more items.", Assert.Throws<QueueShutDownException>(() => q.PutNowait(1)).Message);
+            Assert.Equal("The queue was shut down: it accepts no more items.", Assert.Throws<QueueShutDownException>(() => q.TryPut(1)).Message);
+            Assert.Equal("The queue was shut down and is empty.", Assert.Throws<QueueShutDownException>(() => q.TryGet(out _)).Message);
+        });
+    }
+
+    [Fact]
+    public void Shutdown_ImmediateWhileAnItemIsOnItsWayToACanceledGetter_ItemDroppedAndCountedDone()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            var loop = EventLoop.Current;
+            var getter = loop.CreateTask(Get(q));
+            await Ticks(1);
+            q.PutNowait(7);               // handed to the getter: unfinished until TaskDone
+            q.Shutdown(immediate: true);  // the getter has its item already
+            getter.Cancel();              // ...and gives it back: dropped, as the rest was
+            await Assert.ThrowsAsync<CanceledException>(async () => await getter);
+            Assert.True(q.IsEmpty);
+            await q.JoinAsync();          // the dropped item counts as done
         });
     }
 

@@ -101,6 +101,60 @@ public class CoopQueueTests
         });
     }
 
+    // The hand-off left the store empty, so the next put was admitted; giving the revoked item back
+    // then made the queue hold MaxSize + 1. Now the hand-off stands when the queue is full: the
+    // getter keeps its item and is canceled at its next await.
+    [Theory]
+    [InlineData("fifo", false)]
+    [InlineData("lifo", false)]
+    [InlineData("priority", false)]
+    [InlineData("fifo", true)]
+    public void Cancel_GetterAfterHandOffWhileLaterPutsFilledTheQueue_NeverOverItsBound(string kind, bool generatorGetter)
+    {
+        Run(async () =>
+        {
+            CoopQueue<int> q = kind switch
+            {
+                "fifo" => new CoopQueue<int>(1),
+                "lifo" => new CoopLifoQueue<int>(1),
+                _ => new CoopPriorityQueue<int>(1),
+            };
+            var loop = EventLoop.Current;
+            var got = new List<int>();
+            var getter = generatorGetter ? loop.CreateTask(GeneratorGetter()) : loop.CreateTask(Getter());
+            await Ticks(1);
+            q.PutNowait(1); // handed to the getter
+            q.PutNowait(2); // room: the store was left empty
+            getter.Cancel();
+            for (var i = 0; i < 3; i++)
+            {
+                await Coroutine.Yield();
+                Assert.True(q.Count <= 1, $"{q.Count} items in a queue of 1");
+            }
+
+            await Assert.ThrowsAsync<CanceledException>(async () => await getter);
+            Assert.Equal([1], got);          // it kept its item: nothing lost...
+            Assert.Equal(2, q.GetNowait());  // ...nothing duplicated
+            Assert.True(q.IsEmpty);
+
+            async Coroutine Getter()
+            {
+                got.Add(await q.GetAsync());
+                await Coroutine.Yield(); // the cancellation is raised here
+                got.Add(-1);
+            }
+
+            IEnumerable<object?> GeneratorGetter()
+            {
+                var get = q.GetAsync();
+                yield return get;
+                got.Add(get.Result);
+                yield return null;
+                got.Add(-1);
+            }
+        });
+    }
+
     [Fact]
     public void Cancel_PutterWhileWaiting_ItemNeverEntersQueue()
     {
@@ -154,7 +208,8 @@ public class CoopQueueTests
         {
             await Coroutine.Yield();
             var q = new CoopQueue<int>();
-            Assert.Throws<QueueEmptyException>(() => q.GetNowait());
+            var ex = Assert.Throws<QueueEmptyException>(() => q.GetNowait());
+            Assert.Equal("The queue is empty: use GetAsync to wait for an item, or TryGet.", ex.Message);
             Assert.False(q.TryGet(out _));
         });
     }
@@ -168,8 +223,44 @@ public class CoopQueueTests
             var q = new CoopQueue<int>(2);
             q.PutNowait(1);
             Assert.True(q.TryPut(2));
-            Assert.Throws<QueueFullException>(() => q.PutNowait(3));
+            var ex = Assert.Throws<QueueFullException>(() => q.PutNowait(3));
+            Assert.Equal("The queue is full (2 items): use PutAsync to wait for room, or TryPut.", ex.Message);
             Assert.False(q.TryPut(3));
+        });
+    }
+
+    [Fact]
+    public void ToString_ShowsCountBoundAndShutdown()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var bounded = new CoopQueue<int>(3);
+            bounded.PutNowait(1);
+            Assert.Equal("<CoopQueue 1/3>", bounded.ToString());
+            var unbounded = new CoopLifoQueue<int>();
+            Assert.Equal("<CoopLifoQueue 0/∞>", unbounded.ToString());
+            unbounded.Shutdown();
+            Assert.Equal("<CoopLifoQueue 0/∞ shut down>", unbounded.ToString());
+        });
+    }
+
+    [Fact]
+    public void PutAndGet_Uncontended_AllocateNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(4);
+            await q.PutAsync(0); // the first makes the done future every later put shares
+            q.GetNowait();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                await q.PutAsync(i);
+                q.GetNowait();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         });
     }
 
@@ -283,19 +374,24 @@ public class CoopQueueTests
     }
 
     /// <summary>Producers put distinct items, consumers get them, a chaos task cancels random
-    /// producers and consumers at random moments; then every item whose Put returned must have been
-    /// got exactly once or still be in the queue, and no other item may appear.</summary>
+    /// producers and consumers at random moments, some right after putting an item a waiting
+    /// consumer was handed (so the hand-off is revoked); then every item whose Put returned must have
+    /// been got exactly once or still be in the queue, no other item may appear, and after every step
+    /// the queue held no more than its bound.</summary>
     internal static void CheckNoLoss(CoopQueue<int> q, int producers, int consumers, int perProducer, int cancels, int seed, bool scopes = false)
     {
         var rng = new Random(seed);
         var put = new List<int>();
         var got = new List<int>();
         var remaining = new List<int>();
+        var bound = new BoundWatch(q);
         Bounded.Run(() => EventLoop.Run(Main()));
+        Assert.True(bound.Worst <= q.MaxSize || q.MaxSize == 0, $"the queue held {bound.Worst} items, over its bound {q.MaxSize}");
 
         async Coroutine Main()
         {
             var loop = EventLoop.Current;
+            loop.Instrument = bound;
             var tasks = new List<CoopTask>();
             for (var p = 0; p < producers; p++)
             {
@@ -317,6 +413,13 @@ public class CoopQueueTests
             {
                 await Ticks(rng.Next(0, 6));
                 var victim = rng.Next(tasks.Count);
+                if (rng.Next(3) == 0 && q.TryPut(-1 - i))
+                {
+                    // Handed to a waiting consumer, if one waits; cancel one before it can run.
+                    put.Add(-1 - i);
+                    victim = producers + rng.Next(consumers);
+                }
+
                 if (scopes && victim >= producers && rng.Next(2) == 0)
                 {
                     consumerScopes[victim - producers].Cancel(); // level-triggered, from outside the task
@@ -381,6 +484,14 @@ public class CoopQueueTests
             $"put but never got: [{string.Join(",", expected.Except(seen))}]; got but never put: [{string.Join(",", seen.Except(expected))}]; " +
             $"duplicates: [{string.Join(",", seen.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key))}]; " +
             $"producers={producers} consumers={consumers} max={q.MaxSize} per={perProducer} cancels={cancels}");
+    }
+
+    /// <summary>The most items the queue held after any step.</summary>
+    private sealed class BoundWatch(CoopQueue<int> q) : LoopInstrument
+    {
+        public int Worst { get; private set; }
+
+        public override void AfterTaskStep(CoopTask task) => Worst = Math.Max(Worst, q.Count);
     }
 
     private static async Coroutine Quietly(CoopTask t)

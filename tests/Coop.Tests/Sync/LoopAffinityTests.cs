@@ -10,7 +10,9 @@ public class LoopAffinityTests
     {
         EventLoop? bound = null;
         var ex = Assert.Throws<InvalidOperationException>(() => LoopAffinity.Bind(ref bound, new CoopEvent()));
-        Assert.Contains("CoopEvent", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "CoopEvent was used with no event loop running on this thread: use it from a coroutine or callback on its " +
+            "loop's thread (from another thread, post work with loop.CallSoonThreadsafe).", ex.Message);
         Assert.Null(bound);
     }
 
@@ -28,7 +30,10 @@ public class LoopAffinityTests
         Run(async () =>
         {
             await Coroutine.Yield();
-            Assert.Throws<InvalidOperationException>(() => LoopAffinity.Bind(ref bound, this));
+            var ex = Assert.Throws<InvalidOperationException>(() => LoopAffinity.Bind(ref bound, new CoopLock()));
+            Assert.Equal(
+                "CoopLock belongs to another event loop: a primitive is bound to the loop it was first used on; create one per loop.",
+                ex.Message);
         });
         Assert.Same(first, bound);
     }

@@ -32,6 +32,45 @@ public class WaitQueueTests
         });
     }
 
+    // A waiter that stays at the front (a lock held for long) and others that come and leave with
+    // timeouts behind it: the left entries were skipped only at the front, so they piled up for good.
+    [Fact]
+    public void Add_WaitersLeaveBehindOneThatStays_EntriesStayBoundedAndOrderKept()
+    {
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var loop = EventLoop.Current;
+            var queue = new WaitQueue<int>();
+            var stays = WaitQueue<int>.NewFuture<int>(loop, revoke: null);
+            queue.Add(stays, -1);
+            var last = stays;
+            for (var i = 0; i < 100_000; i++)
+            {
+                var leaves = WaitQueue<int>.NewFuture<int>(loop, revoke: null);
+                queue.Add(leaves, i);
+                leaves.Cancel();
+                if (i % 1000 == 0)
+                {
+                    last = WaitQueue<int>.NewFuture<int>(loop, revoke: null);
+                    queue.Add(last, i);
+                }
+            }
+
+            Assert.True(queue.Entries < 1000, $"{queue.Entries} entries for 101 live waiters");
+            Assert.Equal(101, queue.CountWaiting());
+            Assert.True(queue.TryTake(out var first));
+            Assert.Equal(-1, first.Payload);
+            var payloads = new List<int>();
+            while (queue.TryTake(out var next))
+            {
+                payloads.Add(next.Payload);
+            }
+
+            Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 1000), payloads);
+        });
+    }
+
     [Fact]
     public void TakeAll_ReturnsOnlyLiveWaitersOldestFirst()
     {

@@ -369,7 +369,7 @@ public class SchedulerTests
 
     private static IEnumerable<object?> SleepsThenReturns()
     {
-        yield return Coroutine.Sleep(0);
+        yield return Coroutine.Sleep(0.001);
         yield return Coroutine.Return("done");
     }
 

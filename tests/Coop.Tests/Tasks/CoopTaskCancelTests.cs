@@ -107,6 +107,36 @@ public class CoopTaskCancelTests
     }
 
     [Fact]
+    public void Cancel_HandOffDoneBeforeTheAwait_IsGivenBackBeforeRaising()
+    {
+        // The resource was handed over while the task did something else; it then awaits the future
+        // with a cancellation pending: the await raises, so the resource must go back.
+        var gaveBack = Bounded.Run(() => EventLoop.Run(Main()));
+        Assert.Equal(1, gaveBack);
+
+        static async Coroutine<int> Main()
+        {
+            var loop = EventLoop.Current;
+            var gaveBack = 0;
+            var handOff = new HandOffFuture<int>(loop, _ => { gaveBack++; return true; }) { CancelWithWaiter = true };
+            async Coroutine Waiter()
+            {
+                await Coroutine.Yield(); // meanwhile: handed over
+                CoopTask.Current!.Cancel();
+                await handOff; // done already: it does not suspend, but it raises
+            }
+
+            var waiter = loop.CreateTask(Waiter());
+            await Coroutine.Yield();
+            handOff.SetResult(1);
+            await Assert.ThrowsAsync<CanceledException>(async () => await Wrap(waiter));
+            return gaveBack;
+        }
+    }
+
+    private static async Task Wrap(CoopTask task) => await task;
+
+    [Fact]
     public void Cancel_AfterFailedHandOff_DoesNotRevoke()
     {
         Assert.Equal(0, RevocationsWhenCanceledAfter(handOff => handOff.SetException(new InvalidOperationException("x"))));

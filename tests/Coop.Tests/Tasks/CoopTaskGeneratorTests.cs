@@ -442,6 +442,93 @@ public class CoopTaskGeneratorTests
     }
 
     // Yields what step makes (when the generator first runs, as a local iterator would), then its finally
+    private static IEnumerable<object?> Effect(List<string> log, string name)
+    {
+        log.Add(name);
+        yield return null;
+        log.Add(name + " again");
+    }
+
+    [Fact]
+    public void CreateTask_SameGeneratorObjectTwice_SecondRefusedAndTheBodyRunsOnce()
+    {
+        using var loop = new EventLoop();
+        var log = new List<string>();
+        var generator = Effect(log, "g");
+        var first = loop.CreateTask(generator);
+        var refused = Assert.Throws<InvalidOperationException>(() => loop.CreateTask(generator));
+        Assert.Contains("already started", refused.Message, StringComparison.Ordinal);
+        Assert.Single(loop.AllTasks());
+        Bounded.Run(() => loop.RunUntilComplete(first));
+        Assert.Equal(["g", "g again"], log);
+    }
+
+    [Fact]
+    public void CreateTask_GeneratorFinishedBefore_Refused()
+    {
+        var log = new List<string>();
+        var generator = Effect(log, "g");
+        Bounded.Run(() => EventLoop.Run(generator));
+        Assert.Throws<InvalidOperationException>(() => Bounded.Run(() => EventLoop.Run(generator)));
+        Assert.Equal(["g", "g again"], log);
+    }
+
+    [Theory]
+    [InlineData("yield from")]
+    [InlineData("Call")]
+    [InlineData("CreateTask then yield from")]
+    public void YieldFrom_SameGeneratorObjectTwice_TaskFailsWithAClearErrorAndTheBodyRanOnce(string how)
+    {
+        var log = new List<string>();
+        var error = Bounded.Run(() => Record.Exception(() => EventLoop.Run(Outer())));
+        Assert.Contains("already started", Assert.IsType<InvalidOperationException>(error).Message, StringComparison.Ordinal);
+        Assert.Equal(["inner", "inner again"], log);
+
+        IEnumerable<object?> Outer()
+        {
+            var inner = Effect(log, "inner");
+            switch (how)
+            {
+                case "yield from":
+                    yield return inner;
+                    yield return inner;
+                    break;
+                case "Call":
+                    yield return Coroutine.Call<object?>(inner);
+                    yield return Coroutine.Call<object?>(inner);
+                    break;
+                default:
+                    yield return EventLoop.Current.CreateTask(inner);
+                    yield return inner;
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void CreateTask_GeneratorMadeOnAnotherThread_RunsOnceThenRefused()
+    {
+        // An iterator first enumerated on a thread other than its maker's hands out a copy even the
+        // first time: that start must be allowed, and a second one still refused.
+        IEnumerable<object?>? generator = null;
+        var log = new List<string>();
+        var maker = new Thread(() => generator = Effect(log, "g"));
+        maker.Start();
+        maker.Join();
+        Bounded.Run(() => EventLoop.Run(generator!));
+        Assert.Throws<InvalidOperationException>(() => Bounded.Run(() => EventLoop.Run(generator!)));
+        Assert.Equal(["g", "g again"], log);
+    }
+
+    [Fact]
+    public void CreateTask_SameListTwice_AllowedAsItHasNoBodyToRunTwice()
+    {
+        // Not a compiler-made iterator: enumerating it again runs no code twice, so it is not refused.
+        object?[] steps = [null, null];
+        Bounded.Run(() => EventLoop.Run(steps));
+        Bounded.Run(() => EventLoop.Run(steps));
+    }
+
     // block logs "inner finally" and throws ProgramException("from finally"), however the generator ends.
     private static IEnumerable<object?> FinallyThrows(List<string> log, Func<object?> step)
     {

@@ -2,7 +2,8 @@
 // per task (a nested CallOp is `await Frame(...)` or `yield return Coroutine.Call<int>(...)`),
 // three shared Future<int>s, drivers as CallLater/CallSoonThreadsafe callbacks. It writes the log
 // TaskLoopModel predicts: every step and the status of every task after it, what each op did or
-// saw, how each task ended, and what the loop's exception handler received.
+// saw, how each task ended, and what the loop's exception handler received (also when it closes:
+// tasks still pending, then failures nobody read).
 using System.Globalization;
 using System.Text;
 
@@ -46,7 +47,8 @@ public sealed class TaskInterpreter : LoopInstrument, IDisposable
         using (_loop)
         {
             _loop.ExceptionHandler = ((_, error) => Log.Add(
-                error.Task is { } task ? $"report t{_index[task]}: {Describe(error.Exception!)}"
+                error is { Task: { } pending, Exception: null } ? $"pending t{_index[pending]} at close"
+                : error.Task is { } task ? $"report t{_index[task]}: {Describe(error.Exception!)}"
                 : error.Future is { } future ? $"report f{Array.IndexOf(_futures, future)}: {Describe(error.Exception!)}"
                 : $"report cb: {Describe(error.Exception!)}"));
             for (var f = 0; f < _futures.Length; f++)

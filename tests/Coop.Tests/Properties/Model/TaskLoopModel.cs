@@ -9,8 +9,11 @@
 //     (which may catch it) but ends a generator's whole chain;
 //   - a generator task cannot catch a cancellation: it is disposed at the start of its next step;
 //   - a future: completing it wakes, in order, the tasks still parked on it (stale registrations
-//     are ignored); a failed task or future with nobody looking at its error within two passes is
-//     reported;
+//     are ignored); a failed task or future whose error nobody has looked at when the loop closes
+//     is reported then, in the order they failed (however late the error is read before, it is
+//     not reported: asyncio's rule, when the future is collected or the loop closes);
+//   - closing the loop reports each task still pending, in creation order, before those errors;
+//   - a sleep of zero seconds or less is a plain yield (no timer), a positive one a timer;
 //   - cancel: a waiting task leaves its future (a sleep's future is canceled with it) and becomes
 //     ready; a not-started task ends canceled without running; a task that is canceled while it
 //     runs gets the cancellation at its next await, without first waiting for what it awaits; one
@@ -105,6 +108,7 @@ public sealed class TaskLoopModel
     private readonly List<Action> _inbox = new();
     private readonly MFuture[] _futures = new MFuture[TaskProgram.FutureCount];
     private readonly MTask[] _tasks;
+    private readonly List<MFuture> _failed = new();
     private long _now;
     private long _sequence;
 
@@ -145,6 +149,15 @@ public sealed class TaskLoopModel
 
         RunLoop();
         Log.Add("final " + Statuses());
+        foreach (var task in _tasks.Where(t => !t.IsDone))
+        {
+            Log.Add($"pending {task.Name} at close");
+        }
+
+        foreach (var future in _failed.Where(f => !f.Observed))
+        {
+            Log.Add($"report {future.Label}: {future.Error}");
+        }
     }
 
     private void RunLoop()
@@ -316,6 +329,12 @@ public sealed class TaskLoopModel
 
                     awaited = _tasks[target];
                     break;
+                case SleepOp { Ms: <= 0 }:
+                    // Sleep(0) in a task is a plain yield: no timer (asyncio's sleep(0)).
+                    task.SuspendedOn = op;
+                    task.Awaited = null;
+                    MakeReady(task);
+                    return;
                 case SleepOp s:
                     var sleep = new MFuture();
                     sleep.SleepTimer = AddTimer(s.Ms, () => Complete(sleep, State.Succeeded, 0, ""));
@@ -368,6 +387,7 @@ public sealed class TaskLoopModel
 
             task.Status = 'W';
             task.WaitingOn = awaited;
+            awaited.Waiters.Remove(task); // woken where it last began to wait, not where it first did
             awaited.Waiters.Add(task);
             return;
         }
@@ -491,15 +511,7 @@ public sealed class TaskLoopModel
 
         if (state == State.Failed)
         {
-            // The waiters just woken run in the next pass; the check runs in the pass after that,
-            // and reports the error if nobody looked at it (a task's, or a plain future's).
-            _ready.Enqueue(() => _ready.Enqueue(() =>
-            {
-                if (!future.Observed)
-                {
-                    Log.Add($"report {future.Label}: {future.Error}");
-                }
-            }));
+            _failed.Add(future); // reported when the loop closes if nobody looked at it by then
         }
 
         return true;
