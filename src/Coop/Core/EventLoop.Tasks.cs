@@ -195,21 +195,21 @@ public sealed partial class EventLoop
 
         using var loop = new EventLoop(options);
         var task = start(loop);
-        using var interruption = Processes.Interruption.Install(loop, task); // Ctrl+C and SIGTERM cancel main
+        using var guard = Core.MainGuard.Factory?.Invoke(loop, task); // Ctrl+C and SIGTERM cancel main
         try
         {
             loop.RunUntilComplete((Future)task);
         }
-        catch (CanceledException canceled) when (interruption.Signal != null)
+        catch (CanceledException canceled) when (guard is { Interrupted: true })
         {
-            interruption.MainCanceled = canceled;
+            guard.MainCanceled(canceled);
         }
         finally
         {
             loop.CancelLeftoverTasks();
         }
 
-        interruption.ThrowIfInterrupted(); // after closing the loop: an uncaught exception runs no finally
+        guard?.ThrowIfInterrupted();
 
         return task;
     }

@@ -1,5 +1,5 @@
 // How the loop waits for one child and signals it: the seam between ChildProcess and the two ways of
-// starting one (docs/design.md, "Processes and signals").
+// starting one (docs/io.md, "Processes and signals").
 // - PidfdChild (Linux, on the epoll poller): posix_spawn, then a pidfd registered with the poller;
 //   the loop reaps the child itself with waitid(P_PIDFD) when the pidfd turns readable.
 // - DotnetChild (the fallback: the portable poller, a kernel without pidfds, or this process running

@@ -191,14 +191,30 @@ public sealed partial class ChildProcess
         _stdin?.Close();
         _stdout?.Close();
         _stderr?.Close();
-        if (HasExited)
+        ForgetIfDone();
+    }
+
+    private ProcessPipe? Pipe(EventLoop loop, int fd, string name, bool sends)
+    {
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        var pipe = ProcessPipe.Open(loop, fd, name, sends);
+        pipe.Closed = ForgetIfDone;
+        return pipe;
+    }
+
+    /// <summary>Once the child has exited and its last pipe is closed, the loop has nothing left to end
+    /// for it at its close.</summary>
+    private void ForgetIfDone()
+    {
+        if (HasExited && _stdin is not { IsClosed: false } && _stdout is not { IsClosed: false } && _stderr is not { IsClosed: false })
         {
             _loop.ForgetChild(this);
         }
     }
-
-    private static ProcessPipe? Pipe(EventLoop loop, int fd, string name, bool sends) =>
-        fd < 0 ? null : ProcessPipe.Open(loop, fd, name, sends);
 
     private void OnExited(int exitCode, PosixSignal? signal, Exception? error)
     {
@@ -213,10 +229,7 @@ public sealed partial class ChildProcess
             _exit.Complete(exitCode);
         }
 
-        if (_stdin is not { IsClosed: false } && _stdout is not { IsClosed: false } && _stderr is not { IsClosed: false })
-        {
-            _loop.ForgetChild(this); // nothing left to close at the loop's close
-        }
+        ForgetIfDone();
     }
 
     /// <summary>The exit: completed only by the loop, never canceled by a waiter or by user code.</summary>

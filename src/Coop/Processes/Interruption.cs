@@ -14,11 +14,13 @@
 // action still be canceled; canceling the main task is posted to the loop.
 // A program that handles SIGINT or SIGTERM itself (loop.AddSignalHandler) replaces this handling for
 // that signal.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Coop.Core;
 
 namespace Coop.Processes;
 
-internal sealed class Interruption : IDisposable
+internal sealed class Interruption : MainGuard
 {
     private static int s_hookInstalled;
 
@@ -31,6 +33,12 @@ internal sealed class Interruption : IDisposable
     {
         _main = main;
     }
+
+    /// <summary>Hands EventLoop.Run (a kernel method, which cannot name this layer) the way to make one.</summary>
+#pragma warning disable CA2255 // the runtime installs its own kernel hook; no user code is involved
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void InstallHook() => Factory = Install;
 
     /// <summary>The signal that interrupted the program, once one did.</summary>
     public PosixSignal? Signal => Volatile.Read(ref _signal) is var number and > 0 ? SignalNumbers.FromNumber(number) : null;
@@ -79,14 +87,18 @@ internal sealed class Interruption : IDisposable
     }
 
     /// <summary>The cancellation that ended main, when a signal caused it.</summary>
-    public CanceledException? MainCanceled { get; set; }
+    private CanceledException? _mainCanceled;
+
+    public override bool Interrupted => Signal != null;
+
+    public override void MainCanceled(CanceledException canceled) => _mainCanceled = canceled;
 
     /// <summary>If a signal ended main: closes the loop, then throws <see cref="InterruptedException"/>.
     /// The loop is closed first because .NET runs no finally block of a frame that an uncaught
     /// exception leaves: what must happen before the process ends happens here.</summary>
-    public void ThrowIfInterrupted()
+    public override void ThrowIfInterrupted()
     {
-        if (MainCanceled is { } canceled && Signal is { } signal)
+        if (_mainCanceled is { } canceled && Signal is { } signal)
         {
             Dispose();
             _main.Loop.Close();
@@ -94,7 +106,7 @@ internal sealed class Interruption : IDisposable
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         foreach (var subscription in _subscriptions)
         {

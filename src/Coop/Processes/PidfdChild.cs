@@ -1,5 +1,5 @@
 // A child started with posix_spawn and waited for through a pidfd on the loop's epoll set (Linux 5.4
-// and later; docs/design.md, "Processes and signals", has the evidence for each choice):
+// and later; docs/io.md, "Processes and signals", has the evidence for each choice):
 // - posix_spawn (glibc's is vfork-like and reports a failed exec as an error code) rather than .NET's
 //   Process: the child's standard streams can be any descriptor (a pipe, a file, /dev/null), the
 //   child gets SIGPIPE's default action back (.NET ignores SIGPIPE, and exec keeps ignored signals, so
@@ -294,7 +294,18 @@ internal sealed unsafe class PidfdChild : ChildHandle
             ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)
             : File.OpenHandle(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
         files[fd == 0 ? ("<stdin>" + path, append) : (path, append)] = file;
-        return (int)file.DangerousGetHandle();
+        var handle = (int)file.DangerousGetHandle();
+
+        // FileMode.Append only moves .NET's own offset (it writes with pwrite); the child writes with
+        // write(2) at the descriptor's offset, which O_APPEND puts at the end for every write.
+        if (append && Posix.SetAppend(handle) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            file.Dispose();
+            throw new IOException($"Could not open '{path}' for appending: fcntl(F_SETFL, O_APPEND) failed (errno {errno}).");
+        }
+
+        return handle;
     }
 
     private static byte* Utf8(string value, List<nint> strings)

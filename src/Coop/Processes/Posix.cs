@@ -95,6 +95,14 @@ internal static unsafe partial class Posix
     public static int DuplicateCloseOnExec(int fd) =>
         Fcntl(fd, OperatingSystem.IsLinux() ? 1030 : OperatingSystem.IsMacOS() ? 67 : 17, 0); // F_DUPFD_CLOEXEC
 
+    /// <summary>Sets O_APPEND on <paramref name="fd"/> (Linux's numbers), so that every write of the
+    /// child goes to the end of the file; 0, or -1 with errno set.</summary>
+    public static int SetAppend(int fd)
+    {
+        var flags = Fcntl(fd, 3, 0); // F_GETFL
+        return flags < 0 ? -1 : Fcntl(fd, 4, flags | 0x400); // F_SETFL, O_APPEND
+    }
+
     [LibraryImport(Libc, EntryPoint = "waitid", SetLastError = true)]
     public static partial int WaitId(int idType, int id, byte* info, int options);
 

@@ -4,7 +4,7 @@
 // The descriptor is wrapped in a System.Net.Sockets.Socket and registered with the loop like any
 // socket. .NET's Socket takes a descriptor that is not a socket (SafeSocketHandle.IsSocket is false
 // then) and reads and writes it with read(2) and write(2), so the loop's poller, its readiness hints,
-// its cancel-safe receive and its send-all work on a pipe unchanged, under either poller (docs/design.md,
+// its cancel-safe receive and its send-all work on a pipe unchanged, under either poller (docs/io.md,
 // "Processes and signals"). A broken pipe is what a broken connection is on a socket: an IOException
 // around a SocketException (Shutdown), as the ByteStream contract says.
 // An output pipe closes itself once it has returned end of file (a child's output that ended has
@@ -65,7 +65,7 @@ internal sealed class ProcessPipe : ByteStream
         if (n == 0 && !buffer.IsEmpty && !_registration.IsClosed)
         {
             _ended = true;
-            _registration.Close(abort: false);
+            CloseRegistration(abort: false);
         }
 
         return n;
@@ -104,26 +104,43 @@ internal sealed class ProcessPipe : ByteStream
         }
 
         _eofSent = true;
-        _registration.Close(abort: false);
+        CloseRegistration(abort: false);
     }
 
     public override async Coroutine CloseAsync()
     {
         CheckLoop(nameof(CloseAsync));
-        _registration.Close(abort: false);
+        CloseRegistration(abort: false);
     }
 #pragma warning restore CS1998
 
     public override void Abort()
     {
         CheckLoop(nameof(Abort));
-        _registration.Close(abort: true);
+        CloseRegistration(abort: true);
     }
 
     /// <summary>Closes the descriptor from the loop's own code (a child's cleanup, the loop's close).</summary>
-    internal void Close() => _registration.Close(abort: false);
+    internal void Close() => CloseRegistration(abort: false);
+
+    /// <summary>Run once when the descriptor closes, whichever way (the child lets the loop forget it
+    /// once it has exited and its last pipe is closed).</summary>
+    internal Action? Closed { get; set; }
 
     public override string ToString() => $"{_name} ({(_sends ? "sends" : "receives")}{(_registration.IsClosed ? ", closed" : "")})";
+
+    private void CloseRegistration(bool abort)
+    {
+        if (_registration.IsClosed)
+        {
+            return;
+        }
+
+        _registration.Close(abort);
+        var closed = Closed;
+        Closed = null;
+        closed?.Invoke();
+    }
 
     private void CheckLoop(string operation)
     {

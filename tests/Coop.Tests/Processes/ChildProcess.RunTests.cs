@@ -239,6 +239,43 @@ public abstract class ChildProcessRunTests
         Assert.Equal(4, result.ExitCode);
         Assert.Throws<ProcessFailedException>(() => result.EnsureSuccess());
     }
+
+    [Fact]
+    public void Run_CanceledWhileFeedingInputTheChildDoesNotRead_ChildEndedAndReaped()
+    {
+        Run(Kind, async () =>
+        {
+            var scope = await CancelScope.MoveOnAfter(0.2, async _ => await ChildProcess.Run("sleep", ["30"], input: Pattern(4 << 20)));
+            Assert.True(scope.CanceledCaught);
+            Assert.Equal(0, EventLoop.Current.ChildCount);
+            Assert.Equal(0, EventLoop.Current.OpenSockets);
+        });
+    }
+
+    [Fact]
+    public void Run_CanceledWhileCapturingOutput_ChildEndedAndReaped()
+    {
+        Run(Kind, async () =>
+        {
+            var scope = await CancelScope.MoveOnAfter(0.2, async _ =>
+                await ChildProcess.Run("sh", ["-c", "while true; do echo tick; sleep 0.01; done"], captureStdout: true, captureStderr: true));
+            Assert.True(scope.CanceledCaught);
+            Assert.Equal(0, EventLoop.Current.ChildCount);
+            Assert.Equal(0, EventLoop.Current.OpenSockets);
+        });
+    }
+
+    [Fact]
+    public void Run_FailsWithInvalidUtf8OnStderr_ResultKeepsTheBytesAndTheMessageIsBuilt()
+    {
+        var error = Run(Kind, async () => await Failure(ChildProcess.Run("sh", ["-c", "printf '\\377\\376 bad\\n' >&2; exit 2"], captureStderr: true)));
+
+        var failed = Assert.IsType<ProcessFailedException>(error);
+        Assert.Equal([0xFF, 0xFE, (byte)' ', (byte)'b', (byte)'a', (byte)'d', (byte)'\n'], failed.Result.Stderr);
+        Assert.Equal(2, failed.Result.ExitCode);
+        Assert.Contains("bad", failed.Message, StringComparison.Ordinal);
+    }
+
 }
 
 public sealed class ChildProcessRunPidfdTests : ChildProcessRunTests

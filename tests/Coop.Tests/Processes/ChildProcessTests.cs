@@ -209,7 +209,15 @@ public abstract class ChildProcessTests
             });
 
             Assert.Equal(0, code);
-            Assert.Equal("out: from the file\nerr\nout again\n", File.ReadAllText(output));
+            if (Kind == ChildKind.Pidfd)
+            {
+                Assert.Equal("out: from the file\nerr\nout again\n", File.ReadAllText(output));
+            }
+            else
+            {
+                // .NET's Process copies each stream on a thread of its own: the lines interleave freely.
+                Assert.Equal(["err", "out again", "out: from the file"], File.ReadAllLines(output).Order(StringComparer.Ordinal));
+            }
         }
         finally
         {
@@ -245,8 +253,9 @@ public abstract class ChildProcessTests
         Run(Kind, async () =>
         {
             await Coroutine.Yield();
-            var error = Assert.Throws<FileNotFoundException>(() => ChildProcess.Start("cat", options: new ProcessOptions { Stdin = ProcessStdio.File("/no/such/input") }));
-            Assert.Contains("/no/such/input", error.Message, StringComparison.Ordinal);
+            var missing = Path.Combine(Path.GetTempPath(), "coop-no-such-input-" + Guid.NewGuid().ToString("N"));
+            var error = Assert.Throws<FileNotFoundException>(() => ChildProcess.Start("cat", options: new ProcessOptions { Stdin = ProcessStdio.File(missing) }));
+            Assert.Contains(missing, error.Message, StringComparison.Ordinal);
             Assert.Equal(0, EventLoop.Current.ChildCount);
         });
     }
@@ -575,6 +584,132 @@ public abstract class ChildProcessTests
             return await child.WaitAsync();
         }
     }
+
+    [Fact]
+    public void Stdin_ChildNotReading_SendWaitsForRoomAndTheLoopKeepsRunning()
+    {
+        Run(Kind, async () =>
+        {
+            var loop = EventLoop.Current;
+            var child = ChildProcess.Start("sh", ["-c", "sleep 0.5; exec cat >/dev/null"], new ProcessOptions { Stdin = ProcessStdio.Pipe });
+            var data = Pattern(4 << 20); // far more than a pipe holds
+            var sending = loop.CreateTask(child.Stdin!.SendAllAsync(data));
+            var ticks = 0;
+            for (var i = 0; i < 10; i++)
+            {
+                await Coroutine.Sleep(0.01);
+                ticks++; // the loop runs other tasks while the send waits for room
+            }
+
+            Assert.False(sending.IsDone, "4 MiB fit into a pipe nobody reads");
+            Assert.Equal(10, ticks);
+            await sending; // the child reads at last
+            await child.Stdin.CloseAsync();
+            Assert.Equal(0, await child.WaitAsync());
+        });
+    }
+
+    [Fact]
+    public void Stdin_SendCanceledWhileTheChildDoesNotRead_ChildIsLeftRunningAndCanBeEnded()
+    {
+        Run(Kind, async () =>
+        {
+            var loop = EventLoop.Current;
+            var child = ChildProcess.Start("sleep", ["30"], new ProcessOptions { Stdin = ProcessStdio.Pipe });
+            var sending = loop.CreateTask(child.Stdin!.SendAllAsync(Pattern(4 << 20)));
+            await Coroutine.Sleep(0.05);
+            sending.Cancel();
+            Assert.IsType<CanceledException>(await Failure(sending));
+            Assert.False(child.HasExited);
+            await child.Stdin.CloseAsync();
+            Assert.Equal(143, await child.TerminateAsync(TimeSpan.FromSeconds(5)));
+        });
+    }
+
+    [Fact]
+    public void Stdout_ChildClosesItEarlyAndGoesOn_EndOfFileBeforeTheExit()
+    {
+        Run(Kind, async () =>
+        {
+            var child = ChildProcess.Start("sh", ["-c", "echo early; exec 1>&-; read x; exit 5"], new ProcessOptions { Stdin = ProcessStdio.Pipe, Stdout = ProcessStdio.Pipe });
+            Assert.Equal("early\n", await ReadToEnd(child.Stdout!));
+            Assert.False(child.HasExited);
+            await child.Stdin!.CloseAsync();
+            Assert.Equal(5, await child.WaitAsync());
+        });
+    }
+
+    [Fact]
+    public void Stdout_BinaryGarbage_ArrivesByteForByte()
+    {
+        var data = Pattern(300_000, seed: 7); // every byte value, no line structure, invalid UTF-8
+        var received = Run(Kind, async () =>
+        {
+            var result = await ChildProcess.Run("cat", input: data, captureStdout: true);
+            return result.Stdout!;
+        });
+
+        Assert.Equal(data, received);
+    }
+
+    [Fact]
+    public void Stderr_PipedApartFromStdout_EachGetsItsOwnBytes()
+    {
+        var (output, error, code) = Run(Kind, async () =>
+        {
+            var child = ChildProcess.Start("sh", ["-c", "echo out; echo err >&2; exit 9"], new ProcessOptions { Stdout = ProcessStdio.Pipe, Stderr = ProcessStdio.Pipe });
+            var both = await Coroutine.Gather(ReadToEnd(child.Stdout!), ReadToEnd(child.Stderr!));
+            return (both[0], both[1], await child.WaitAsync());
+        });
+
+        Assert.Equal(("out\n", "err\n", 9), (output, error, code));
+    }
+
+    [Fact]
+    public void Start_FiftyChildrenAtOnce_EachExitCodeAndOutputReachesItsOwner()
+    {
+        var results = Run(Kind, async () =>
+        {
+            var children = Enumerable.Range(0, 50)
+                .Select(i => ChildProcess.Start("sh", ["-c", "sleep 0.05; echo $0; exit $(($0 % 7))", i.ToString(System.Globalization.CultureInfo.InvariantCulture)], new ProcessOptions { Stdout = ProcessStdio.Pipe }))
+                .ToList();
+            var outputs = await Coroutine.Gather(children.Select(c => ReadToEnd(c.Stdout!)).ToArray());
+            var codes = new List<int>();
+            foreach (var child in children)
+            {
+                codes.Add(await child.WaitAsync());
+            }
+
+            Assert.Equal(0, EventLoop.Current.ChildCount);
+            return outputs.Zip(codes).ToList();
+        }, TimeSpan.FromSeconds(120));
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(($"{i}\n", i % 7), results[i]);
+        }
+    }
+
+    [Fact]
+    public void Child_UsedFromAnotherThread_ThrowsInvalidOperationException()
+    {
+        Run(Kind, async () =>
+        {
+            var child = ChildProcess.Start("sleep", ["30"], new ProcessOptions { Stdout = ProcessStdio.Pipe });
+            var errors = await Coroutine.FromTask(Task.Run(() => new Exception?[]
+            {
+                Record.Exception(() => child.Kill()),
+                Record.Exception(() => child.Terminate()),
+                Record.Exception(() => child.Stdout!.Abort()),
+            }));
+            Assert.All(errors, e => Assert.IsType<InvalidOperationException>(e));
+            Assert.False(child.HasExited);
+            child.Kill();
+            Assert.Equal(137, await child.WaitAsync());
+            await child.Stdout!.CloseAsync();
+        });
+    }
+
 }
 
 public sealed class ChildProcessPidfdTests : ChildProcessTests

@@ -71,13 +71,14 @@ public class EventLoopSignalsTests
         {
             var loop = EventLoop.Current;
             var calls = 0;
+            var runs = loop.SignalHandlerCount; // EventLoop.Run's own, for SIGINT and SIGTERM
             loop.AddSignalHandler(PosixSignal.SIGWINCH, () => calls++);
             Assert.True(loop.RemoveSignalHandler(PosixSignal.SIGWINCH));
             Assert.False(loop.RemoveSignalHandler(PosixSignal.SIGWINCH));
             Assert.False(loop.RemoveSignalHandler(PosixSignal.SIGHUP));
             SendToSelf(SigWinch);
             await Coroutine.Sleep(0.1);
-            Assert.Equal(0, loop.SignalHandlerCount);
+            Assert.Equal(runs, loop.SignalHandlerCount);
             return calls;
         }
     }
@@ -93,9 +94,10 @@ public class EventLoopSignalsTests
             var loop = EventLoop.Current;
             var first = 0;
             var second = 0;
+            var runs = loop.SignalHandlerCount; // EventLoop.Run's own, for SIGINT and SIGTERM
             loop.AddSignalHandler(PosixSignal.SIGWINCH, () => first++);
             loop.AddSignalHandler((PosixSignal)SigWinch, () => second++); // the same signal by its number
-            Assert.Equal(1, loop.SignalHandlerCount);
+            Assert.Equal(runs + 1, loop.SignalHandlerCount);
             SendToSelf(SigWinch);
             while (second == 0)
             {
