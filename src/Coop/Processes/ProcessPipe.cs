@@ -21,6 +21,7 @@ internal sealed class ProcessPipe : ByteStream
     private readonly bool _sends;
     private bool _ended; // an output pipe returned end of file and closed itself
     private bool _eofSent; // the input pipe was closed by SendEofAsync
+    private bool _receiving; // a receive is in flight
 
     private ProcessPipe(SocketRegistration registration, string name, bool sends)
     {
@@ -61,7 +62,25 @@ internal sealed class ProcessPipe : ByteStream
             return 0;
         }
 
-        var n = await _registration.Backend.ReceiveAsync(_registration, buffer, SocketFlags.None, forStream: true);
+        if (_receiving)
+        {
+            // Refused before the descriptor is touched: a read attempt of this call's own would race
+            // the waiting receive (under the portable poller, .NET queues it behind that one).
+            CheckLoop(nameof(ReceiveAsync));
+            throw new InvalidOperationException($"ReceiveAsync: another task is already receiving on {_name}; one task at a time may receive.");
+        }
+
+        int n;
+        _receiving = true;
+        try
+        {
+            n = await _registration.Backend.ReceiveAsync(_registration, buffer, SocketFlags.None, forStream: true);
+        }
+        finally
+        {
+            _receiving = false;
+        }
+
         if (n == 0 && !buffer.IsEmpty && !_registration.IsClosed)
         {
             _ended = true;
