@@ -4,6 +4,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Globalization;
 using Coop.Cli;
 using Coop.Cli.Demos;
 using Spectre.Console;
@@ -20,9 +21,21 @@ var secondsOption = new Option<double>("--seconds")
     Description = "Stop an endless demo after this many seconds.",
     DefaultValueFactory = _ => 10,
 };
+var timelineOption = new Option<FileInfo?>("--timeline")
+{
+    Description = "Draw the run's timeline (one lane per task) to this SVG file.",
+    HelpName = "out.svg",
+};
+var traceOption = new Option<FileInfo?>("--trace")
+{
+    Description = "Write the run's loop events to this Chrome trace (JSON) file, for Perfetto.",
+    HelpName = "out.json",
+};
 var demoCommand = new Command("demo", "List the demos, or run one: coop demo NAME.");
 demoCommand.Arguments.Add(nameArgument);
 demoCommand.Options.Add(secondsOption);
+demoCommand.Options.Add(timelineOption);
+demoCommand.Options.Add(traceOption);
 demoCommand.SetAction(parsed =>
 {
     var name = parsed.GetValue(nameArgument);
@@ -47,9 +60,36 @@ demoCommand.SetAction(parsed =>
         return ExitCode.Usage;
     }
 
-    return demo.ProgressText(seconds) is { } text
-        ? terminal.WithProgress(text, output => demo.Run(new DemoContext(output, seconds)))
-        : demo.Run(new DemoContext(Console.Out, seconds));
+    var svgFile = parsed.GetValue(timelineOption);
+    var traceFile = parsed.GetValue(traceOption);
+    DemoTimeline? timeline = null;
+    if (svgFile != null || traceFile != null)
+    {
+        if (!demo.RecordsTimeline)
+        {
+            var which = string.Join(", ", DemoCatalog.All.Where(d => d.RecordsTimeline).Select(d => d.Name));
+            terminal.Error.MarkupLine($"[red]The demo '{Markup.Escape(demo.Name)}' records no timeline; these do: {Markup.Escape(which)}.[/]");
+            return ExitCode.Usage;
+        }
+
+        timeline = new DemoTimeline(svgFile?.FullName, traceFile?.FullName);
+    }
+
+    var exitCode = demo.ProgressText(seconds) is { } text
+        ? terminal.WithProgress(text, output => demo.Run(new DemoContext(output, seconds, timeline)))
+        : demo.Run(new DemoContext(Console.Out, seconds, timeline));
+    if (timeline != null)
+    {
+        var title = demo.ProgressText(seconds) != null
+            ? string.Create(CultureInfo.InvariantCulture, $"coop demo {demo.Name} --seconds {seconds}")
+            : $"coop demo {demo.Name}";
+        foreach (var line in timeline.Write(title))
+        {
+            terminal.Error.MarkupLine(Markup.Escape(line));
+        }
+    }
+
+    return exitCode;
 });
 
 var root = new RootCommand("Coop: cooperative coroutines and an asyncio-grade event loop for .NET.");

@@ -13,5 +13,7 @@ internal sealed class BlockingDemo : Demo
 
     public override string? ProgressText(double seconds) => EndlessDemo.Progress(Name, seconds);
 
+    public override bool RecordsTimeline => true;
+
     public override int Run(DemoContext context) => BaggageExperiment.Run(context, blocking: true);
 }

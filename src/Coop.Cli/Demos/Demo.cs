@@ -19,11 +19,17 @@ internal abstract class Demo
     /// runs (on a terminal), given the demo's --seconds. Null for a demo done within a second.</summary>
     public virtual string? ProgressText(double seconds) => null;
 
+    /// <summary>True for a demo that records a timeline (<c>--timeline</c>, <c>--trace</c>): it hands
+    /// its loop to <see cref="DemoContext.Timeline"/>.</summary>
+    public virtual bool RecordsTimeline => false;
+
     /// <summary>Runs the demo; returns the process exit code (Coop.Cli.ExitCode).</summary>
     public abstract int Run(DemoContext context);
 }
 
-/// <summary>What a demo runs with: where to write, and how long an endless demo may run.</summary>
+/// <summary>What a demo runs with: where to write, how long an endless demo may run, and the
+/// timeline to record, if one was asked for.</summary>
 /// <param name="Out">Where the demo prints.</param>
 /// <param name="Seconds">How long an endless demo runs before it stops itself.</param>
-internal sealed record DemoContext(TextWriter Out, double Seconds);
+/// <param name="Timeline">The timeline to hand the demo's loop to (--timeline, --trace), or null.</param>
+internal sealed record DemoContext(TextWriter Out, double Seconds, DemoTimeline? Timeline = null);

@@ -10,5 +10,7 @@ internal sealed class SchedulerDemo : Demo
 
     public override int Order => 40;
 
-    public override int Run(DemoContext context) => SchedulerSearches.Run(context.Out, 6);
+    public override bool RecordsTimeline => true;
+
+    public override int Run(DemoContext context) => SchedulerSearches.Run(context.Out, context.Timeline, 6);
 }

@@ -12,15 +12,17 @@ namespace Coop.Cli.Demos;
 internal static class SchedulerSearches
 {
     /// <summary>One search for the first Lucas number with at least that many digits, per entry of
-    /// <paramref name="digits"/>, all on one scheduler.</summary>
-    public static int Run(TextWriter output, params int[] digits)
+    /// <paramref name="digits"/>, all on one scheduler; <paramref name="timeline"/>, if any, records it.</summary>
+    public static int Run(TextWriter output, DemoTimeline? timeline, params int[] digits)
     {
         using var scheduler = new Scheduler(output);
+        timeline?.Observe(scheduler.Loop, axis: TimelineAxis.Steps); // steps of microseconds: their order is the point
         var ids = new List<int>(digits.Length);
         foreach (var d in digits)
         {
             output.WriteLine($"> scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= {d}))");
             var id = scheduler.Add(AsyncSearch(Lucas(), x => x.ToString().Length >= d));
+            scheduler.Loop.AllTasks().Single(t => t.Id == id).Name = $"AsyncSearch({d} digits)"; // the timeline's lane label
             output.WriteLine(id);
             ids.Add(id);
         }

@@ -7,8 +7,9 @@ using System.Text;
 namespace Coop.Cli.Demos;
 
 /// <summary>Writes to <paramref name="inner"/>, stamping each line with the seconds elapsed since
-/// <paramref name="start"/> (a <see cref="TimeProvider.GetTimestamp"/> of <paramref name="clock"/>).</summary>
-internal sealed class StampedWriter(TextWriter inner, TimeProvider clock, long start) : TextWriter
+/// <paramref name="start"/> (a <see cref="TimeProvider.GetTimestamp"/> of <paramref name="clock"/>),
+/// and calling <paramref name="lineBegins"/>, if given, as each line begins (a timeline's mark).</summary>
+internal sealed class StampedWriter(TextWriter inner, TimeProvider clock, long start, Action? lineBegins = null) : TextWriter
 {
     private readonly List<double> _lineTimes = [];
     private bool _atLineStart = true;
@@ -26,6 +27,7 @@ internal sealed class StampedWriter(TextWriter inner, TimeProvider clock, long s
         {
             var now = Elapsed;
             _lineTimes.Add(now);
+            lineBegins?.Invoke();
             inner.Write(Stamp(now));
             _atLineStart = false;
         }

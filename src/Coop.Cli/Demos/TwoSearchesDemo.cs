@@ -10,5 +10,7 @@ internal sealed class TwoSearchesDemo : Demo
 
     public override int Order => 50;
 
-    public override int Run(DemoContext context) => SchedulerSearches.Run(context.Out, 7, 9);
+    public override bool RecordsTimeline => true;
+
+    public override int Run(DemoContext context) => SchedulerSearches.Run(context.Out, context.Timeline, 7, 9);
 }

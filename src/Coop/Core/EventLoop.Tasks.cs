@@ -301,7 +301,7 @@ public sealed partial class EventLoop
 
     /// <summary>Calls one hook of the instrument. An instrument is user code: if it throws, the error
     /// goes to the exception handler and the task goes on, rather than being left half-stepped.</summary>
-    internal void Notify(InstrumentHook hook, CoopTask task)
+    internal void Notify(InstrumentHook hook, CoopTask task, Future? by = null)
     {
         var instrument = _instrument!;
         try
@@ -311,6 +311,7 @@ public sealed partial class EventLoop
                 case InstrumentHook.TaskCreated: instrument.TaskCreated(task); break;
                 case InstrumentHook.BeforeTaskStep: instrument.BeforeTaskStep(task); break;
                 case InstrumentHook.AfterTaskStep: instrument.AfterTaskStep(task); break;
+                case InstrumentHook.TaskWoken: instrument.TaskWoken(task, by); break;
                 default: instrument.TaskDone(task); break;
             }
         }

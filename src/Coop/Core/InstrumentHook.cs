@@ -8,5 +8,6 @@ internal enum InstrumentHook
     TaskCreated,
     BeforeTaskStep,
     AfterTaskStep,
+    TaskWoken,
     TaskDone,
 }

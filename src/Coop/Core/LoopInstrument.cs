@@ -37,6 +37,15 @@ public abstract class LoopInstrument
     {
     }
 
+    /// <summary><paramref name="task"/> waited (its step ended Waiting) and is ready again, because
+    /// <paramref name="by"/>, what it waited on, completed, or because it was canceled meanwhile;
+    /// <paramref name="by"/> is null after a wait on an awaitable of another world (a .NET
+    /// <see cref="Task"/>). Who woke it is what runs now: <see cref="CoopTask.Current"/> if a task's
+    /// step completed <paramref name="by"/>, else a timer, I/O that became ready, or a callback.</summary>
+    public virtual void TaskWoken(CoopTask task, Future? by)
+    {
+    }
+
     /// <summary><paramref name="task"/> finished: it succeeded, failed or was canceled, and its
     /// waiters are woken.</summary>
     public virtual void TaskDone(CoopTask task)

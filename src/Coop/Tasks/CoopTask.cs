@@ -267,6 +267,7 @@ public abstract partial class CoopTask : Future
         {
             Loop.ForeignWaits--;
             MakeReady();
+            NoteWoken(null);
         }
     }
 
@@ -277,6 +278,17 @@ public abstract partial class CoopTask : Future
         {
             _parkedOn = null;
             MakeReady();
+            NoteWoken(future);
+        }
+    }
+
+    /// <summary>Tells the instrument, if any, that a wait ended (LoopInstrument.TaskWoken).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NoteWoken(Future? by)
+    {
+        if (Loop.Instrument != null)
+        {
+            Loop.Notify(InstrumentHook.TaskWoken, this, by);
         }
     }
 
@@ -299,6 +311,7 @@ public abstract partial class CoopTask : Future
             _parkedOn = null;
             future.NoteWaiterLeft();
             MakeReady();
+            NoteWoken(future);
             if (future.CancelWithWaiter && !future.HasOtherParkedTask(this))
             {
                 future.Cancel(_extras?.CancelMessage); // not when shared: canceling a waiter never harms other waiters

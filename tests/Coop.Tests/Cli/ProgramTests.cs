@@ -80,6 +80,40 @@ public class ProgramTests
         Assert.DoesNotContain("deadline", error, StringComparison.Ordinal); // no progress text on a pipe
     }
 
+    [Fact]
+    public void Demo_TimelineAndTrace_WriteThePictureAndTheChromeTrace()
+    {
+        var directory = Directory.CreateTempSubdirectory("coop-timeline-");
+        try
+        {
+            var svg = Path.Combine(directory.FullName, "two.svg");
+            var trace = Path.Combine(directory.FullName, "two.json");
+            var (exitCode, output, error) = RunCoop("demo", "two-searches", "--timeline", svg, "--trace", trace);
+            Assert.Equal(0, exitCode);
+            Assert.EndsWith("141422324" + Environment.NewLine, output, StringComparison.Ordinal); // the demo's output is unchanged
+            Assert.Contains($"Wrote the timeline picture to {svg}", error, StringComparison.Ordinal);
+            var picture = System.Xml.Linq.XDocument.Load(svg).ToString();
+            Assert.Contains("AsyncSearch(7 digits)", picture, StringComparison.Ordinal);
+            Assert.Contains("AsyncSearch(9 digits)", picture, StringComparison.Ordinal);
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(trace));
+            Assert.Contains(json.RootElement.GetProperty("traceEvents").EnumerateArray(), e => e.GetProperty("ph").GetString() == "X");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Demo_TimelineOfADemoThatRecordsNone_Exits2NamingTheDemosThatDo()
+    {
+        var (exitCode, output, error) = RunCoop("demo", "lucas", "--timeline", Path.Combine(Path.GetTempPath(), "never-written.svg"));
+        Assert.Equal(2, exitCode);
+        Assert.Contains("The demo 'lucas' records no timeline", error, StringComparison.Ordinal);
+        Assert.Contains("two-searches", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
     private static (int ExitCode, string Output, string Error) RunCoop(params string[] args) => RunCoop(args, []);
 
     private static (int ExitCode, string Output, string Error) RunCoop(string[] args, params (string Name, string Value)[] environment) =>

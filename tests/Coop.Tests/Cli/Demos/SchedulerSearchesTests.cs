@@ -10,7 +10,7 @@ public class SchedulerSearchesTests
     public void Run_TwoDigitCounts_EchoesEachAddThenPrintsEachResultInAddOrder()
     {
         var output = new StringWriter();
-        var exitCode = Bounded.Run(() => SchedulerSearches.Run(output, 2, 1));
+        var exitCode = Bounded.Run(() => SchedulerSearches.Run(output, null, 2, 1));
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(0, exitCode);
@@ -28,7 +28,7 @@ public class SchedulerSearchesTests
     public void Run_NoDigitCounts_RunsAnEmptySchedulerAndPrintsNoResult()
     {
         var output = new StringWriter();
-        var exitCode = Bounded.Run(() => SchedulerSearches.Run(output));
+        var exitCode = Bounded.Run(() => SchedulerSearches.Run(output, null));
 
         Assert.Equal(0, exitCode);
         Assert.Equal("> scheduler.RunToCompletion()" + Environment.NewLine, output.ToString());
