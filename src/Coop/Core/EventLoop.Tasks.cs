@@ -195,14 +195,21 @@ public sealed partial class EventLoop
 
         using var loop = new EventLoop(options);
         var task = start(loop);
+        using var guard = Core.MainGuard.Factory?.Invoke(loop, task); // Ctrl+C and SIGTERM cancel main
         try
         {
             loop.RunUntilComplete((Future)task);
+        }
+        catch (CanceledException canceled) when (guard is { Interrupted: true })
+        {
+            guard.MainCanceled(canceled);
         }
         finally
         {
             loop.CancelLeftoverTasks();
         }
+
+        guard?.ThrowIfInterrupted();
 
         return task;
     }

@@ -178,6 +178,9 @@ public sealed partial class EventLoop : IDisposable
             left.OnLoopClosed(this);
         }
 
+        // Child processes and signal handlers end before the poller, which holds their descriptors.
+        Closing?.Invoke();
+
         // After the inbox: a closed inbox wakes nobody, so no other thread touches the poller now.
         _poller?.Close();
         ForgetPendingTasks(); // EventLoop.Tasks.cs: reported, not dropped silently
@@ -185,6 +188,10 @@ public sealed partial class EventLoop : IDisposable
         _ready.Clear();
         _timers.Clear();
     }
+
+    /// <summary>Run by <see cref="Close"/>, before the poller closes: what layers above the core own
+    /// outside the loop's queues (child processes, signal handlers: Processes/) ends there.</summary>
+    internal event Action? Closing;
 
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
     public void Dispose() => Close();

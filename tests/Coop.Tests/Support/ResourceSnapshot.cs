@@ -1,28 +1,73 @@
 namespace Coop.Tests.Support;
 
-/// <summary>The process's open file descriptors and managed heap at one moment, to check that I/O
-/// work gives back what it took: take one, run the work, then <see cref="AssertNoLeak"/>. The file
-/// descriptor count is exact (/proc/self/fd, Linux); the heap is compared after full collections,
+/// <summary>The process's open file descriptors, child processes and managed heap at one moment, to
+/// check that I/O work gives back what it took: take one, run the work, then <see cref="AssertNoLeak"/>.
+/// The file descriptor count is exact (/proc/self/fd, Linux), and so is the count of children (every
+/// process in /proc whose parent is this one, zombies included); the heap is compared after full collections,
 /// within a slack for what the runtime caches on first use (run the work once before taking the
 /// snapshot, so that the check sees steady state). Use it in tests that do not run in parallel with
 /// others (the I/O collection), since it sees the whole process.</summary>
 public sealed class ResourceSnapshot
 {
-    private ResourceSnapshot(int fileDescriptors, long heapBytes)
+    private ResourceSnapshot(int fileDescriptors, int childProcesses, long heapBytes)
     {
         FileDescriptors = fileDescriptors;
+        ChildProcesses = childProcesses;
         HeapBytes = heapBytes;
     }
 
     /// <summary>Open file descriptors (-1 where /proc/self/fd does not exist).</summary>
     public int FileDescriptors { get; }
 
+    /// <summary>Child processes of this process, running or zombie (-1 where /proc does not exist).</summary>
+    public int ChildProcesses { get; }
+
     public long HeapBytes { get; }
 
     public static ResourceSnapshot Take()
     {
         var heap = CollectedHeap();
-        return new ResourceSnapshot(CountFileDescriptors(), heap);
+        return new ResourceSnapshot(CountFileDescriptors(), CountChildProcesses(), heap);
+    }
+
+    /// <summary>This process's children, running or zombie, by scanning /proc (-1 without it).</summary>
+    public static int CountChildProcesses()
+    {
+        if (!Directory.Exists("/proc/self"))
+        {
+            return -1;
+        }
+
+        var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var count = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+
+            try
+            {
+                // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[1] == self)
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended while we looked
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Fails if file descriptors are still open that were not at the snapshot, or if the
@@ -39,6 +84,8 @@ public sealed class ResourceSnapshot
         }
 
         Assert.True(fds <= FileDescriptors, $"{fds - FileDescriptors} file descriptor(s) leaked: {FileDescriptors} open before, {fds} after.");
+        var children = CountChildProcesses();
+        Assert.True(children <= ChildProcesses, $"{children - ChildProcesses} child process(es) left behind (running or zombie): {ChildProcesses} before, {children} after.");
         var heap = CollectedHeap();
         Assert.True(heap - HeapBytes <= heapSlackBytes, $"The managed heap grew by {heap - HeapBytes} bytes (slack {heapSlackBytes}).");
     }
