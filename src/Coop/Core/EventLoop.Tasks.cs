@@ -304,6 +304,7 @@ public sealed partial class EventLoop
                 case InstrumentHook.TaskCreated: instrument.TaskCreated(task); break;
                 case InstrumentHook.BeforeTaskStep: instrument.BeforeTaskStep(task); break;
                 case InstrumentHook.AfterTaskStep: instrument.AfterTaskStep(task); break;
+                case InstrumentHook.AwaitedWhileCanceled: instrument.AwaitedWhileCanceled(task); break;
                 default: instrument.TaskDone(task); break;
             }
         }
@@ -328,7 +329,7 @@ public sealed partial class EventLoop
         _liveCount++;
         _listedCount++;
         QueueFirstStep(task);
-        if (Instrument != null)
+        if (ActiveInstrument != null)
         {
             Notify(InstrumentHook.TaskCreated, task);
         }

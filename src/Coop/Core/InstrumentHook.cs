@@ -9,4 +9,5 @@ internal enum InstrumentHook
     BeforeTaskStep,
     AfterTaskStep,
     TaskDone,
+    AwaitedWhileCanceled,
 }
