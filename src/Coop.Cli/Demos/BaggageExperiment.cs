@@ -35,24 +35,24 @@ internal static class BaggageExperiment
 
         using var scheduler = new Scheduler(TextWriter.Null);
         context.Out.WriteLine($"> scheduler.Add(AsyncRepetitiveMessage(output, \"{Message}\", {IntervalSeconds.ToString(CultureInfo.InvariantCulture)}))");
-        scheduler.Add(AsyncRepetitiveMessage(messages, Message, IntervalSeconds));
+        Name(scheduler, scheduler.Add(AsyncRepetitiveMessage(messages, Message, IntervalSeconds)), "AsyncRepetitiveMessage");
         if (blocking)
         {
             context.Out.WriteLine("> scheduler.Add(AsyncPrintMatches(output, Lucas(), IsPrime))");
-            scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
+            Name(scheduler, scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
             {
                 (testing, testingSince) = (x, matches.Elapsed);
                 return IsPrime(x, deadline.Token);
-            }));
+            })), "AsyncPrintMatches(Lucas(), IsPrime)");
         }
         else
         {
             context.Out.WriteLine("> scheduler.Add(AsyncPrintMatches(output, Lucas(), AsyncIsPrime))");
-            scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
+            Name(scheduler, scheduler.Add(AsyncPrintMatches(matches, Lucas(), x =>
             {
                 (testing, testingSince) = (x, matches.Elapsed);
                 return AsyncIsPrime(x);
-            }));
+            })), "AsyncPrintMatches(Lucas(), AsyncIsPrime)");
         }
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"> scheduler.RunToCompletion()  // endless: stopped after {context.Seconds} s"));
@@ -70,6 +70,11 @@ internal static class BaggageExperiment
         Summarize(context.Out, blocking, messages.LineTimes, end, testing, end - testingSince);
         return 0;
     }
+
+    /// <summary>Names a task after the talk's expression that made it: debug mode's warnings (COOP_DEBUG=1)
+    /// then say which call blocked ("task 2 ('AsyncPrintMatches(Lucas(), IsPrime)') ... took 4.2 s").</summary>
+    private static void Name(Scheduler scheduler, int id, string name) =>
+        scheduler.Loop.AllTasks().Single(t => t.Id == id).Name = name;
 
     private static void Summarize(TextWriter output, bool blocking, IReadOnlyList<double> messageTimes, double end, BigInteger testing, double testedFor)
     {

@@ -107,7 +107,7 @@ internal static class SourceLines
 
         var points = SequencePoints(moveNext);
         var suspensions = new Dictionary<int, (string? File, int Line)>();
-        foreach (var (value, offset) in StateStores(il, state.MetadataToken))
+        foreach (var (value, offset) in StateStores(il, token => IsField(moveNext.Module, token, state, type)))
         {
             if (value >= 0 && !suspensions.ContainsKey(value))
             {
@@ -120,11 +120,11 @@ internal static class SourceLines
     }
 
     /// <summary>Each constant stored in the state field: <c>ldc.i4 k; [dup; stloc]; stfld state</c>.</summary>
-    private static IEnumerable<(int Value, int Offset)> StateStores(byte[] il, int stateToken)
+    private static IEnumerable<(int Value, int Offset)> StateStores(byte[] il, Func<int, bool> isState)
     {
         for (var i = 1; i + 4 < il.Length; i++)
         {
-            if (il[i] != 0x7D || BitConverter.ToInt32(il, i + 1) != stateToken)
+            if (il[i] != 0x7D || !isState(BitConverter.ToInt32(il, i + 1)))
             {
                 continue; // not stfld <>1__state
             }
@@ -144,6 +144,30 @@ internal static class SourceLines
             {
                 yield return (value, i);
             }
+        }
+    }
+
+    /// <summary>True if <paramref name="token"/> names the state field: a field definition, or for a
+    /// generic state machine (an iterator in a generic class) a reference to it through its type.</summary>
+    private static bool IsField(Module module, int token, FieldInfo state, Type type)
+    {
+        if (token == state.MetadataToken)
+        {
+            return true;
+        }
+
+        if (token >> 24 != 0x0A || !type.IsGenericType)
+        {
+            return false; // not a member reference
+        }
+
+        try
+        {
+            return module.ResolveField(token, type.GetGenericArguments(), null) is { } field && field.MetadataToken == state.MetadataToken;
+        }
+        catch (ArgumentException)
+        {
+            return false; // a method reference, not a field
         }
     }
 
