@@ -41,6 +41,16 @@ internal sealed class LoopDebugger : LoopInstrument
     public static void Attach(EventLoop loop)
     {
         var debugger = new LoopDebugger(loop);
+        try
+        {
+            var signal = TaskDumpSignal.Register(loop, Console.Error);
+            debugger.Watchdog.Stopped = signal.Dispose; // the loop closed
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // No SIGQUIT here (a browser, a mobile OS): dumps are still taken from code.
+        }
+
         s_debuggers.AddOrUpdate(loop, debugger);
         loop.AddOwnInstrument(debugger);
         DroppedCoroutines.Track();

@@ -39,6 +39,9 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
         _thread = new Thread(() => Watch(self)) { IsBackground = true, Name = "Coop stall watchdog" + (loopName == null ? "" : ": " + loopName) };
     }
 
+    /// <summary>Called on the watchdog thread when it stops, the loop closed or the watchdog disposed.</summary>
+    public Action? Stopped { get; set; }
+
     /// <summary>How long a step may run.</summary>
     public TimeSpan Threshold { get; }
 
@@ -135,7 +138,7 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
             {
                 if (stopped.Wait(period))
                 {
-                    return;
+                    continue; // WatchOnce sees it and says so
                 }
             }
             catch (ObjectDisposedException)
@@ -150,6 +153,7 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
     {
         if (_stopped.IsSet || _loop.IsClosed)
         {
+            Stopped?.Invoke();
             return false;
         }
 

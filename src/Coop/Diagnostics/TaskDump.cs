@@ -43,6 +43,16 @@ public sealed class TaskDump
         return Read(loop, consistent: true);
     }
 
+    /// <summary>Writes a dump of <paramref name="loop"/> to <paramref name="output"/> each time the
+    /// process gets SIGQUIT (<c>kill -QUIT pid</c>, Ctrl+\ in a terminal; Ctrl+Break on Windows),
+    /// until the result is disposed; the signal no longer ends the process meanwhile. If the loop is
+    /// stuck inside a step, the dump is read from the signal's thread and says it may be inconsistent.
+    /// Debug mode does this for every loop, to standard error.</summary>
+    /// <param name="loop">The loop to dump.</param>
+    /// <param name="output">Where to write the dump (standard error, a log file).</param>
+    /// <returns>Dispose it to stop listening.</returns>
+    public static IDisposable WriteOnSignal(EventLoop loop, TextWriter output) => TaskDumpSignal.Register(loop, output);
+
     /// <summary>Reads the dump from any thread: for a loop that does not answer (stalled).</summary>
     internal static TaskDump Read(EventLoop loop, bool consistent)
     {
