@@ -11,7 +11,10 @@ EventLoop.Run(Main());
 static async Coroutine Main()
 {
     // Ordinary .NET async code: resumes on the loop thread, as the loop is the SynchronizationContext.
+    // COOP004 (info) points to Coroutine.FromTask for such awaits; this one shows that the plain form works.
+#pragma warning disable COOP004
     var text = await ReadAsync();
+#pragma warning restore COOP004
     Console.WriteLine($"read: {text}");
 
     // A slow operation with a timeout: FromTask passes a token, canceled when the wait ends.

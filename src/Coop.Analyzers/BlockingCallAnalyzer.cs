@@ -46,6 +46,11 @@ public sealed class BlockingCallAnalyzer : CoopAnalyzer
                 break;
             case BlockingFix.AwaitTask:
                 task = TaskAwaitedBy(invocation);
+                if (CompletionCheck.Precedes(task, invocation))
+                {
+                    return; // the code checked that the task ended: reading its result does not block
+                }
+
                 fix = task == null ? BlockingFix.None : BlockingFix.AwaitTask;
                 break;
             case BlockingFix.WhenAll when method.Parameters.Length == 1:
@@ -70,6 +75,11 @@ public sealed class BlockingCallAnalyzer : CoopAnalyzer
         }
 
         var task = reference.Instance is { IsImplicit: false } instance ? instance : null;
+        if (CompletionCheck.Precedes(task, reference))
+        {
+            return; // the code checked that the task ended: reading its result does not block
+        }
+
         var fix = task == null ? BlockingFix.None : BlockingFix.AwaitTask;
         Report(context, coop, function, property.ContainingType.Name + "." + property.Name, api, fix, task,
             ImmutableDictionary.CreateBuilder<string, string?>());

@@ -1,6 +1,7 @@
 // [CoopFact]: an xunit 2 fact whose method returns an async Coroutine. xunit finds it through
 // CoopFactDiscoverer; each run of the test explores the method's body under Schedules seeded
-// schedules on a virtual clock (CoopTest.Explore), failing with the seed and the shrunk schedule.
+// schedules on a virtual clock (CoopTest.Explore), failing with the seed and the shrunk schedule;
+// with Simulate, each schedule also gets a simulated network, and TimingFuzz moves its timers.
 // The chain CoopTestCase → CoopTestCaseRunner → CoopTestRunner → CoopTestInvoker exists only to
 // replace the one call that invokes the test method.
 using Xunit;
@@ -25,4 +26,12 @@ public sealed class CoopFactAttribute : FactAttribute
 
     /// <summary>The first schedule's seed (default 1).</summary>
     public long Seed { get; set; } = 1;
+
+    /// <summary>How far each run moves timers, sleeps and simulated latencies, as a fraction of their
+    /// delay (default 0: on time; see <see cref="ExploreOptions.TimingFuzz"/>).</summary>
+    public double TimingFuzz { get; set; }
+
+    /// <summary>Runs each schedule with a fresh simulated network (default false): the method reads
+    /// it from <see cref="Simulation.Current"/>, adds its hosts, and acts as the client.</summary>
+    public bool Simulate { get; set; }
 }

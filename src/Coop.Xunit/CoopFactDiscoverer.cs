@@ -19,6 +19,8 @@ public sealed class CoopFactDiscoverer(IMessageSink diagnosticMessageSink) : Fac
             testMethod,
             factAttribute.GetNamedArgument<int>(nameof(CoopFactAttribute.Schedules)),
             factAttribute.GetNamedArgument<ExploreStrategy>(nameof(CoopFactAttribute.Strategy)),
-            factAttribute.GetNamedArgument<long>(nameof(CoopFactAttribute.Seed)));
+            factAttribute.GetNamedArgument<long>(nameof(CoopFactAttribute.Seed)),
+            factAttribute.GetNamedArgument<double>(nameof(CoopFactAttribute.TimingFuzz)),
+            factAttribute.GetNamedArgument<bool>(nameof(CoopFactAttribute.Simulate)));
     }
 }

@@ -23,12 +23,29 @@ public sealed class CoopTestCase : XunitTestCase
         int schedules,
         ExploreStrategy strategy,
         long seed)
+        : this(diagnosticMessageSink, defaultMethodDisplay, defaultMethodDisplayOptions, testMethod, schedules, strategy, seed, 0, false)
+    {
+    }
+
+    /// <summary>Creates the test case, with timing fuzz and a simulated network.</summary>
+    public CoopTestCase(
+        IMessageSink diagnosticMessageSink,
+        TestMethodDisplay defaultMethodDisplay,
+        TestMethodDisplayOptions defaultMethodDisplayOptions,
+        ITestMethod testMethod,
+        int schedules,
+        ExploreStrategy strategy,
+        long seed,
+        double timingFuzz,
+        bool simulate)
         : base(diagnosticMessageSink, defaultMethodDisplay, defaultMethodDisplayOptions, testMethod)
     {
         // GetNamedArgument gives default(T) for a property the attribute did not set.
         Schedules = schedules > 0 ? schedules : 100;
         Strategy = strategy;
         Seed = seed != 0 ? seed : 1;
+        TimingFuzz = timingFuzz;
+        Simulate = simulate;
     }
 
     /// <summary>How many schedules to explore.</summary>
@@ -39,6 +56,15 @@ public sealed class CoopTestCase : XunitTestCase
 
     /// <summary>The first schedule's seed.</summary>
     public long Seed { get; private set; }
+
+    /// <summary>How far timers and simulated latencies move (0: on time).</summary>
+    public double TimingFuzz { get; private set; }
+
+    /// <summary>Whether each schedule runs on a simulated network.</summary>
+    public bool Simulate { get; private set; }
+
+    /// <summary>The exploration these settings make.</summary>
+    internal ExploreOptions Options => new() { Schedules = Schedules, Strategy = Strategy, Seed = Seed, TimingFuzz = TimingFuzz, Simulate = Simulate };
 
     /// <inheritdoc />
     public override Task<RunSummary> RunAsync(
@@ -57,6 +83,8 @@ public sealed class CoopTestCase : XunitTestCase
         data.AddValue(nameof(Schedules), Schedules);
         data.AddValue(nameof(Strategy), (int)Strategy);
         data.AddValue(nameof(Seed), Seed);
+        data.AddValue(nameof(TimingFuzz), TimingFuzz);
+        data.AddValue(nameof(Simulate), Simulate);
     }
 
     /// <inheritdoc />
@@ -67,5 +95,7 @@ public sealed class CoopTestCase : XunitTestCase
         Schedules = data.GetValue<int>(nameof(Schedules));
         Strategy = (ExploreStrategy)data.GetValue<int>(nameof(Strategy));
         Seed = data.GetValue<long>(nameof(Seed));
+        TimingFuzz = data.GetValue<double>(nameof(TimingFuzz));
+        Simulate = data.GetValue<bool>(nameof(Simulate));
     }
 }

@@ -7,7 +7,7 @@ using Coop.Testing;
 namespace Coop.Xunit;
 
 /// <summary>Invokes a <see cref="CoopFactAttribute"/> method: instead of calling it once, hands it to
-/// <see cref="CoopTest.Explore(Func{Coroutine}, int, ExploreStrategy, long)"/>, which calls it once per schedule.</summary>
+/// <see cref="CoopTest.Explore(Func{Coroutine}, ExploreOptions)"/>, which calls it once per schedule.</summary>
 internal sealed class CoopTestInvoker(
     CoopTestCase testCase,
     ITest test,
@@ -42,7 +42,7 @@ internal sealed class CoopTestInvoker(
             }
         }
 
-        CoopTest.Explore(Body, testCase.Schedules, testCase.Strategy, testCase.Seed);
+        CoopTest.Explore(Body, testCase.Options);
         return null;
     }
 }

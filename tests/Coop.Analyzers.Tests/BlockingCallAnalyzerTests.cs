@@ -19,6 +19,57 @@ public class BlockingCallAnalyzerTests
         """);
 
     [Fact]
+    public Task GetResultAndResult_AfterACompletionCheck_NotReported() => Verify.VerifyAsync("""
+        static class C
+        {
+            static async Coroutine<int> Main(Task<int> task, Task other)
+            {
+                if (!task.IsCompleted)
+                {
+                    await Coroutine.FromTask(task);
+                }
+
+                var n = task.GetAwaiter().GetResult() + task.Result;
+                if (other.Status == TaskStatus.RanToCompletion)
+                {
+                    other.GetAwaiter().GetResult();
+                }
+
+                return n;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task GetResult_CompletionOfAnotherTaskChecked_Reported() => Verify.VerifyAsync("""
+        static class C
+        {
+            static async Coroutine<int> Main(Task<int> task, Task<int> other)
+            {
+                if (other.IsCompleted)
+                {
+                    await Coroutine.Yield();
+                }
+
+                return {|COOP001:task.GetAwaiter().GetResult()|} + {|COOP001:task.Result|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Result_CompletionCheckedOnlyAfterTheRead_Reported() => Verify.VerifyAsync("""
+        static class C
+        {
+            static async Coroutine<bool> Main(Task<int> task)
+            {
+                var n = {|COOP001:task.Result|};
+                await Coroutine.Yield();
+                return task.IsCompleted && n > 0;
+            }
+        }
+        """);
+
+    [Fact]
     public Task ThreadSleep_InAsyncCoroutineOfT_Reported() => Verify.VerifyAsync("""
         static class C
         {

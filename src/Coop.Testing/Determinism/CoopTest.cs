@@ -24,17 +24,32 @@ public static class CoopTest
     public static ExploreResult Explore(Func<ScheduleProbes, Coroutine> body, int schedules = 100, ExploreStrategy strategy = ExploreStrategy.Random, long seed = 1)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ReadLong("COOP_SEED") is { } pinned)
-        {
-            seed = pinned;
-            schedules = 1;
-        }
-        else if (ReadLong("COOP_SCHEDULES") is { } count)
-        {
-            schedules = checked((int)count);
-        }
+        return Testing.Explore.Run(body, Steered(new ExploreOptions { Schedules = schedules, Strategy = strategy, Seed = seed }));
+    }
 
-        return Testing.Explore.Run(body, new ExploreOptions { Schedules = schedules, Strategy = strategy, Seed = seed });
+    /// <summary>As <see cref="Explore(Func{Coroutine}, int, ExploreStrategy, long)"/>, with every
+    /// setting of <paramref name="options"/> (timing fuzz, a simulation, PCT's depth, ...); COOP_SEED
+    /// and COOP_SCHEDULES still apply.</summary>
+    public static ExploreResult Explore(Func<Coroutine> body, ExploreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(options);
+        return Testing.Explore.Run(_ => body(), Steered(options));
+    }
+
+    /// <summary>Runs <paramref name="body"/> against a simulated network <paramref name="runs"/>
+    /// times, each run with a fresh <see cref="Simulation"/> whose faults, timing and schedule come
+    /// from its seed, and throws <see cref="ScheduleFailedException"/> at the first that fails, with
+    /// its seed and the few faults it needs, as readable steps. COOP_SEED replays one seed,
+    /// COOP_SCHEDULES changes the number of runs.</summary>
+    /// <param name="body">The test: adds hosts to its simulation, then acts as the client.</param>
+    /// <param name="runs">How many runs (seeds) to try.</param>
+    /// <param name="timingFuzz">How far timers and latencies move (see <see cref="ExploreOptions.TimingFuzz"/>).</param>
+    /// <param name="seed">The first run's seed; run i uses seed + i.</param>
+    public static ExploreResult Simulate(Func<Simulation, Coroutine> body, int runs = 100, double timingFuzz = 0, long seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Testing.Explore.Simulate(body, Steered(new ExploreOptions { Schedules = runs, Seed = seed, TimingFuzz = timingFuzz }));
     }
 
     /// <summary>Runs <paramref name="body"/> once, in plain FIFO order, on a virtual clock, with the
@@ -46,6 +61,17 @@ public static class CoopTest
         {
             throw new ScheduleFailedException($"The run failed: {run.Exception!.GetType().Name}: {run.Exception.Message}", run.Exception);
         }
+    }
+
+    /// <summary>The options with COOP_SEED (one run of that seed) or COOP_SCHEDULES applied.</summary>
+    private static ExploreOptions Steered(ExploreOptions options)
+    {
+        if (ReadLong("COOP_SEED") is { } pinned)
+        {
+            return options.With(schedules: 1, seed: pinned);
+        }
+
+        return ReadLong("COOP_SCHEDULES") is { } count ? options.With(schedules: checked((int)count)) : options;
     }
 
     private static long? ReadLong(string name)

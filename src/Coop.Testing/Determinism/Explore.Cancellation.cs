@@ -70,6 +70,6 @@ public static partial class Explore
     private static ScheduleRun RunFifo(Func<ScheduleProbes, Coroutine> body, ExploreOptions options, Func<CoopTask, bool> afterStep)
     {
         var fifo = new ReplayChooser([]);
-        return ScheduleRunner.Execute(body, fifo, fifo.Trace, null, options, afterStep);
+        return ScheduleRunner.Execute(body, fifo, fifo.Trace, null, options, cancelAfterStep: afterStep);
     }
 }

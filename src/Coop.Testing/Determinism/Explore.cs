@@ -1,8 +1,10 @@
 // Exploring schedules (the "seeded schedules"): run a test body under many seeded schedules
 // on a virtual clock, stop at the first that fails, shrink it to the fewest deviations from FIFO
-// that still fail, and say how to replay it. Cancellation injection is in Explore.Cancellation.cs.
+// (and perturbations: timing fuzz, simulated network faults) that still fail, and say how to replay
+// it. Shrinking is in Explore.Shrinking.cs, cancellation injection in Explore.Cancellation.cs.
 // Every run goes through ScheduleRunner on a fresh EventLoop; the loop's only part in this is the
-// chooser seam (IScheduleChooser) and the virtual clock (VirtualClock, IIdleClock).
+// chooser seam (IScheduleChooser, which also says when timers fall due) and the virtual clock
+// (VirtualClock, IIdleClock).
 using Coop.Core;
 
 namespace Coop.Testing;
@@ -88,77 +90,56 @@ public static partial class Explore
     }
 
     /// <summary>Runs <paramref name="body"/> once making exactly <paramref name="choices"/> (a
-    /// <see cref="ScheduleRun.Choices"/> list; past its end, FIFO). An empty list is plain FIFO.</summary>
+    /// <see cref="ScheduleRun.Choices"/> list; past its end, FIFO), with no timing fuzz and no
+    /// network fault. An empty list is plain FIFO.</summary>
     public static ScheduleRun Replay(Func<Coroutine> body, IReadOnlyList<int> choices, ExploreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(choices);
-        return RunChoices(_ => body(), choices, options ?? ExploreOptions.Default);
+        return RunChoices(_ => body(), choices, Validated(options), []);
     }
 
-    /// <summary>Reduces a failing run to the fewest deviations from FIFO that still fail with the
-    /// same exception type (delta debugging over the deviations). The result is 1-minimal: undoing
-    /// any one of its deviations makes the run pass or fail differently.</summary>
-    public static ScheduleRun Shrink(Func<Coroutine> body, ScheduleRun failing, ExploreOptions? options = null)
+    /// <summary>Runs <paramref name="body"/> again as <paramref name="run"/> ran: its choices and
+    /// its perturbations (timers moved, network faults), and nothing else. Replaying a shrunk run
+    /// (<see cref="ExploreResult.Shrunk"/>) shows the failure with only what it needs.</summary>
+    public static ScheduleRun Replay(Func<Coroutine> body, ScheduleRun run, ExploreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return Shrink(_ => body(), failing, options ?? ExploreOptions.Default);
+        ArgumentNullException.ThrowIfNull(run);
+        return RunChoices(_ => body(), run.Choices, Validated(options), run.Perturbations);
     }
 
-    internal static ScheduleRun Shrink(Func<ScheduleProbes, Coroutine> body, ScheduleRun failing, ExploreOptions options)
+    /// <summary>Runs <paramref name="body"/> as <see cref="Run(Func{Coroutine}, ExploreOptions?)"/>
+    /// does, each schedule with a fresh <see cref="Simulation"/> (the body adds its hosts and runs as
+    /// the client), and throws <see cref="ScheduleFailedException"/> at the first run that fails,
+    /// shrunk to the faults, timing perturbations and deviations from FIFO it needs.</summary>
+    public static ExploreResult Simulate(Func<Simulation, Coroutine> body, ExploreOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(failing);
-        if (!failing.Failed)
-        {
-            throw new ArgumentException("Only a failing run can be shrunk: this one passed.", nameof(failing));
-        }
+        var result = SearchSimulation(body, options);
+        return result.Failed ? throw new ScheduleFailedException(result) : result;
+    }
 
-        var kind = failing.Exception!.GetType();
-        var best = failing;
-        var granularity = 2;
-        for (var budget = 1000; budget > 0;)
-        {
-            var deviations = Enumerable.Range(0, best.Choices.Count).Where(i => best.Choices[i] != 0).ToList();
-            if (deviations.Count == 0)
-            {
-                break;
-            }
+    /// <summary>As <see cref="Simulate"/>, but returns the failure in the result instead of throwing.</summary>
+    public static ExploreResult SearchSimulation(Func<Simulation, Coroutine> body, ExploreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Search(_ => body(Simulation.Current), Validated(options).Simulating());
+    }
 
-            granularity = Math.Min(granularity, deviations.Count);
-            var chunk = (deviations.Count + granularity - 1) / granularity;
-            ScheduleRun? smaller = null;
-            for (var start = 0; start < deviations.Count && budget > 0; start += chunk, budget--)
-            {
-                var candidate = best.Choices.ToArray();
-                foreach (var position in deviations.Skip(start).Take(chunk))
-                {
-                    candidate[position] = 0;
-                }
+    /// <summary>Runs a simulation once under the schedule, timing and faults of <paramref name="seed"/>:
+    /// the same seed gives the same run.</summary>
+    public static ScheduleRun ReplaySimulation(Func<Simulation, Coroutine> body, long seed, ExploreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Replay(() => body(Simulation.Current), seed, Validated(options).Simulating());
+    }
 
-                var run = RunChoices(body, candidate, options);
-                if (run.Failed && run.Exception!.GetType() == kind && run.Deviations.Count < best.Deviations.Count)
-                {
-                    smaller = run;
-                    break;
-                }
-            }
-
-            if (smaller != null)
-            {
-                best = smaller;
-                granularity = Math.Max(granularity - 1, 2);
-            }
-            else if (chunk == 1)
-            {
-                break; // no single deviation can go: 1-minimal
-            }
-            else
-            {
-                granularity *= 2;
-            }
-        }
-
-        return best;
+    /// <summary>Runs a simulation again as <paramref name="run"/> ran: its choices, faults and timing
+    /// perturbations, and no others (a shrunk run shows the failure with only what it needs).</summary>
+    public static ScheduleRun ReplaySimulation(Func<Simulation, Coroutine> body, ScheduleRun run, ExploreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Replay(() => body(Simulation.Current), run, Validated(options).Simulating());
     }
 
     private static ExploreResult SearchExhaustively(Func<ScheduleProbes, Coroutine> body, ExploreOptions options)
@@ -167,7 +148,7 @@ public static partial class Explore
         var runs = 0;
         while (next != null && runs < options.Schedules)
         {
-            var run = RunChoices(body, next, options);
+            var run = RunChoices(body, next, options, []);
             runs++;
             if (run.Failed)
             {
@@ -216,14 +197,21 @@ public static partial class Explore
         return ScheduleRunner.Execute(body, random, random.Trace, seed, options);
     }
 
-    private static ScheduleRun RunChoices(Func<ScheduleProbes, Coroutine> body, IReadOnlyList<int> choices, ExploreOptions options)
+    private static ScheduleRun RunChoices(Func<ScheduleProbes, Coroutine> body, IReadOnlyList<int> choices, ExploreOptions options, IReadOnlyList<Perturbation> perturbations)
     {
         var replay = new ReplayChooser(choices);
-        return ScheduleRunner.Execute(body, replay, replay.Trace, null, options);
+        return ScheduleRunner.Execute(body, replay, replay.Trace, null, options, perturbations);
+    }
+
+    private static ExploreOptions Validated(ExploreOptions? options)
+    {
+        options ??= ExploreOptions.Default;
+        options.Validate();
+        return options;
     }
 
     /// <summary>PCT needs k, the number of choice points of a run: take it from the FIFO run, which is
     /// deterministic, so a PCT seed alone replays.</summary>
     private static int EstimateSteps(Func<ScheduleProbes, Coroutine> body, ExploreOptions options) =>
-        Math.Max(1, RunChoices(body, [], options).Trace.Count);
+        Math.Max(1, RunChoices(body, [], options, []).Trace.Count);
 }

@@ -25,6 +25,18 @@ public sealed class ExploreOptions
     /// <summary>Fail a run whose main coroutine ends while tasks it started are still alive (default true).</summary>
     public bool FailOnLeakedTasks { get; init; } = true;
 
+    /// <summary>Timing fuzz: how far each run moves every timer, sleep and deadline, and every
+    /// simulated message's latency, as a fraction of its delay (0.5: anywhere from half to one and a
+    /// half times it). 0, the default, keeps them on time, so only work ready at the same instant is
+    /// reordered; a race that needs two delays to overlap is found only with fuzz. Shrinking removes
+    /// the moves a failure does not need. Needs a seeded strategy (Random or Pct).</summary>
+    public double TimingFuzz { get; init; }
+
+    /// <summary>Run each schedule with a fresh <see cref="Coop.Testing.Simulation"/> on its loop
+    /// (<see cref="Simulation.Current"/>): the body adds hosts, and the loop's network calls reach
+    /// them, with faults drawn from the schedule's seed (default false: the real network).</summary>
+    public bool Simulate { get; init; }
+
     internal static ExploreOptions Default { get; } = new();
 
     internal void Validate()
@@ -43,5 +55,32 @@ public sealed class ExploreOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "Allow at least one step per run.");
         }
+
+        if (!(TimingFuzz is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimingFuzz), TimingFuzz, "Timing fuzz is a fraction of each delay: give a number from 0 (none) to below 1 (0.5 moves a delay by up to half of it).");
+        }
+
+        if (TimingFuzz > 0 && Strategy == ExploreStrategy.Exhaustive)
+        {
+            throw new ArgumentException("Timing fuzz draws from each schedule's seed, and exhaustive schedules have none: use Random or Pct with TimingFuzz.", nameof(TimingFuzz));
+        }
     }
+
+    /// <summary>These options with <see cref="Simulate"/> on.</summary>
+    internal ExploreOptions Simulating() => With(simulate: true);
+
+    /// <summary>A copy with the given settings changed.</summary>
+    internal ExploreOptions With(int? schedules = null, long? seed = null, bool? simulate = null) => new()
+    {
+        Schedules = schedules ?? Schedules,
+        Strategy = Strategy,
+        Seed = seed ?? Seed,
+        PctDepth = PctDepth,
+        MaxSteps = MaxSteps,
+        Shrink = Shrink,
+        FailOnLeakedTasks = FailOnLeakedTasks,
+        TimingFuzz = TimingFuzz,
+        Simulate = simulate ?? Simulate,
+    };
 }

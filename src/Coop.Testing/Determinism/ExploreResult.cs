@@ -51,14 +51,24 @@ public sealed class ExploreResult
             return text.ToString();
         }
 
-        var strategy = Options.Strategy == ExploreStrategy.Pct
-            ? $", new ExploreOptions {{ Strategy = ExploreStrategy.Pct, PctDepth = {Options.PctDepth} }}"
-            : "";
+        var settings = new List<string>();
+        if (Options.Strategy == ExploreStrategy.Pct)
+        {
+            settings.Add(string.Create(inv, $"Strategy = ExploreStrategy.Pct, PctDepth = {Options.PctDepth}"));
+        }
+
+        if (Options.TimingFuzz > 0)
+        {
+            settings.Add(string.Create(inv, $"TimingFuzz = {Options.TimingFuzz}"));
+        }
+
+        var strategy = settings.Count == 0 ? "" : $", new ExploreOptions {{ {string.Join(", ", settings)} }}";
+        var replay = Options.Simulate ? "Explore.ReplaySimulation" : "Explore.Replay";
         if (Failure.Seed is { } seed)
         {
             text.Append(inv, $"Schedule {SchedulesRun} of {Options.Schedules} failed (seed {seed}, strategy {Options.Strategy}): ")
                 .Append(Failure.Exception!.GetType().Name).Append(": ").Append(Failure.Exception.Message).Append('\n')
-                .Append(inv, $"Replay it with Explore.Replay(body, seed: {seed}{strategy}), or in a CoopTest/[CoopFact] test with COOP_SEED={seed}.\n");
+                .Append(inv, $"Replay it with {replay}(body, seed: {seed}{strategy}), or in a CoopTest/[CoopFact] test with COOP_SEED={seed}.\n");
         }
         else
         {
@@ -66,7 +76,8 @@ public sealed class ExploreResult
                 .Append(Failure.Exception!.GetType().Name).Append(": ").Append(Failure.Exception.Message).Append('\n')
                 .Append("Replay it with Explore.Replay(body, ").Append(Failure.ChoicesAsCode).Append(").\n");
         }
-        if (Shrunk != null)
+
+        if (Shrunk != null && Failure.Perturbations.Count == 0)
         {
             text.Append(Shrunk.Deviations.Count == Failure.Deviations.Count
                     ? string.Create(inv, $"It needs {Shrunk.Deviations.Count} deviation(s) from FIFO (already minimal); ")
@@ -74,11 +85,33 @@ public sealed class ExploreResult
                 .Append("replay with Explore.Replay(body, ").Append(Shrunk.ChoicesAsCode).Append("):\n")
                 .Append(Shrunk.DescribeDeviations());
         }
+        else if (Shrunk != null)
+        {
+            text.Append(inv, $"Shrunk from {Size(Failure)} to {Size(Shrunk)}; replay it with {replay}(body, result.Shrunk):\n")
+                .Append(Shrunk.DescribePerturbations());
+            if (Shrunk.Deviations.Count > 0)
+            {
+                text.Append("  and the schedule's deviations from FIFO:\n").Append(Shrunk.DescribeDeviations());
+            }
+        }
         else
         {
             text.Append("Its deviations from FIFO:\n").Append(Failure.DescribeDeviations());
+            if (Failure.Perturbations.Count > 0)
+            {
+                text.Append("Its perturbations:\n").Append(Failure.DescribePerturbations());
+            }
         }
 
         return text.ToString();
+    }
+
+    /// <summary>"2 faults, 1 timing perturbation and 0 deviations from FIFO".</summary>
+    private static string Size(ScheduleRun run)
+    {
+        var faults = run.Faults.Count;
+        var timing = run.Perturbations.Count - faults;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{faults} fault{(faults == 1 ? "" : "s")}, {timing} timing perturbation{(timing == 1 ? "" : "s")} and {run.Deviations.Count} deviation{(run.Deviations.Count == 1 ? "" : "s")} from FIFO");
     }
 }

@@ -1,5 +1,6 @@
 // The outcome of running a program once under a recorded schedule: what it threw (if anything), the
-// choices the loop made, and how long it ran in task steps and virtual time.
+// choices the loop made, the perturbations the seed made (timing fuzz, network faults), and how long
+// it ran in task steps and virtual time.
 using System.Globalization;
 using System.Text;
 
@@ -8,10 +9,11 @@ namespace Coop.Testing;
 /// <summary>One run of a program under a recorded schedule (see <see cref="Explore"/>).</summary>
 public sealed class ScheduleRun
 {
-    internal ScheduleRun(long? seed, IReadOnlyList<ScheduleChoice> trace, Exception? exception, int steps, TimeSpan virtualTime)
+    internal ScheduleRun(long? seed, IReadOnlyList<ScheduleChoice> trace, IReadOnlyList<Perturbation> perturbations, Exception? exception, int steps, TimeSpan virtualTime)
     {
         Seed = seed;
         Trace = trace;
+        Perturbations = perturbations;
         Exception = exception;
         Steps = steps;
         VirtualTime = virtualTime;
@@ -36,6 +38,18 @@ public sealed class ScheduleRun
 
     /// <summary>The choices that differ from FIFO.</summary>
     public IReadOnlyList<ScheduleChoice> Deviations => Trace.Where(c => c.IsDeviation).ToList();
+
+    /// <summary>Everything else the seed changed, in the order it happened: timers moved by timing
+    /// fuzz, and the simulated network's faults and latencies. Replay them with
+    /// <see cref="Explore.Replay(Func{Coroutine}, ScheduleRun, ExploreOptions?)"/>.</summary>
+    public IReadOnlyList<Perturbation> Perturbations { get; }
+
+    /// <summary>The network faults among <see cref="Perturbations"/>.</summary>
+    public IReadOnlyList<Perturbation> Faults => Perturbations.Where(p => p.Kind == PerturbationKind.Fault).ToList();
+
+    /// <summary>How far the run is from plain FIFO on time with no fault: its deviations plus its
+    /// perturbations (what shrinking reduces).</summary>
+    internal int Distance => Deviations.Count + Perturbations.Count;
 
     /// <summary>Why the run failed, or null if it passed.</summary>
     public Exception? Exception { get; }
@@ -64,8 +78,21 @@ public sealed class ScheduleRun
         return text.Length == 0 ? "  (none: plain FIFO)\n" : text.ToString();
     }
 
+    /// <summary>The perturbations, one readable line each, faults and timing in the order they happened
+    /// ("at 0.021 s: the message 2 from 'bank' to 'client' ... was lost: ...").</summary>
+    public string DescribePerturbations()
+    {
+        var text = new StringBuilder();
+        foreach (var perturbation in Perturbations)
+        {
+            text.Append("  ").Append(perturbation).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(Failed ? "failed: " + Exception!.GetType().Name : "passed")}, {Trace.Count} choices ({Deviations.Count} deviations), {Steps} steps");
+        $"{(Failed ? "failed: " + Exception!.GetType().Name : "passed")}, {Trace.Count} choices ({Deviations.Count} deviations), {Perturbations.Count} perturbations ({Faults.Count} faults), {Steps} steps");
 }

@@ -114,7 +114,8 @@ public sealed partial class EventLoop
         }
 
         var sleep = new TimerFuture(this); // its own timer: no Handle (Futures/TimerFuture.cs)
-        _timers.Add(sleep, SecondsToDue(delaySeconds));
+        var due = SecondsToDue(delaySeconds);
+        _timers.Add(sleep, Chooser is { } chooser ? chooser.ChooseDue(Now(), due, sleep) : due); // timing fuzz (Coop.Testing)
         return sleep;
     }
 
@@ -127,6 +128,7 @@ public sealed partial class EventLoop
 
     internal Handle AddTimer(long due, Action<object?> callback, object? state)
     {
+        due = Chooser is { } chooser ? chooser.ChooseDue(Now(), due, state) : due; // timing fuzz (Coop.Testing)
         var handle = new Handle(this, callback, state, due);
         _timers.Add(handle);
         return handle;

@@ -67,15 +67,33 @@ public sealed class ChannelReceiver<T> : IDisposable
     /// <summary>Writes every item received to <paramref name="writer"/> (a
     /// <see cref="System.Threading.Channels"/> channel, e.g. to hand work to the thread pool), then
     /// completes the writer when this channel ends.</summary>
+    /// <remarks>Each item is taken only once <paramref name="writer"/> has room for it, and the wait for
+    /// room can be canceled, so a canceled copy loses nothing: the items it did not write stay in this
+    /// channel. Only when another producer fills the room between the wait and the write (the writer
+    /// is shared across threads) does the copy wait for that one write without interruption, holding
+    /// the item. If the writer is completed by someone else, the copy stops and leaves the rest here.
+    /// </remarks>
     public async Coroutine CopyToAsync(ChannelWriter<T> writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        await foreach (var item in this)
+        while (await Coroutine.FromTask(token => writer.WaitToWriteAsync(token).AsTask()))
         {
-            await writer.WriteAsync(item);
-        }
+            T item;
+            try
+            {
+                item = await ReceiveAsync();
+            }
+            catch (EndOfChannelException)
+            {
+                writer.TryComplete();
+                return;
+            }
 
-        writer.TryComplete();
+            if (!writer.TryWrite(item))
+            {
+                await writer.WriteAsync(item); // the item is in hand: this write must finish, or it is lost
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -73,6 +73,51 @@ public class ChannelReceiverTests
     }
 
     [Fact]
+    public void CopyToAsync_CanceledWhileWriterIsFull_LosesNothing()
+    {
+        var bcl = Channel.CreateBounded<int>(1);
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            for (var i = 0; i < 3; i++)
+            {
+                tx.TrySend(i);
+            }
+
+            var pump = EventLoop.Current.CreateTask(rx.CopyToAsync(bcl.Writer));
+            for (var i = 0; i < 5; i++)
+            {
+                await Coroutine.Yield();
+            }
+
+            pump.Cancel();
+            await Assert.ThrowsAsync<CanceledException>(async () => await pump);
+            Assert.True(rx.TryReceive(out var second)); // the writer took one; the rest stayed here
+            Assert.Equal(1, second);
+            Assert.True(rx.TryReceive(out var third));
+            Assert.Equal(2, third);
+        });
+        Assert.True(bcl.Reader.TryRead(out var first));
+        Assert.Equal(0, first);
+        Assert.False(bcl.Reader.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public void CopyToAsync_WriterCompletedByOthers_StopsAndLeavesTheRest()
+    {
+        var bcl = Channel.CreateUnbounded<int>();
+        bcl.Writer.Complete();
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            tx.TrySend(7);
+            await rx.CopyToAsync(bcl.Writer);
+            Assert.True(rx.TryReceive(out var left));
+            Assert.Equal(7, left);
+        });
+    }
+
+    [Fact]
     public void Receive_AfterClose_MessageSaysToCloneFirst_AndToStringShowsIt()
     {
         Run(async () =>
