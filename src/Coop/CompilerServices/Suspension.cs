@@ -29,7 +29,14 @@ internal static class Suspension
     private static readonly Action KernelContinuation = static () =>
         throw new LoopInternalException("A kernel awaiter called the continuation Coop's builder gave it instead of parking the task.");
 
-    public static void Made(Coroutine box) => t_made = box;
+    /// <summary>Called with every async coroutine made while set (debug mode: coroutines never run).</summary>
+    internal static Action<Coroutine>? OnMade { get; set; }
+
+    public static void Made(Coroutine box)
+    {
+        t_made = box;
+        OnMade?.Invoke(box);
+    }
 
     public static Coroutine TakeMade()
     {

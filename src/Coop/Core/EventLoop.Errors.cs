@@ -33,8 +33,12 @@ public sealed partial class EventLoop
         ReportError(error);
     }
 
+    /// <summary>Called with every error the loop reports (Diagnostics/: metrics, the event source).</summary>
+    internal static Action<EventLoop, LoopError>? OnErrorReported { get; set; }
+
     internal void ReportError(LoopError error)
     {
+        OnErrorReported?.Invoke(this, error);
         var handler = _exceptionHandler;
         if (handler == null)
         {
@@ -62,7 +66,15 @@ public sealed partial class EventLoop
         ArgumentNullException.ThrowIfNull(error);
         if (_logger != null)
         {
-            _logger.LogError(error.Exception, "{Message}", error.Message);
+            if (error.Task is { } task)
+            {
+                // The task as structured fields: a log query finds every error of one task.
+                _logger.LogError(error.Exception, "{Message} [task {TaskId} {TaskName}]", error.Message, task.Id, task.Name);
+            }
+            else
+            {
+                _logger.LogError(error.Exception, "{Message}", error.Message);
+            }
             return;
         }
 

@@ -312,6 +312,7 @@ public sealed partial class EventLoop
                 case InstrumentHook.BeforeTaskStep: instrument.BeforeTaskStep(task); break;
                 case InstrumentHook.AfterTaskStep: instrument.AfterTaskStep(task); break;
                 case InstrumentHook.TaskWoken: instrument.TaskWoken(task, by); break;
+                case InstrumentHook.AwaitedWhileCanceled: instrument.AwaitedWhileCanceled(task); break;
                 default: instrument.TaskDone(task); break;
             }
         }
@@ -336,7 +337,7 @@ public sealed partial class EventLoop
         _liveCount++;
         _listedCount++;
         QueueFirstStep(task);
-        if (Instrument != null)
+        if (ActiveInstrument != null)
         {
             Notify(InstrumentHook.TaskCreated, task);
         }

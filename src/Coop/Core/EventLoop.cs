@@ -31,7 +31,9 @@ public sealed partial class EventLoop : IDisposable
     private readonly double _ticksPerSecond;
     private int _threadId;
     private bool _stopping;
-    private LoopInstrument? _instrument;
+    private LoopInstrument? _instrument;     // what the loop calls: the user's and its own together
+    private LoopInstrument? _userInstrument; // Instrument
+    private List<LoopInstrument>? _ownInstruments; // debug mode, stall watchdogs (Diagnostics/)
     private int _passLeft; // ready items the current pass has still to run
     private Poller? _poller; // made on the first socket use (IO/); null for a loop without I/O
     private bool _sleepsInPoller; // the idle loop blocks in _poller (epoll), not on the inbox's monitor
@@ -59,6 +61,7 @@ public sealed partial class EventLoop : IDisposable
         PollerKind = options.Poller;
         Options = options;
         BaseContext = ExecutionContext.Capture();
+        OnCreated?.Invoke(this);
     }
 
     /// <summary>What the loop was made with; the layers above the kernel read their own settings
@@ -113,12 +116,43 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>An optional observer of task steps (tracing, diagnostics); null for none.</summary>
     public LoopInstrument? Instrument
     {
-        get => _instrument;
+        get => _userInstrument;
         set
         {
-            _instrument = value;
-            StepInstrument = value is { ObservesSteps: true } ? value : null;
+            _userInstrument = value;
+            ComposeInstruments();
         }
+    }
+
+    /// <summary>The instrument the loop calls: <see cref="Instrument"/> and the loop's own ones.</summary>
+    internal LoopInstrument? ActiveInstrument => _instrument;
+
+    /// <summary>Adds an instrument of the loop's own (debug mode, a stall watchdog), called beside
+    /// the user's <see cref="Instrument"/>, which it neither shows nor replaces.</summary>
+    internal void AddOwnInstrument(LoopInstrument instrument)
+    {
+        (_ownInstruments ??= []).Add(instrument);
+        ComposeInstruments();
+    }
+
+    internal void RemoveOwnInstrument(LoopInstrument instrument)
+    {
+        if (_ownInstruments?.Remove(instrument) == true)
+        {
+            ComposeInstruments();
+        }
+    }
+
+    private void ComposeInstruments()
+    {
+        var all = _userInstrument;
+        foreach (var own in _ownInstruments ?? [])
+        {
+            all = all == null ? own : new InstrumentPair(own, all);
+        }
+
+        _instrument = all;
+        StepInstrument = all is { ObservesSteps: true } or InstrumentPair { ObservesAnySteps: true } ? all : null;
     }
 
     /// <summary><see cref="Instrument"/> if it hooks task steps, else null: what each step checks.</summary>
@@ -279,10 +313,17 @@ public sealed partial class EventLoop : IDisposable
         _inbox.DrainInto(_ready);
         if (_timers.Count > 0)
         {
-            _timers.MoveDue(Now(), _ready);
+            var now = Now();
+            if (_timers.NextDue() is { } due && due <= now)
+            {
+                LastTimerLag = now - due; // how late the loop fires what is due (the lag metric)
+            }
+
+            _timers.MoveDue(now, _ready);
         }
 
         _passLeft = _ready.Count;
+        ItemsRun += _passLeft; // a pass runs every item it began with: counted once per pass, not per item
         while (_passLeft > 0)
         {
             try
@@ -357,6 +398,21 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>How many iterations the loop has run: a diagnostic that shows an idle loop waits
     /// instead of spinning (a loop sleeping until a far deadline runs one or two).</summary>
     internal long Iterations { get; private set; }
+
+    /// <summary>How many ready items (task steps and callbacks) the loop has run (the metrics).</summary>
+    internal long ItemsRun { get; private set; }
+
+    /// <summary>How late, in clock ticks, the last iteration that found a timer due ran it.</summary>
+    internal long LastTimerLag { get; private set; }
+
+    /// <summary>How many ready items wait now (the ready-queue length metric).</summary>
+    internal int ReadyCount => _ready.Count;
+
+    /// <summary>Called with every loop made, after its constructor (Diagnostics/: debug mode, metrics).</summary>
+    internal static Action<EventLoop>? OnCreated { get; set; }
+
+    /// <summary>How many tasks have not finished.</summary>
+    internal int LiveTaskCount => _liveCount;
 
     /// <summary>True if the next iteration has something to run now: ready work, posts from other
     /// threads, or a timer already due (tests run a loop "until idle" with it).</summary>

@@ -19,4 +19,25 @@ public sealed partial class EventLoopOptions
     /// <summary>How the loop waits for sockets (docs/io.md). <see cref="PollerKind.Automatic"/> picks
     /// epoll on Linux and the portable poller elsewhere.</summary>
     public PollerKind Poller { get; init; } = PollerKind.Automatic;
+
+    /// <summary>Debug mode (docs/diagnostics.md, "When the loop stalls"): slow steps, a loop thread
+    /// blocked inside a step, coroutines never run, awaits cut short by a cancellation are reported.
+    /// Off by default; the environment variable <c>COOP_DEBUG=1</c> turns it on for every loop whose
+    /// options do not say otherwise.</summary>
+    public bool Debug { get; init; } = DebugFromEnvironment();
+
+    /// <summary>In debug mode, how long one step may run before it is reported as slow (and the loop
+    /// as stalled while it still runs); 100 ms by default, as in asyncio.</summary>
+    public TimeSpan SlowStepThreshold
+    {
+        get => _slowStepThreshold;
+        init => _slowStepThreshold = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The slow-step threshold must be positive.");
+    }
+
+    private readonly TimeSpan _slowStepThreshold = TimeSpan.FromMilliseconds(100);
+
+    private static bool DebugFromEnvironment() =>
+        Environment.GetEnvironmentVariable("COOP_DEBUG") is { Length: > 0 } value && value != "0";
 }

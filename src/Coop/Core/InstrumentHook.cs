@@ -10,4 +10,5 @@ internal enum InstrumentHook
     AfterTaskStep,
     TaskWoken,
     TaskDone,
+    AwaitedWhileCanceled,
 }

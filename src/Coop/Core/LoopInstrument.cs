@@ -52,6 +52,12 @@ public abstract class LoopInstrument
     {
     }
 
+    /// <summary>A task awaited while a cancel scope or task group around it was already canceled
+    /// (in a finally block, say): the await raised again at once. Debug mode reports it.</summary>
+    internal virtual void AwaitedWhileCanceled(CoopTask task)
+    {
+    }
+
     private static bool Overrides(Type type, string method) =>
         type.GetMethod(method, [typeof(CoopTask)])!.DeclaringType != typeof(LoopInstrument);
 }

@@ -57,6 +57,16 @@ public abstract partial class Coroutine
 
     private CoopTask MovedInto => (CoopTask)_awaiter!;
 
+    /// <summary>True once an await or a task claimed the coroutine (debug mode's dropped-coroutine check).</summary>
+    internal bool IsClaimed => (_marks & FrameMarks.Awaited) != 0;
+
+    /// <summary>Called with every coroutine an await or a task claims, while set (debug mode).</summary>
+    internal static Action<Coroutine>? OnClaimed { get; set; }
+
+    /// <summary>Who waits for this frame to end: the frame or task that awaits it (task dumps walk the
+    /// chain outward with it), an Action, or null.</summary>
+    internal object? AwaitedBy => _awaiter;
+
     /// <summary>Ends a generator coroutine with <paramref name="value"/>: <c>yield return Coroutine.Return(x);</c>
     /// The value keeps its type: a <see cref="Coop.Call{T}"/> of the same type reads it without boxing.</summary>
     public static ReturnValue Return<T>(T value) => new ReturnValue<T>(value);
@@ -98,6 +108,7 @@ public abstract partial class Coroutine
         }
 
         _marks |= FrameMarks.Awaited;
+        OnClaimed?.Invoke(this);
         return this;
     }
 

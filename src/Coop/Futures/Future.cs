@@ -178,6 +178,9 @@ public class Future
 
     internal virtual string Describe() => "Future";
 
+    /// <summary>The primitive this future is a waiter's ticket for (a lock, a queue), if it says.</summary>
+    internal virtual object? Giver => null;
+
     /// <summary>How many entries the waiter list holds, stale ones included (tests check it stays bounded).</summary>
     internal int WaiterEntries => _waiters switch { null => 0, WaiterList many => many.Count, _ => 1 };
 

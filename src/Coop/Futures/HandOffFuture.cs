@@ -11,4 +11,8 @@ namespace Coop.Core;
 internal sealed class HandOffFuture<T>(EventLoop loop, Func<Future, bool> giveBack) : Future<T>(loop)
 {
     internal override bool TryGiveBack() => giveBack(this);
+
+    /// <inheritdoc /> <remarks>The primitive that made this waiter's future (its give-back function's target): the
+    /// lock or queue a wait-for graph names.</remarks>
+    internal override object? Giver => giveBack.Target;
 }

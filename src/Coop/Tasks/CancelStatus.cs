@@ -87,7 +87,15 @@ internal sealed class CancelStatus
     }
 
     /// <summary>The exception this status raises, tagged with it so that only its owner catches it.</summary>
-    public CanceledException NewException(Exception? innerException = null) => new(this, Reason, innerException);
+    public CanceledException NewException(Exception? innerException = null)
+    {
+        WasRaised = true;
+        return new(this, Reason, innerException);
+    }
+
+    /// <summary>True once this status's cancellation was raised in its task: an await after that
+    /// raises again (debug mode reports it as cleanup cut short).</summary>
+    internal bool WasRaised { get; private set; }
 
     internal void OnTaskEnded()
     {

@@ -122,6 +122,9 @@ public abstract partial class CoopTask : Future
 
     internal bool IsParkedOn(Future future) => _parkedOn == future;
 
+    /// <summary>The future the task is parked on, or null (task dumps, wait-for graphs).</summary>
+    internal Future? ParkedOn => _parkedOn;
+
     internal void MarkSwept(bool swept) => _marks = swept ? _marks | TaskMarks.Swept : _marks & ~TaskMarks.Swept;
 
     /// <summary>Requests cancellation: a <see cref="CanceledException"/> is raised at the task's
@@ -207,7 +210,12 @@ public abstract partial class CoopTask : Future
         {
             // The task canceled itself, or awaits inside a canceled scope (in a finally block, say):
             // the wait ends at once instead of hanging.
+            var raisedBefore = IsCancellationDue(out var due) && due is { WasRaised: true };
             LeaveWaitIfCanceled();
+            if (raisedBefore && Loop.ActiveInstrument != null)
+            {
+                Loop.Notify(InstrumentHook.AwaitedWhileCanceled, this); // level-triggered: cleanup cut short
+            }
         }
     }
 
@@ -286,7 +294,7 @@ public abstract partial class CoopTask : Future
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void NoteWoken(Future? by)
     {
-        if (Loop.Instrument != null)
+        if (Loop.ActiveInstrument != null)
         {
             Loop.Notify(InstrumentHook.TaskWoken, this, by);
         }
@@ -470,7 +478,7 @@ public abstract partial class CoopTask : Future
             RefreshTokens();
         }
 
-        if (Loop.Instrument != null)
+        if (Loop.ActiveInstrument != null)
         {
             Loop.Notify(InstrumentHook.TaskDone, this);
         }

@@ -133,6 +133,23 @@ internal sealed class GeneratorTask : CoopTask
     }
 
     /// <summary>The innermost iterator: the one that runs next.</summary>
+    /// <summary>The iterators of the chain, outermost first (task dumps).</summary>
+    internal List<IEnumerator<object?>> Frames()
+    {
+        var frames = new List<IEnumerator<object?>>();
+        for (var i = 0; i < (_extras?.Depth ?? 0); i++)
+        {
+            frames.Add(_extras!.Callers![i].Routine);
+        }
+
+        if (Innermost is IEnumerator<object?> top)
+        {
+            frames.Add(top);
+        }
+
+        return frames;
+    }
+
     private IEnumerator<object?> Top => Unsafe.As<IEnumerator<object?>>(Innermost!);
 
     private protected override object? BoxedResult => (base.BoxedResult as ReturnValue)?.Value;
