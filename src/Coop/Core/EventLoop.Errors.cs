@@ -36,6 +36,14 @@ public sealed partial class EventLoop
     /// <summary>Called with every error the loop reports (Diagnostics/: metrics, the event source).</summary>
     internal static Action<EventLoop, LoopError>? OnErrorReported { get; set; }
 
+    /// <summary>Names a callback as a person knows it, by its declaring method and source line
+    /// (Diagnostics/ sets it: the kernel cannot read symbols); null names it by its method's name.</summary>
+    internal static Func<Delegate, string>? DescribeCallback { get; set; }
+
+    /// <summary>How an error report names the callback <paramref name="item"/> runs.</summary>
+    private static string NameOf(in ReadyItem item) =>
+        item.Target is { } target && DescribeCallback is { } describe ? describe(target) : item.Name;
+
     internal void ReportError(LoopError error)
     {
         OnErrorReported?.Invoke(this, error);

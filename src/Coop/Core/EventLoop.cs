@@ -391,7 +391,7 @@ public sealed partial class EventLoop : IDisposable
         }
         catch (Exception ex)
         {
-            ReportError(new LoopError("Exception in callback " + item.Name, ex, null, item.Target));
+            ReportError(new LoopError("Exception in callback " + NameOf(item), ex, null, item.Target));
         }
     }
 

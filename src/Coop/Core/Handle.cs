@@ -33,6 +33,10 @@ public sealed class Handle
 
     internal static Action<object?> RunAction { get; } = static h => ((Handle)h!).Run();
 
+    /// <summary>The callback the user scheduled, for error reports: the overloads that take an
+    /// <see cref="Action"/> pass it as the state of a shared adapter.</summary>
+    internal Delegate Target => _state as Delegate ?? _callback;
+
     /// <summary>Prevents the callback from running. Canceling twice, or after it ran, does nothing.</summary>
     public void Cancel()
     {

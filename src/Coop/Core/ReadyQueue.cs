@@ -19,7 +19,10 @@ internal readonly record struct ReadyItem(Action<object?>? Callback, object? Sta
     public bool Posted => Callback == PostedCallback.RunAction;
 
     /// <summary>The delegate the user scheduled, for error reports; null for a task step.</summary>
-    public Delegate? Target => Posted ? ((PostedCallback)State!).Target : Callback;
+    public Delegate? Target =>
+        Posted ? ((PostedCallback)State!).Target
+        : Callback == Handle.RunAction ? ((Handle)State!).Target
+        : Callback;
 
     /// <summary>The name of what runs, for error reports and schedule traces.</summary>
     public string Name => Target?.Method.Name ?? "CoopTask.Step";

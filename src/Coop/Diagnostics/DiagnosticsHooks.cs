@@ -16,6 +16,7 @@ internal static class DiagnosticsHooks
     {
         EventLoop.OnCreated = LoopCreated;
         EventLoop.OnErrorReported = ErrorReported;
+        EventLoop.DescribeCallback = static callback => SourceLines.Describe(callback).ToString();
     }
 
     private static void ErrorReported(EventLoop loop, LoopError error)

@@ -265,6 +265,18 @@ public class EventLoopTests
     }
 
     [Fact]
+    public void Logger_CallbackThrows_NamedByItsDeclaringMethodAndSourceLine()
+    {
+        var logger = new ListLogger();
+        using var loop = new EventLoop(logger: logger);
+        loop.CallSoon(() => throw new FormatException("bad"));
+        Bounded.Run(() => RunBriefly(loop));
+        var entry = Assert.Single(logger.Entries);
+        Assert.Matches(@"Exception in callback lambda in EventLoopTests\.Logger_CallbackThrows_NamedByItsDeclaringMethodAndSourceLine \(EventLoopTests\.cs:\d+\)", entry.Message);
+        Assert.DoesNotContain("b__", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ExceptionHandler_Null_RestoresTheDefault()
     {
         var logger = new ListLogger();
@@ -508,7 +520,7 @@ public class EventLoopTests
         var error = Assert.Single(errors);
         Assert.Same(failing, error.Callback);
         Assert.IsType<FormatException>(error.Exception);
-        Assert.Contains(failing.Method.Name, error.Message, StringComparison.Ordinal);
+        Assert.Contains("lambda in EventLoopTests.PostedCallback_ThatThrows_IsReportedWithTheDelegateThatWasPosted (EventLoopTests.cs:", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
