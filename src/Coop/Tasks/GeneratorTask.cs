@@ -132,7 +132,6 @@ internal sealed class GeneratorTask : CoopTask
         }
     }
 
-    /// <summary>The innermost iterator: the one that runs next.</summary>
     /// <summary>The iterators of the chain, outermost first (task dumps).</summary>
     internal List<IEnumerator<object?>> Frames()
     {
@@ -150,6 +149,7 @@ internal sealed class GeneratorTask : CoopTask
         return frames;
     }
 
+    /// <summary>The innermost iterator: the one that runs next.</summary>
     private IEnumerator<object?> Top => Unsafe.As<IEnumerator<object?>>(Innermost!);
 
     private protected override object? BoxedResult => (base.BoxedResult as ReturnValue)?.Value;
