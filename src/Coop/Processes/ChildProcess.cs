@@ -81,9 +81,24 @@ public sealed partial class ChildProcess
     /// and SIGKILL (<see cref="ProcessOptions.TerminateGracePeriod"/>).</summary>
     public TimeSpan TerminateGracePeriod { get; }
 
+    /// <summary>Starts <paramref name="command"/> through the system shell, <c>/bin/sh -c</c> (asyncio's
+    /// <c>create_subprocess_shell</c>): pipes, redirections, globs and variables are the shell's to
+    /// expand. Only for a command line you wrote: text from outside must go to <see cref="Start"/> as
+    /// arguments, where no shell reads it.</summary>
+    /// <param name="command">The command line, as a shell reads it.</param>
+    /// <param name="options">As for <see cref="Start"/>.</param>
+    /// <returns>The running shell, which ends when the command does; its exit code is the command's.</returns>
+    /// <exception cref="ArgumentException"><paramref name="command"/> is null or blank.</exception>
+    /// <exception cref="InvalidOperationException">No event loop runs on this thread, or it is closed.</exception>
+    /// <exception cref="PlatformNotSupportedException">On Windows.</exception>
+    public static ChildProcess StartShell(string command, ProcessOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        return Start("/bin/sh", ["-c", command], options);
+    }
+
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> on the running loop,
-    /// with no shell: each argument reaches the child as it is (to use a shell, run <c>sh</c> with
-    /// <c>-c</c> and the command line).</summary>
+    /// with no shell: each argument reaches the child as it is (for a shell, <see cref="StartShell"/>).</summary>
     /// <param name="program">A program name searched in the child's PATH, or a path (with a '/').</param>
     /// <param name="arguments">The arguments, without the program's name.</param>
     /// <param name="options">Standard streams, working directory, environment; the defaults inherit

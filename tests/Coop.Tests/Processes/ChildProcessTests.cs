@@ -108,6 +108,33 @@ public abstract class ChildProcessTests
     }
 
     [Fact]
+    public void StartShell_PipelineAndVariables_ExpandedByTheShell()
+    {
+        var (output, code) = Run(Kind, async () =>
+        {
+            var child = ChildProcess.StartShell(
+                "printf '%s\\n' \"$GREETING\" | tr a-z A-Z; exit 3",
+                new ProcessOptions { Stdout = ProcessStdio.Pipe, Environment = new Dictionary<string, string?> { ["GREETING"] = "hello" } });
+            var text = await ReadToEnd(child.Stdout!);
+            return (text, await child.WaitAsync());
+        });
+
+        Assert.Equal("HELLO\n", output);
+        Assert.Equal(3, code);
+    }
+
+    [Fact]
+    public void StartShell_BlankCommand_ThrowsArgumentException()
+    {
+        Run(Kind, async () =>
+        {
+            await Coroutine.Yield();
+            Assert.Throws<ArgumentException>(() => ChildProcess.StartShell(" "));
+            return 0;
+        });
+    }
+
+    [Fact]
     public void Start_EnvironmentChanges_SetAndRemoveVariablesAndKeepTheRest()
     {
         Environment.SetEnvironmentVariable("COOP_TEST_REMOVED", "present");
