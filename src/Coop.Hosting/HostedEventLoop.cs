@@ -79,7 +79,16 @@ public sealed partial class HostedEventLoop : IHostedService, IDisposable
             _thread.Start();
         }
 
-        await _running.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _running.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_running.Task.IsCompletedSuccessfully)
+        {
+            // The host cancels its start when the application stops, as a hosted coroutine that failed
+            // at once asks: the loop did start, and the failure is logged and stops the host.
+        }
+
         Log.Running(_logger, _thread.ManagedThreadId, _coroutines.Count);
     }
 
@@ -149,12 +158,14 @@ public sealed partial class HostedEventLoop : IHostedService, IDisposable
     {
         try
         {
+            // Running is signalled ahead of the coroutines' first steps: one that fails at once stops
+            // the application, and StartAsync must see a loop that started, not a start cut short.
+            Loop.CallSoon(() => _running.TrySetResult());
             foreach (var coroutine in _coroutines)
             {
                 Loop.CreateTask(RunHosted(coroutine), coroutine.GetType().Name);
             }
 
-            Loop.CallSoon(() => _running.TrySetResult());
             Loop.RunForever();
         }
 #pragma warning disable CA1031 // the loop's own failure is logged and stops the application: it must not vanish with its thread
