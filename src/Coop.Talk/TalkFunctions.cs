@@ -1,4 +1,4 @@
-// The talk's functions ("asyncio from the ground up", /work/shared/seed), in C#, shipped as documented
+// The talk's functions ("asyncio from the ground up", ../shared/seed), in C#, shipped as documented
 // samples: the Lucas sequence, linear search, primality, and the cooperative versions of each that the
 // talk builds before it introduces the event loop. The class is split by concept, one file each:
 // TalkFunctions.Lucas.cs, .Search.cs, .Primes.cs, .Messages.cs, .Sleep.cs. The demos in

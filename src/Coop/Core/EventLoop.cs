@@ -499,7 +499,7 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>Gives the loop its poller (IO/ does, on the first socket use). With
     /// <paramref name="sleepsInPoller"/> the idle loop blocks in it and posts wake it; without, the
-    /// poller's completions arrive as posts and the loop sleeps on the inbox as before.</summary>
+    /// poller's completions arrive as posts and the loop sleeps on the inbox.</summary>
     internal void AttachPoller(Poller poller, bool sleepsInPoller)
     {
         _poller = poller;

@@ -10,7 +10,7 @@
 // IsValidLocationForInlining), and on the loop thread it is the loop's. Without this, the first
 // `await innerTask.ConfigureAwait(false)` inside SslStream or StreamReader that this completion
 // finishes would move the rest of that code to the thread pool, off the loop. Awaits that captured
-// the loop's context keep it: they post to the loop as before.
+// the loop's context keep it: they post to the loop.
 using System.Threading.Tasks.Sources;
 
 namespace Coop.Core;
