@@ -21,15 +21,7 @@ public class ChromeTraceTests
     [Fact]
     public void WriteChromeTrace_NamesAThreadPerTask_SlicesInMicroseconds_AndAFlowFromWakerToWoken()
     {
-        var (waiter, setter) = (-1, -1);
-        var recorder = TimelineRecorderTests.Record(loop =>
-        {
-            var future = loop.CreateFuture();
-            var a = loop.CreateTask(Awaits(future), "waiter");
-            var b = loop.CreateTask(SetsAfter(future, 2), "setter");
-            (waiter, setter) = (a.Id, b.Id);
-            return [a, b];
-        });
+        var (recorder, waiter, setter) = TimelineRecorderTests.RecordWaiterAndSetter();
 
         var trace = TraceOf(recorder);
 

@@ -22,6 +22,23 @@ public class TimelineRecorderTests
         future.SetResult();
     }
 
+    /// <summary>Records a task named "waiter" awaiting a future that a task named "setter" sets after
+    /// 2 s; returns the recorder and the two tasks' ids.</summary>
+    internal static (TimelineRecorder Recorder, int Waiter, int Setter) RecordWaiterAndSetter()
+    {
+        var (waiter, setter) = (-1, -1);
+        var recorder = Record(loop =>
+        {
+            var future = loop.CreateFuture();
+            var a = loop.CreateTask(Awaits(future), "waiter");
+            var b = loop.CreateTask(SetsAfter(future, 2), "setter");
+            (waiter, setter) = (a.Id, b.Id);
+            return [a, b];
+        });
+
+        return (recorder, waiter, setter);
+    }
+
     /// <summary>Runs <paramref name="body"/> on a loop with a virtual clock and a recorder attached
     /// first, until every task it made is done; returns the recorder.</summary>
     internal static TimelineRecorder Record(Func<EventLoop, IReadOnlyList<CoopTask>> body, TimeSpan merge = default, int maxEvents = TimelineRecorder.DefaultMaxEvents, VirtualClock? clock = null) =>

@@ -27,15 +27,7 @@ public class TimelineSvgTests
     [Fact]
     public void WriteSvg_OneLanePerTask_LabelledWithItsName_AndABoxPerStep()
     {
-        var (waiter, setter) = (-1, -1);
-        var recorder = TimelineRecorderTests.Record(loop =>
-        {
-            var future = loop.CreateFuture();
-            var a = loop.CreateTask(Awaits(future), "waiter");
-            var b = loop.CreateTask(SetsAfter(future, 2), "setter");
-            (waiter, setter) = (a.Id, b.Id);
-            return [a, b];
-        });
+        var (recorder, waiter, setter) = TimelineRecorderTests.RecordWaiterAndSetter();
 
         var svg = Draw(recorder);
 
