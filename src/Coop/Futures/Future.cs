@@ -101,17 +101,14 @@ public class Future
     }
 
     /// <summary>Completes the future successfully, with no value, unless it is already done.</summary>
-    public bool TrySetResult()
-    {
-        Loop.CheckThread(); // here, so that a call from another thread is refused under this name
-        return TrySetBoxedResult(null);
-    }
+    public bool TrySetResult() => TrySetBoxedResult(null);
 
     /// <summary>Completes the future with a boxed value, checked against a <see cref="Future{T}"/>'s
-    /// type: for the kernel and combinators that pass on a result whose type they do not know.</summary>
-    internal bool TrySetBoxedResult(object? result)
+    /// type: for the kernel and combinators that pass on a result whose type they do not know. A call
+    /// from another thread is refused under the name of the member that called this one.</summary>
+    internal bool TrySetBoxedResult(object? result, [CallerMemberName] string operation = "")
     {
-        Loop.CheckThread(); // here, so that a call from another thread is refused under this name
+        Loop.CheckThread(operation);
         ThrowIfTask();
         return TrySetResultCore(result);
     }
