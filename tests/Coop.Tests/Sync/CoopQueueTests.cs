@@ -43,6 +43,23 @@ public class CoopQueueTests
     }
 
     [Fact]
+    public void Constructor_NegativeMaxSize_IsUnbounded()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>(maxSize: -3);
+            Assert.Equal(0, q.MaxSize);
+            for (var i = 0; i < 10; i++)
+            {
+                await q.PutAsync(i); // never waits
+            }
+
+            Assert.False(q.IsFull);
+            Assert.Equal("<CoopQueue 10/∞>", q.ToString());
+        });
+    }
+
+    [Fact]
     public void Get_Waiters_ServedInArrivalOrder()
     {
         Run(async () =>
