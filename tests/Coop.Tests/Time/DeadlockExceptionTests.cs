@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Coop.Tests.Diagnostics;
 using Coop.Tests.Support;
 
 namespace Coop.Tests.Time;
@@ -28,17 +29,6 @@ public class DeadlockExceptionTests
     private static DeadlockException Deadlock(Func<Coroutine> main) =>
         Assert.Throws<DeadlockException>(() => Bounded.Run(() => EventLoop.Run(main(), new VirtualClock())));
 
-    private static async Coroutine TakeBoth(CoopLock one, CoopLock two)
-    {
-        using (await one.AcquireAsync())
-        {
-            await Coroutine.Yield();
-            using (await two.AcquireAsync())
-            {
-            }
-        }
-    }
-
     [Fact]
     public void For_TwoTasksTakingTwoLocksInOppositeOrder_TheMessageShowsTheCycleThroughTheLockOwners()
     {
@@ -47,8 +37,8 @@ public class DeadlockExceptionTests
             var loop = EventLoop.Current;
             var first = new CoopLock();
             var second = new CoopLock();
-            var a = loop.CreateTask(TakeBoth(first, second), "a");
-            var b = loop.CreateTask(TakeBoth(second, first), "b");
+            var a = loop.CreateTask(WaitForGraphTests.TakeBoth(first, second), "a");
+            var b = loop.CreateTask(WaitForGraphTests.TakeBoth(second, first), "b");
             await a;
             await b;
         }
