@@ -22,7 +22,7 @@ internal static class AsyncWorkloads
     }
 
     // ------------------------------------------------------------ W1
-    private static async Coroutine Switcher(int yields, Counter done)
+    internal static async Coroutine Switcher(int yields, Counter done)
     {
         for (var k = 0; k < yields; k++)
         {

@@ -21,10 +21,16 @@ internal sealed class SleepLog(int n)
 
 internal static class Report
 {
-    public static void W1(string impl, int tasks, int yields, double elapsed, int finished)
+    public static void W1(string impl, int tasks, int yields, double elapsed, int finished, int loops = 1)
     {
         var switches = (long)tasks * yields;
-        Measure.Emit("W1", impl, new() { ["tasks"] = tasks, ["yields"] = yields },
+        var pars = new Dictionary<string, object> { ["tasks"] = tasks, ["yields"] = yields };
+        if (loops > 1)
+        {
+            pars["loops"] = loops;
+        }
+
+        Measure.Emit("W1", impl, pars,
             new()
             {
                 ["switches"] = switches,
