@@ -20,6 +20,7 @@ internal static class GroupWorkloads
         var starts = new long[loops];
         var ends = new long[loops];
         var done = new Counter[loops];
+        var cpuInRegion = new double[2];
         using (var group = new LoopGroup(new LoopGroupOptions { LoopCount = loops, Name = "w1" }))
         {
             group.Start(shard => generator ? GeneratorShare(shard) : AsyncShare(shard));
@@ -28,8 +29,36 @@ internal static class GroupWorkloads
 
         var elapsed = Stopwatch.GetElapsedTime(starts.Min(), ends.Max()).TotalSeconds;
         var impl = $"coop ({(generator ? "generators" : "async")}, {loops} loops)";
-        Report.W1(impl, tasks, yields, elapsed, done.Sum(c => c.Value), loops);
+        // The process CPU of the timed region (read by the first loop to start and the last to end):
+        // cpu_s / elapsed_s is how many cores the group had, which on a shared machine is below N.
+        Report.W1(impl, tasks, yields, elapsed, done.Sum(c => c.Value), loops, cpuInRegion[1] - cpuInRegion[0]);
         return 0;
+
+        void Started(int index)
+        {
+            var now = Stopwatch.GetTimestamp();
+            lock (cpuInRegion)
+            {
+                if (starts.All(s => s == 0))
+                {
+                    cpuInRegion[0] = Measure.CpuSeconds();
+                }
+
+                starts[index] = now;
+            }
+        }
+
+        void Ended(int index)
+        {
+            lock (cpuInRegion)
+            {
+                ends[index] = Stopwatch.GetTimestamp();
+                if (ends.All(e => e != 0))
+                {
+                    cpuInRegion[1] = Measure.CpuSeconds();
+                }
+            }
+        }
 
         int ShareOf(int index) => tasks / loops + (index < tasks % loops ? 1 : 0);
 
@@ -37,7 +66,7 @@ internal static class GroupWorkloads
         {
             var loop = shard.Loop;
             var counter = done[shard.Index] = new Counter();
-            starts[shard.Index] = Stopwatch.GetTimestamp();
+            Started(shard.Index);
             var handles = new CoopTask[ShareOf(shard.Index)];
             for (var i = 0; i < handles.Length; i++)
             {
@@ -49,7 +78,7 @@ internal static class GroupWorkloads
                 await t;
             }
 
-            ends[shard.Index] = Stopwatch.GetTimestamp();
+            Ended(shard.Index);
         }
 
         async Coroutine GeneratorShare(LoopShard shard) => await shard.Loop.CreateTask(GeneratorMain(shard));
@@ -58,7 +87,7 @@ internal static class GroupWorkloads
         {
             var loop = shard.Loop;
             var counter = done[shard.Index] = new Counter();
-            starts[shard.Index] = Stopwatch.GetTimestamp();
+            Started(shard.Index);
             var handles = new CoopTask[ShareOf(shard.Index)];
             for (var i = 0; i < handles.Length; i++)
             {
@@ -73,7 +102,7 @@ internal static class GroupWorkloads
                 }
             }
 
-            ends[shard.Index] = Stopwatch.GetTimestamp();
+            Ended(shard.Index);
         }
     }
 }
