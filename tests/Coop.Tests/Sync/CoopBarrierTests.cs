@@ -90,4 +90,26 @@ public class CoopBarrierTests
             Assert.Equal(0, barrier.Waiting);
         });
     }
+
+    [Fact]
+    public void Reset_WhileATaskWaits_ItRaisesBrokenAndTheBarrierIsUsableAgain()
+    {
+        Run(async () =>
+        {
+            var barrier = new CoopBarrier(2);
+            var waiter = EventLoop.Current.CreateTask(Await(barrier.WaitAsync()));
+            await Ticks(1);
+            barrier.Reset();
+            await Assert.ThrowsAsync<BrokenBarrierException>(async () => await waiter);
+            Assert.False(barrier.IsBroken);
+            Assert.Equal(0, barrier.Waiting);
+        });
+    }
+
+    [Fact]
+    public void Abort_WithNoLoopRunning_ThrowsClearly()
+    {
+        var barrier = new CoopBarrier(2);
+        Assert.Contains("no event loop", Assert.Throws<InvalidOperationException>(barrier.Abort).Message, StringComparison.Ordinal);
+    }
 }

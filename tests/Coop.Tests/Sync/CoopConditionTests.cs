@@ -259,4 +259,98 @@ public class CoopConditionTests
             }
         }
     }
+
+    [Fact]
+    public void Constructor_GivenALock_UsesThatLock()
+    {
+        var lk = new CoopLock();
+        Assert.Same(lk, new CoopCondition(lk).Lock);
+    }
+
+    [Fact]
+    public void WaitUntil_NullPredicateOrNegativeNotify_ThrowsNamingTheArgument()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            await Assert.ThrowsAsync<ArgumentNullException>(async () => await cond.WaitUntilAsync(null!));
+            using (await cond.AcquireAsync())
+            {
+                Assert.Equal("n", Assert.Throws<ArgumentOutOfRangeException>(() => cond.Notify(-1)).ParamName);
+            }
+        });
+    }
+
+    [Fact]
+    public void WaitUntil_PredicateAlreadyTrue_ReturnsWithoutWaiting()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            using (await cond.AcquireAsync())
+            {
+                var waited = EventLoop.Current.CreateTask(cond.WaitUntilAsync(() => true));
+                await Ticks(2);
+                Assert.True(waited.IsDone);
+                Assert.True(await waited);
+            }
+        });
+    }
+
+    [Fact]
+    public void Notify_One_WakesExactlyOneOfTwoWaiters()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            var loop = EventLoop.Current;
+            var woken = 0;
+            async Coroutine Waiter()
+            {
+                using (await cond.AcquireAsync())
+                {
+                    await cond.WaitAsync();
+                    woken++;
+                }
+            }
+
+            var a = loop.CreateTask(Waiter());
+            var b = loop.CreateTask(Waiter());
+            await Ticks(3);
+            using (await cond.AcquireAsync())
+            {
+                cond.Notify(1);
+            }
+
+            await Ticks(5);
+            Assert.Equal(1, woken);
+            using (await cond.AcquireAsync())
+            {
+                cond.Notify(1);
+            }
+
+            await a;
+            await b;
+            Assert.Equal(2, woken);
+        });
+    }
+
+    [Fact]
+    public void Notify_LockHeldByAnotherTask_Throws()
+    {
+        Run(async () =>
+        {
+            var cond = new CoopCondition();
+            await cond.AcquireAsync();
+            var other = EventLoop.Current.CreateTask(NotifyFromOther(cond));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await other);
+            cond.Release();
+        });
+
+        static async Coroutine NotifyFromOther(CoopCondition c)
+        {
+            await Coroutine.Yield();
+            c.Notify();
+        }
+    }
 }

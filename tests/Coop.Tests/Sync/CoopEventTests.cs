@@ -167,4 +167,12 @@ public class CoopEventTests
             await waiter;
         });
     }
+
+    [Fact]
+    public void Clear_WithNoLoopRunning_ThrowsClearly()
+    {
+        var ev = new CoopEvent();
+        var ex = Assert.Throws<InvalidOperationException>(ev.Clear);
+        Assert.Contains("no event loop", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -174,4 +174,36 @@ public class CoopQueueCompletionTests
     private static async Coroutine Put(CoopQueue<int> q, int item) => await q.PutAsync(item);
 
     private static async Coroutine<int> Get(CoopQueue<int> q) => await q.GetAsync();
+
+    [Fact]
+    public void TaskDoneAndShutdown_NoLoopOrTooManyTaskDones_ThrowClearly()
+    {
+        var q = new CoopQueue<int>();
+        Assert.Contains("no event loop", Assert.Throws<InvalidOperationException>(q.TaskDone).Message, StringComparison.Ordinal);
+        Assert.Contains("no event loop", Assert.Throws<InvalidOperationException>(() => q.Shutdown()).Message, StringComparison.Ordinal);
+        Run(async () =>
+        {
+            await Coroutine.Yield();
+            var bound = new CoopQueue<int>();
+            var ex = Assert.Throws<InvalidOperationException>(bound.TaskDone);
+            Assert.Equal("CoopQueue.TaskDone was called more times than items were put.", ex.Message);
+        });
+    }
+
+    [Fact]
+    public void Join_NothingUnfinished_AllocatesNothingAfterTheFirst()
+    {
+        Run(async () =>
+        {
+            var q = new CoopQueue<int>();
+            await q.JoinAsync(); // the first makes the done future every later one shares
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                await q.JoinAsync();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
 }
