@@ -51,4 +51,17 @@ public class CoopPriorityQueueTests
             .Sample((p, c, max, per, cancels, seed) =>
                 CoopQueueTests.CheckNoLoss(new CoopPriorityQueue<int>(max), p, c, per, cancels, seed), iter: 50);
     }
+
+    [Fact]
+    public void Get_WithAComparer_ItsOrderNotTheDefault()
+    {
+        Run(async () =>
+        {
+            var q = new CoopPriorityQueue<int>(comparer: Comparer<int>.Create((a, b) => b.CompareTo(a)));
+            await q.PutAsync(1);
+            await q.PutAsync(3);
+            await q.PutAsync(2);
+            Assert.Equal([3, 2, 1], new[] { q.GetNowait(), q.GetNowait(), q.GetNowait() });
+        });
+    }
 }
