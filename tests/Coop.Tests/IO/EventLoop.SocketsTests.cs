@@ -186,6 +186,44 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
+    public void SockSendAsync_AfterOwnShutdown_FailsWithDotnetsShutdownError()
+    {
+        // send(2) after shutdown(SHUT_WR) is EPIPE: the same SocketException .NET's Send gives.
+        var error = Run(Poller, async () =>
+        {
+            var loop = EventLoop.Current;
+            var (client, server) = await ConnectedPair();
+            client.Socket.Shutdown(SocketShutdown.Send);
+            var failure = await Failure(loop.SockSendAsync(client.Socket, new byte[1]));
+            client.Abort();
+            server.Abort();
+            return failure;
+        });
+        var socketError = Assert.IsType<SocketException>(error);
+        Assert.Equal(SocketError.Shutdown, socketError.SocketErrorCode);
+        Assert.Equal(new SocketException((int)SocketError.Shutdown).Message, socketError.Message);
+    }
+
+    [Fact]
+    public void SockReceiveAsync_PeerReset_FailsWithDotnetsResetError()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var loop = EventLoop.Current;
+            var (client, server) = await ConnectedPair();
+            await server.SendAllAsync("unread"u8.ToArray());
+            await Coroutine.Sleep(0.01);
+            client.Abort(); // unread data + linger 0: a reset
+            var failure = await Failure(loop.SockReceiveAsync(server.Socket, new byte[64]));
+            server.Abort();
+            return failure;
+        });
+        var socketError = Assert.IsType<SocketException>(error);
+        Assert.Equal(SocketError.ConnectionReset, socketError.SocketErrorCode);
+        Assert.Equal(new SocketException((int)SocketError.ConnectionReset).Message, socketError.Message);
+    }
+
+    [Fact]
     public void SockReceiveAsync_LoopNotRunning_FailsClearly()
     {
         using var loop = new EventLoop(new EventLoopOptions { Poller = Poller });
