@@ -32,22 +32,14 @@ internal static unsafe partial class SocketCalls
     {
         fixed (byte* p = buffer)
         {
-            while (true)
+            nint n;
+            do
             {
-                var n = Recv(descriptor, p, buffer.Length, MsgDontWait);
-                if (n >= 0)
-                {
-                    error = SocketError.Success;
-                    return (int)n;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EIntr)
-                {
-                    error = SocketErrorOf(errno);
-                    return -1;
-                }
+                n = Recv(descriptor, p, buffer.Length, MsgDontWait);
             }
+            while (Interrupted(n));
+
+            return Outcome(n, out error);
         }
     }
 
@@ -59,22 +51,14 @@ internal static unsafe partial class SocketCalls
     {
         fixed (byte* p = data)
         {
-            while (true)
+            nint n;
+            do
             {
-                var n = SendCall(descriptor, p, data.Length, MsgDontWait | MsgNoSignal);
-                if (n >= 0)
-                {
-                    error = SocketError.Success;
-                    return (int)n;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EIntr)
-                {
-                    error = SocketErrorOf(errno);
-                    return -1;
-                }
+                n = SendCall(descriptor, p, data.Length, MsgDontWait | MsgNoSignal);
             }
+            while (Interrupted(n));
+
+            return Outcome(n, out error);
         }
     }
 
@@ -127,6 +111,21 @@ internal static unsafe partial class SocketCalls
         125 => SocketError.OperationAborted,           // ECANCELED
         _ => SocketError.SocketError,
     };
+
+    /// <summary>A signal interrupted the call before it did anything: make it again.</summary>
+    private static bool Interrupted(nint result) => result < 0 && Marshal.GetLastPInvokeError() == EIntr;
+
+    private static int Outcome(nint result, out SocketError error)
+    {
+        if (result >= 0)
+        {
+            error = SocketError.Success;
+            return (int)result;
+        }
+
+        error = SocketErrorOf(Marshal.GetLastPInvokeError());
+        return -1;
+    }
 
     [LibraryImport(Libc, EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(int fd, byte* buffer, nint length, int flags);

@@ -199,9 +199,7 @@ public abstract class EventLoopSocketsTests
             server.Abort();
             return failure;
         });
-        var socketError = Assert.IsType<SocketException>(error);
-        Assert.Equal(SocketError.Shutdown, socketError.SocketErrorCode);
-        Assert.Equal(new SocketException((int)SocketError.Shutdown).Message, socketError.Message);
+        AssertDotnetsError(SocketError.Shutdown, error);
     }
 
     [Fact]
@@ -218,9 +216,15 @@ public abstract class EventLoopSocketsTests
             server.Abort();
             return failure;
         });
+        AssertDotnetsError(SocketError.ConnectionReset, error);
+    }
+
+    /// <summary>The error is the SocketException .NET's own calls raise: its code and its message.</summary>
+    private static void AssertDotnetsError(SocketError expected, Exception? error)
+    {
         var socketError = Assert.IsType<SocketException>(error);
-        Assert.Equal(SocketError.ConnectionReset, socketError.SocketErrorCode);
-        Assert.Equal(new SocketException((int)SocketError.ConnectionReset).Message, socketError.Message);
+        Assert.Equal(expected, socketError.SocketErrorCode);
+        Assert.Equal(new SocketException((int)expected).Message, socketError.Message);
     }
 
     [Fact]
