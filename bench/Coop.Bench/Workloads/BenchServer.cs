@@ -5,7 +5,9 @@
 //   --kind async:     each connection is an async coroutine over a SocketStream;
 //   --kind generator: each connection is a generator calling the socket's non-blocking calls itself
 //                     and yielding the loop's readiness futures on EAGAIN;
-//   --level 1:        epoll level-triggered instead of edges, for docs/design.md's comparison.
+//   --level 1:        epoll level-triggered instead of edges, for docs/design.md's comparison;
+//   --loops N:        N > 1 serves on a LoopGroup of N loops (GroupBenchServer.cs), each with its own
+//                     SO_REUSEPORT listener on the port and this accept loop; 1 is this file's loop.
 using System.Net;
 using System.Runtime.InteropServices;
 
@@ -16,6 +18,11 @@ internal static class BenchServer
     public static int Run(
         Options o, Func<SocketStream, Coroutine> connection, Func<EventLoop, SocketStream, IEnumerable<object?>> generatorConnection)
     {
+        if (o.Int("loops", 1) is var loops and > 1)
+        {
+            return GroupBenchServer.Run(o, loops, connection, generatorConnection);
+        }
+
         var port = o.Int("port", 0);
         var maxSeconds = o.Int("max_seconds", 120);
         var generator = o.Kind == "generator";
@@ -41,17 +48,25 @@ internal static class BenchServer
             var listener = SocketListener.Listen(new IPEndPoint(IPAddress.Loopback, port), backlog: 1024);
             Console.WriteLine($"{{\"workload\":\"{o.Workload}\",\"impl\":\"{impl}\",\"listening\":\"127.0.0.1:{((IPEndPoint)listener.LocalEndPoint).Port}\"}}");
             Console.Out.Flush();
-            while (true)
+            await Accept(loop, listener, generator, connection, generatorConnection);
+        }
+    }
+
+    /// <summary>The accept loop: one task per connection, until canceled.</summary>
+    internal static async Coroutine Accept(
+        EventLoop loop, SocketListener listener, bool generator,
+        Func<SocketStream, Coroutine> connection, Func<EventLoop, SocketStream, IEnumerable<object?>> generatorConnection)
+    {
+        while (true)
+        {
+            var stream = await listener.AcceptAsync(); // TCP_NODELAY is on by default (SocketOptions)
+            if (generator)
             {
-                var stream = await listener.AcceptAsync(); // TCP_NODELAY is on by default (SocketOptions)
-                if (generator)
-                {
-                    _ = loop.CreateTask(generatorConnection(loop, stream));
-                }
-                else
-                {
-                    _ = loop.CreateTask(connection(stream));
-                }
+                _ = loop.CreateTask(generatorConnection(loop, stream));
+            }
+            else
+            {
+                _ = loop.CreateTask(connection(stream));
             }
         }
     }

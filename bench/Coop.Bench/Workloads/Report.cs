@@ -21,16 +21,28 @@ internal sealed class SleepLog(int n)
 
 internal static class Report
 {
-    public static void W1(string impl, int tasks, int yields, double elapsed, int finished)
+    public static void W1(string impl, int tasks, int yields, double elapsed, int finished, int loops = 1, double? cpu = null)
     {
         var switches = (long)tasks * yields;
-        Measure.Emit("W1", impl, new() { ["tasks"] = tasks, ["yields"] = yields },
-            new()
-            {
-                ["switches"] = switches,
-                ["elapsed_s"] = Measure.R(elapsed, 4),
-                ["switches_per_s"] = Measure.R(switches / elapsed, 1),
-            },
+        var pars = new Dictionary<string, object> { ["tasks"] = tasks, ["yields"] = yields };
+        var figures = new Dictionary<string, object>
+        {
+            ["switches"] = switches,
+            ["elapsed_s"] = Measure.R(elapsed, 4),
+            ["switches_per_s"] = Measure.R(switches / elapsed, 1),
+        };
+        if (loops > 1)
+        {
+            pars["loops"] = loops;
+        }
+
+        if (cpu is { } seconds)
+        {
+            figures["cpu_s"] = Measure.R(seconds, 4);
+            figures["cores_used"] = Measure.R(seconds / elapsed, 2);
+        }
+
+        Measure.Emit("W1", impl, pars, figures,
             finished == tasks ? "ok" : $"only {finished} of {tasks} tasks finished");
     }
 

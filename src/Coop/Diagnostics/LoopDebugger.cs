@@ -37,14 +37,18 @@ internal sealed class LoopDebugger : LoopInstrument
     /// <summary>The loop's stall watchdog.</summary>
     public StallWatchdog Watchdog { get; }
 
+    /// <summary>The loop's SIGQUIT registration (null where the platform has none), released when the
+    /// watchdog's thread ends: the loop closed, disposed or collected.</summary>
+    public TaskDumpSignal? Signal { get; private set; }
+
     /// <summary>Puts <paramref name="loop"/> in debug mode.</summary>
     public static void Attach(EventLoop loop)
     {
         var debugger = new LoopDebugger(loop);
         try
         {
-            var signal = TaskDumpSignal.Register(loop, Console.Error);
-            debugger.Watchdog.Stopped = signal.Dispose; // the loop closed
+            debugger.Signal = TaskDumpSignal.Register(loop, Console.Error);
+            debugger.Watchdog.Stopped = debugger.Signal.Dispose; // holds the registration, not the loop
         }
         catch (PlatformNotSupportedException)
         {

@@ -19,6 +19,7 @@ internal static class SourceLines
 
     private static readonly ConcurrentDictionary<Assembly, MetadataReaderProvider?> s_symbols = new();
     private static readonly ConcurrentDictionary<Type, Machine?> s_machines = new();
+    private static readonly ConcurrentDictionary<Type, (FieldInfo? Boxed, FieldInfo? State)> s_stateFields = new();
 
     /// <summary>The frame <paramref name="frame"/> (a coroutine's box, an async task's root, a
     /// generator's iterator) describes, at the await or yield it is suspended at; at its method's
@@ -77,20 +78,29 @@ internal static class SourceLines
 
     /// <summary>The number of the await or yield <paramref name="frame"/> is suspended at (negative:
     /// running, not started or ended), with its state machine's type.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "State machine fields are used by their own code; a missing one leaves the frame without a line.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
+    /// <remarks>Debug mode reads it at every task step, so the fields are looked up once per type.</remarks>
     public static (Type? Type, int? State) StateOf(object frame)
     {
         var type = frame.GetType();
-        if (type.GetField("StateMachine", BindingFlags.Instance | BindingFlags.Public) is { } boxed)
+        var (boxed, state) = s_stateFields.GetOrAdd(type, StateFields);
+        if (boxed != null)
         {
             // A Coop box or async task holds the compiler's state machine struct.
             var machine = boxed.GetValue(frame);
-            return machine == null ? (null, null) : (boxed.FieldType, StateField(boxed.FieldType)?.GetValue(machine) as int?);
+            return machine == null ? (null, null) : (boxed.FieldType, state?.GetValue(machine) as int?);
         }
 
-        return StateField(type) is { } state ? (type, state.GetValue(frame) as int?) : (null, null);
+        return state != null ? (type, state.GetValue(frame) as int?) : (null, null);
     }
+
+    /// <summary>Where a frame of type <paramref name="type"/> keeps its state: the box's field holding
+    /// the state machine (null if the frame is the state machine), and the state field.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "State machine fields are used by their own code; a missing one leaves the frame without a line.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
+    private static (FieldInfo? Boxed, FieldInfo? State) StateFields(Type type) =>
+        type.GetField("StateMachine", BindingFlags.Instance | BindingFlags.Public) is { } boxed
+            ? (boxed, StateField(boxed.FieldType))
+            : (null, StateField(type));
 
     [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "As above.")]
     private static FieldInfo? StateField(Type type) => type.GetField("<>1__state", Members);

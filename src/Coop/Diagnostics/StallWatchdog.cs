@@ -5,7 +5,11 @@
 // resumed at (read when the step began: while it runs, the state machine says only "running"). The
 // loop thread's state tells computing (a CPU-bound call) from blocked (sync over async).
 // Debug mode runs one per loop; a loop group runs one per loop of the group.
+// The thread holds the watchdog (and so the loop) only weakly, between looks: a loop dropped without
+// Close is still collected, and the thread then ends and runs its Stopped action (debug mode releases
+// the loop's SIGQUIT registration there), as it does when the loop is closed or the watchdog disposed.
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Coop.Diagnostics;
 
@@ -17,6 +21,7 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
     private readonly Action<StallReport> _onStall;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stopped = new();
+    private readonly StrongBox<Action?> _onExit = new(); // held by the thread too: it runs even once the watchdog is collected
     private readonly string? _loopName;
     private readonly TimeSpan _period;
     private Thread? _loopThread;
@@ -35,12 +40,21 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
         _loopName = loopName;
         WhileIdle = whileIdle;
         _period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, threshold.Ticks / 4));
-        var self = new WeakReference<StallWatchdog>(this); // a loop dropped without Close still goes away
-        _thread = new Thread(() => Watch(self)) { IsBackground = true, Name = "Coop stall watchdog" + (loopName == null ? "" : ": " + loopName) };
+        var self = new WeakReference<StallWatchdog>(this);
+        var onExit = _onExit;
+        _thread = new Thread(() => Watch(self, onExit)) { IsBackground = true, Name = "Coop stall watchdog" + (loopName == null ? "" : ": " + loopName) };
     }
 
-    /// <summary>Called on the watchdog thread when it stops, the loop closed or the watchdog disposed.</summary>
-    public Action? Stopped { get; set; }
+    /// <summary>Called on the watchdog thread when it stops: the loop closed or collected, or the
+    /// watchdog disposed. It must not need the loop (which may be gone).</summary>
+    public Action? Stopped
+    {
+        get => _onExit.Value;
+        set => _onExit.Value = value;
+    }
+
+    /// <summary>The watchdog's thread (tests wait for it to end).</summary>
+    internal Thread WatchThread => _thread;
 
     /// <summary>How long a step may run.</summary>
     public TimeSpan Threshold { get; }
@@ -125,7 +139,27 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
         }
     }
 
-    private static void Watch(WeakReference<StallWatchdog> self)
+    private static void Watch(WeakReference<StallWatchdog> self, StrongBox<Action?> onExit)
+    {
+        try
+        {
+            WatchWhileAlive(self);
+        }
+        finally
+        {
+            try
+            {
+                onExit.Value?.Invoke();
+            }
+            catch (Exception ex)
+            {
+                // An exception on this thread would end the process: say it instead.
+                Console.Error.WriteLine($"Coop: the stall watchdog's cleanup failed: {ex}");
+            }
+        }
+    }
+
+    private static void WatchWhileAlive(WeakReference<StallWatchdog> self)
     {
         var reported = (Step: -1L, Blocked: false);
         var idleChecks = 0L;
@@ -134,17 +168,7 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
             var stopped = watchdog._stopped;
             var period = watchdog._period;
             watchdog = null; // not held while waiting: the loop may be collected meanwhile
-            try
-            {
-                if (stopped.Wait(period))
-                {
-                    continue; // WatchOnce sees it and says so
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+            stopped.Wait(period); // set: WatchOnce sees it next and stops
         }
     }
 
@@ -153,7 +177,6 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
     {
         if (_stopped.IsSet || _loop.IsClosed)
         {
-            Stopped?.Invoke();
             return false;
         }
 

@@ -11,15 +11,18 @@ using Coop.Diagnostics;
 namespace Coop;
 
 /// <summary>A snapshot of every live task of an <see cref="EventLoop"/>: ids, names, states, what
-/// each waits on, their await chains with source lines, who started whom (in debug mode), and the
-/// wait-for graph. <see cref="ToText"/> is for people, <see cref="ToJson"/> for tools.</summary>
+/// each waits on, their await chains with source lines, who started whom (tasks, task groups and
+/// cancel scopes, in debug mode), and the wait-for graph. <see cref="ToText"/> is for people, <see cref="ToJson"/> for tools.</summary>
 public sealed class TaskDump
 {
-    private TaskDump(IReadOnlyList<TaskSnapshot> tasks, bool consistent)
+    private readonly TaskTree? _tree;
+
+    private TaskDump(IReadOnlyList<TaskSnapshot> tasks, bool consistent, TaskTree? tree)
     {
         Tasks = tasks;
         IsConsistent = consistent;
         Graph = new WaitForGraph(tasks);
+        _tree = tree;
     }
 
     /// <summary>The live tasks, in creation order.</summary>
@@ -57,7 +60,8 @@ public sealed class TaskDump
     internal static TaskDump Read(EventLoop loop, bool consistent)
     {
         var snapshots = new List<TaskSnapshot>();
-        foreach (var task in loop.AllTasks())
+        var tasks = loop.AllTasks();
+        foreach (var task in tasks)
         {
             try
             {
@@ -71,7 +75,17 @@ public sealed class TaskDump
             }
         }
 
-        return new TaskDump(snapshots, consistent);
+        TaskTree? tree;
+        try
+        {
+            tree = TaskTree.Of(tasks, snapshots);
+        }
+        catch (Exception ex) when (!consistent && ex is InvalidOperationException or NullReferenceException or InvalidCastException or ArgumentException or KeyNotFoundException)
+        {
+            tree = null; // the loop moved under the reader: no tree rather than a wrong one
+        }
+
+        return new TaskDump(snapshots, consistent, tree);
     }
 
     /// <summary>The dump as text: one block per task (its await chain indented, outermost first),
@@ -96,15 +110,7 @@ public sealed class TaskDump
             }
         }
 
-        if (Tasks.Any(t => t.ParentId != null))
-        {
-            text.AppendLine("Task tree (who started whom):");
-            var ids = Tasks.Select(t => t.Id).ToHashSet();
-            foreach (var root in Tasks.Where(t => t.ParentId is not { } p || !ids.Contains(p)))
-            {
-                Tree(text, root, 1);
-            }
-        }
+        _tree?.Write(text);
 
         var graph = Graph.ToText();
         if (graph.Length > 0)
@@ -119,18 +125,11 @@ public sealed class TaskDump
         return text.ToString();
     }
 
-    private void Tree(StringBuilder text, TaskSnapshot task, int depth)
-    {
-        text.Append(' ', 2 * depth).Append(task).AppendLine(task.ParentId is { } p && !Tasks.Any(t => t.Id == p) ? $" (started by task {p}, done)" : "");
-        foreach (var child in Tasks.Where(t => t.ParentId == task.Id))
-        {
-            Tree(text, child, depth + 1);
-        }
-    }
-
     /// <summary>The dump as JSON: <c>{"consistent":true,"tasks":[{"id":..,"name":..,"status":..,
     /// "waitingOn":..,"waitsForTask":..,"parent":..,"awaitChain":[{"method":..,"file":..,"line":..}]}],
-    /// "cycles":[[7,3]]}</c>.</summary>
+    /// "cycles":[[7,3]],"tree":[{"kind":"task","id":1,"text":..,"children":[{"kind":"group",..}]}]}</c>;
+    /// <c>tree</c> (tasks, task groups and cancel scopes, who started whom) is null unless the loop is
+    /// in debug mode.</summary>
     public string ToJson()
     {
         using var buffer = new MemoryStream();
@@ -176,10 +175,41 @@ public sealed class TaskDump
             }
 
             json.WriteEndArray();
+            if (_tree == null)
+            {
+                json.WriteNull("tree");
+            }
+            else
+            {
+                json.WriteStartArray("tree");
+                foreach (var root in _tree.Roots)
+                {
+                    WriteNode(json, root);
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteNode(Utf8JsonWriter json, TaskTreeNode node)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", node.Kind);
+        json.WriteNumber("id", node.Id);
+        json.WriteString("text", node.Text);
+        json.WriteStartArray("children");
+        foreach (var child in node.Children)
+        {
+            WriteNode(json, child);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, string? value)

@@ -1,8 +1,10 @@
-// ConnectionSpreading.HandOff for one address of a group: one cross-loop channel of accepted sockets
-// per loop, made once by whichever loop asks first. Loop 0 accepts on the real listeners and sends
-// each connection to the next loop in turn, itself included; every loop serves what it receives
-// through a HandedOffListener. The channels are bounded: a loop that falls behind makes loop 0 wait
-// before handing it more, and meanwhile new connections wait in the kernel's accept queue.
+// ConnectionSpreading.HandOff for one address of a group, made once by whichever loop asks first:
+// one cross-loop channel of accepted sockets for each loop but loop 0. Loop 0 accepts on the real
+// listeners (DistributingListener) and deals the connections to the loops in turn: its own turn it
+// serves itself, the others' it sends to their channel, which each of them serves through a
+// HandedOffListener. The channels are bounded: a loop that falls behind makes loop 0 wait before
+// handing it more, and meanwhile new connections wait in the kernel's accept queue.
+using System.Net;
 using System.Net.Sockets;
 
 namespace Coop.Loops;
@@ -12,58 +14,55 @@ internal sealed class ConnectionHandOff
     /// <summary>How many accepted connections may wait for one loop.</summary>
     private const int PerLoopCapacity = 64;
 
-    private readonly CrossLoopSender<Socket>[] _senders;
-    private readonly CrossLoopReceiver<Socket>[] _receivers;
+    private readonly CrossLoopSender<Socket>?[] _senders;     // none for loop 0: it serves its own turns
+    private readonly CrossLoopReceiver<Socket>?[] _receivers;
+    private int _next; // the loop whose turn is next; read and written on loop 0 only
 
     public ConnectionHandOff(int loops)
     {
-        _senders = new CrossLoopSender<Socket>[loops];
-        _receivers = new CrossLoopReceiver<Socket>[loops];
-        for (var i = 0; i < loops; i++)
+        _senders = new CrossLoopSender<Socket>?[loops];
+        _receivers = new CrossLoopReceiver<Socket>?[loops];
+        for (var i = 1; i < loops; i++)
         {
             (_senders[i], _receivers[i]) = CrossLoopChannel.Create<Socket>(PerLoopCapacity);
         }
     }
 
-    public CrossLoopReceiver<Socket> ReceiverFor(int loop) => _receivers[loop];
+    /// <summary>What loop <paramref name="loop"/> (not 0) is handed.</summary>
+    public CrossLoopReceiver<Socket> ReceiverFor(int loop) =>
+        _receivers[loop] ?? throw new ArgumentOutOfRangeException(nameof(loop), loop, "Loop 0 accepts for the group and serves its own turns: it has no hand-off channel.");
 
-    /// <summary>On loop 0: accepts from <paramref name="listener"/> until canceled, handing each
-    /// connection to the loops in turn. A connection no loop can take any more is closed and reported.</summary>
-    public async Coroutine DistributeAsync(SocketListener listener)
+    /// <summary>On loop 0: whose turn the next accepted connection is, and moves the turn on.</summary>
+    public int TakeTurn()
     {
-        var loop = EventLoop.Current;
-        var next = 0;
-        while (true)
-        {
-            Socket socket;
-            try
-            {
-                socket = await loop.SockAcceptAsync(listener.Socket);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
-            {
-                continue; // the peer gave up before we accepted: nothing to serve
-            }
+        var turn = _next;
+        _next = (_next + 1) % _senders.Length;
+        return turn;
+    }
 
-            var target = next;
-            next = (next + 1) % _senders.Length;
-            try
+    /// <summary>On loop 0: sends <paramref name="socket"/> to loop <paramref name="target"/>, waiting
+    /// while that loop's channel is full. A connection that cannot be handed over is closed: reported
+    /// when the target no longer serves, or when this server stops while it waits for room.</summary>
+    public async Coroutine HandOverAsync(int target, Socket socket, EndPoint acceptedOn)
+    {
+        var sender = _senders[target]!;
+        try
+        {
+            if (!sender.TrySend(socket))
             {
-                if (!_senders[target].TrySend(socket))
-                {
-                    await _senders[target].SendAsync(socket);
-                }
+                await sender.SendAsync(socket);
             }
-            catch (ChannelClosedException)
-            {
-                socket.Dispose();
-                loop.ReportError(new LoopError($"A connection accepted on {listener.LocalEndPoint} was closed unserved: the loop it was handed to no longer serves.", null, null, null));
-            }
-            catch
-            {
-                socket.Dispose(); // canceled while waiting for room: the connection was not handed over
-                throw;
-            }
+        }
+        catch (ChannelClosedException)
+        {
+            socket.Dispose();
+            EventLoop.Current.ReportError(new LoopError($"A connection accepted on {acceptedOn} was closed unserved: the loop it was handed to no longer serves.", null, null, null));
+        }
+        catch (CanceledException)
+        {
+            socket.Dispose();
+            EventLoop.Current.ReportError(new LoopError($"A connection accepted on {acceptedOn} was closed unserved: the server stopped while it waited for room on the loop it was handed to.", null, CoopTask.Current, null));
+            throw;
         }
     }
 }

@@ -10,6 +10,10 @@
 // Capacity counts every item sent and not yet consumed, the receiver's batch included: the receiver
 // gives the room of its batch back only when it comes for the next one, so a full channel blocks its
 // senders until the receiver has really worked through what it took.
+// Spinning before parking: a receiver that finds the channel empty while its loop has nothing else to
+// run watches the in-flight count for a moment (as ManualResetEventSlim spins before it blocks) before
+// it parks. An item that arrives meanwhile is taken without a post through the inbox and without the
+// loop going to sleep and being woken, which is most of one message's latency between two loops.
 // Waiting is never a hand-off: a parked receiver or sender is woken by a result-less future of its own
 // loop and then tries again in its own step, so a canceled wait has taken or sent nothing.
 using Coop.Core;
@@ -30,6 +34,12 @@ internal sealed class CrossLoopChannelState<T>
     public CrossLoopChannelState(int capacity) => _capacity = capacity;
 
     public int Capacity => _capacity;
+
+    /// <summary>Read without the lock, as a hint for a receiver that found the channel empty and
+    /// spins a moment before it parks: true if an item may have been sent since, or every sender
+    /// closed. Once the receiver has given back the room of what it consumed, the in-flight count is
+    /// exactly what waits in the shared buffer.</summary>
+    public bool MayHaveNews => Volatile.Read(ref _inFlight) > 0 || Volatile.Read(ref _openSenders) == 0;
 
     /// <summary>Adds a sender handle (a clone).</summary>
     public void SenderOpened()

@@ -17,8 +17,10 @@ public sealed class LoopGroupOptions
     /// <summary>Makes each loop's options from its index (clock, logger, poller); null for the defaults.</summary>
     public Func<int, EventLoopOptions>? LoopOptions { get; init; }
 
-    /// <summary>When set, a watchdog thread reports every loop whose iteration runs longer than this
-    /// (see <see cref="LoopStall"/>); null (the default) for no watchdog.</summary>
+    /// <summary>When set, a watchdog thread per loop reports every task step that runs longer than
+    /// this without awaiting, with the loop, the task and the source line it resumed at (see
+    /// <see cref="LoopStall"/>); null (the default) for no watchdog. Each step is then timed, which
+    /// costs the loop a little.</summary>
     public TimeSpan? StallThreshold { get; init; }
 
     /// <summary>Receives each stall the watchdog sees, on the watchdog's thread (never a loop's: the

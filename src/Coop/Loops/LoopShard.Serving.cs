@@ -1,6 +1,7 @@
 // Serving on a group: every loop calls ServeTcpAsync with the same arguments (the same entry on each
 // loop), and the group's connections are spread over the loops, either by the kernel (SO_REUSEPORT:
-// one listener per loop on the same port) or by loop 0 handing connections on (ConnectionHandOff).
+// one listener per loop on the same port) or by loop 0 handing connections on (ConnectionHandOff,
+// DistributingListener).
 // Either way each connection is served on one loop only, by Network.ServeListenersAsync, so what a
 // handler does and how the server ends is the single-loop server's.
 using System.Net;
@@ -44,33 +45,14 @@ public sealed partial class LoopShard
     private async Coroutine ServeHandedOff(Func<SocketStream, Coroutine> handler, int port, string? host, SocketOptions options, int backlog)
     {
         var handOff = Group.HandOffFor(port, host);
-        var incoming = handOff.ReceiverFor(Index);
         if (Index != 0)
         {
             var endPoint = new IPEndPoint(IPAddress.Any, port);
-            await Network.ServeListenersAsync(handler, [new HandedOffListener(incoming, endPoint, options, Name)]);
+            await Network.ServeListenersAsync(handler, [new HandedOffListener(handOff.ReceiverFor(Index), endPoint, options, Name)]);
             return;
         }
 
         var listeners = await Network.OpenTcpListenersAsync(port, host, options, backlog);
-        try
-        {
-            await TaskGroup.Run(async group =>
-            {
-                foreach (var listener in listeners)
-                {
-                    group.Start(handOff.DistributeAsync(listener), $"hand off connections from {listener.LocalEndPoint}");
-                }
-
-                await Network.ServeListenersAsync(handler, [new HandedOffListener(incoming, listeners[0].LocalEndPoint, options, Name)]);
-            });
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Close();
-            }
-        }
+        await Network.ServeListenersAsync(handler, listeners.Select(l => (SocketListener)new DistributingListener(l, handOff, options)).ToArray());
     }
 }

@@ -121,6 +121,9 @@ public sealed partial class CancelScope
     /// <summary>True for the scope a task group puts around a child task's whole coroutine.</summary>
     internal bool IsTaskBase { get; private set; }
 
+    /// <summary>The kernel's part of the scope (what a task's chain of statuses holds).</summary>
+    internal CancelStatus Status => _status;
+
     /// <summary>Cancels the scope: the code inside raises <see cref="CanceledException"/> at its
     /// current await (if parked) and at every later one, until the block is left. Idempotent. Call it
     /// on the loop thread (from another thread, post it with <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</summary>
@@ -222,6 +225,11 @@ public sealed partial class CancelScope
         }
 
         State = CancelScopeState.Active;
+        if (task.Loop.Options.Debug)
+        {
+            TaskTreeRecord.Entered(_status, this);
+        }
+
         _status.Enter(task);
         if (!IsCancellationRequested)
         {

@@ -183,6 +183,15 @@ public sealed class TaskGroup
     public override string ToString() =>
         $"<TaskGroup {_phase}{(_aborting ? " canceling" : "")} children={_live.Count} errors={_errors.Count}>";
 
+    /// <summary>The task whose code opened the group.</summary>
+    internal CoopTask Parent => _parent;
+
+    /// <summary>The scope around the group's body: its cancel status links to the scopes the group was opened in.</summary>
+    internal CancelScope BodyScope => _bodyScope;
+
+    /// <summary>True until the group's block ends (then it only waits for its children).</summary>
+    internal bool IsOpen => _phase == Phase.Open;
+
     /// <summary>The parent ended with the group still open (CoopTask.ForgetScopes): report it, cancel
     /// the children, and send their later errors to the loop's handler.</summary>
     internal void Abandon(CoopTask parent)
@@ -327,6 +336,11 @@ public sealed class TaskGroup
         }
 
         _live.Add(child, scope);
+        if (_loop.Options.Debug)
+        {
+            TaskTreeRecord.Started(child, this);
+        }
+
         child.AddDoneCallback(_onChildDone);
         if (_aborting)
         {

@@ -13,9 +13,14 @@ namespace Coop;
 public sealed class ChannelSender<T> : IDisposable
 {
     private readonly ChannelState<T> _state;
+    private readonly WeakReference _handle; // how the channel counts this sender (ChannelState.cs)
     private bool _closed;
 
-    internal ChannelSender(ChannelState<T> state) => _state = state;
+    internal ChannelSender(ChannelState<T> state)
+    {
+        _state = state;
+        _handle = state.SenderOpened(this);
+    }
 
     /// <summary>True once this handle was closed.</summary>
     public bool IsClosed => _closed;
@@ -41,7 +46,6 @@ public sealed class ChannelSender<T> : IDisposable
     public ChannelSender<T> Clone()
     {
         ThrowIfClosed();
-        _state.SenderOpened();
         return new ChannelSender<T>(_state);
     }
 
@@ -52,7 +56,7 @@ public sealed class ChannelSender<T> : IDisposable
         if (!_closed)
         {
             _closed = true;
-            _state.SenderClosed();
+            _state.SenderClosed(_handle);
         }
     }
 

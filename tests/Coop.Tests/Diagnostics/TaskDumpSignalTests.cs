@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Coop.Diagnostics;
 using Coop.Tests.Support;
 
@@ -66,4 +67,27 @@ public class TaskDumpSignalTests
 
         Assert.Contains("closed", output.ToString(), StringComparison.Ordinal);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference<EventLoop> LoopDropped() => new(new EventLoop());
+
+    [Fact]
+    public void WriteDump_ALoopCollectedWithoutClose_SaysSoWithoutHavingKeptIt()
+    {
+        var loop = LoopDropped();
+        for (var i = 0; i < 50 && IsAlive(loop); i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        var output = new StringWriter();
+        TaskDumpSignal.WriteDump(loop, output, TimeSpan.FromMilliseconds(10));
+
+        Assert.Contains("collected without being closed", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Out of line: a target read into the test's own frame would stay alive there.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsAlive(WeakReference<EventLoop> loop) => loop.TryGetTarget(out _);
 }

@@ -139,7 +139,7 @@ public class TaskDumpTests
         });
 
         var tree = text[text.IndexOf("Task tree (who started whom):", StringComparison.Ordinal)..text.IndexOf("Wait-for graph:", StringComparison.Ordinal)];
-        Assert.Matches(@"\n  task \d+ \('parent'\)\r?\n    task \d+ \('child'\)", tree);
+        Assert.Matches(@"\n└── task \d+ \('parent'\) Waiting\r?\n    └── task \d+ \('child'\) Waiting\r?\n", tree);
     }
 
     private static async Coroutine Parent(EventLoop loop, Future never)

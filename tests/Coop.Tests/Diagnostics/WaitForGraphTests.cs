@@ -35,7 +35,9 @@ public class WaitForGraphTests
         Assert.Matches($@"task {a} \('a'\) waits on lock \d+, held by task {b} \('b'\), which waits on lock \d+, held by task {a} \('a'\): a cycle", text);
     }
 
-    private static async Coroutine TakeBoth(CoopLock one, CoopLock two)
+    /// <summary>Takes <paramref name="one"/>, yields, then takes <paramref name="two"/>: two of
+    /// these with the locks in opposite order deadlock (DeadlockExceptionTests uses it too).</summary>
+    internal static async Coroutine TakeBoth(CoopLock one, CoopLock two)
     {
         using (await one.AcquireAsync())
         {

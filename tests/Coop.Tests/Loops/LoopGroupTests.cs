@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Coop.Tests.Support;
 
 namespace Coop.Tests.Loops;
@@ -422,7 +423,7 @@ public class LoopGroupTests
     }
 
     [Fact]
-    public void StallWatchdog_AStepThatBlocks_IsReportedWithLoopTaskAndMethod()
+    public void StallWatchdog_AStepThatBlocks_IsReportedWithLoopTaskAndResumeLine()
     {
         var stalls = new ConcurrentQueue<LoopStall>();
         Bounded.Run(() =>
@@ -441,9 +442,61 @@ public class LoopGroupTests
         // Only the blocking step, once (a first step's JIT on a loaded machine may add its own report).
         var stall = Assert.Single(stalls, s => s.TaskName == "blocker");
         Assert.Equal("loop-1", stall.LoopName);
-        Assert.Contains(nameof(BlockingStep), stall.Where, StringComparison.Ordinal);
+        Assert.Equal(1, stall.LoopIndex);
         Assert.True(stall.Duration >= TimeSpan.FromMilliseconds(300));
-        Assert.Contains("loop-1 stalled", stall.ToString(), StringComparison.Ordinal);
+        Assert.True(stall.Blocked, "Thread.Sleep blocks the loop's thread: reported as blocked, not computing");
+        var resumed = Assert.IsType<CoroutineFrame>(stall.ResumedAt);
+        Assert.EndsWith("." + nameof(BlockingStep), resumed.Method, StringComparison.Ordinal);
+        Assert.Equal(nameof(LoopGroupTests) + ".cs", Path.GetFileName(resumed.File));
+        Assert.Equal(BlockingStepResumeLine, resumed.Line); // the await it resumed from, not the method's start
+        Assert.Contains($"loop-1 stalled: task {stall.TaskId} ('blocker')", stall.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"LoopGroupTests.cs:{BlockingStepResumeLine}", stall.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StallWatchdog_AStepThatComputes_IsReportedAsComputingOnItsOwnLoopOnly()
+    {
+        var stalls = new ConcurrentQueue<LoopStall>();
+        Bounded.Run(() =>
+        {
+            using var group = Group(2, stall: TimeSpan.FromMilliseconds(300), stalls: stalls.Enqueue);
+            group.Start(async shard =>
+            {
+                if (shard.Index == 0)
+                {
+                    await shard.Loop.CreateTask(ComputingStep(), "spinner");
+                }
+            });
+            group.Wait();
+        }, Limit);
+
+        var stall = Assert.Single(stalls, s => s.TaskName == "spinner");
+        Assert.Equal("loop-0", stall.LoopName);
+        Assert.False(stall.Blocked);
+        Assert.EndsWith("." + nameof(ComputingStep), stall.ResumedAt?.Method, StringComparison.Ordinal);
+        Assert.DoesNotContain(stalls, s => s.LoopName == "loop-1" && s.TaskName == "spinner");
+    }
+
+    [Fact]
+    public void StallWatchdog_AReporterThatThrows_DoesNotEndTheWatchdogOrTheGroup()
+    {
+        var reports = 0;
+        Bounded.Run(() =>
+        {
+            using var group = Group(1, stall: TimeSpan.FromMilliseconds(200), stalls: _ =>
+            {
+                Interlocked.Increment(ref reports);
+                throw new InvalidOperationException("a broken reporter");
+            });
+            group.Start(async shard =>
+            {
+                await shard.Loop.CreateTask(BlockingStep(), "first");
+                await shard.Loop.CreateTask(BlockingStep(), "second");
+            });
+            group.Wait();
+        }, Limit);
+
+        Assert.True(Volatile.Read(ref reports) >= 2, "both stalls reported, the first report's exception notwithstanding");
     }
 
     [Fact]
@@ -467,10 +520,26 @@ public class LoopGroupTests
         Assert.Empty(stalls);
     }
 
+    /// <summary>The line of the await <see cref="BlockingStep"/> resumes from before it blocks.</summary>
+    private static int BlockingStepResumeLine { get; set; }
+
+    private static int LineHere([CallerLineNumber] int line = 0) => line;
+
     private static async Coroutine BlockingStep()
     {
+        BlockingStepResumeLine = LineHere() + 1;
         await Coroutine.Yield();
         Thread.Sleep(1200); // what the watchdog is for: a step that never awaits
+    }
+
+    private static async Coroutine ComputingStep()
+    {
+        await Coroutine.Yield();
+        var until = Environment.TickCount64 + 1200;
+        while (Environment.TickCount64 < until)
+        {
+            Thread.SpinWait(100); // a step that computes without awaiting
+        }
     }
 
     private static async Coroutine SleepForever(CountdownEvent started, Action onFinally)
