@@ -5,6 +5,7 @@
 // is read until a report asks, and what is read is kept per type, so a running program pays nothing.
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -19,7 +20,7 @@ internal static class SourceLines
 
     private static readonly ConcurrentDictionary<Assembly, MetadataReaderProvider?> s_symbols = new();
     private static readonly ConcurrentDictionary<Type, Machine?> s_machines = new();
-    private static readonly ConcurrentDictionary<Type, (FieldInfo? Boxed, FieldInfo? State)> s_stateFields = new();
+    private static readonly ConcurrentDictionary<Type, StateReader> s_stateReaders = new();
 
     /// <summary>The frame <paramref name="frame"/> (a coroutine's box, an async task's root, a
     /// generator's iterator) describes, at the await or yield it is suspended at; at its method's
@@ -81,26 +82,43 @@ internal static class SourceLines
     /// <remarks>Debug mode reads it at every task step, so the fields are looked up once per type.</remarks>
     public static (Type? Type, int? State) StateOf(object frame)
     {
-        var type = frame.GetType();
-        var (boxed, state) = s_stateFields.GetOrAdd(type, StateFields);
-        if (boxed != null)
-        {
-            // A Coop box or async task holds the compiler's state machine struct.
-            var machine = boxed.GetValue(frame);
-            return machine == null ? (null, null) : (boxed.FieldType, state?.GetValue(machine) as int?);
-        }
-
-        return state != null ? (type, state.GetValue(frame) as int?) : (null, null);
+        var reader = s_stateReaders.GetOrAdd(frame.GetType(), StateReader.For);
+        return reader.Read is { } read ? (reader.MachineType, read(frame)) : (null, null);
     }
 
-    /// <summary>Where a frame of type <paramref name="type"/> keeps its state: the box's field holding
-    /// the state machine (null if the frame is the state machine), and the state field.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "State machine fields are used by their own code; a missing one leaves the frame without a line.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
-    private static (FieldInfo? Boxed, FieldInfo? State) StateFields(Type type) =>
-        type.GetField("StateMachine", BindingFlags.Instance | BindingFlags.Public) is { } boxed
-            ? (boxed, StateField(boxed.FieldType))
-            : (null, StateField(type));
+    /// <summary>What reads the state number of a frame of type <paramref name="frameType"/> (see
+    /// <see cref="StateOf"/>); null if the type keeps none.</summary>
+    public static Func<object, int>? StateReaderOf(Type frameType) => s_stateReaders.GetOrAdd(frameType, StateReader.For).Read;
+
+    /// <summary>How to read a frame type's state: a delegate compiled once per type that reads the
+    /// int field where it lies (inside a Coop box, the struct is not copied), since debug mode reads
+    /// it at every task step and reflection's GetValue boxes the state and copies the machine.</summary>
+    private sealed record StateReader(Type? MachineType, Func<object, int>? Read)
+    {
+        [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "State machine fields are used by their own code; a missing one leaves the frame without a line.")]
+        [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Without dynamic code the expression is interpreted: slower debug mode, same answers.")]
+        public static StateReader For(Type type)
+        {
+            var boxed = type.GetField("StateMachine", BindingFlags.Instance | BindingFlags.Public);
+            var machineType = boxed?.FieldType ?? type;
+            if (StateField(machineType) is not { } state)
+            {
+                return new StateReader(null, null);
+            }
+
+            // frame => ((Box)frame).StateMachine.<>1__state, or frame => ((Machine)frame).<>1__state
+            var frame = Expression.Parameter(typeof(object), "frame");
+            Expression machine = Expression.Convert(frame, type);
+            if (boxed != null)
+            {
+                machine = Expression.Field(machine, boxed);
+            }
+
+            var read = Expression.Lambda<Func<object, int>>(Expression.Field(machine, state), frame);
+            return new StateReader(machineType, read.Compile());
+        }
+    }
 
     [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "As above.")]
     private static FieldInfo? StateField(Type type) => type.GetField("<>1__state", Members);

@@ -5,6 +5,9 @@
 // resumed at (read when the step began: while it runs, the state machine says only "running"). The
 // loop thread's state tells computing (a CPU-bound call) from blocked (sync over async).
 // Debug mode runs one per loop; a loop group runs one per loop of the group.
+// Steps are timed with the coarse millisecond clock (Environment.TickCount64): the loop reads it twice
+// per step, and a precise timestamp would cost more than a short step itself; thresholds are tens of
+// milliseconds or more, where a few milliseconds of resolution do not matter.
 // The thread holds the watchdog (and so the loop) only weakly, between looks: a loop dropped without
 // Close is still collected, and the thread then ends and runs its Stopped action (debug mode releases
 // the loop's SIGQUIT registration there), as it does when the loop is closed or the watchdog disposed.
@@ -17,7 +20,7 @@ namespace Coop.Diagnostics;
 internal sealed class StallWatchdog : LoopInstrument, IDisposable
 {
     private readonly EventLoop _loop;
-    private readonly long _thresholdTicks;
+    private readonly long _thresholdMs;
     private readonly Action<StallReport> _onStall;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stopped = new();
@@ -25,17 +28,19 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
     private readonly string? _loopName;
     private readonly TimeSpan _period;
     private Thread? _loopThread;
-    private long _stepStart;   // Stopwatch timestamp of the running step; 0 between steps
+    private long _stepStart;   // Environment.TickCount64 when the running step began; 0 between steps
     private long _stepNumber;  // counts steps, so one long step is reported once
     private CoopTask? _task;
     private object? _resumedFrame;
     private int? _resumedState;
+    private Type? _readerType; // the frame type _readState was made for: tasks of one kind repeat it
+    private Func<object, int>? _readState;
 
     private StallWatchdog(EventLoop loop, TimeSpan threshold, string? loopName, Action<StallReport> onStall, Action<EventLoop>? whileIdle)
     {
         Threshold = threshold;
         _loop = loop;
-        _thresholdTicks = (long)(threshold.TotalSeconds * Stopwatch.Frequency);
+        _thresholdMs = (long)Math.Ceiling(threshold.TotalMilliseconds);
         _onStall = onStall;
         _loopName = loopName;
         WhileIdle = whileIdle;
@@ -90,15 +95,27 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
         return watchdog;
     }
 
+    private int? ReadState(object frame)
+    {
+        var type = frame.GetType();
+        if (type != _readerType)
+        {
+            _readState = SourceLines.StateReaderOf(type);
+            _readerType = type;
+        }
+
+        return _readState?.Invoke(frame);
+    }
+
     /// <summary>The task of the step running now, with the frame and state it resumed from.</summary>
     public override void BeforeTaskStep(CoopTask task)
     {
         _loopThread ??= Thread.CurrentThread;
         _task = task;
         _resumedFrame = AwaitChain.Innermost(task);
-        _resumedState = _resumedFrame == null ? null : SourceLines.StateOf(_resumedFrame).State;
+        _resumedState = _resumedFrame == null ? null : ReadState(_resumedFrame);
         _stepNumber++;
-        Volatile.Write(ref _stepStart, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _stepStart, Environment.TickCount64);
     }
 
     /// <inheritdoc />
@@ -106,9 +123,9 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
     {
         var start = _stepStart;
         Volatile.Write(ref _stepStart, 0);
-        if (OnSlowStep is { } onSlowStep && Stopwatch.GetTimestamp() - start > _thresholdTicks)
+        if (OnSlowStep is { } onSlowStep && Environment.TickCount64 - start is var elapsed && elapsed > _thresholdMs)
         {
-            onSlowStep(new StallReport(_loopName, task, Stopwatch.GetElapsedTime(start), ResumedAt(), Blocked: false, Ended: true));
+            onSlowStep(new StallReport(_loopName, task, TimeSpan.FromMilliseconds(elapsed), ResumedAt(), Blocked: false, Ended: true));
         }
     }
 
@@ -182,14 +199,15 @@ internal sealed class StallWatchdog : LoopInstrument, IDisposable
 
         var start = Volatile.Read(ref _stepStart);
         var number = _stepNumber;
-        if (start != 0 && Stopwatch.GetTimestamp() - start > _thresholdTicks && _task is { } task)
+        var elapsed = Environment.TickCount64 - start;
+        if (start != 0 && elapsed > _thresholdMs && _task is { } task)
         {
             // Once per step, and once more if a step first seen computing is then seen blocked.
             var blocked = _loopThread is { } thread && (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0;
             if (number != reported.Step || (blocked && !reported.Blocked))
             {
                 reported = (number, blocked);
-                Say(new StallReport(_loopName, task, Stopwatch.GetElapsedTime(start), ResumedAt(), blocked, Ended: false));
+                Say(new StallReport(_loopName, task, TimeSpan.FromMilliseconds(elapsed), ResumedAt(), blocked, Ended: false));
             }
         }
 

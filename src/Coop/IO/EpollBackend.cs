@@ -142,6 +142,11 @@ internal sealed unsafe class EpollBackend : IoBackend
         {
             throw new IOException($"epoll_ctl could not register {registration} (errno {error}).");
         }
+
+        if (registration.IsStream)
+        {
+            registration.UseDescriptor(); // receives and sends skip Socket's calls (SocketCalls)
+        }
     }
 
     protected override void CloseBackend()

@@ -137,7 +137,7 @@ internal abstract class IoBackend : Poller
         {
             if (registration.Readable)
             {
-                var received = registration.Socket.Receive(buffer.Span, flags, out var error);
+                var received = registration.Receive(buffer.Span, flags, out var error);
                 if (error == SocketError.Success)
                 {
                     // A stream read that left room found the kernel's buffer empty: a new edge will
@@ -333,7 +333,7 @@ internal abstract class IoBackend : Poller
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TrySend(SocketRegistration registration, ReadOnlySpan<byte> data, SocketFlags flags, bool forStream)
     {
-        var sent = registration.Socket.Send(data, flags, out var error);
+        var sent = registration.Send(data, flags, out var error);
         if (error == SocketError.Success)
         {
             if (sent < data.Length && registration.IsStream)

@@ -9,12 +9,14 @@
 // edge when more data or room comes). A flag is only a hint to try the call: a wrong "set" costs one
 // EAGAIN, a wrong "clear" would hang, so a peer that hung up or an error pins both flags set.
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Coop.IO;
 
 internal sealed class SocketRegistration
 {
     private bool _hungUp; // the peer closed, reset or errored: every call answers at once from now on
+    private SafeHandle? _directHandle; // the Socket's handle, read once, when Descriptor is used
 
     internal SocketRegistration(IoBackend backend, Socket socket, long id)
     {
@@ -35,6 +37,11 @@ internal sealed class SocketRegistration
     public long Id { get; }
 
     public bool IsStream { get; }
+
+    /// <summary>The socket's descriptor when the backend receives and sends on it directly
+    /// (SocketCalls; stream sockets on epoll), else -1: the portable backend, and datagrams (whose
+    /// truncation .NET reports as MessageSize), go through <see cref="Socket"/>'s calls.</summary>
+    public int Descriptor { get; private set; } = -1;
 
     /// <summary>The poller's slot for this socket (epoll's event data), and the slot's generation
     /// when it was taken: an event for an older generation is stale and ignored.</summary>
@@ -106,6 +113,39 @@ internal sealed class SocketRegistration
 
         Backend.OnWaitStarted(this, direction);
         return wait;
+    }
+
+    /// <summary>Receives and sends go to <see cref="Socket"/>'s descriptor itself from now on.</summary>
+    public void UseDescriptor()
+    {
+        _directHandle = Socket.SafeHandle;
+        Descriptor = (int)_directHandle.DangerousGetHandle();
+    }
+
+    /// <summary>One non-blocking receive, as <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/>
+    /// answers it: directly on the descriptor when the backend allows and there are no flags to
+    /// translate, else through the Socket.</summary>
+    public int Receive(Span<byte> buffer, SocketFlags flags, out SocketError error)
+    {
+        if (Descriptor >= 0 && flags == SocketFlags.None)
+        {
+            ThrowIfDisposedBehindUs();
+            return SocketCalls.Receive(Descriptor, buffer, out error);
+        }
+
+        return Socket.Receive(buffer, flags, out error);
+    }
+
+    /// <summary>One non-blocking send (see <see cref="Receive"/>).</summary>
+    public int Send(ReadOnlySpan<byte> data, SocketFlags flags, out SocketError error)
+    {
+        if (Descriptor >= 0 && flags == SocketFlags.None)
+        {
+            ThrowIfDisposedBehindUs();
+            return SocketCalls.Send(Descriptor, data, out error);
+        }
+
+        return Socket.Send(data, flags, out error);
     }
 
     /// <summary>Level semantics for callers that do not try a call first (WaitReadableAsync,
@@ -230,6 +270,11 @@ internal sealed class SocketRegistration
     }
 
     public override string ToString() => $"socket {Id} ({Socket.ProtocolType})";
+
+    /// <summary>User code disposed the Socket itself (SocketStream.Socket) instead of closing the
+    /// stream: its descriptor is gone, and may already be another file's. Socket's own calls throw
+    /// the same.</summary>
+    private void ThrowIfDisposedBehindUs() => ObjectDisposedException.ThrowIf(_directHandle!.IsClosed, Socket);
 
     private static void Wake(ReadinessFuture? wait)
     {

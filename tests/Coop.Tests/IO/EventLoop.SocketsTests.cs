@@ -186,6 +186,48 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
+    public void SockSendAsync_AfterOwnShutdown_FailsWithDotnetsShutdownError()
+    {
+        // send(2) after shutdown(SHUT_WR) is EPIPE: the same SocketException .NET's Send gives.
+        var error = Run(Poller, async () =>
+        {
+            var loop = EventLoop.Current;
+            var (client, server) = await ConnectedPair();
+            client.Socket.Shutdown(SocketShutdown.Send);
+            var failure = await Failure(loop.SockSendAsync(client.Socket, new byte[1]));
+            client.Abort();
+            server.Abort();
+            return failure;
+        });
+        AssertDotnetsError(SocketError.Shutdown, error);
+    }
+
+    [Fact]
+    public void SockReceiveAsync_PeerReset_FailsWithDotnetsResetError()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var loop = EventLoop.Current;
+            var (client, server) = await ConnectedPair();
+            await server.SendAllAsync("unread"u8.ToArray());
+            await Coroutine.Sleep(0.01);
+            client.Abort(); // unread data + linger 0: a reset
+            var failure = await Failure(loop.SockReceiveAsync(server.Socket, new byte[64]));
+            server.Abort();
+            return failure;
+        });
+        AssertDotnetsError(SocketError.ConnectionReset, error);
+    }
+
+    /// <summary>The error is the SocketException .NET's own calls raise: its code and its message.</summary>
+    private static void AssertDotnetsError(SocketError expected, Exception? error)
+    {
+        var socketError = Assert.IsType<SocketException>(error);
+        Assert.Equal(expected, socketError.SocketErrorCode);
+        Assert.Equal(new SocketException((int)expected).Message, socketError.Message);
+    }
+
+    [Fact]
     public void SockReceiveAsync_LoopNotRunning_FailsClearly()
     {
         using var loop = new EventLoop(new EventLoopOptions { Poller = Poller });

@@ -193,6 +193,25 @@ public abstract class SocketStreamTests
     }
 
     [Fact]
+    public void Operations_SocketDisposedBehindTheStream_ThrowObjectDisposed()
+    {
+        // User code disposed stream.Socket instead of closing the stream: its descriptor is gone
+        // (and may be reused), so receives and sends refuse rather than touch it.
+        var (receive, send) = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            server.Socket.Dispose();
+            var receiveError = await Failure(server.ReceiveAsync(new byte[4]));
+            var sendError = await Failure(server.SendAllAsync(new byte[4]));
+            await server.CloseAsync();
+            await client.CloseAsync();
+            return (receiveError, sendError);
+        });
+        Assert.IsType<ObjectDisposedException>(receive);
+        Assert.IsType<ObjectDisposedException>(send);
+    }
+
+    [Fact]
     public void Abort_FromAnotherThread_FailsClearly()
     {
         var error = Run(Poller, async () =>

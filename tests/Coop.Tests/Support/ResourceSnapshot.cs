@@ -9,14 +9,17 @@ namespace Coop.Tests.Support;
 /// others (the I/O collection), since it sees the whole process.</summary>
 public sealed class ResourceSnapshot
 {
-    private ResourceSnapshot(int fileDescriptors, int childProcesses, long heapBytes)
+    private readonly Dictionary<string, string> _descriptors; // fd number -> what it is (its /proc link)
+
+    private ResourceSnapshot(Dictionary<string, string> descriptors, int childProcesses, long heapBytes)
     {
-        FileDescriptors = fileDescriptors;
+        _descriptors = descriptors;
+        FileDescriptors = descriptors.Count;
         ChildProcesses = childProcesses;
         HeapBytes = heapBytes;
     }
 
-    /// <summary>Open file descriptors (-1 where /proc/self/fd does not exist).</summary>
+    /// <summary>Open file descriptors (0 where /proc/self/fd does not exist).</summary>
     public int FileDescriptors { get; }
 
     /// <summary>Child processes of this process, running or zombie (-1 where /proc does not exist).</summary>
@@ -27,7 +30,7 @@ public sealed class ResourceSnapshot
     public static ResourceSnapshot Take()
     {
         var heap = CollectedHeap();
-        return new ResourceSnapshot(CountFileDescriptors(), CountChildProcesses(), heap);
+        return new ResourceSnapshot(Descriptors(), CountChildProcesses(), heap);
     }
 
     /// <summary>This process's children, running or zombie, by scanning /proc (-1 without it).</summary>
@@ -83,7 +86,7 @@ public sealed class ResourceSnapshot
             fds = CountFileDescriptors();
         }
 
-        Assert.True(fds <= FileDescriptors, $"{fds - FileDescriptors} file descriptor(s) leaked: {FileDescriptors} open before, {fds} after.");
+        Assert.True(fds <= FileDescriptors, $"{fds - FileDescriptors} file descriptor(s) leaked: {FileDescriptors} open before, {fds} after; new: {NewDescriptors()}.");
         var children = CountChildProcesses();
         Assert.True(children <= ChildProcesses, $"{children - ChildProcesses} child process(es) left behind (running or zombie): {ChildProcesses} before, {children} after.");
         var heap = CollectedHeap();
@@ -91,7 +94,38 @@ public sealed class ResourceSnapshot
     }
 
     private static int CountFileDescriptors() =>
-        Directory.Exists("/proc/self/fd") ? Directory.GetFileSystemEntries("/proc/self/fd").Length : -1;
+        Directory.Exists("/proc/self/fd") ? Directory.GetFileSystemEntries("/proc/self/fd").Length : 0;
+
+    private static Dictionary<string, string> Descriptors()
+    {
+        var descriptors = new Dictionary<string, string>();
+        if (Directory.Exists("/proc/self/fd"))
+        {
+            foreach (var path in Directory.GetFileSystemEntries("/proc/self/fd"))
+            {
+                descriptors[Path.GetFileName(path)] = LinkOf(path);
+            }
+        }
+
+        return descriptors;
+    }
+
+    private static string LinkOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget ?? "?";
+        }
+        catch (IOException)
+        {
+            return "closed meanwhile";
+        }
+    }
+
+    /// <summary>The descriptors open now that were not at the snapshot, with what they are (a leak
+    /// message names "socket:[...]", "anon_inode:[eventpoll]", a pipe).</summary>
+    private string NewDescriptors() =>
+        string.Join(", ", Descriptors().Where(d => !_descriptors.TryGetValue(d.Key, out var was) || was != d.Value).Select(d => $"{d.Key} -> {d.Value}"));
 
     private static long CollectedHeap()
     {
