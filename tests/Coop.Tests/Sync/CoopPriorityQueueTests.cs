@@ -45,6 +45,25 @@ public class CoopPriorityQueueTests
     }
 
     [Fact]
+    public void Cancel_GetterAfterHandOff_TheItemLeadsTheEqualItemsPutAfterIt()
+    {
+        Run(async () =>
+        {
+            var q = new CoopPriorityQueue<(int Priority, string Name)>(
+                comparer: Comparer<(int Priority, string Name)>.Create((a, b) => a.Priority.CompareTo(b.Priority)));
+            var loop = EventLoop.Current;
+            var getter = loop.CreateTask(Await(q.GetAsync()));
+            await Ticks(1);
+            q.PutNowait((5, "first"));  // handed to the getter
+            q.PutNowait((5, "second"));
+            q.PutNowait((5, "third"));
+            getter.Cancel();
+            await Ticks(1);             // the getter gives "first" back
+            Assert.Equal(["first", "second", "third"], new[] { q.GetNowait().Name, q.GetNowait().Name, q.GetNowait().Name });
+        });
+    }
+
+    [Fact]
     public void Property_RandomCancellation_NoItemLostOrDuplicated()
     {
         Gen.Select(Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[0, 3], Gen.Int[1, 10], Gen.Int[0, 8], Gen.Int)
