@@ -31,7 +31,7 @@ internal static class SourceLines
     /// <see cref="StateOf"/>: a running state machine says only "running").</summary>
     public static CoroutineFrame DescribeAt(object frame, int? state)
     {
-        var machineType = MachineType(frame);
+        var machineType = s_stateReaders.GetOrAdd(frame.GetType(), StateReader.For).MachineType;
         if (machineType == null || s_machines.GetOrAdd(machineType, Read) is not { } machine)
         {
             return new CoroutineFrame(NameOf(machineType ?? frame.GetType()), null, 0);
@@ -39,18 +39,6 @@ internal static class SourceLines
 
         var at = state is { } s && machine.Suspensions.TryGetValue(s, out var point) ? point : machine.Start;
         return new CoroutineFrame(machine.Name, at.File, at.Line);
-    }
-
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The box's field is Coop's own.")]
-    private static Type? MachineType(object frame)
-    {
-        var type = frame.GetType();
-        if (type.GetField("StateMachine", BindingFlags.Instance | BindingFlags.Public) is { } boxed)
-        {
-            return boxed.FieldType;
-        }
-
-        return StateField(type) != null ? type : null;
     }
 
     /// <summary>A delegate named by its declaring method and the line it starts at (lambdas included).</summary>
@@ -90,7 +78,8 @@ internal static class SourceLines
     /// <see cref="StateOf"/>); null if the type keeps none.</summary>
     public static Func<object, int>? StateReaderOf(Type frameType) => s_stateReaders.GetOrAdd(frameType, StateReader.For).Read;
 
-    /// <summary>How to read a frame type's state: a delegate compiled once per type that reads the
+    /// <summary>How to read a frame type's state, and the state machine's type (null for a frame that
+    /// is no state machine): a delegate compiled once per type that reads the
     /// int field where it lies (inside a Coop box, the struct is not copied), since debug mode reads
     /// it at every task step and reflection's GetValue boxes the state and copies the machine.</summary>
     private sealed record StateReader(Type? MachineType, Func<object, int>? Read)
@@ -104,7 +93,8 @@ internal static class SourceLines
             var machineType = boxed?.FieldType ?? type;
             if (StateField(machineType) is not { } state)
             {
-                return new StateReader(null, null);
+                // A Coop box is named after the machine it holds even without a state to read.
+                return new StateReader(boxed?.FieldType, null);
             }
 
             // frame => ((Box)frame).StateMachine.<>1__state, or frame => ((Machine)frame).<>1__state

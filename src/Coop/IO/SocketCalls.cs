@@ -7,9 +7,9 @@
 // closed and reused under a call (the registration closes it, on the same thread).
 // Errors keep .NET's face: errno is mapped to the SocketError that .NET's own Receive/Send would
 // report (the table of .NET's SocketErrorPal on Linux), so callers build the same SocketException,
-// with the same code and message, as before. MSG_DONTWAIT keeps a call non-blocking even if user
-// code set the Socket blocking; MSG_NOSIGNAL makes a send to a closed peer EPIPE, not SIGPIPE, as
-// .NET's send does.
+// with the same code and message, as a call through Socket would. MSG_DONTWAIT keeps a call
+// non-blocking even if user code set the Socket blocking; MSG_NOSIGNAL makes a send to a closed
+// peer EPIPE, not SIGPIPE, as .NET's send does.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
