@@ -1,202 +1,196 @@
-// The shared part of a cross-loop channel (CrossLoopChannel.cs): the only structure in Loops/ that two
-// threads touch, so everything in it is read and written under one lock, and everything a loop must
-// do in reaction (wake the receiver, wake a sender waiting for room) crosses to that loop through its
-// inbox, the kernel's one thread-safe door.
-// Batching: the receiver never takes items one at a time from the shared buffer. When its own batch
-// is used up it swaps the whole shared buffer for its empty one under the lock, then takes items from
-// its batch without any lock. A sender posts to the receiver's inbox only when the receiver is parked
-// (waiting for an empty channel), so a busy receiver costs its senders one lock per item and no post
-// at all; a post wakes the receiver for everything sent since.
-// Capacity counts every item sent and not yet consumed, the receiver's batch included: the receiver
-// gives the room of its batch back only when it comes for the next one, so a full channel blocks its
-// senders until the receiver has really worked through what it took.
-// Spinning before parking: a receiver that finds the channel empty while its loop has nothing else to
-// run watches the in-flight count for a moment (as ManualResetEventSlim spins before it blocks) before
-// it parks. An item that arrives meanwhile is taken without a post through the inbox and without the
-// loop going to sleep and being woken, which is most of one message's latency between two loops.
-// Waiting is never a hand-off: a parked receiver or sender is woken by a result-less future of its own
-// loop and then tries again in its own step, so a canceled wait has taken or sent nothing.
-using Coop.Core;
-
+// The shared part of a cross-loop channel (CrossLoopChannel.cs): its lanes, one per sender handle
+// (CrossLoopLane.cs, single-producer single-consumer queues), which senders are open, and whether the
+// receiver runs, is parked or is closed. The lanes carry the items; this file decides who must be
+// woken and settles a send against the receiver's close.
+// The fast path of a send: publish into its lane, a full fence, one read of _receiver. Null there
+// means the receiver is running (or spinning before it parks) and will find the item itself, so a
+// send to a busy receiver costs no lock, no interlocked operation and no post. A parked receiver is a
+// future of its loop, which the sender that takes it completes through that loop's inbox, once per
+// park. The fence is the sender's half of the Dekker handshake; the receiver's half is ParkReceiver
+// followed by a look at every lane (CrossLoopReceiver.Receive): each of the two sees the other.
+// Closing: the receiver's close (or a send that finds the receiver's loop closed) sets _receiver to a
+// closure, for good, with a full fence; then each lane is sealed (CrossLoopLane.Seal*) so that an item
+// in flight is either handed back by the close or failed back to its sender.
+// Senders cloned from any thread register their lane under _gate; the receiver copies the list when
+// _lanesVersion moves, and drops a lane whose sender closed once it is empty. _gate is never taken on
+// the path of an item.
+// Waiting is never a hand-off: a woken receiver or sender tries again in its own step, so a canceled
+// wait has taken or sent nothing.
 namespace Coop.Loops;
 
 internal sealed class CrossLoopChannelState<T>
 {
+    private static readonly Closure ReceiverClosed = new("The cross-loop channel's receiver is closed: nobody will receive this item.");
+    private static readonly Closure ReceivingLoopClosed = new("The cross-loop channel's receiving loop is closed: nobody will receive this item.");
+
     private readonly object _gate = new();
-    private readonly int _capacity;
-    private List<T> _incoming = new();
-    private int _inFlight;              // sent and not yet given back by the receiver
-    private int _openSenders = 1;
-    private bool _receiverClosed;
-    private Future? _parkedReceiver;     // a future of the receiver's loop, completed through its inbox
-    private List<Future>? _roomWaiters;  // futures of the senders' loops
+    private readonly List<CrossLoopLane<T>> _lanes = new(); // under _gate
+    private int _lanesVersion;                                // moves when a lane is added
+    private int _openSenders;
+    private object? _receiver;                                // null (running), a Future (parked) or a Closure
 
-    public CrossLoopChannelState(int capacity) => _capacity = capacity;
+    public CrossLoopChannelState(int capacity)
+    {
+        Capacity = capacity;
+    }
 
-    public int Capacity => _capacity;
+    public int Capacity { get; }
 
-    /// <summary>Read without the lock, as a hint for a receiver that found the channel empty and
-    /// spins a moment before it parks: true if an item may have been sent since, or every sender
-    /// closed. Once the receiver has given back the room of what it consumed, the in-flight count is
-    /// exactly what waits in the shared buffer.</summary>
-    public bool MayHaveNews => Volatile.Read(ref _inFlight) > 0 || Volatile.Read(ref _openSenders) == 0;
+    public int LanesVersion => Volatile.Read(ref _lanesVersion);
 
-    /// <summary>Adds a sender handle (a clone).</summary>
-    public void SenderOpened()
+    /// <summary>True once every sender handle closed.</summary>
+    public bool AllSendersClosed => Volatile.Read(ref _openSenders) == 0;
+
+    public bool IsReceiverClosed => Volatile.Read(ref _receiver) is Closure;
+
+    /// <summary>A lane for a new sender handle; callable from any thread.</summary>
+    public CrossLoopLane<T> OpenLane()
+    {
+        var lane = new CrossLoopLane<T>(Capacity);
+        lock (_gate)
+        {
+            _lanes.Add(lane);
+            Interlocked.Increment(ref _openSenders);
+            Volatile.Write(ref _lanesVersion, _lanesVersion + 1);
+        }
+
+        return lane;
+    }
+
+    /// <summary>The receiver's copy of the lanes.</summary>
+    public void CopyLanes(List<CrossLoopLane<T>> into)
     {
         lock (_gate)
         {
-            _openSenders++;
+            into.Clear();
+            into.AddRange(_lanes);
         }
     }
 
-    /// <summary>One sender handle closed; the last one ends the channel for the receiver.</summary>
-    public void SenderClosed()
+    /// <summary>On the receiver: forgets a lane whose sender closed and which is empty.</summary>
+    public void DropLane(CrossLoopLane<T> lane)
     {
-        Future? wake = null;
         lock (_gate)
         {
-            if (--_openSenders == 0)
-            {
-                wake = _parkedReceiver;
-                _parkedReceiver = null;
-            }
-        }
-
-        if (wake != null)
-        {
-            Wake(wake);
+            _lanes.Remove(lane);
         }
     }
 
-    /// <summary>Sends if there is room. Returns false and sets <paramref name="room"/> (a future of
-    /// <paramref name="loop"/>, completed when the receiver gives room back) when the channel is full;
-    /// with <paramref name="room"/> null a full channel just returns false.</summary>
+    /// <summary>One sender handle closed, after its last send; the last one ends the channel.</summary>
+    public void SenderClosed(CrossLoopLane<T> lane)
+    {
+        lane.CloseSender();
+        if (Interlocked.Decrement(ref _openSenders) == 0)
+        {
+            WakeReceiver();
+        }
+    }
+
+    /// <summary>Sends through <paramref name="lane"/> if it has room.</summary>
     /// <exception cref="ChannelClosedException">The receiver is closed, or its loop is.</exception>
-    public bool TrySend(T item, EventLoop loop, bool wait, out Future? room)
+    public bool TrySend(CrossLoopLane<T> lane, T item)
     {
-        room = null;
-        lock (_gate)
+        if (Volatile.Read(ref _receiver) is Closure closure)
         {
-            if (_receiverClosed)
-            {
-                throw new ChannelClosedException("The cross-loop channel's receiver is closed: nobody will receive this item.");
-            }
+            throw new ChannelClosedException(closure.Message);
+        }
 
-            if (_inFlight >= _capacity)
+        var index = lane.Tail;
+        if (!lane.TryPush(item))
+        {
+            return false;
+        }
+
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref _receiver) is not { } receiver || Notify(lane, index, receiver);
+    }
+
+    /// <summary>After publishing the item at <paramref name="index"/>: wakes a parked receiver, or
+    /// settles the item against a close. True if the item was sent.</summary>
+    private bool Notify(CrossLoopLane<T> lane, long index, object receiver)
+    {
+        if (receiver is Future parked)
+        {
+            if (Interlocked.CompareExchange(ref _receiver, null, parked) != parked)
             {
-                if (wait)
+                // Another sender woke it, or it stopped waiting by itself: it looks at every lane
+                // after it parks, so it will find this item unless it closed meanwhile.
+                receiver = Volatile.Read(ref _receiver)!;
+                if (receiver is not Closure)
                 {
-                    room = new Future(loop) { CancelWithWaiter = true };
-                    (_roomWaiters ??= new()).Add(room);
+                    return true;
                 }
-
-                return false;
             }
-
-            if (_parkedReceiver is { } parked)
+            else if (Wake(parked))
             {
-                // Posted under the lock, so a receiver loop that closed is seen before the item is
-                // counted: the send then fails whole. The inbox never takes this lock.
-                if (!parked.Loop.TryPostOutcome(static f => ((Future)f!).TrySetResult(), parked, static _ => { }))
-                {
-                    _receiverClosed = true;
-                    _incoming.Clear();
-                    throw new ChannelClosedException($"The cross-loop channel's receiving loop is closed: nobody will receive this item.");
-                }
-
-                _parkedReceiver = null;
+                return true;
             }
-
-            _incoming.Add(item);
-            _inFlight++;
-            return true;
+            else
+            {
+                Interlocked.CompareExchange(ref _receiver, ReceivingLoopClosed, null);
+                receiver = Volatile.Read(ref _receiver)!;
+            }
         }
+
+        if (lane.SealAgainstSend(index))
+        {
+            return true; // the receiver's close took it and hands it back
+        }
+
+        throw new ChannelClosedException(((Closure)receiver).Message);
     }
 
-    /// <summary>On the receiver's loop: gives back the room of the consumed batch
-    /// (<paramref name="consumed"/> items) and swaps the shared buffer into <paramref name="batch"/>,
-    /// which must be empty. Returns false when nothing was waiting; then <paramref name="parked"/> is
-    /// the future to wait on (when <paramref name="loop"/> is given), or null when every sender is
-    /// closed and the channel has ended.</summary>
-    public bool TryTakeBatch(ref List<T> batch, int consumed, EventLoop? loop, out Future? parked)
+    /// <summary>On the receiver: parks <paramref name="parked"/>, with a full fence. The caller must
+    /// then look at every lane and unpark if it finds anything.</summary>
+    public void ParkReceiver(Future parked)
     {
-        parked = null;
-        List<Future>? wake = null;
-        bool took;
-        lock (_gate)
+        while (Interlocked.CompareExchange(ref _receiver, parked, null) is { } seen)
         {
-            _inFlight -= consumed;
-            if (consumed > 0 && _roomWaiters is { Count: > 0 } waiters)
+            if (seen is Closure closure)
             {
-                wake = new List<Future>(waiters);
-                waiters.Clear();
+                throw new ChannelClosedException(closure.Message);
             }
 
-            took = _incoming.Count > 0;
-            if (took)
-            {
-                (batch, _incoming) = (_incoming, batch);
-            }
-            else if (_openSenders > 0 && loop != null)
-            {
-                parked = new Future(loop) { CancelWithWaiter = true };
-                _parkedReceiver = parked;
-            }
-        }
-
-        if (wake != null)
-        {
-            foreach (var waiter in wake)
-            {
-                Wake(waiter);
-            }
-        }
-
-        return took;
-    }
-
-    /// <summary>True once every sender is closed and nothing is left in the shared buffer.</summary>
-    public bool HasEnded
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _openSenders == 0 && _incoming.Count == 0;
-            }
+            Interlocked.CompareExchange(ref _receiver, null, seen); // a future left by a wait that ended
         }
     }
 
-    /// <summary>Closes the receiving side: later sends fail, waiting senders wake (to fail), and the
+    /// <summary>Withdraws the receiver's future if no sender took it.</summary>
+    public void UnparkReceiver(Future parked) => Interlocked.CompareExchange(ref _receiver, null, parked);
+
+    /// <summary>Closes the receiving side: later sends fail, parked senders wake (to fail), and the
     /// items nobody received are returned so that the caller can dispose of them.</summary>
     public List<T> CloseReceiver()
     {
-        List<Future>? wake;
-        List<T> left;
-        lock (_gate)
+        // Closed first, with a full fence (the receiver's half of the handshake with a send in
+        // flight), then the lanes: a lane registered after the copy belongs to a sender that sees
+        // the closure before it sends anything.
+        Interlocked.Exchange(ref _receiver, ReceiverClosed);
+        var lanes = new List<CrossLoopLane<T>>();
+        CopyLanes(lanes);
+        var left = new List<T>();
+        foreach (var lane in lanes)
         {
-            _receiverClosed = true;
-            _parkedReceiver = null;
-            left = _incoming;
-            _incoming = new();
-            wake = _roomWaiters;
-            _roomWaiters = null;
-        }
-
-        if (wake != null)
-        {
-            foreach (var waiter in wake)
-            {
-                Wake(waiter);
-            }
+            lane.SealAndDrain(left);
         }
 
         return left;
     }
 
-    /// <summary>Completes a waiting future on its own loop's thread; a loop already closed has no
-    /// task left to wake.</summary>
-    private static void Wake(Future waiter) =>
+    /// <summary>Completes a waiting future on its own loop's thread. False if that loop is closed.</summary>
+    public static bool Wake(Future waiter) =>
         waiter.Loop.TryPostOutcome(static f => ((Future)f!).TrySetResult(), waiter, static _ => { });
+
+    private void WakeReceiver()
+    {
+        if (Volatile.Read(ref _receiver) is Future parked && Interlocked.CompareExchange(ref _receiver, null, parked) == parked)
+        {
+            Wake(parked);
+        }
+    }
+
+    private sealed class Closure(string message)
+    {
+        public string Message { get; } = message;
+    }
 }

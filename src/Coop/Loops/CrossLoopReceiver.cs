@@ -1,6 +1,7 @@
-// The receiving half of a cross-loop channel (CrossLoopChannel.cs). It works through a batch of its
-// own, swapped with the channel's shared buffer when used up (CrossLoopChannelState.cs), so taking an
-// item from it is a list read, without a lock.
+// The receiving half of a cross-loop channel (CrossLoopChannel.cs). It takes items from the lanes of
+// the channel's senders (CrossLoopLane.cs), one sender's lane after another: up to Burst items from a
+// lane, then the next lane's turn, so a busy sender cannot starve the others. Its copy of the lane list
+// is refreshed when a sender is cloned and shrinks when a closed sender's lane runs empty.
 using System.Diagnostics;
 using Coop.Loops;
 
@@ -13,10 +14,15 @@ public sealed class CrossLoopReceiver<T> : IDisposable
     /// <summary>How many times an idle receiver spins before it parks (ManualResetEventSlim's count).</summary>
     private const int SpinRounds = 35;
 
+    /// <summary>How many items in a row one sender's lane may give before the next lane's turn.</summary>
+    private const int Burst = 64;
+
     private readonly CrossLoopChannelState<T> _state;
+    private readonly List<CrossLoopLane<T>> _lanes = new();
     private LoopBinding _binding;
-    private List<T> _batch = new();
-    private int _next;       // the next item of _batch to hand out
+    private int _lanesVersion = -1; // the channel's version of the lane list that _lanes copies
+    private int _turn;              // the lane whose turn it is
+    private int _takenInTurn;
     private bool _closed;
 
     internal CrossLoopReceiver(CrossLoopChannelState<T> state) => _state = state;
@@ -31,7 +37,7 @@ public sealed class CrossLoopReceiver<T> : IDisposable
         get
         {
             _binding.Check(nameof(CrossLoopReceiver<T>));
-            return _next == _batch.Count && _state.HasEnded;
+            return HasEnded();
         }
     }
 
@@ -41,7 +47,7 @@ public sealed class CrossLoopReceiver<T> : IDisposable
     public bool TryReceive(out T item)
     {
         Bind();
-        return TryTake(loop: null, out item, out _);
+        return TryTake(out item);
     }
 
     /// <summary>Receives the next item, waiting while the channel is empty. Cancel-safe: a receive
@@ -61,22 +67,35 @@ public sealed class CrossLoopReceiver<T> : IDisposable
         while (true)
         {
             var loop = Bind();
-            if (TryTake(loop: null, out var item, out _))
+            if (TryTake(out var item))
             {
                 return item;
             }
 
             SpinWhileIdle(loop);
-            if (TryTake(loop, out item, out var parked))
+            if (TryTake(out item))
             {
                 return item;
             }
 
-            if (parked == null)
+            if (HasEnded())
             {
                 throw new EndOfChannelException("Every sender of this cross-loop channel is closed and every item was received.");
             }
 
+            // Park, then look again: a sender that published before it could see the parked future
+            // is found here (CrossLoopChannelState.cs, the Dekker handshake).
+            var parked = new Future(loop) { CancelWithWaiter = true };
+            _state.ParkReceiver(parked);
+            if (MayHaveNews())
+            {
+                _state.UnparkReceiver(parked);
+                continue;
+            }
+
+            // A wait canceled here leaves its future parked on purpose: the next send finds it and
+            // posts to this loop, a wasted wake while the loop runs, and the one way a sender learns
+            // that this loop closed under its receiver (the send then fails).
             await parked;
         }
     }
@@ -92,7 +111,8 @@ public sealed class CrossLoopReceiver<T> : IDisposable
     public override string ToString() => $"<CrossLoopReceiver {(_closed ? "closed" : "open")}>";
 
     /// <summary>Closes the handle and returns the items nobody received, for a caller that must
-    /// dispose of them (sockets in flight between loops).</summary>
+    /// dispose of them (sockets in flight between loops). Each item sent is either received, returned
+    /// here, or its send failed with <see cref="ChannelClosedException"/>.</summary>
     internal List<T> CloseAndTakeLeft()
     {
         if (_closed)
@@ -101,11 +121,8 @@ public sealed class CrossLoopReceiver<T> : IDisposable
         }
 
         _closed = true;
-        var left = _batch.GetRange(_next, _batch.Count - _next);
-        _batch.Clear();
-        _next = 0;
-        left.AddRange(_state.CloseReceiver());
-        return left;
+        _lanes.Clear();
+        return _state.CloseReceiver();
     }
 
     /// <summary>On an empty channel, before parking: spins a moment (as ManualResetEventSlim does
@@ -119,30 +136,108 @@ public sealed class CrossLoopReceiver<T> : IDisposable
         }
 
         var spinner = default(SpinWait);
-        for (var i = 0; i < SpinRounds && !_state.MayHaveNews && !loop.HasWorkDue; i++)
+        for (var i = 0; i < SpinRounds && !MayHaveNews() && !loop.HasWorkDue; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
-    private bool TryTake(EventLoop? loop, out T item, out Future? parked)
+    /// <summary>True if an item may be waiting, a sender was added, or every sender closed.</summary>
+    private bool MayHaveNews()
     {
-        parked = null;
-        if (_next == _batch.Count)
+        if (_state.LanesVersion != _lanesVersion || _state.AllSendersClosed)
         {
-            var consumed = _batch.Count;
-            _batch.Clear();
-            _next = 0;
-            if (!_state.TryTakeBatch(ref _batch, consumed, loop, out parked))
+            return true;
+        }
+
+        foreach (var lane in _lanes)
+        {
+            if (lane.MayHaveItems)
             {
-                item = default!;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True once every sender is closed and nothing is left in any lane.</summary>
+    private bool HasEnded()
+    {
+        if (!_state.AllSendersClosed)
+        {
+            return false;
+        }
+
+        RefreshLanes(); // every lane a sender published into; each sent before it closed
+        foreach (var lane in _lanes)
+        {
+            if (!lane.IsEmpty)
+            {
                 return false;
             }
         }
 
-        item = _batch[_next];
-        _batch[_next++] = default!; // the channel no longer holds what it handed out
         return true;
+    }
+
+    private bool TryTake(out T item)
+    {
+        if (_state.LanesVersion != _lanesVersion)
+        {
+            RefreshLanes();
+        }
+
+        for (var looked = 0; looked < _lanes.Count; looked++)
+        {
+            var lane = _lanes[_turn];
+            if (lane.TryTake(out item))
+            {
+                if (++_takenInTurn == Burst)
+                {
+                    NextTurn();
+                }
+
+                return true;
+            }
+
+            if (lane.IsSenderClosed && lane.IsEmpty)
+            {
+                // Nothing more will come from it; its handle's close came after its last send.
+                _lanes.RemoveAt(_turn);
+                _state.DropLane(lane);
+                looked--;
+                if (_turn == _lanes.Count)
+                {
+                    _turn = 0;
+                }
+
+                continue;
+            }
+
+            NextTurn();
+        }
+
+        item = default!;
+        return false;
+    }
+
+    private void NextTurn()
+    {
+        _takenInTurn = 0;
+        if (++_turn >= _lanes.Count)
+        {
+            _turn = 0;
+        }
+    }
+
+    private void RefreshLanes()
+    {
+        var version = _state.LanesVersion; // read before the copy: a lane added meanwhile moves it again
+        _state.CopyLanes(_lanes);
+        _lanesVersion = version;
+        _turn = 0;
+        _takenInTurn = 0;
     }
 
     private EventLoop Bind()

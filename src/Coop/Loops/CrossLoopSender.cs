@@ -1,4 +1,5 @@
-// The sending half of a cross-loop channel (CrossLoopChannel.cs).
+// The sending half of a cross-loop channel (CrossLoopChannel.cs). Each handle owns one lane of the
+// channel (CrossLoopLane.cs): its items keep their order, and its capacity is its own.
 using System.Diagnostics;
 using Coop.Loops;
 
@@ -10,26 +11,34 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CrossLoopSender<T> : IDisposable
 {
+    /// <summary>How many times a send on a full lane spins before it parks (the receiver's count).</summary>
+    private const int SpinRounds = 35;
+
     private readonly CrossLoopChannelState<T> _state;
+    private readonly CrossLoopLane<T> _lane;
     private LoopBinding _binding;
     private int _closed; // Close may come from a finalizing or another thread: once only
 
-    internal CrossLoopSender(CrossLoopChannelState<T> state) => _state = state;
+    internal CrossLoopSender(CrossLoopChannelState<T> state)
+    {
+        _state = state;
+        _lane = state.OpenLane();
+    }
 
     /// <summary>True once this handle was closed.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
-    /// <summary>Sends <paramref name="item"/> if the channel has room; never waits.</summary>
-    /// <returns>False if the channel is full.</returns>
+    /// <summary>Sends <paramref name="item"/> if this sender's lane has room; never waits.</summary>
+    /// <returns>False if this sender has <c>capacity</c> items in the channel not yet given back.</returns>
     /// <exception cref="ChannelClosedException">This handle is closed, or the receiver (or its loop) is.</exception>
     /// <exception cref="InvalidOperationException">Called off this handle's loop.</exception>
     public bool TrySend(T item)
     {
-        var loop = Bind();
-        return _state.TrySend(item, loop, wait: false, out _);
+        Bind();
+        return _state.TrySend(_lane, item);
     }
 
-    /// <summary>Sends <paramref name="item"/>, waiting while the channel is full. Cancel-safe: a send
+    /// <summary>Sends <paramref name="item"/>, waiting while this sender's lane is full. Cancel-safe: a send
     /// that raises <see cref="CanceledException"/> sent nothing. Where the channel is seldom full,
     /// <c>if (!tx.TrySend(x)) await tx.SendAsync(x);</c> skips making a coroutine.</summary>
     /// <exception cref="ChannelClosedException">This handle is closed, or the receiver (or its loop) is.</exception>
@@ -45,12 +54,48 @@ public sealed class CrossLoopSender<T> : IDisposable
         while (true)
         {
             var loop = Bind();
-            if (_state.TrySend(item, loop, wait: true, out var room))
+            if (_state.TrySend(_lane, item))
             {
                 return;
             }
 
-            await room!;
+            SpinWhileFull(loop);
+            if (_state.TrySend(_lane, item))
+            {
+                return;
+            }
+
+            var room = new Future(loop) { CancelWithWaiter = true };
+            if (!_lane.ParkSender(room, _state))
+            {
+                continue;
+            }
+
+            try
+            {
+                await room;
+            }
+            finally
+            {
+                _lane.Unpark(room);
+            }
+        }
+    }
+
+    /// <summary>On a full lane, before parking: spins a moment while the loop has nothing else to run
+    /// (as the receiver does before it parks), which spares the receiver a post and this loop a sleep
+    /// and a wake when the receiver is about to give room back.</summary>
+    private void SpinWhileFull(EventLoop loop)
+    {
+        if (Environment.ProcessorCount == 1)
+        {
+            return; // the receiver cannot run while this thread spins
+        }
+
+        var spinner = default(SpinWait);
+        for (var i = 0; i < SpinRounds && !_lane.HasRoomNow() && !_state.IsReceiverClosed && !loop.HasWorkDue; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
@@ -64,7 +109,6 @@ public sealed class CrossLoopSender<T> : IDisposable
             throw new ChannelClosedException("This CrossLoopSender is closed: clone an open one.");
         }
 
-        _state.SenderOpened();
         return new CrossLoopSender<T>(_state);
     }
 
@@ -74,7 +118,7 @@ public sealed class CrossLoopSender<T> : IDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            _state.SenderClosed();
+            _state.SenderClosed(_lane);
         }
     }
 
