@@ -2,15 +2,23 @@
 // (CrossLoopLane.cs, single-producer single-consumer queues), which senders are open, and whether the
 // receiver runs, is parked or is closed. The lanes carry the items; this file decides who must be
 // woken and settles a send against the receiver's close.
-// The fast path of a send: publish into its lane, a full fence, one read of _receiver. Null there
-// means the receiver is running (or spinning before it parks) and will find the item itself, so a
-// send to a busy receiver costs no lock, no interlocked operation and no post. A parked receiver is a
-// future of its loop, which the sender that takes it completes through that loop's inbox, once per
-// park. The fence is the sender's half of the Dekker handshake; the receiver's half is ParkReceiver
-// followed by a look at every lane (CrossLoopReceiver.Receive): each of the two sees the other.
+// The fast path of a send: publish into its lane, then one plain read of _receiver. Null there means
+// the receiver is running (or spinning before it parks) and will find the item itself, so a send to
+// a busy receiver costs no lock, no interlocked operation, no fence and no post. A parked receiver is
+// a future of its loop, which the sender that takes it completes through that loop's inbox, once per
+// park.
+// Why no fence on the send: publish-then-look against park-then-look is Dekker's handshake, and each
+// side needs a full fence between its write and its read, or a core may read before its own write is
+// visible and both miss each other (the one reordering x64 allows). A fence per send costs about as
+// much as the rest of the send and stalls it on the cache lines in flight, so the handshake is
+// asymmetric: the rare side, a receiver that parks (or closes), runs
+// Interlocked.MemoryBarrierProcessWide (membarrier on Linux), which makes every running thread of the
+// process pass a full fence; after it, either the sender's item is visible to the receiver's look at
+// the lanes or the sender's read comes after the park and sees it. It costs the receiver a few
+// microseconds per park, after it has spun idle for longer than that.
 // Closing: the receiver's close (or a send that finds the receiver's loop closed) sets _receiver to a
-// closure, for good, with a full fence; then each lane is sealed (CrossLoopLane.Seal*) so that an item
-// in flight is either handed back by the close or failed back to its sender.
+// closure, for good, then the same process-wide fence; then each lane is sealed (CrossLoopLane.Seal*)
+// so that an item in flight is either handed back by the close or failed back to its sender.
 // Senders cloned from any thread register their lane under _gate; the receiver copies the list when
 // _lanesVersion moves, and drops a lane whose sender closed once it is empty. _gate is never taken on
 // the path of an item.
@@ -90,19 +98,24 @@ internal sealed class CrossLoopChannelState<T>
     /// <exception cref="ChannelClosedException">The receiver is closed, or its loop is.</exception>
     public bool TrySend(CrossLoopLane<T> lane, T item)
     {
+        var index = lane.Tail;
+        if (!lane.TryPush(item))
+        {
+            ThrowIfReceiverClosed();
+            return false;
+        }
+
+        // No fence between the publish and this read: the receiver's side of the handshake has it.
+        return Volatile.Read(ref _receiver) is not { } receiver || Notify(lane, index, receiver);
+    }
+
+    /// <exception cref="ChannelClosedException">The receiver is closed, or its loop is.</exception>
+    public void ThrowIfReceiverClosed()
+    {
         if (Volatile.Read(ref _receiver) is Closure closure)
         {
             throw new ChannelClosedException(closure.Message);
         }
-
-        var index = lane.Tail;
-        if (!lane.TryPush(item))
-        {
-            return false;
-        }
-
-        Interlocked.MemoryBarrier();
-        return Volatile.Read(ref _receiver) is not { } receiver || Notify(lane, index, receiver);
     }
 
     /// <summary>After publishing the item at <paramref name="index"/>: wakes a parked receiver, or
@@ -140,8 +153,9 @@ internal sealed class CrossLoopChannelState<T>
         throw new ChannelClosedException(((Closure)receiver).Message);
     }
 
-    /// <summary>On the receiver: parks <paramref name="parked"/>, with a full fence. The caller must
-    /// then look at every lane and unpark if it finds anything.</summary>
+    /// <summary>On the receiver: parks <paramref name="parked"/>, then makes every thread of the
+    /// process pass a full fence. The caller must then look at every lane, and unpark if it finds
+    /// anything.</summary>
     public void ParkReceiver(Future parked)
     {
         while (Interlocked.CompareExchange(ref _receiver, parked, null) is { } seen)
@@ -153,6 +167,8 @@ internal sealed class CrossLoopChannelState<T>
 
             Interlocked.CompareExchange(ref _receiver, null, seen); // a future left by a wait that ended
         }
+
+        Interlocked.MemoryBarrierProcessWide();
     }
 
     /// <summary>Withdraws the receiver's future if no sender took it.</summary>
@@ -162,10 +178,16 @@ internal sealed class CrossLoopChannelState<T>
     /// items nobody received are returned so that the caller can dispose of them.</summary>
     public List<T> CloseReceiver()
     {
-        // Closed first, with a full fence (the receiver's half of the handshake with a send in
-        // flight), then the lanes: a lane registered after the copy belongs to a sender that sees
+        // Closed first, with every thread's fence (the receiver's half of the handshake with a send
+        // in flight), then the lanes: a lane registered after the copy belongs to a sender that sees
         // the closure before it sends anything.
-        Interlocked.Exchange(ref _receiver, ReceiverClosed);
+        var was = Interlocked.Exchange(ref _receiver, ReceiverClosed);
+        Interlocked.MemoryBarrierProcessWide();
+        if (was is Future parked)
+        {
+            Wake(parked); // a receive waiting on this loop wakes to find its handle closed
+        }
+
         var lanes = new List<CrossLoopLane<T>>();
         CopyLanes(lanes);
         var left = new List<T>();

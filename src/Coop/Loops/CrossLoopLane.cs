@@ -2,7 +2,7 @@
 // single-consumer queue, the shape of Rigtorp's SPSC queue and of Seastar's per-core queues. Each
 // sender handle owns a lane, so a channel with many senders is many lanes and one receiver that scans
 // them; no two threads ever write the same index, and the fast path of a send or a take has no lock
-// and no interlocked operation.
+// and no interlocked operation (CrossLoopChannelState.cs says how the receiver is woken without one).
 // Items live in linked segments: the sender appends a segment when it fills one, the receiver follows
 // the link and drops the one it left, so an unbounded lane grows and shrinks without copying, and a
 // bounded lane allocates nothing up front however large its capacity.
@@ -193,7 +193,7 @@ internal sealed class CrossLoopLane<T>
         }
     }
 
-    /// <summary>On the receiver's close, after it marked the channel closed (with a full fence): seals
+    /// <summary>On the receiver's close, after it marked the channel closed (and every thread fenced): seals
     /// the lane at what is published now, unless a sender sealed it first, and moves every item below
     /// the seal into <paramref name="left"/>; then wakes a parked sender so that it fails.</summary>
     public void SealAndDrain(List<T> left)
