@@ -40,9 +40,13 @@ internal sealed class CrossLoopLane<T>
     public CrossLoopLane(int capacity)
     {
         _capacity = capacity == int.MaxValue ? long.MaxValue : capacity;
-        _giveBackStep = Math.Clamp(capacity / 4, 1, MaxGiveBackStep);
+        _giveBackStep = GiveBackStepFor(capacity);
         _tailSegment = _headSegment = new Segment();
     }
+
+    /// <summary>How many taken items the receiver of a lane of <paramref name="capacity"/> gives back
+    /// at once (it gives back all it took, too, whenever it finds the lane empty).</summary>
+    public static int GiveBackStepFor(int capacity) => Math.Clamp(capacity / 4, 1, MaxGiveBackStep);
 
     /// <summary>Set once the sender handle closed; nothing is published after it.</summary>
     public bool IsSenderClosed => Volatile.Read(ref _senderClosed) != 0;

@@ -272,6 +272,222 @@ public class CrossLoopChannelTests
         Assert.Equal([1, 2], received);
     }
 
+    [Fact]
+    public void SendAndReceive_TwoSendingLoopsUnderLoad_EachSendersItemsArriveOnceAndInOrder()
+    {
+        // Stress: loops 0 and 1 each send their numbers through their own handle, loop 2 receives;
+        // a small capacity makes senders and the receiver park and wake many times.
+        Gen.Select(Gen.OneOf(Gen.Int[1, 16], Gen.Const(0)), Gen.Int[1_000, 50_000]).Sample((capacity, perSender) =>
+        {
+            var (tx, rx) = capacity > 0 ? CrossLoopChannel.Create<long>(capacity) : CrossLoopChannel.CreateUnbounded<long>();
+            var senders = new[] { tx, tx.Clone() };
+            var received = new List<long>();
+            Bounded.Run(() => LoopGroup.Run(shard => shard.Index < 2 ? Send(senders[shard.Index], shard.Index) : Receive(), new LoopGroupOptions { LoopCount = 3 }), Limit);
+            return Enumerable.Range(0, 2).All(s => received.Where(x => x >> 32 == s).SequenceEqual(Enumerable.Range(0, perSender).Select(i => ((long)s << 32) + i)))
+                && received.Count == 2 * perSender;
+
+            async Coroutine Send(CrossLoopSender<long> sender, int index)
+            {
+                for (var i = 0; i < perSender; i++)
+                {
+                    var item = ((long)index << 32) + i;
+                    if (i % 2 == 0 || !sender.TrySend(item))
+                    {
+                        await sender.SendAsync(item);
+                    }
+                }
+
+                sender.Close();
+            }
+
+            async Coroutine Receive()
+            {
+                try
+                {
+                    while (true)
+                    {
+                        while (rx.TryReceive(out var quick))
+                        {
+                            received.Add(quick);
+                        }
+
+                        received.Add(await rx.ReceiveAsync());
+                    }
+                }
+                catch (EndOfChannelException)
+                {
+                }
+            }
+        }, iter: 6);
+    }
+
+    [Fact]
+    public void CloseAndTakeLeft_WhileTwoLoopsSendUnderLoad_EachItemIsReceivedHandedBackOrFailedExactlyOnce()
+    {
+        // What the connection hand-off relies on: the receiver closes mid-stream, and every item is
+        // either received, returned by CloseAndTakeLeft (to be disposed of) or failed back to its sender.
+        Gen.Select(Gen.Int[1, 32], Gen.Int[0, 20_000]).Sample((capacity, receiveFirst) =>
+        {
+            var (tx, rx) = CrossLoopChannel.Create<long>(capacity);
+            var senders = new[] { tx, tx.Clone() };
+            var sent = new List<long>[] { new(), new() };
+            var failed = new long?[2];
+            var received = new List<long>();
+            List<long> left = [];
+            Bounded.Run(() => LoopGroup.Run(shard => shard.Index < 2 ? Send(shard.Index) : ReceiveThenClose(), new LoopGroupOptions { LoopCount = 3 }), Limit);
+            var accounted = received.Concat(left).ToList();
+            return Enumerable.Range(0, 2).All(s =>
+                accounted.Where(x => x >> 32 == s).SequenceEqual(sent[s]) && failed[s] == ((long)s << 32) + sent[s].Count);
+
+            async Coroutine Send(int index)
+            {
+                for (var i = 0; ; i++)
+                {
+                    var item = ((long)index << 32) + i;
+                    try
+                    {
+                        if (!senders[index].TrySend(item))
+                        {
+                            await senders[index].SendAsync(item);
+                        }
+                    }
+                    catch (ChannelClosedException)
+                    {
+                        failed[index] = item;
+                        return;
+                    }
+
+                    sent[index].Add(item);
+                }
+            }
+
+            async Coroutine ReceiveThenClose()
+            {
+                while (received.Count < receiveFirst)
+                {
+                    received.Add(await rx.ReceiveAsync());
+                }
+
+                left = rx.CloseAndTakeLeft();
+            }
+        }, iter: 8);
+    }
+
+    [Fact]
+    public void SendAsync_TwoSenders_EachHasACapacityOfItsOwn()
+    {
+        var (tx, rx) = CrossLoopChannel.Create<int>(2);
+        var other = tx.Clone();
+        bool[]? accepted = null;
+        OnTwoLoops(
+            async () =>
+            {
+                await Coroutine.Yield();
+                accepted = [tx.TrySend(1), tx.TrySend(2), tx.TrySend(3), other.TrySend(4), other.TrySend(5), other.TrySend(6)];
+                tx.Close();
+                other.Close();
+            },
+            async () =>
+            {
+                await Coroutine.Yield();
+            });
+
+        Assert.Equal([true, true, false, true, true, false], accepted!);
+    }
+
+    [Fact]
+    public void ReceiveAsync_OneSenderFarAhead_AnotherSendersItemIsNotStarved()
+    {
+        // Lanes take turns: a sender with thousands of items waiting gives up to a turn's worth
+        // before another sender's item is received.
+        var (tx, rx) = CrossLoopChannel.CreateUnbounded<int>();
+        var late = tx.Clone();
+        var order = new List<int>();
+        using var sent = new ManualResetEventSlim();
+        OnTwoLoops(
+            async () =>
+            {
+                await Coroutine.Yield();
+                for (var i = 0; i < 5_000; i++)
+                {
+                    tx.TrySend(i);
+                }
+
+                late.TrySend(-1);
+                sent.Set();
+                tx.Close();
+                late.Close();
+            },
+            async () =>
+            {
+                await Coroutine.FromTask(Task.Run(() => sent.Wait(Limit)));
+                try
+                {
+                    while (true)
+                    {
+                        order.Add(await rx.ReceiveAsync());
+                    }
+                }
+                catch (EndOfChannelException)
+                {
+                }
+            });
+
+        Assert.Equal(5_001, order.Count);
+        Assert.InRange(order.IndexOf(-1), 0, 200);
+    }
+
+    [Fact]
+    public void Close_TheReceiverWhileAReceiveWaitsOnItsLoop_TheReceiveFailsClearly()
+    {
+        var (tx, rx) = CrossLoopChannel.Create<int>(4);
+        Exception? waiting = null;
+        Bounded.Run(() => EventLoop.Run(TaskGroup.Run(async tasks =>
+        {
+            tasks.Start(Waiting());
+            await Coroutine.Sleep(0.01);
+            rx.Close();
+        })), Limit);
+
+        Assert.IsType<ChannelClosedException>(waiting);
+        tx.Close();
+
+        async Coroutine Waiting() => waiting = await Caught(async () => await rx.ReceiveAsync());
+    }
+
+    [Fact]
+    public void Clone_ManySendersOpenedUsedAndClosed_TheChannelEndsAfterAllTheirItems()
+    {
+        var (tx, rx) = CrossLoopChannel.Create<int>(4);
+        var received = new List<int>();
+        OnTwoLoops(
+            async () =>
+            {
+                for (var i = 0; i < 300; i++)
+                {
+                    using var sender = tx.Clone();
+                    await sender.SendAsync(i);
+                }
+
+                tx.Close();
+            },
+            async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        received.Add(await rx.ReceiveAsync());
+                    }
+                }
+                catch (EndOfChannelException)
+                {
+                }
+            });
+
+        Assert.Equal(Enumerable.Range(0, 300), received.Order());
+    }
+
     private static async Coroutine<Exception?> Caught(Func<Coroutine> operation)
     {
         try
