@@ -7,6 +7,8 @@
 //     tx.SendAsync(x)` and `while (rx.TryReceive(out x)) ...` before `await rx.ReceiveAsync()`;
 //     STC `while (!w.TryWrite(x)) await w.WaitToWriteAsync()` and `while (await r.WaitToReadAsync())
 //     while (r.TryRead(out x)) ...`, with SingleReader and SingleWriter set.
+//   CPU: the process's CPU time per message over a throughput run, both threads and their spinning
+//     included (the least of --reps runs), which still compares when the machine is loaded.
 //   latency: ping-pong over two channels, one message in flight; one message's latency is a round
 //     trip / 2; the median and p99 of --pings round trips after a warm-up of 1,000.
 // STC runs two ways: a writer and a reader task on the thread pool (awaits), and two dedicated
@@ -44,8 +46,8 @@ internal static class CrossLoopComparison
         {
             throughput(Math.Min(messages, 100_000), capacity); // warm-up: the JIT of the generic code
             pingPong(WarmUpPings);
-            var bounded = Enumerable.Range(0, reps).Max(_ => throughput(messages, capacity));
-            var unbounded = Enumerable.Range(0, reps).Max(_ => throughput(messages, null));
+            var bounded = Enumerable.Range(0, reps).Select(_ => WithCpu(() => throughput(messages, capacity), messages)).ToList();
+            var unbounded = Enumerable.Range(0, reps).Select(_ => WithCpu(() => throughput(messages, null), messages)).ToList();
             var (p50, p99) = Enumerable.Range(0, reps).Select(_ => Percentiles(pingPong(WarmUpPings + pings)[WarmUpPings..])).MinBy(l => l.P50);
             Emit(impl, messages, capacity, pings, reps, bounded, unbounded, p50, p99);
         }
@@ -53,7 +55,18 @@ internal static class CrossLoopComparison
         return 0;
     }
 
-    private static void Emit(string impl, int messages, int capacity, int pings, int reps, double bounded, double unbounded, double p50, double p99)
+    /// <summary>Messages/s of one run, and the process's CPU time per message over it (both threads,
+    /// spinning included): under load, where throughput is noise, CPU per message still compares.</summary>
+    private static (double PerSecond, double CpuNs) WithCpu(Func<double> run, int messages)
+    {
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        var perSecond = run();
+        process.Refresh();
+        return (perSecond, (process.TotalProcessorTime - before).TotalNanoseconds / messages);
+    }
+
+    private static void Emit(string impl, int messages, int capacity, int pings, int reps, List<(double PerSecond, double CpuNs)> bounded, List<(double PerSecond, double CpuNs)> unbounded, double p50, double p99)
     {
         var record = new Dictionary<string, object>
         {
@@ -62,8 +75,10 @@ internal static class CrossLoopComparison
             ["params"] = new Dictionary<string, object> { ["messages"] = messages, ["capacity"] = capacity, ["pings"] = pings, ["reps"] = reps },
             ["figures"] = new Dictionary<string, object>
             {
-                ["bounded_messages_per_s"] = Measure.R(bounded, 0),
-                ["unbounded_messages_per_s"] = Measure.R(unbounded, 0),
+                ["bounded_messages_per_s"] = Measure.R(bounded.Max(r => r.PerSecond), 0),
+                ["unbounded_messages_per_s"] = Measure.R(unbounded.Max(r => r.PerSecond), 0),
+                ["bounded_cpu_ns_per_message"] = Measure.R(bounded.Min(r => r.CpuNs), 1),
+                ["unbounded_cpu_ns_per_message"] = Measure.R(unbounded.Min(r => r.CpuNs), 1),
                 ["one_way_p50_us"] = Measure.R(p50, 2),
                 ["one_way_p99_us"] = Measure.R(p99, 2),
             },

@@ -4,8 +4,10 @@
 // them; no two threads ever write the same index, and the fast path of a send or a take has no lock
 // and no interlocked operation (CrossLoopChannelState.cs says how the receiver is woken without one).
 // Items live in linked segments: the sender appends a segment when it fills one, the receiver follows
-// the link and drops the one it left, so an unbounded lane grows and shrinks without copying, and a
-// bounded lane allocates nothing up front however large its capacity.
+// the link and hands the one it left back as a spare (one at most, taken with an exchange once per
+// segment), so an unbounded lane grows and shrinks without copying, a bounded lane allocates nothing
+// up front however large its capacity, and a steady stream reuses two segments instead of making
+// garbage. The receiver has cleared every slot it read, and unlinks the spare, before offering it.
 // Indices (CrossLoopLaneIndices.cs) count items from the lane's start and never wrap. The sender
 // publishes Tail after it wrote the slot (a release write), so a receiver that reads Tail sees the
 // items below it. Each side caches the other's index and reads the real one only when its copy says
@@ -33,6 +35,7 @@ internal sealed class CrossLoopLane<T>
     private CrossLoopLaneIndices _indices;
     private Segment _tailSegment;             // the sender's: where Tail's slot is
     private Segment _headSegment;             // the receiver's: where Taken's slot is
+    private Segment? _spareSegment;           // one the receiver is done with, for the sender to reuse
     private Future? _parkedSender;            // a future of the sender's loop, woken when room comes back
     private long _seal = -1;                  // once the receiver closed: the first index it does not hand back
     private int _senderClosed;
@@ -77,7 +80,7 @@ internal sealed class CrossLoopLane<T>
         var segment = _tailSegment;
         if (slot == 0 && tail != 0)
         {
-            var next = new Segment();
+            var next = Interlocked.Exchange(ref _spareSegment, null) ?? new Segment();
             segment.Next = next; // published by the Tail write below
             _tailSegment = segment = next;
         }
@@ -154,7 +157,7 @@ internal sealed class CrossLoopLane<T>
             ix.TailCache = Volatile.Read(ref ix.Tail);
             if (taken == ix.TailCache)
             {
-                if (ix.Head != taken)
+                if (ix.Head != taken && _capacity != long.MaxValue)
                 {
                     GiveBackRoom();
                 }
@@ -168,7 +171,10 @@ internal sealed class CrossLoopLane<T>
         var segment = _headSegment;
         if (slot == 0 && taken != 0)
         {
+            var used = segment;
             _headSegment = segment = segment.Next!;
+            used.Next = null;
+            Volatile.Write(ref _spareSegment, used);
         }
 
         item = segment.Items[slot];

@@ -100,7 +100,8 @@ public sealed class CrossLoopSender<T> : IDisposable
     }
 
     /// <summary>Another sender on the same channel, for another loop (it binds to the loop that
-    /// first uses it). The channel ends when every sender is closed. Callable from any thread.</summary>
+    /// first uses it), with a lane and a capacity of its own. The channel ends when every sender is
+    /// closed. Callable from any thread.</summary>
     /// <exception cref="ChannelClosedException">This handle is closed.</exception>
     public CrossLoopSender<T> Clone()
     {

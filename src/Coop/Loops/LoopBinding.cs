@@ -1,6 +1,7 @@
 // A cross-loop handle belongs to the loop it is first used on: its own fields are single-threaded, and
-// only the channel's shared state is locked. Using it from another loop or from a thread without a
-// loop is the mistake that would corrupt it, so it fails clearly instead.
+// only the channel's shared state (its lanes) is touched by two threads. A lane has one sender and one
+// receiver, so using a handle from another loop or from a thread without a loop is the mistake that
+// would corrupt it; it fails clearly instead.
 namespace Coop.Loops;
 
 internal struct LoopBinding
