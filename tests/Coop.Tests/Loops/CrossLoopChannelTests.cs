@@ -117,16 +117,7 @@ public class CrossLoopChannelTests
             async () =>
             {
                 await Coroutine.FromTask(Task.Run(() => gaveUp.Wait(Limit)));
-                try
-                {
-                    while (true)
-                    {
-                        received.Add(await rx.ReceiveAsync());
-                    }
-                }
-                catch (EndOfChannelException)
-                {
-                }
+                await ReceiveUntilEnd(rx, received);
             });
 
         Assert.Equal([1, 3], received);
@@ -257,16 +248,7 @@ public class CrossLoopChannelTests
             },
             async () =>
             {
-                try
-                {
-                    while (true)
-                    {
-                        received.Add(await rx.ReceiveAsync());
-                    }
-                }
-                catch (EndOfChannelException)
-                {
-                }
+                await ReceiveUntilEnd(rx, received);
             });
 
         Assert.Equal([1, 2], received);
@@ -421,16 +403,7 @@ public class CrossLoopChannelTests
             async () =>
             {
                 await Coroutine.FromTask(Task.Run(() => sent.Wait(Limit)));
-                try
-                {
-                    while (true)
-                    {
-                        order.Add(await rx.ReceiveAsync());
-                    }
-                }
-                catch (EndOfChannelException)
-                {
-                }
+                await ReceiveUntilEnd(rx, order);
             });
 
         Assert.Equal(5_001, order.Count);
@@ -473,19 +446,25 @@ public class CrossLoopChannelTests
             },
             async () =>
             {
-                try
-                {
-                    while (true)
-                    {
-                        received.Add(await rx.ReceiveAsync());
-                    }
-                }
-                catch (EndOfChannelException)
-                {
-                }
+                await ReceiveUntilEnd(rx, received);
             });
 
         Assert.Equal(Enumerable.Range(0, 300), received.Order());
+    }
+
+    /// <summary>Receives into <paramref name="into"/> until the end of the channel.</summary>
+    private static async Coroutine ReceiveUntilEnd<T>(CrossLoopReceiver<T> rx, List<T> into)
+    {
+        try
+        {
+            while (true)
+            {
+                into.Add(await rx.ReceiveAsync());
+            }
+        }
+        catch (EndOfChannelException)
+        {
+        }
     }
 
     private static async Coroutine<Exception?> Caught(Func<Coroutine> operation)
