@@ -5,9 +5,11 @@
 // and no interlocked operation (CrossLoopChannelState.cs says how the receiver is woken without one).
 // Items live in linked segments: the sender appends a segment when it fills one, the receiver follows
 // the link and hands the one it left back as a spare (one at most, taken with an exchange once per
-// segment), so an unbounded lane grows and shrinks without copying, a bounded lane allocates nothing
-// up front however large its capacity, and a steady stream reuses two segments instead of making
-// garbage. The receiver has cleared every slot it read, and unlinks the spare, before offering it.
+// segment), so an unbounded lane grows and shrinks without copying, a bounded lane allocates one
+// segment up front however large its capacity, and a steady stream reuses two segments instead of
+// making garbage. The receiver has cleared every slot it read, and unlinks the spare, before offering
+// it. A segment has 1,024 slots, or the capacity rounded up to a power of two when that is smaller (16
+// at least): a reply channel of capacity 1 costs a few hundred bytes, not eight kilobytes.
 // Indices (CrossLoopLaneIndices.cs) count items from the lane's start and never wrap. The sender
 // publishes Tail after it wrote the slot (a release write), so a receiver that reads Tail sees the
 // items below it. Each side caches the other's index and reads the real one only when its copy says
@@ -21,17 +23,20 @@
 // compare-and-swap) decides which items are the receiver's to hand back (below the seal) and which
 // stay the senders' (from the seal on, their sends fail), so each item is either returned by
 // CloseAndTakeLeft or its send fails, never neither and never both.
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Coop.Loops;
 
 internal sealed class CrossLoopLane<T>
 {
-    private const int SegmentLength = 1024; // a power of two: an index's slot is index & (SegmentLength - 1)
+    private const int MaxSegmentLength = 1024;
+    private const int MinSegmentLength = 16;
     private const int MaxGiveBackStep = 64;
 
     private readonly long _capacity;          // long.MaxValue for an unbounded lane
     private readonly long _giveBackStep;      // how many taken items the receiver gives back at once
+    private readonly int _slotMask;           // segments have a power of two of slots: an index's slot is index & _slotMask
     private CrossLoopLaneIndices _indices;
     private Segment _tailSegment;             // the sender's: where Tail's slot is
     private Segment _headSegment;             // the receiver's: where Taken's slot is
@@ -44,7 +49,8 @@ internal sealed class CrossLoopLane<T>
     {
         _capacity = capacity == int.MaxValue ? long.MaxValue : capacity;
         _giveBackStep = GiveBackStepFor(capacity);
-        _tailSegment = _headSegment = new Segment();
+        _slotMask = (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, MinSegmentLength)), MaxSegmentLength) - 1;
+        _tailSegment = _headSegment = new Segment(_slotMask + 1);
     }
 
     /// <summary>How many taken items the receiver of a lane of <paramref name="capacity"/> gives back
@@ -76,11 +82,11 @@ internal sealed class CrossLoopLane<T>
             return false;
         }
 
-        var slot = (int)tail & (SegmentLength - 1);
+        var slot = (int)tail & _slotMask;
         var segment = _tailSegment;
         if (slot == 0 && tail != 0)
         {
-            var next = Interlocked.Exchange(ref _spareSegment, null) ?? new Segment();
+            var next = Interlocked.Exchange(ref _spareSegment, null) ?? new Segment(_slotMask + 1);
             segment.Next = next; // published by the Tail write below
             _tailSegment = segment = next;
         }
@@ -137,7 +143,7 @@ internal sealed class CrossLoopLane<T>
         var seal = Interlocked.CompareExchange(ref _seal, index, -1);
         if (seal == -1 || index >= seal)
         {
-            _tailSegment.Items[(int)index & (SegmentLength - 1)] = default!; // the last item published
+            _tailSegment.Items[(int)index & _slotMask] = default!; // the last item published
             return false;
         }
 
@@ -167,7 +173,7 @@ internal sealed class CrossLoopLane<T>
             }
         }
 
-        var slot = (int)taken & (SegmentLength - 1);
+        var slot = (int)taken & _slotMask;
         var segment = _headSegment;
         if (slot == 0 && taken != 0)
         {
@@ -228,9 +234,9 @@ internal sealed class CrossLoopLane<T>
         WakeSender();
     }
 
-    private sealed class Segment
+    private sealed class Segment(int length)
     {
-        public readonly T[] Items = new T[SegmentLength];
+        public readonly T[] Items = new T[length];
         public Segment? Next;
     }
 }

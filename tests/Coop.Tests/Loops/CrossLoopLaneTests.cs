@@ -53,7 +53,7 @@ public class CrossLoopLaneTests
     public void PushAndTake_AnySequence_BehaveAsTheModel()
     {
         // Operations: 0-4 push the next number, 5-9 take; `bias` tilts towards pushes so that long
-        // runs cross the 1,024-item segments, and unbounded lanes (capacity int.MaxValue) grow.
+        // runs cross segments (16 to 128 slots for these capacities, 1,024 unbounded) and unbounded lanes grow.
         Gen.Select(Gen.OneOf(Gen.Int[1, 80], Gen.Const(int.MaxValue)), Gen.Int[0, 3], Gen.Int[0, 9].Array[0, 4000])
             .Sample((capacity, bias, operations) =>
             {
