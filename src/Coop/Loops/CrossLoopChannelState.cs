@@ -11,11 +11,18 @@
 // side needs a full fence between its write and its read, or a core may read before its own write is
 // visible and both miss each other (the one reordering x64 allows). A fence per send costs about as
 // much as the rest of the send and stalls it on the cache lines in flight, so the handshake is
-// asymmetric: the rare side, a receiver that parks (or closes), runs
-// Interlocked.MemoryBarrierProcessWide (membarrier on Linux), which makes every running thread of the
-// process pass a full fence; after it, either the sender's item is visible to the receiver's look at
-// the lanes or the sender's read comes after the park and sees it. It costs the receiver a few
-// microseconds per park, after it has spun idle for longer than that.
+// asymmetric, in two stages (CrossLoopReceiver.Receive):
+// - A receiver that parks marks itself parked with a compare-and-swap (its own full fence), looks at
+//   the lanes again, and waits with a backstop timer of BackstopSeconds. A send that reads the mark
+//   wakes it at once. The one miss left is a send whose publish still sat in its core's store buffer
+//   while it read the mark before the mark was set: that item is found when the backstop fires.
+// - A receiver still parked when the backstop fires runs Interlocked.MemoryBarrierProcessWide
+//   (membarrier on Linux), which makes every running thread of the process pass a full fence, looks
+//   again, and parks with no timer: after that fence either a send's item is visible to the receiver's
+//   look or the send's read comes after the mark and sees it.
+// So a message to a briefly parked receiver is not slowed by the process-wide fence (a few
+// microseconds, and an interruption of every other running thread of the process), and a receiver
+// idle for longer pays it once per idle stretch.
 // Closing: the receiver's close (or a send that finds the receiver's loop closed) sets _receiver to a
 // closure, for good, then the same process-wide fence; then each lane is sealed (CrossLoopLane.Seal*)
 // so that an item in flight is either handed back by the close or failed back to its sender.
@@ -30,6 +37,9 @@ internal sealed class CrossLoopChannelState<T>
 {
     private static readonly Closure ReceiverClosed = new("The cross-loop channel's receiver is closed: nobody will receive this item.");
     private static readonly Closure ReceivingLoopClosed = new("The cross-loop channel's receiving loop is closed: nobody will receive this item.");
+
+    /// <summary>How long a parked receiver waits before it fences every thread and looks again.</summary>
+    public const double BackstopSeconds = 0.001;
 
     private readonly object _gate = new();
     private readonly List<CrossLoopLane<T>> _lanes = new(); // under _gate
@@ -153,10 +163,10 @@ internal sealed class CrossLoopChannelState<T>
         throw new ChannelClosedException(((Closure)receiver).Message);
     }
 
-    /// <summary>On the receiver: parks <paramref name="parked"/>, then makes every thread of the
-    /// process pass a full fence. The caller must then look at every lane, and unpark if it finds
-    /// anything.</summary>
-    public void ParkReceiver(Future parked)
+    /// <summary>On the receiver: parks <paramref name="parked"/> (with a full fence), and with
+    /// <paramref name="fenceEveryThread"/> makes every thread of the process pass one too. The caller
+    /// must then look at every lane, and unpark if it finds anything.</summary>
+    public void ParkReceiver(Future parked, bool fenceEveryThread)
     {
         while (Interlocked.CompareExchange(ref _receiver, parked, null) is { } seen)
         {
@@ -168,8 +178,14 @@ internal sealed class CrossLoopChannelState<T>
             Interlocked.CompareExchange(ref _receiver, null, seen); // a future left by a wait that ended
         }
 
-        Interlocked.MemoryBarrierProcessWide();
+        if (fenceEveryThread)
+        {
+            Interlocked.MemoryBarrierProcessWide();
+        }
     }
+
+    /// <summary>True while <paramref name="parked"/> is parked: no sender took it.</summary>
+    public bool IsParked(Future parked) => Volatile.Read(ref _receiver) == parked;
 
     /// <summary>Withdraws the receiver's future if no sender took it.</summary>
     public void UnparkReceiver(Future parked) => Interlocked.CompareExchange(ref _receiver, null, parked);

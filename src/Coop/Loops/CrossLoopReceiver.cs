@@ -64,6 +64,7 @@ public sealed class CrossLoopReceiver<T> : IDisposable
 
     private async Coroutine<T> Receive()
     {
+        var longPark = false; // the backstop fired: park again after fencing every thread
         while (true)
         {
             var loop = Bind();
@@ -72,10 +73,13 @@ public sealed class CrossLoopReceiver<T> : IDisposable
                 return item;
             }
 
-            SpinWhileIdle(loop);
-            if (TryTake(out item))
+            if (!longPark)
             {
-                return item;
+                SpinWhileIdle(loop);
+                if (TryTake(out item))
+                {
+                    return item;
+                }
             }
 
             if (HasEnded())
@@ -84,19 +88,30 @@ public sealed class CrossLoopReceiver<T> : IDisposable
             }
 
             // Park, then look again: a sender that published before it could see the parked future
-            // is found here (CrossLoopChannelState.cs, the Dekker handshake).
+            // is found here, or when the backstop fires (CrossLoopChannelState.cs, the handshake).
             var parked = new Future(loop) { CancelWithWaiter = true };
-            _state.ParkReceiver(parked);
+            _state.ParkReceiver(parked, fenceEveryThread: longPark);
             if (MayHaveNews())
             {
                 _state.UnparkReceiver(parked);
+                longPark = false;
                 continue;
             }
 
             // A wait canceled here leaves its future parked on purpose: the next send finds it and
             // posts to this loop, a wasted wake while the loop runs, and the one way a sender learns
             // that this loop closed under its receiver (the send then fails).
-            await parked;
+            var backstop = longPark ? null : loop.CallLater(CrossLoopChannelState<T>.BackstopSeconds, static f => ((Future)f!).TrySetResult(), parked);
+            try
+            {
+                await parked;
+            }
+            finally
+            {
+                backstop?.Cancel();
+            }
+
+            longPark = backstop != null && _state.IsParked(parked);
         }
     }
 
