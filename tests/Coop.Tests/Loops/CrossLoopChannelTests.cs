@@ -356,6 +356,36 @@ public class CrossLoopChannelTests
     }
 
     [Fact]
+    public void ReceiveAsync_ParkedShorterOrLongerThanTheBackstop_EachSendWakesIt()
+    {
+        // A receiver parks first with a backstop timer, then (idle past it) with every thread fenced
+        // and no timer; a send must wake it in either stage (a missed wake hangs the test).
+        var received = new List<int>();
+        var (tx, rx) = CrossLoopChannel.Create<int>(4);
+        OnTwoLoops(
+            async () =>
+            {
+                foreach (var (pause, i) in new[] { (0.0002, 0), (0.02, 1), (0.0, 2) })
+                {
+                    Thread.Sleep(TimeSpan.FromSeconds(pause)); // the receiving loop parks meanwhile
+                    await tx.SendAsync(i);
+                    await Coroutine.Sleep(0.005);
+                }
+
+                tx.Close();
+            },
+            async () =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    received.Add(await rx.ReceiveAsync());
+                }
+            });
+
+        Assert.Equal([0, 1, 2], received);
+    }
+
+    [Fact]
     public void SendAsync_TwoSenders_EachHasACapacityOfItsOwn()
     {
         var (tx, rx) = CrossLoopChannel.Create<int>(2);
