@@ -149,11 +149,19 @@ internal sealed class SocketRegistration
 
     /// <summary>Edge semantics, for callers that tried the call first (SocketStream.TryReceive, then
     /// WaitReadableAsync): done at once while the hint is set (the call the hint allows has not been
-    /// tried, or the peer hung up), else the next edge. No system call: a hint that is wrong costs the
-    /// caller one failed try, and the try clears it. Without edges (the portable backend, level-triggered
-    /// epoll) every wait is a real one.</summary>
+    /// tried since the last edge), else the next edge. No system call: a hint that is wrong costs the
+    /// caller one failed try, and the try clears it. Once the peer hung up the hints stay set whatever
+    /// the tries found, so they no longer say whether the caller's try failed: then the wait asks the
+    /// kernel (<see cref="WaitUntilReadyAsync"/>), or a generator retrying a send into a full buffer
+    /// would never suspend. Without edges (the portable backend, level-triggered epoll) every wait is
+    /// a real one.</summary>
     public Future WaitForHintAsync(IoDirection direction, string operation)
     {
+        if (_hungUp)
+        {
+            return WaitUntilReadyAsync(direction, operation);
+        }
+
         CheckUsable(operation);
         if (Backend.TracksReadiness && (direction == IoDirection.Read ? Readable : Writable))
         {

@@ -4,7 +4,9 @@
 // CloseAsync (or await using) closes once, Abort resets.
 // Abstract because the network is chosen when the loop is made (IO/NetworkStack.cs): the operating
 // system's sockets (SystemSocketStream) or a simulated network (Coop.Testing). User code names only
-// this type, so it runs unchanged on either; Socket is the one member only a real stream has.
+// this type, so it runs unchanged on either; Socket and the non-waiting calls (TryReceive, TrySend and
+// their two waits, the generator coroutines' way onto the direct path) are the members only a real
+// stream has: the simulated network's streams are built on waiting receives.
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
