@@ -662,6 +662,44 @@ public class FutureTests
     }
 
     [Fact]
+    public void TwoTasksLeftAndWaitAgain_EachWokenOnceWhereItLastBeganToWait()
+    {
+        // A and B wait, then C; A and B both leave (their scopes time out together) and wait again:
+        // both are now behind C. A second task leaving must not hide the first one's stale entry.
+        var order = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.Equal(["C", "A", "B"], order);
+
+        static async Coroutine<List<string>> Main()
+        {
+            var loop = EventLoop.Current;
+            var signal = loop.CreateFuture();
+            var order = new List<string>();
+            var tasks = new[] { loop.CreateTask(Leaver("A", signal, order)), loop.CreateTask(Leaver("B", signal, order)), loop.CreateTask(Stayer(signal, order)) };
+            await Coroutine.Sleep(1);
+            signal.SetResult();
+            foreach (var task in tasks)
+            {
+                await task;
+            }
+
+            return order;
+        }
+
+        static async Coroutine Leaver(string name, Future signal, List<string> order)
+        {
+            await CancelScope.MoveOnAfter(0.5, async _ => await signal);
+            await signal;
+            order.Add(name);
+        }
+
+        static async Coroutine Stayer(Future signal, List<string> order)
+        {
+            await signal;
+            order.Add("C");
+        }
+    }
+
+    [Fact]
     public void AwaitedWithTimeoutsWhileOthersWaitForGood_ListStaysUnderTwiceTheWaitersAndIsSweptRarely()
     {
         // Twelve tasks wait for good; one waits with timeouts again and again. Its stale entries are
