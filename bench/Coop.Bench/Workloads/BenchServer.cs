@@ -3,8 +3,8 @@
 // SIGTERM/SIGINT or after --max-seconds. The harness drives the server with its fixed load client and
 // measures it from outside, so there is no timed region here.
 //   --kind async:     each connection is an async coroutine over a SocketStream;
-//   --kind generator: each connection is a generator calling the socket's non-blocking calls itself
-//                     and yielding the loop's readiness futures on EAGAIN;
+//   --kind generator: each connection is a generator over the same SocketStream, calling its
+//                     non-waiting TryReceive/TrySend and yielding its WaitReadable/WritableAsync;
 //   --level 1:        epoll level-triggered instead of edges, for docs/design.md's comparison;
 //   --loops N:        N > 1 serves on a LoopGroup of N loops (GroupBenchServer.cs), each with its own
 //                     SO_REUSEPORT listener on the port and this accept loop; 1 is this file's loop.

@@ -1,7 +1,5 @@
 // W6 (echo) of ../shared/bench-peers/WORKLOADS.md: every byte back on the same connection, until the
 // peer closes (BenchServer runs the server; --kind async or generator, as it describes).
-using System.Net.Sockets;
-
 namespace Coop.Bench.Workloads;
 
 internal static class EchoServer
@@ -33,44 +31,43 @@ internal static class EchoServer
         }
     }
 
+    // The generator's way onto the same direct calls: try, and on "not now" yield the stream's wait.
+    // A reset by the load client ends the task with the IOException, which the server's loop ignores.
     private static IEnumerable<object?> EchoGenerator(EventLoop loop, SocketStream stream)
     {
-        var socket = stream.Socket;
         var buffer = new byte[16384];
-        while (true)
+        try
         {
-            var n = socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
+            while (true)
             {
-                yield return loop.WaitReadableAsync(socket);
-                continue;
-            }
-
-            if (error != SocketError.Success || n == 0)
-            {
-                break;
-            }
-
-            var sent = 0;
-            while (sent < n)
-            {
-                var m = socket.Send(buffer, sent, n - sent, SocketFlags.None, out error);
-                if (error == SocketError.WouldBlock)
+                if (!stream.TryReceive(buffer, out var n))
                 {
-                    yield return loop.WaitWritableAsync(socket);
+                    yield return stream.WaitReadableAsync();
                     continue;
                 }
 
-                if (error != SocketError.Success)
+                if (n == 0)
                 {
-                    stream.Abort();
-                    yield break;
+                    break;
                 }
 
-                sent += m;
+                var data = buffer.AsMemory(0, n);
+                while (data.Length > 0)
+                {
+                    if (stream.TrySend(data.Span, out var sent))
+                    {
+                        data = data[sent..];
+                    }
+                    else
+                    {
+                        yield return stream.WaitWritableAsync();
+                    }
+                }
             }
         }
-
-        stream.Abort();
+        finally
+        {
+            stream.Abort();
+        }
     }
 }

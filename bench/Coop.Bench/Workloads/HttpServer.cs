@@ -3,7 +3,6 @@
 // workload allows: a request ends at its empty line ("\r\n\r\n"; the load sends no bodies), and every
 // complete request in what arrived is answered, in order, with one send (a pipelining client gets
 // its answers together). BenchServer runs the server (--kind async or generator).
-using System.Net.Sockets;
 using System.Text;
 
 namespace Coop.Bench.Workloads;
@@ -47,42 +46,39 @@ internal static class HttpServer
 
     private static IEnumerable<object?> ServeGenerator(EventLoop loop, SocketStream stream)
     {
-        var socket = stream.Socket;
         var requests = new RequestBuffer();
-        while (true)
+        try
         {
-            var n = socket.Receive(requests.Free.Span, SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
+            while (true)
             {
-                yield return loop.WaitReadableAsync(socket);
-                continue;
-            }
-
-            if (error != SocketError.Success || n == 0 || !requests.Received(n, out var answers))
-            {
-                break;
-            }
-
-            while (answers.Length > 0)
-            {
-                var m = socket.Send(answers.Span, SocketFlags.None, out error);
-                if (error == SocketError.WouldBlock)
+                if (!stream.TryReceive(requests.Free.Span, out var n))
                 {
-                    yield return loop.WaitWritableAsync(socket);
+                    yield return stream.WaitReadableAsync();
                     continue;
                 }
 
-                if (error != SocketError.Success)
+                if (n == 0 || !requests.Received(n, out var answers))
                 {
-                    stream.Abort();
-                    yield break;
+                    break;
                 }
 
-                answers = answers[m..];
+                while (answers.Length > 0)
+                {
+                    if (stream.TrySend(answers.Span, out var sent))
+                    {
+                        answers = answers[sent..];
+                    }
+                    else
+                    {
+                        yield return stream.WaitWritableAsync();
+                    }
+                }
             }
         }
-
-        stream.Abort();
+        finally
+        {
+            stream.Abort();
+        }
     }
 
     /// <summary>What arrived on one connection and not yet answered, and the answers to send.</summary>

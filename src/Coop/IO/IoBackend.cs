@@ -135,28 +135,42 @@ internal abstract class IoBackend : Poller
 
         while (true)
         {
-            if (registration.Readable)
+            if (TryReceive(registration, buffer.Span, flags, forStream, out var received))
             {
-                var received = registration.Receive(buffer.Span, flags, out var error);
-                if (error == SocketError.Success)
-                {
-                    // A stream read that left room found the kernel's buffer empty: a new edge will
-                    // say when more comes (not for datagrams: one call takes one datagram). End of
-                    // stream (0) stays readable.
-                    if (received > 0 && received < buffer.Length && registration.IsStream)
-                    {
-                        registration.ClearReadable();
-                    }
-
-                    return received;
-                }
-
-                ThrowUnlessWouldBlock(error, forStream);
-                registration.ClearReadable();
+                return received;
             }
 
             await registration.WaitAsync(IoDirection.Read, "ReceiveAsync");
         }
+    }
+
+    /// <summary>One non-blocking receive, made only if the readiness hint allows it: true with the
+    /// count received (0 at end of stream), false if nothing can be received now (the hint is cleared,
+    /// so a wait lasts until the next edge). Errors as <see cref="ReceiveAsync"/> raises them.</summary>
+    public static bool TryReceive(SocketRegistration registration, Span<byte> buffer, SocketFlags flags, bool forStream, out int received)
+    {
+        if (registration.Readable)
+        {
+            received = registration.Receive(buffer, flags, out var error);
+            if (error == SocketError.Success)
+            {
+                // A stream read that left room found the kernel's buffer empty: a new edge will say
+                // when more comes (not for datagrams: one call takes one datagram). End of stream (0)
+                // stays readable.
+                if (received > 0 && received < buffer.Length && registration.IsStream)
+                {
+                    registration.ClearReadable();
+                }
+
+                return true;
+            }
+
+            ThrowUnlessWouldBlock(error, forStream);
+            registration.ClearReadable();
+        }
+
+        received = 0;
+        return false;
     }
 
     public virtual async Coroutine<int> SendAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, SocketFlags flags)
@@ -164,13 +178,10 @@ internal abstract class IoBackend : Poller
         StartOperation(registration);
         while (true)
         {
-            if (registration.Writable)
+            var sent = TrySend(registration, data.Span, flags, forStream: false);
+            if (sent >= 0)
             {
-                var sent = TrySend(registration, data.Span, flags, forStream: false);
-                if (sent >= 0)
-                {
-                    return sent;
-                }
+                return sent;
             }
 
             await registration.WaitAsync(IoDirection.Write, "SendAsync");
@@ -183,22 +194,7 @@ internal abstract class IoBackend : Poller
     public virtual async Coroutine SendAllAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, bool forStream)
     {
         StartOperation(registration);
-        if (registration.Sending)
-        {
-            throw new InvalidOperationException($"SendAllAsync: another task is sending on {registration}; one task at a time may send.");
-        }
-
-        if (forStream && registration.EofSent)
-        {
-            throw new InvalidOperationException("Cannot send after SendEofAsync: this side of the stream is half-closed.");
-        }
-
-        if (forStream && registration.SendBroken)
-        {
-            throw new InvalidOperationException("An earlier send was canceled or failed after part of its data was taken: what the peer received is unknown, " +
-                "so the stream refuses further sends. Close or abort it.");
-        }
-
+        registration.CheckCanSend("SendAllAsync", forStream);
         registration.Sending = true;
         var taken = false; // the kernel has part of the data: the peer's view of the stream is unknown if we stop now
         var done = false;
@@ -206,15 +202,12 @@ internal abstract class IoBackend : Poller
         {
             while (data.Length > 0)
             {
-                if (registration.Writable)
+                var sent = TrySend(registration, data.Span, SocketFlags.None, forStream);
+                if (sent >= 0)
                 {
-                    var sent = TrySend(registration, data.Span, SocketFlags.None, forStream);
-                    if (sent >= 0)
-                    {
-                        taken |= sent > 0;
-                        data = data[sent..];
-                        continue;
-                    }
+                    taken |= sent > 0;
+                    data = data[sent..];
+                    continue;
                 }
 
                 await registration.WaitAsync(IoDirection.Write, "SendAllAsync");
@@ -329,10 +322,17 @@ internal abstract class IoBackend : Poller
         }
     }
 
-    /// <summary>One non-blocking send: the count sent, or -1 if the socket had no room.</summary>
+    /// <summary>One non-blocking send, made only if the readiness hint allows it: the count sent, or
+    /// -1 if the socket had no room (the hint is cleared). Errors as <see cref="SendAllAsync"/>
+    /// raises them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int TrySend(SocketRegistration registration, ReadOnlySpan<byte> data, SocketFlags flags, bool forStream)
+    public static int TrySend(SocketRegistration registration, ReadOnlySpan<byte> data, SocketFlags flags, bool forStream)
     {
+        if (!registration.Writable)
+        {
+            return -1;
+        }
+
         var sent = registration.Send(data, flags, out var error);
         if (error == SocketError.Success)
         {

@@ -115,6 +115,64 @@ internal sealed class SocketRegistration
         return wait;
     }
 
+    /// <summary>Throws unless a send may start now: none is in progress and, on a stream
+    /// (<paramref name="forStream"/>), this side is not half-closed and no earlier send was cut short.</summary>
+    public void CheckCanSend(string operation, bool forStream)
+    {
+        if (Sending)
+        {
+            throw new InvalidOperationException($"{operation}: another task is sending on {this}; one task at a time may send.");
+        }
+
+        if (forStream && EofSent)
+        {
+            throw new InvalidOperationException($"{operation}: cannot send after SendEofAsync: this side of the stream is half-closed.");
+        }
+
+        if (forStream && SendBroken)
+        {
+            throw new InvalidOperationException($"{operation}: an earlier send was canceled or failed after part of its data was taken: what the peer received is unknown, " +
+                "so the stream refuses further sends. Close or abort it.");
+        }
+    }
+
+    /// <summary>Throws if another task is waiting in <paramref name="direction"/>: a call that does
+    /// not wait must not take bytes (or room) from under it.</summary>
+    public void CheckNoWaiter(IoDirection direction, string operation)
+    {
+        if ((direction == IoDirection.Read ? Reader : Writer) != null)
+        {
+            throw new InvalidOperationException(
+                $"{operation}: another task is waiting to {(direction == IoDirection.Read ? "receive on" : "send on")} {this}; one task at a time may receive (or send).");
+        }
+    }
+
+    /// <summary>Edge semantics, for callers that tried the call first (SocketStream.TryReceive, then
+    /// WaitReadableAsync): done at once while the hint is set (the call the hint allows has not been
+    /// tried since the last edge), else the next edge. No system call: a hint that is wrong costs the
+    /// caller one failed try, and the try clears it. Once the peer hung up the hints stay set whatever
+    /// the tries found, so they no longer say whether the caller's try failed: then the wait asks the
+    /// kernel (<see cref="WaitUntilReadyAsync"/>), or a generator retrying a send into a full buffer
+    /// would never suspend. Without edges (the portable backend, level-triggered epoll) every wait is
+    /// a real one.</summary>
+    public Future WaitForHintAsync(IoDirection direction, string operation)
+    {
+        if (_hungUp)
+        {
+            return WaitUntilReadyAsync(direction, operation);
+        }
+
+        CheckUsable(operation);
+        if (Backend.TracksReadiness && (direction == IoDirection.Read ? Readable : Writable))
+        {
+            var done = Loop.CreateFuture();
+            done.SetResult();
+            return done;
+        }
+
+        return WaitAsync(direction, operation);
+    }
+
     /// <summary>Receives and sends go to <see cref="Socket"/>'s descriptor itself from now on.</summary>
     public void UseDescriptor()
     {

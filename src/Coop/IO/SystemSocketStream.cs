@@ -75,6 +75,47 @@ internal sealed class SystemSocketStream : SocketStream
         _registration.Backend.SendAllAsync(_registration, data, forStream: true); // checks when awaited
 
     /// <inheritdoc />
+    public override bool TryReceive(Span<byte> buffer, out int received)
+    {
+        if (buffer.IsEmpty)
+        {
+            throw new ArgumentException("TryReceive needs room for at least one byte: with an empty buffer, 0 would not tell end of stream from nothing yet. To wait for data without taking it, yield WaitReadableAsync().", nameof(buffer));
+        }
+
+        _registration.CheckUsable(nameof(TryReceive));
+        _registration.CheckNoWaiter(IoDirection.Read, nameof(TryReceive));
+        return IoBackend.TryReceive(_registration, buffer, SocketFlags.None, forStream: true, out received);
+    }
+
+    /// <inheritdoc />
+    public override bool TrySend(ReadOnlySpan<byte> data, out int sent)
+    {
+        _registration.CheckUsable(nameof(TrySend));
+        _registration.CheckCanSend(nameof(TrySend), forStream: true);
+        _registration.CheckNoWaiter(IoDirection.Write, nameof(TrySend));
+        if (data.IsEmpty)
+        {
+            sent = 0;
+            return true;
+        }
+
+        sent = IoBackend.TrySend(_registration, data, SocketFlags.None, forStream: true);
+        if (sent < 0)
+        {
+            sent = 0;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override Future WaitReadableAsync() => _registration.WaitForHintAsync(IoDirection.Read, nameof(WaitReadableAsync));
+
+    /// <inheritdoc />
+    public override Future WaitWritableAsync() => _registration.WaitForHintAsync(IoDirection.Write, nameof(WaitWritableAsync));
+
+    /// <inheritdoc />
 #pragma warning disable CS1998 // a coroutine without await: the half-close is one non-blocking call
     public override async Coroutine SendEofAsync()
 #pragma warning restore CS1998

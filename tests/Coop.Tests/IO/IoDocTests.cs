@@ -53,4 +53,69 @@ public class IoDocTests
             return (reply, listeners[0].IsClosed);
         }
     }
+
+    [Fact]
+    public void GeneratorEchoExample_EchoesEveryByteThenClosesGracefully()
+    {
+        var data = IoTest.Pattern(1024 * 1024);
+        var back = Support.Bounded.Run(() => EventLoop.Run(EchoThrough(data)));
+        Assert.Equal(data, back);
+    }
+
+    /// <summary>Sends <paramref name="data"/> through <see cref="GeneratorEcho"/> on a loopback pair,
+    /// then end of stream, and receives until the echo closes.</summary>
+    internal static async Coroutine<byte[]> EchoThrough(byte[] data)
+    {
+        var (client, server) = await IoTest.ConnectedPair();
+        var echo = EventLoop.Current.CreateTask(GeneratorEcho(server));
+        var receiving = EventLoop.Current.CreateTask(IoTest.ReceiveToEnd(client)); // ends at the echo's close
+        await client.SendAllAsync(data);
+        await client.SendEofAsync();
+        var got = await receiving;
+        await echo;
+        Assert.True(server.IsClosed);
+        await client.CloseAsync();
+        return got;
+    }
+
+    /// <summary>docs/io.md's generator echo, as written there.</summary>
+    private static IEnumerable<object?> GeneratorEcho(SocketStream stream)
+    {
+        var buffer = new byte[16384];
+        try
+        {
+            while (true)
+            {
+                if (!stream.TryReceive(buffer, out var n))
+                {
+                    yield return stream.WaitReadableAsync();   // cancel-safe: nothing was taken
+                    continue;
+                }
+
+                if (n == 0)
+                {
+                    break;                                     // end of stream
+                }
+
+                var rest = buffer.AsMemory(0, n);
+                while (rest.Length > 0)
+                {
+                    if (stream.TrySend(rest.Span, out var sent))
+                    {
+                        rest = rest[sent..];
+                    }
+                    else
+                    {
+                        yield return stream.WaitWritableAsync();
+                    }
+                }
+            }
+
+            yield return EventLoop.Current.CreateTask(stream.CloseAsync()); // a task is a Future: wait for the close
+        }
+        finally
+        {
+            stream.Abort();  // failed or canceled part-way: reset the peer; after the close it does nothing
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace Coop.Tests.IO;
 
 /// <summary>The stream contract every poller must keep (STYLE 14: one suite, one class per backend).</summary>
 [Collection(IoSerial.Name)]
-public abstract class SocketStreamTests
+public abstract partial class SocketStreamTests
 {
     protected abstract PollerKind Poller { get; }
 
