@@ -36,4 +36,52 @@ public class ItemStoreTests
         Assert.Equal(5, store.Take());
         Assert.Equal(5, store.Take());
     }
+
+    [Theory]
+    [InlineData(100)] // grows past the floor: trimmed once under an eighth full
+    [InlineData(64)]  // at the floor: never trimmed
+    public void PriorityStore_Take_GivesMemoryBackOnlyUnderAnEighthFullAboveTheFloor(int items)
+    {
+        // A queue draining slowly must not reallocate on every get, and one at most TrimAbove long keeps its room.
+        var store = new PriorityStore<int>(Comparer<int>.Default);
+        for (var i = 0; i < items; i++)
+        {
+            store.Add(i);
+        }
+
+        var capacity = store.Capacity;
+        for (var i = 0; i < items; i++)
+        {
+            Assert.Equal(i, store.Take());
+            if (capacity > Deque<int>.TrimAbove && store.Count < capacity / 8)
+            {
+                capacity = store.Count; // PriorityQueue.TrimExcess trims to the count
+            }
+
+            Assert.Equal(capacity, store.Capacity);
+        }
+
+        Assert.True(store.Capacity <= Deque<int>.TrimAbove, $"capacity {store.Capacity} after draining {items}");
+    }
+
+    [Fact]
+    public void PriorityStore_GiveBackSeveral_TheyAllLeadTheEqualItemsAlreadyStored()
+    {
+        // Getters handed items while the queue was empty, canceled after puts filled it again: the
+        // items they give back were put first, so they come out before the equal items stored.
+        var store = new PriorityStore<(int Key, string Name)>(Comparer<(int Key, string Name)>.Create((a, b) => a.Key.CompareTo(b.Key)));
+        foreach (var name in new[] { "c0", "c1", "c2", "c3" })
+        {
+            store.Add((1, name));
+        }
+
+        foreach (var name in new[] { "a", "b", "e" })
+        {
+            store.GiveBack((1, name));
+        }
+
+        var taken = Enumerable.Range(0, 7).Select(_ => store.Take().Name).ToList();
+        Assert.Equal(["a", "b", "e"], taken.Take(3).Order());
+        Assert.Equal(["c0", "c1", "c2", "c3"], taken.Skip(3));
+    }
 }
