@@ -71,6 +71,14 @@ internal sealed class SimulatedStream : SocketStream
 
     public override Coroutine SendAllAsync(ReadOnlyMemory<byte> data) => Outgoing.SendAllAsync(data);
 
+    public override bool TryReceive(Span<byte> buffer, out int received) => Incoming.TryReceive(buffer, out received);
+
+    public override bool TrySend(ReadOnlySpan<byte> data, out int sent) => Outgoing.TrySend(data, out sent);
+
+    public override Future WaitReadableAsync() => Incoming.WaitReadableAsync();
+
+    public override Future WaitWritableAsync() => Outgoing.WaitWritableAsync();
+
 #pragma warning disable CS1998 // a cold coroutine that never waits: the half-close and the close are one step
     public override async Coroutine SendEofAsync() => Outgoing.SendEof();
 
@@ -107,9 +115,7 @@ internal sealed class SimulatedStream : SocketStream
     {
         if (IsClosed)
         {
-            throw new ObjectDisposedException(nameof(SimulatedStream), Killed
-                ? $"Host '{Host.Name}' crashed: its connections are gone."
-                : "The stream was closed on this side (CloseAsync or Abort).");
+            throw ClosedError();
         }
     }
 
@@ -128,8 +134,13 @@ internal sealed class SimulatedStream : SocketStream
         tellPeer();
         _closed = true;
         Host.Streams.Remove(this);
-        WakeLocalCalls();
+        Incoming.WakeReceiver(ClosedError()); // a wait pending on a closed end fails, as on a socket
+        Outgoing.WakeSender(ClosedError());
     }
+
+    private ObjectDisposedException ClosedError() => new(nameof(SimulatedStream), Killed
+        ? $"Host '{Host.Name}' crashed: its connections are gone."
+        : "The stream was closed on this side (CloseAsync or Abort).");
 
     private void WakeLocalCalls()
     {

@@ -143,6 +143,71 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         }
     }
 
+    /// <summary>SocketStream.TryReceive: what a receive would take now, without waiting.</summary>
+    public bool TryReceive(Span<byte> buffer, out int received)
+    {
+        if (buffer.IsEmpty)
+        {
+            throw new ArgumentException("TryReceive needs room for at least one byte: with an empty buffer, 0 would not tell end of stream from nothing yet. To wait for data without taking it, yield WaitReadableAsync().", nameof(buffer));
+        }
+
+        simulation.CheckLoop(receiver, raiseCancellation: false);
+        CheckNoReceiver();
+        receiver.ThrowIfClosed();
+        received = 0;
+        if (ArrivedCount > 0)
+        {
+            received = Take(buffer);
+            return true;
+        }
+
+        if (receiver.ResetReceived)
+        {
+            throw SimulatedStream.ResetError();
+        }
+
+        return _finArrived;
+    }
+
+    /// <summary>SocketStream.TrySend: what the window takes now, without waiting.</summary>
+    public bool TrySend(ReadOnlySpan<byte> data, out int sent)
+    {
+        simulation.CheckLoop(sender, raiseCancellation: false);
+        CheckNoSender();
+        ThrowIfCannotSend();
+        sent = 0;
+        var room = simulation.Network.BufferSize - Outstanding;
+        if (data.IsEmpty || room <= 0)
+        {
+            return data.IsEmpty;
+        }
+
+        sent = Math.Min(room, data.Length);
+        Transmit(data[..sent].ToArray());
+        return true;
+    }
+
+    /// <summary>SocketStream.WaitReadableAsync: done when a TryReceive would find bytes, the end of
+    /// the stream, or a reset to report.</summary>
+    public Future WaitReadableAsync()
+    {
+        simulation.CheckLoop(receiver, raiseCancellation: false);
+        CheckNoReceiver();
+        receiver.ThrowIfClosed();
+        return ArrivedCount > 0 || receiver.ResetReceived || _finArrived ? Done() : (_receiverWait = simulation.NewWait());
+    }
+
+    /// <summary>SocketStream.WaitWritableAsync: done when a TrySend would find room in the window,
+    /// or an error to report.</summary>
+    public Future WaitWritableAsync()
+    {
+        simulation.CheckLoop(sender, raiseCancellation: false);
+        CheckNoSender();
+        sender.ThrowIfClosed();
+        var tryWouldThrow = _finSent || sender.ResetReceived || _sendBroken;
+        return tryWouldThrow || simulation.Network.BufferSize > Outstanding ? Done() : (_senderWait = simulation.NewWait());
+    }
+
     /// <summary>The sender half-closes: the receiver gets end of stream after the bytes before it.</summary>
     public void SendEof()
     {
@@ -183,9 +248,12 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         Enqueue(new Segment(SegmentKind.Rst, null, due));
     }
 
-    public void WakeReceiver() => Wake(ref _receiverWait);
+    /// <summary>Wakes a waiting receive (or a WaitReadableAsync); with <paramref name="error"/> the
+    /// wait fails with it (this end closed under it).</summary>
+    public void WakeReceiver(Exception? error = null) => Wake(ref _receiverWait, error);
 
-    public void WakeSender() => Wake(ref _senderWait);
+    /// <summary>Wakes a waiting send (or a WaitWritableAsync); see <see cref="WakeReceiver"/>.</summary>
+    public void WakeSender(Exception? error = null) => Wake(ref _senderWait, error);
 
     public override void Fire()
     {
@@ -402,14 +470,40 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         return taken;
     }
 
-    private static void Wake(ref Future? wait)
+    private static void Wake(ref Future? wait, Exception? error)
     {
         var waiter = wait;
         if (waiter != null)
         {
             wait = null;
-            waiter.TrySetResult(); // false if its call was canceled meanwhile
+            _ = error == null ? waiter.TrySetResult() : waiter.TrySetException(error); // false if its call was canceled meanwhile
         }
+    }
+
+    /// <summary>One task at a time receives: a try or a wait must not take bytes from under a
+    /// receive (or another wait) in progress.</summary>
+    private void CheckNoReceiver()
+    {
+        if (_receiving || _receiverWait is { IsDone: false })
+        {
+            throw ByteStream.BusyError("receive");
+        }
+    }
+
+    /// <summary>One task at a time sends (see <see cref="CheckNoReceiver"/>).</summary>
+    private void CheckNoSender()
+    {
+        if (_sending || _senderWait is { IsDone: false })
+        {
+            throw ByteStream.BusyError("send");
+        }
+    }
+
+    private Future Done()
+    {
+        var done = simulation.NewWait();
+        done.SetResult();
+        return done;
     }
 
     /// <summary>Words for one message, made only when a trace or a perturbation needs them.</summary>

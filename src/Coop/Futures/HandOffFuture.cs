@@ -8,7 +8,7 @@ namespace Coop.Core;
 
 /// <summary>A <see cref="Future{T}"/> whose successful result hands over a resource that
 /// <paramref name="giveBack"/> can give back (true) or not (false: the hand-off stands).</summary>
-internal sealed class HandOffFuture<T>(EventLoop loop, Func<Future, bool> giveBack) : Future<T>(loop)
+internal class HandOffFuture<T>(EventLoop loop, Func<Future, bool> giveBack) : Future<T>(loop)
 {
     internal override bool TryGiveBack() => giveBack(this);
 

@@ -4,9 +4,9 @@
 // CloseAsync (or await using) closes once, Abort resets.
 // Abstract because the network is chosen when the loop is made (IO/NetworkStack.cs): the operating
 // system's sockets (SystemSocketStream) or a simulated network (Coop.Testing). User code names only
-// this type, so it runs unchanged on either; Socket and the non-waiting calls (TryReceive, TrySend and
-// their two waits, the generator coroutines' way onto the direct path) are the members only a real
-// stream has: the simulated network's streams are built on waiting receives.
+// this type, so it runs unchanged on either. Socket is the one member only a real stream has; the
+// non-waiting calls (TryReceive, TrySend and their two waits, the generator coroutines' way onto the
+// direct path) exist on both, and their default here serves only streams with waiting calls alone.
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -68,7 +68,6 @@ public abstract class SocketStream : ByteStream
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="buffer"/> is empty: 0 would not tell end
     /// of stream from nothing yet (wait with <see cref="WaitReadableAsync"/> instead).</exception>
-    /// <exception cref="NotSupportedException">The stream runs on a simulated network.</exception>
     public virtual bool TryReceive(Span<byte> buffer, out int received) => throw Simulated(nameof(TryReceive));
 
     /// <summary>Sends what the kernel takes now, without waiting: true with the count it took (from
@@ -96,7 +95,6 @@ public abstract class SocketStream : ByteStream
     /// it throws <see cref="InvalidOperationException"/> while another task sends, after
     /// <see cref="ByteStream.SendEofAsync"/>, or from another thread.</para>
     /// </remarks>
-    /// <exception cref="NotSupportedException">The stream runs on a simulated network.</exception>
     public virtual bool TrySend(ReadOnlySpan<byte> data, out int sent) => throw Simulated(nameof(TrySend));
 
     /// <summary>A future that completes when <see cref="TryReceive"/> may find bytes (or end of
@@ -107,14 +105,12 @@ public abstract class SocketStream : ByteStream
     /// waits for the next edge. One task at a time may wait: a second wait throws
     /// <see cref="InvalidOperationException"/>, as does a wait while a <see cref="ByteStream.ReceiveAsync"/>
     /// waits. A wait pending when the stream closes fails with <see cref="ObjectDisposedException"/>.</remarks>
-    /// <exception cref="NotSupportedException">The stream runs on a simulated network.</exception>
     public virtual Future WaitReadableAsync() => throw Simulated(nameof(WaitReadableAsync));
 
     /// <summary>A future that completes when <see cref="TrySend"/> may find room (or an error to
     /// report). Cancel-safe: canceling it sends nothing.</summary>
     /// <remarks>As <see cref="WaitReadableAsync"/>: it may complete early, so try again in a loop;
     /// with epoll it needs no system call.</remarks>
-    /// <exception cref="NotSupportedException">The stream runs on a simulated network.</exception>
     public virtual Future WaitWritableAsync() => throw Simulated(nameof(WaitWritableAsync));
 
     /// <summary>Wraps a connected stream socket; the stream (and the running loop) owns it from now
@@ -144,7 +140,7 @@ public abstract class SocketStream : ByteStream
     }
 
     private NotSupportedException Simulated(string operation) => new(
-        $"{operation}: {this} runs on a simulated network, which has only the waiting calls: use ReceiveAsync and SendAllAsync.");
+        $"{operation}: {this} has only the waiting calls: use ReceiveAsync and SendAllAsync.");
 
     // On the loop the coroutine runs on, read when it starts (a coroutine is cold).
     private static async Coroutine<SocketStream> Connect(EndPoint remote, SocketOptions options) =>

@@ -3,7 +3,8 @@
 //
 // No item is lost or duplicated, whatever gets canceled (WaitQueue.cs's protocol):
 // - a getter is handed its item when it is woken; if it is canceled before it resumes, the item goes
-//   to the next getter or back to the head of the store (RevokeGet), so the order is kept;
+//   to the next getter or back to the head of the store (RevokeGet) in its hand-off's place, so the
+//   order is kept even when several such getters are canceled, in any order;
 // - a blocked put is admitted when a get makes room: its item enters the store then. That cannot be
 //   undone (a getter may already hold it), so a put canceled after that completes and the task is
 //   canceled at its next await (RevokePut returns false). A put canceled before it was admitted
@@ -34,6 +35,7 @@ public partial class CoopQueue<T>
     private readonly WaitQueue<bool> _joiners = new(); // wait only while _unfinished > 0
     private Future? _putDone;
     private int _unfinished;
+    private long _handOffs; // items handed straight to a getter: numbers their places in line
     private bool _shutdown;
     private bool _immediate;
     private Func<Exception> _getError = static () => new QueueShutDownException("The queue was shut down and is empty.");
@@ -103,7 +105,7 @@ public partial class CoopQueue<T>
             throw _getError();
         }
 
-        var future = WaitQueue<bool>.NewFuture<T>(loop, _revokeGet ??= RevokeGet);
+        var future = new ItemHandOffFuture<T>(loop, _revokeGet ??= RevokeGet) { CancelWithWaiter = true };
         _getters.Add(future, false);
         AssertInvariants();
         return future;
@@ -174,7 +176,7 @@ public partial class CoopQueue<T>
         {
             // A getter waits only on an empty store: hand the item straight to it.
             _unfinished++;
-            ((Future<T>)getter.Future).SetResult(item);
+            ((ItemHandOffFuture<T>)getter.Future).HandOver(item, _handOffs++);
             return true;
         }
 
@@ -221,10 +223,11 @@ public partial class CoopQueue<T>
     // nothing is duplicated, and the bound holds.
     private bool RevokeGet(Future future)
     {
-        var item = ((Future<T>)future).Result;
+        var handed = (ItemHandOffFuture<T>)future;
+        var item = handed.Result;
         if (_getters.TryTake(out var next))
         {
-            ((Future<T>)next.Future).SetResult(item);
+            ((ItemHandOffFuture<T>)next.Future).HandOver(item, handed.HandOff);
         }
         else if (_immediate)
         {
@@ -236,7 +239,7 @@ public partial class CoopQueue<T>
         }
         else
         {
-            _store.GiveBack(item);
+            _store.GiveBack(item, handed.HandOff);
         }
 
         AssertInvariants();

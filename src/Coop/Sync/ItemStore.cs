@@ -1,6 +1,8 @@
 // Where a CoopQueue keeps its items, in one of three orders (asyncio's Queue, LifoQueue and
-// PriorityQueue differ only here). GiveBack returns an item that was taken but whose getter was
-// canceled before it resumed (WaitQueue.cs's revocation): it must be the next one taken again.
+// PriorityQueue differ only here). GiveBack returns an item that was handed to a getter canceled
+// before it resumed (WaitQueue.cs's revocation), with the number of its hand-off: it is taken again
+// before the items stored after it, and items given back leave in the order they were handed out,
+// whatever order their getters' cancellations ran in (a seeded schedule may run them in any order).
 namespace Coop.Core;
 
 internal interface IItemStore<T>
@@ -11,7 +13,7 @@ internal interface IItemStore<T>
 
     T Take();
 
-    void GiveBack(T item);
+    void GiveBack(T item, long handOff);
 
     void Clear();
 }
@@ -20,32 +22,42 @@ internal interface IItemStore<T>
 internal sealed class FifoStore<T> : IItemStore<T>
 {
     private readonly Deque<T> _items = new();
+    private GivenBackItems<T> _givenBack;
 
-    public int Count => _items.Count;
+    public int Count => _items.Count + _givenBack.Count;
 
     public void Add(T item) => _items.PushBack(item);
 
-    public T Take() => _items.PopFront();
+    public T Take() => _givenBack.Count > 0 ? _givenBack.TakeFirst() : _items.PopFront();
 
-    public void GiveBack(T item) => _items.PushFront(item);
+    public void GiveBack(T item, long handOff) => _givenBack.Add(item, handOff);
 
-    public void Clear() => _items.Clear();
+    public void Clear()
+    {
+        _items.Clear();
+        _givenBack.Clear();
+    }
 }
 
 /// <summary>Last in, first out.</summary>
 internal sealed class LifoStore<T> : IItemStore<T>
 {
     private readonly Deque<T> _items = new();
+    private GivenBackItems<T> _givenBack;
 
-    public int Count => _items.Count;
+    public int Count => _items.Count + _givenBack.Count;
 
     public void Add(T item) => _items.PushBack(item);
 
-    public T Take() => _items.PopBack();
+    public T Take() => _givenBack.Count > 0 ? _givenBack.TakeFirst() : _items.PopBack();
 
-    public void GiveBack(T item) => _items.PushBack(item);
+    public void GiveBack(T item, long handOff) => _givenBack.Add(item, handOff);
 
-    public void Clear() => _items.Clear();
+    public void Clear()
+    {
+        _items.Clear();
+        _givenBack.Clear();
+    }
 }
 
 /// <summary>Smallest first by a comparer; equal items leave in the order they came (a sequence
@@ -54,7 +66,6 @@ internal sealed class PriorityStore<T> : IItemStore<T>
 {
     private readonly PriorityQueue<T, (T Item, long Sequence)> _heap;
     private long _next;
-    private long _first = -1; // sequence numbers for given-back items count down: first among equals
 
     public PriorityStore(IComparer<T> comparer)
     {
@@ -83,7 +94,9 @@ internal sealed class PriorityStore<T> : IItemStore<T>
         return item;
     }
 
-    public void GiveBack(T item) => _heap.Enqueue(item, (item, _first--));
+    /// <summary>First among its equals: below every stored item's sequence number, and in hand-off
+    /// order among the items given back.</summary>
+    public void GiveBack(T item, long handOff) => _heap.Enqueue(item, (item, long.MinValue + handOff));
 
     /// <summary>How many items the heap has room for (tests check a burst's memory is given back).</summary>
     internal int Capacity => _heap.EnsureCapacity(0);

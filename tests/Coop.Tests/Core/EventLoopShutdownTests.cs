@@ -123,4 +123,81 @@ public class EventLoopShutdownTests
         Bounded.Run(loop.RunForever);
         Assert.Equal([1], ran);
     }
+
+    [Fact]
+    public void CancelLeftoverTasks_ALeftoverFailsAsItIsCanceled_ReportedOnceAsAShutdownError()
+    {
+        var loop = new EventLoop(new VirtualClock());
+        var errors = Errors.Capture(loop);
+        CoopTask? leftover = null;
+        Bounded.Run(() =>
+        {
+            loop.RunUntilComplete(Main());
+            loop.CancelLeftoverTasks();
+        });
+        loop.Close();
+
+        var error = Assert.Single(errors);
+        Assert.Contains("while the loop was shutting down", error.Message, StringComparison.Ordinal);
+        Assert.Same(leftover, error.Task);
+        Assert.IsType<FormatException>(error.Exception);
+
+        async Coroutine Main()
+        {
+            leftover = EventLoop.Current.CreateTask(FailsWhenCanceled());
+            await Coroutine.Yield();
+        }
+    }
+
+    [Fact]
+    public void CancelLeftoverTasks_ALeftoversFailureReadByAnother_NotReported()
+    {
+        // Its failure was read (awaited, then logged), so it was handled: nothing to report.
+        var loop = new EventLoop(new VirtualClock());
+        var errors = Errors.Capture(loop);
+        string? logged = null;
+        Bounded.Run(() =>
+        {
+            loop.RunUntilComplete(Main());
+            loop.CancelLeftoverTasks();
+        });
+        loop.Close();
+
+        Assert.Empty(errors);
+        Assert.Equal("cleanup failed", logged);
+
+        async Coroutine Main()
+        {
+            var failing = EventLoop.Current.CreateTask(FailsWhenCanceled());
+            _ = EventLoop.Current.CreateTask(Reader(failing));
+            await Coroutine.Yield();
+        }
+
+        async Coroutine Reader(CoopTask failing)
+        {
+            try
+            {
+                await Coroutine.Sleep(3600);
+            }
+            catch (CanceledException)
+            {
+                Assert.True(failing.IsDone); // canceled first, it ran first
+                Assert.Throws<FormatException>(() => failing.Result);
+                logged = failing.Exception!.Message;
+                throw;
+            }
+        }
+    }
+
+    private static async Coroutine FailsWhenCanceled()
+    {
+        try
+        {
+            await Coroutine.Sleep(3600);
+        }
+        catch (CanceledException)
+        {
+            throw new FormatException("cleanup failed");
+        }
+    }
 }

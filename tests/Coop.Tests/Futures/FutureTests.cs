@@ -249,7 +249,8 @@ public class FutureTests
     public void SetException_Null_ThrowsArgumentNull()
     {
         using var loop = new EventLoop();
-        Assert.Throws<ArgumentNullException>(() => loop.CreateFuture().SetException(null!));
+        Assert.Equal("exception", Assert.Throws<ArgumentNullException>(() => loop.CreateFuture().SetException(null!)).ParamName);
+        Assert.Equal("exception", Assert.Throws<ArgumentNullException>(() => loop.CreateFuture().TrySetException(null!)).ParamName);
     }
 
     [Fact]
@@ -286,8 +287,11 @@ public class FutureTests
         var future = loop.CreateFuture();
         future.Cancel();
         var called = 0;
-        future.AddDoneCallback(_ => called++);
+        Action<Future> callback = _ => called++;
+        future.AddDoneCallback(callback);
         Assert.Equal(0, called);
+        Assert.Equal(0, future.WaiterEntries); // scheduled, not kept: a done future completes no more
+        Assert.Equal(0, future.RemoveDoneCallback(callback));
         Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
         Assert.Equal(1, called);
     }
@@ -613,5 +617,166 @@ public class FutureTests
         Assert.False(new Future(loop) { CancelWithWaiter = false }.CancelWithWaiter);
         Assert.True(new Future(loop) { CancelWithWaiter = true }.CancelWithWaiter);
         Assert.False(new Future(loop).CancelWithWaiter);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4096)] // the sweep compacts the list back into one chunk
+    public void ATaskThatLeftWaitsAgainWhenTheListIsSwept_IsWokenWhereItLastBeganToWait(int others)
+    {
+        // A waits, then the others; A leaves (its scope times out) and waits again, which sweeps the
+        // list: A's first entry goes, and A is woken after the others, once.
+        var order = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.Equal(Enumerable.Range(0, others).Select(i => $"{i}").Append("A"), order);
+
+        async Coroutine<List<string>> Main()
+        {
+            var loop = EventLoop.Current;
+            var signal = loop.CreateFuture();
+            var order = new List<string>();
+            var tasks = new List<CoopTask> { loop.CreateTask(Leaver(signal, order)) };
+            tasks.AddRange(Enumerable.Range(0, others).Select(i => loop.CreateTask(Stayer($"{i}", signal, order))));
+            await Coroutine.Sleep(1);
+            Assert.Equal(others + 1, signal.WaiterEntries); // A's first entry swept out
+            signal.SetResult();
+            foreach (var task in tasks)
+            {
+                await task;
+            }
+
+            return order;
+        }
+
+        static async Coroutine Leaver(Future signal, List<string> order)
+        {
+            await CancelScope.MoveOnAfter(0.5, async _ => await signal);
+            await signal;
+            order.Add("A");
+        }
+
+        static async Coroutine Stayer(string name, Future signal, List<string> order)
+        {
+            await signal;
+            order.Add(name);
+        }
+    }
+
+    [Fact]
+    public void TwoTasksLeftAndWaitAgain_EachWokenOnceWhereItLastBeganToWait()
+    {
+        // A and B wait, then C; A and B both leave (their scopes time out together) and wait again:
+        // both are now behind C. A second task leaving must not hide the first one's stale entry.
+        var order = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        Assert.Equal(["C", "A", "B"], order);
+
+        static async Coroutine<List<string>> Main()
+        {
+            var loop = EventLoop.Current;
+            var signal = loop.CreateFuture();
+            var order = new List<string>();
+            var tasks = new[] { loop.CreateTask(Leaver("A", signal, order)), loop.CreateTask(Leaver("B", signal, order)), loop.CreateTask(Stayer(signal, order)) };
+            await Coroutine.Sleep(1);
+            signal.SetResult();
+            foreach (var task in tasks)
+            {
+                await task;
+            }
+
+            return order;
+        }
+
+        static async Coroutine Leaver(string name, Future signal, List<string> order)
+        {
+            await CancelScope.MoveOnAfter(0.5, async _ => await signal);
+            await signal;
+            order.Add(name);
+        }
+
+        static async Coroutine Stayer(Future signal, List<string> order)
+        {
+            await signal;
+            order.Add("C");
+        }
+    }
+
+    [Fact]
+    public void AwaitedWithTimeoutsWhileOthersWaitForGood_ListStaysUnderTwiceTheWaitersAndIsSweptRarely()
+    {
+        // Twelve tasks wait for good; one waits with timeouts again and again. Its stale entries are
+        // swept out, so memory stays bounded, but not at every wait (a sweep costs the list's length):
+        // the next sweep waits until the list has grown by a quarter, so each wait stays O(1).
+        var entries = Bounded.Run(() => EventLoop.Run(Main(), new VirtualClock()));
+        var sweeps = entries.Zip(entries.Skip(1)).Count(p => p.Second < p.First);
+        Assert.True(entries.Max() <= 24, $"the list grew to {entries.Max()} entries for 13 waiters");
+        Assert.InRange(sweeps, 100, 1000 / 3);
+
+        static async Coroutine<List<int>> Main()
+        {
+            var loop = EventLoop.Current;
+            var signal = loop.CreateFuture();
+            var stayers = Enumerable.Range(0, 12).Select(_ => loop.CreateTask(Stayer(signal))).ToList();
+            await Coroutine.Yield();
+            var entries = new List<int>();
+            for (var i = 0; i < 1000; i++)
+            {
+                await CancelScope.MoveOnAfter(0, async _ => await signal);
+                entries.Add(signal.WaiterEntries);
+            }
+
+            signal.SetResult();
+            foreach (var task in stayers)
+            {
+                await task;
+            }
+
+            return entries;
+        }
+
+        static async Coroutine Stayer(Future signal) => await signal;
+    }
+
+    [Fact]
+    public void CancelWithWaiter_AllItsWaitersCanceledAfterASweep_FutureCanceled()
+    {
+        // A future made for one wait, shared by several tasks: canceled with the last of them, even
+        // when its waiter list was swept in between.
+        using var loop = new EventLoop(new VirtualClock());
+        var future = new Future(loop) { CancelWithWaiter = true };
+        var waiters = Enumerable.Range(0, 4).Select(_ => loop.CreateTask(Wait(future))).ToList();
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        waiters[0].Cancel();
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.False(future.IsDone); // others still wait on it
+        waiters.Add(loop.CreateTask(Wait(future))); // the list is full with a stale entry: swept
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.Equal(4, future.WaiterEntries);
+        foreach (var task in waiters.Skip(1))
+        {
+            task.Cancel();
+        }
+
+        Bounded.Run(() => loop.RunUntilComplete(loop.Sleep(0)));
+        Assert.True(future.IsCanceled);
+        Assert.All(waiters, t => Assert.True(t.IsCanceled));
+
+        static async Coroutine Wait(Future future) => await future;
+    }
+
+    [Fact]
+    public void DescribeUnobservedError_FailedAndNeverRead_ReportedWithThatMessage()
+    {
+        var loop = new EventLoop(new VirtualClock());
+        var errors = Errors.Capture(loop);
+        var unread = loop.CreateFuture();
+        unread.SetException(new FormatException("nobody reads me"));
+        unread.DescribeUnobservedError("A group's errors were never retrieved");
+        var read = loop.CreateFuture();
+        read.SetException(new FormatException("read"));
+        Assert.IsType<FormatException>(read.Exception);
+        read.DescribeUnobservedError("not reported: it was read");
+        loop.Close();
+        var error = Assert.Single(errors);
+        Assert.Equal("A group's errors were never retrieved", error.Message);
+        Assert.Same(unread, error.Future);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CsCheck;
 
 namespace Coop.Tests.Futures;
@@ -48,5 +49,50 @@ public class WaiterListTests
                 Assert.Equal(model.Count > 0, list.Exists(_ => true));
             }
         }, iter: 60);
+    }
+
+    [Fact]
+    public void Add_AFewEntries_GrowsAsAListWouldNotAChunkAtATime()
+    {
+        // Most futures with waiters have a few: a short list must stay small (a chunk is 32 KB).
+        var waiter = new object();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var list = new WaiterList();
+        for (var i = 0; i < 16; i++)
+        {
+            list.Add(waiter);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(16, list.Count);
+        Assert.True(allocated < 2048, $"{allocated} bytes for 16 entries");
+    }
+
+    [Fact]
+    public void Compact_EntriesDropped_NotKeptAlive()
+    {
+        // A task that left a long-lived future must not stay reachable through a slot past the end.
+        var list = new WaiterList();
+        var dropped = AddThenDropTheLastTwo(list);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(dropped.IsAlive);
+        Assert.Equal(1, list.Count);
+        GC.KeepAlive(list);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference AddThenDropTheLastTwo(WaiterList list)
+    {
+        var middle = new object();
+        var last = new object();
+        list.Add("first");
+        list.Add(middle);
+        list.Add(last);
+        Assert.Equal(1, list.RemoveAll(o => o == middle)); // the last moves up a slot
+        Assert.Equal(1, list.RemoveAll(o => o == last));
+        Assert.Equal("first", list[0]);
+        return new WeakReference(last);
     }
 }

@@ -79,7 +79,7 @@ public class IoDocTests
     }
 
     /// <summary>docs/io.md's generator echo, as written there.</summary>
-    private static IEnumerable<object?> GeneratorEcho(SocketStream stream)
+    internal static IEnumerable<object?> GeneratorEcho(SocketStream stream)
     {
         var buffer = new byte[16384];
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using CsCheck;
 using Coop.Tests.Support;
@@ -189,5 +190,52 @@ public class ChannelReceiverTests
             var (_, rx) = CoopChannel.CreateUnbounded<int>();
             Assert.Equal("writer", (await Assert.ThrowsAsync<ArgumentNullException>(async () => await rx.CopyToAsync(null!))).ParamName);
         });
+    }
+
+    [Fact]
+    public void CopyToAsync_WriterFilledByAnotherProducerWhileWaitingForAnItem_TheItemStillArrives()
+    {
+        var bcl = Channel.CreateBounded<int>(1);
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            var pump = EventLoop.Current.CreateTask(rx.CopyToAsync(bcl.Writer));
+            await Ticks(5); // the writer had room: the pump waits for an item
+            Assert.True(bcl.Writer.TryWrite(100)); // another producer takes that room
+            tx.TrySend(1);
+            await Ticks(5); // the pump holds the item and waits for room
+            Assert.True(bcl.Reader.TryRead(out var other));
+            Assert.Equal(100, other);
+            Assert.Equal(1, await Coroutine.FromTask(token => bcl.Reader.ReadAsync(token).AsTask()));
+            tx.Close();
+            await pump;
+        });
+        Assert.True(bcl.Reader.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public void Close_LastReceiverWithItemsBuffered_TheItemsAreDroppedNotKept()
+    {
+        // Nobody can receive them any more: the channel lets them go (they may be large buffers).
+        Run(async () =>
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<object>();
+            var buffered = SendAnItem(tx);
+            await Coroutine.Yield();
+            rx.Close();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            Assert.False(buffered.IsAlive);
+            GC.KeepAlive(tx);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference SendAnItem(ChannelSender<object> tx)
+    {
+        var item = new byte[1000];
+        Assert.True(tx.TrySend(item));
+        return new WeakReference(item);
     }
 }

@@ -118,6 +118,35 @@ public class CoopQueueTests
         });
     }
 
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("lifo")]
+    [InlineData("priority")]
+    public void Cancel_TwoGettersAfterTheirHandOffs_TheirItemsComeBackInTheOrderHandedOut(string kind)
+    {
+        Run(async () =>
+        {
+            CoopQueue<int> q = kind switch
+            {
+                "fifo" => new CoopQueue<int>(),
+                "lifo" => new CoopLifoQueue<int>(),
+                _ => new CoopPriorityQueue<int>(comparer: Comparer<int>.Create((_, _) => 0)), // all equal: ties decide
+            };
+            var loop = EventLoop.Current;
+            var a = loop.CreateTask(Get(q));
+            var b = loop.CreateTask(Get(q));
+            await Ticks(2);
+            q.PutNowait(1); // handed to a
+            q.PutNowait(2); // handed to b
+            q.PutNowait(3); // stored
+            a.Cancel();
+            b.Cancel();
+            await Ticks(2); // each reaches its await point and gives its item back
+            Assert.True(a.IsCanceled && b.IsCanceled);
+            Assert.Equal([1, 2, 3], new[] { q.GetNowait(), q.GetNowait(), q.GetNowait() });
+        });
+    }
+
     // The hand-off left the store empty, so the next put was admitted; giving the revoked item back
     // then made the queue hold MaxSize + 1. Now the hand-off stands when the queue is full: the
     // getter keeps its item and is canceled at its next await.
