@@ -37,8 +37,9 @@ public class ItemStoreTests
         Assert.Equal(5, store.Count);
         var taken = Enumerable.Range(0, 5).Select(_ => store.Take()).ToList();
         Assert.Equal(kind == "fifo" ? [1, 2, 3, 10, 11] : [1, 2, 3, 11, 10], taken);
+        store.Add(12);
         store.GiveBack(9, handOff: 8);
-        store.Clear();
+        store.Clear(); // a shutdown drops both kinds of item
         Assert.Equal(0, store.Count);
     }
 
