@@ -111,8 +111,8 @@ public class SimulatedStreamNonWaitingTests
             Assert.True(server.TrySend(new byte[20], out _));
             var writing = server.WaitWritableAsync();
             server.Abort();
-            Assert.IsType<ObjectDisposedException>(await FailureOf(reading));
-            Assert.IsType<ObjectDisposedException>(await FailureOf(writing));
+            Assert.IsType<ObjectDisposedException>(await IoTest.Failure(reading));
+            Assert.IsType<ObjectDisposedException>(await IoTest.Failure(writing));
             Assert.Throws<ObjectDisposedException>(() => server.TryReceive(new byte[1], out _));
             Assert.Throws<ObjectDisposedException>(() => server.TrySend(new byte[1], out _));
             Assert.Throws<ObjectDisposedException>(() => server.WaitReadableAsync());
@@ -168,7 +168,7 @@ public class SimulatedStreamNonWaitingTests
             await Canceled(sending);
             client.Abort();
             server.Abort();
-            await FailureOf(wait);
+            await IoTest.Failure(wait);
         });
     }
 
@@ -187,18 +187,5 @@ public class SimulatedStreamNonWaitingTests
             client.Abort();
             server.Abort();
         });
-    }
-
-    private static async Coroutine<Exception?> FailureOf(Future wait)
-    {
-        try
-        {
-            await wait;
-            return null;
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
     }
 }
