@@ -41,6 +41,9 @@ internal sealed class CrossLoopChannelState<T>
     /// <summary>How long a parked receiver waits before it fences every thread and looks again.</summary>
     public const double BackstopSeconds = 0.001;
 
+    /// <summary>How many times a side spins before it parks (SpinBeforeParking).</summary>
+    private const int SpinRounds = 35;
+
     private readonly object _gate = new();
     private readonly List<CrossLoopLane<T>> _lanes = new(); // under _gate
     private int _lanesVersion;                                // moves when a lane is added
@@ -213,6 +216,24 @@ internal sealed class CrossLoopChannelState<T>
         }
 
         return left;
+    }
+
+    /// <summary>Before either side parks: spins a moment (ManualResetEventSlim's count, as it does
+    /// before it blocks) until <paramref name="stop"/> says the wait is over or <paramref name="loop"/>
+    /// has work due, which spares the other side a post and this loop a sleep and a wake when the
+    /// other side is about to act. On one processor it does not spin: the other side cannot run meanwhile.</summary>
+    public static void SpinBeforeParking<TSide>(EventLoop loop, TSide side, Func<TSide, bool> stop)
+    {
+        if (Environment.ProcessorCount == 1)
+        {
+            return;
+        }
+
+        var spinner = default(SpinWait);
+        for (var i = 0; i < SpinRounds && !stop(side) && !loop.HasWorkDue; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
     }
 
     /// <summary>Completes a waiting future on its own loop's thread. False if that loop is closed.</summary>

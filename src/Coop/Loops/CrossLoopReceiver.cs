@@ -11,9 +11,6 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CrossLoopReceiver<T> : IDisposable
 {
-    /// <summary>How many times an idle receiver spins before it parks (ManualResetEventSlim's count).</summary>
-    private const int SpinRounds = 35;
-
     /// <summary>How many items in a row one sender's lane may give before the next lane's turn.</summary>
     private const int Burst = 64;
 
@@ -75,7 +72,7 @@ public sealed class CrossLoopReceiver<T> : IDisposable
 
             if (!longPark)
             {
-                SpinWhileIdle(loop);
+                CrossLoopChannelState<T>.SpinBeforeParking(loop, this, static receiver => receiver.MayHaveNews());
                 if (TryTake(out item))
                 {
                     return item;
@@ -138,23 +135,6 @@ public sealed class CrossLoopReceiver<T> : IDisposable
         _closed = true;
         _lanes.Clear();
         return _state.CloseReceiver();
-    }
-
-    /// <summary>On an empty channel, before parking: spins a moment (as ManualResetEventSlim does
-    /// before it blocks) while an item may still come soon and the loop has nothing else to run, which
-    /// spares the sender a post and this loop a sleep and a wake. Returns at the first sign of news.</summary>
-    private void SpinWhileIdle(EventLoop loop)
-    {
-        if (Environment.ProcessorCount == 1)
-        {
-            return; // the sender cannot run while this thread spins
-        }
-
-        var spinner = default(SpinWait);
-        for (var i = 0; i < SpinRounds && !MayHaveNews() && !loop.HasWorkDue; i++)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
     }
 
     /// <summary>True if an item may be waiting, a sender was added, or every sender closed.</summary>

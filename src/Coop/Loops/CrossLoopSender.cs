@@ -11,9 +11,6 @@ namespace Coop;
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class CrossLoopSender<T> : IDisposable
 {
-    /// <summary>How many times a send on a full lane spins before it parks (the receiver's count).</summary>
-    private const int SpinRounds = 35;
-
     private readonly CrossLoopChannelState<T> _state;
     private readonly CrossLoopLane<T> _lane;
     private LoopBinding _binding;
@@ -59,7 +56,7 @@ public sealed class CrossLoopSender<T> : IDisposable
                 return;
             }
 
-            SpinWhileFull(loop);
+            CrossLoopChannelState<T>.SpinBeforeParking(loop, this, static sender => sender._lane.HasRoomNow() || sender._state.IsReceiverClosed);
             if (_state.TrySend(_lane, item))
             {
                 return;
@@ -79,23 +76,6 @@ public sealed class CrossLoopSender<T> : IDisposable
             {
                 _lane.Unpark(room);
             }
-        }
-    }
-
-    /// <summary>On a full lane, before parking: spins a moment while the loop has nothing else to run
-    /// (as the receiver does before it parks), which spares the receiver a post and this loop a sleep
-    /// and a wake when the receiver is about to give room back.</summary>
-    private void SpinWhileFull(EventLoop loop)
-    {
-        if (Environment.ProcessorCount == 1)
-        {
-            return; // the receiver cannot run while this thread spins
-        }
-
-        var spinner = default(SpinWait);
-        for (var i = 0; i < SpinRounds && !_lane.HasRoomNow() && !_state.IsReceiverClosed && !loop.HasWorkDue; i++)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
