@@ -20,6 +20,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Coop.Core;
 
 namespace Coop.Testing;
 
@@ -65,20 +66,9 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         {
             while (true)
             {
-                receiver.ThrowIfClosed();
-                if (ArrivedCount > 0)
+                if (TryTakeArrived(buffer.Span, out var received))
                 {
-                    return buffer.IsEmpty ? 0 : Take(buffer.Span);
-                }
-
-                if (receiver.ResetReceived)
-                {
-                    throw SimulatedStream.ResetError();
-                }
-
-                if (_finArrived)
-                {
-                    return 0;
+                    return received;
                 }
 
                 var wait = simulation.NewWait();
@@ -113,11 +103,9 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
             var rest = data;
             while (true)
             {
-                var room = simulation.Network.BufferSize - Outstanding;
-                if (room > 0)
+                var n = TransmitWhatFits(rest.Span);
+                if (n > 0)
                 {
-                    var n = Math.Min(room, rest.Length);
-                    Transmit(rest[..n].ToArray());
                     rest = rest[n..];
                     taken = true;
                     if (rest.IsEmpty)
@@ -146,27 +134,10 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
     /// <summary>SocketStream.TryReceive: what a receive would take now, without waiting.</summary>
     public bool TryReceive(Span<byte> buffer, out int received)
     {
-        if (buffer.IsEmpty)
-        {
-            throw new ArgumentException("TryReceive needs room for at least one byte: with an empty buffer, 0 would not tell end of stream from nothing yet. To wait for data without taking it, yield WaitReadableAsync().", nameof(buffer));
-        }
-
+        SocketStream.CheckTryReceiveBuffer(buffer);
         simulation.CheckLoop(receiver, raiseCancellation: false);
         CheckNoReceiver();
-        receiver.ThrowIfClosed();
-        received = 0;
-        if (ArrivedCount > 0)
-        {
-            received = Take(buffer);
-            return true;
-        }
-
-        if (receiver.ResetReceived)
-        {
-            throw SimulatedStream.ResetError();
-        }
-
-        return _finArrived;
+        return TryTakeArrived(buffer, out received);
     }
 
     /// <summary>SocketStream.TrySend: what the window takes now, without waiting.</summary>
@@ -175,16 +146,8 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         simulation.CheckLoop(sender, raiseCancellation: false);
         CheckNoSender();
         ThrowIfCannotSend();
-        sent = 0;
-        var room = simulation.Network.BufferSize - Outstanding;
-        if (data.IsEmpty || room <= 0)
-        {
-            return data.IsEmpty;
-        }
-
-        sent = Math.Min(room, data.Length);
-        Transmit(data[..sent].ToArray());
-        return true;
+        sent = TransmitWhatFits(data);
+        return sent > 0 || data.IsEmpty;
     }
 
     /// <summary>SocketStream.WaitReadableAsync: done when a TryReceive would find bytes, the end of
@@ -194,7 +157,7 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         simulation.CheckLoop(receiver, raiseCancellation: false);
         CheckNoReceiver();
         receiver.ThrowIfClosed();
-        return ArrivedCount > 0 || receiver.ResetReceived || _finArrived ? Done() : (_receiverWait = simulation.NewWait());
+        return ArrivedCount > 0 || receiver.ResetReceived || _finArrived ? DoneFuture.Of(simulation.Loop) : (_receiverWait = simulation.NewWait());
     }
 
     /// <summary>SocketStream.WaitWritableAsync: done when a TrySend would find room in the window,
@@ -205,7 +168,7 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         CheckNoSender();
         sender.ThrowIfClosed();
         var tryWouldThrow = _finSent || sender.ResetReceived || _sendBroken;
-        return tryWouldThrow || simulation.Network.BufferSize > Outstanding ? Done() : (_senderWait = simulation.NewWait());
+        return tryWouldThrow || Room > 0 ? DoneFuture.Of(simulation.Loop) : (_senderWait = simulation.NewWait());
     }
 
     /// <summary>The sender half-closes: the receiver gets end of stream after the bytes before it.</summary>
@@ -499,11 +462,41 @@ internal sealed class TcpDirection(Simulation simulation, SimulatedStream sender
         }
     }
 
-    private Future Done()
+    /// <summary>Room left in the window: bytes the receiver has not read count against it.</summary>
+    private int Room => simulation.Network.BufferSize - Outstanding;
+
+    /// <summary>What a receive takes now: true with the count (0 at end of stream), false if
+    /// nothing has arrived; a reset that arrived is raised after the bytes before it.</summary>
+    private bool TryTakeArrived(Span<byte> buffer, out int received)
     {
-        var done = simulation.NewWait();
-        done.SetResult();
-        return done;
+        receiver.ThrowIfClosed();
+        received = 0;
+        if (ArrivedCount > 0)
+        {
+            received = buffer.IsEmpty ? 0 : Take(buffer);
+            return true;
+        }
+
+        if (receiver.ResetReceived)
+        {
+            throw SimulatedStream.ResetError();
+        }
+
+        return _finArrived;
+    }
+
+    /// <summary>Puts on the wire as much of <paramref name="data"/> as the window has room for;
+    /// returns the count.</summary>
+    private int TransmitWhatFits(ReadOnlySpan<byte> data)
+    {
+        var n = Math.Min(Room, data.Length);
+        if (n <= 0)
+        {
+            return 0;
+        }
+
+        Transmit(data[..n].ToArray());
+        return n;
     }
 
     /// <summary>Words for one message, made only when a trace or a perturbation needs them.</summary>

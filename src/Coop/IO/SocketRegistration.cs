@@ -10,6 +10,7 @@
 // EAGAIN, a wrong "clear" would hang, so a peer that hung up or an error pins both flags set.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Coop.Core;
 
 namespace Coop.IO;
 
@@ -165,9 +166,7 @@ internal sealed class SocketRegistration
         CheckUsable(operation);
         if (Backend.TracksReadiness && (direction == IoDirection.Read ? Readable : Writable))
         {
-            var done = Loop.CreateFuture();
-            done.SetResult();
-            return done;
+            return DoneFuture.Of(Loop);
         }
 
         return WaitAsync(direction, operation);
@@ -226,9 +225,7 @@ internal sealed class SocketRegistration
 
             if (ready)
             {
-                var done = Loop.CreateFuture();
-                done.SetResult();
-                return done;
+                return DoneFuture.Of(Loop);
             }
 
             if (direction == IoDirection.Read)

@@ -139,6 +139,15 @@ public abstract class SocketStream : ByteStream
         return Connect(remote, (options ?? SocketOptions.Default).Validated());
     }
 
+    /// <summary>TryReceive's one argument check, shared by every kind of stream.</summary>
+    internal static void CheckTryReceiveBuffer(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            throw new ArgumentException("TryReceive needs room for at least one byte: with an empty buffer, 0 would not tell end of stream from nothing yet. To wait for data without taking it, yield WaitReadableAsync().", nameof(buffer));
+        }
+    }
+
     private NotSupportedException Simulated(string operation) => new(
         $"{operation}: {this} has only the waiting calls: use ReceiveAsync and SendAllAsync.");
 

@@ -77,11 +77,7 @@ internal sealed class SystemSocketStream : SocketStream
     /// <inheritdoc />
     public override bool TryReceive(Span<byte> buffer, out int received)
     {
-        if (buffer.IsEmpty)
-        {
-            throw new ArgumentException("TryReceive needs room for at least one byte: with an empty buffer, 0 would not tell end of stream from nothing yet. To wait for data without taking it, yield WaitReadableAsync().", nameof(buffer));
-        }
-
+        CheckTryReceiveBuffer(buffer);
         _registration.CheckUsable(nameof(TryReceive));
         _registration.CheckNoWaiter(IoDirection.Read, nameof(TryReceive));
         return IoBackend.TryReceive(_registration, buffer, SocketFlags.None, forStream: true, out received);
