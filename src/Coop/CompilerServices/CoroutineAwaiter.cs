@@ -16,8 +16,9 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, IKernelAwai
     internal CoroutineAwaiter(Coroutine coroutine) => _coroutine = coroutine;
 
     /// <summary>True if the coroutine has already ended. A coroutine that has not started is not
-    /// complete: the await suspends, and Coop's builder starts it inside the awaiting task.</summary>
-    public bool IsCompleted => _coroutine.HasEnded;
+    /// complete: the await suspends, and Coop's builder starts it inside the awaiting task. A socket
+    /// operation is the exception: it makes its system call here, and is complete if that succeeded.</summary>
+    public bool IsCompleted => _coroutine.IsDoneOnAwait;
 
     /// <summary>Rethrows the coroutine's exception, if it failed.</summary>
     public void GetResult() => _coroutine.ThrowIfFailed();

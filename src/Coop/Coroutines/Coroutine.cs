@@ -45,6 +45,7 @@ public abstract partial class Coroutine
         Started = 2,
         Ended = 4,
         BecameTask = 8,  // moved into the task in _awaiter
+        MayEndOnAwait = 16, // the awaiter's IsCompleted may still run it to its end (TryEndOnAwait)
     }
 
     /// <summary>True once the coroutine has run to its end (with a result or an exception).</summary>
@@ -54,6 +55,12 @@ public abstract partial class Coroutine
     public bool IsStarted => (_marks & FrameMarks.BecameTask) != 0 ? MovedInto.IsStarted : (_marks & FrameMarks.Started) != 0;
 
     internal bool HasEnded => (_marks & FrameMarks.Ended) != 0;
+
+    /// <summary>The awaiter's IsCompleted: true if the coroutine has ended, or if it is an operation
+    /// that could end at once and has (<see cref="TryEndOnAwait"/>, tried once). Any other coroutine
+    /// pays one test of its marks, as before.</summary>
+    internal bool IsDoneOnAwait =>
+        (_marks & (FrameMarks.Ended | FrameMarks.MayEndOnAwait)) != 0 && (HasEnded || TryEndOnAwaitOnce());
 
     private CoopTask MovedInto => (CoopTask)_awaiter!;
 
@@ -95,6 +102,32 @@ public abstract partial class Coroutine
 
     /// <summary>Runs the coroutine's state machine until it suspends or ends.</summary>
     internal abstract void MoveNext();
+
+    /// <summary>An operation that can often end without waiting (a socket receive or send whose system
+    /// call succeeds at once) tries that here, in its awaiter's IsCompleted, before any frame is
+    /// pushed: true if it ended (<see cref="EndOnAwait"/>), false to run as a frame, whose
+    /// <see cref="MoveNext"/> then waits. IO/SocketOperation.cs says why this exists.</summary>
+    private protected virtual bool TryEndOnAwait() => false;
+
+    /// <summary>Lets the awaiter try <see cref="TryEndOnAwait"/> (set by the operation's constructor).</summary>
+    private protected void AllowEndOnAwait() => _marks |= FrameMarks.MayEndOnAwait;
+
+    /// <summary>The operation ended inside its awaiter's IsCompleted, never having been a frame.</summary>
+    private protected void EndOnAwait(Exception? error)
+    {
+        if (error != null)
+        {
+            _error = ExceptionDispatchInfo.Capture(error);
+        }
+
+        _marks |= FrameMarks.Started | FrameMarks.Ended;
+    }
+
+    private bool TryEndOnAwaitOnce()
+    {
+        _marks &= ~FrameMarks.MayEndOnAwait;
+        return TryEndOnAwait();
+    }
 
     /// <summary>Moves the state machine into a new task of <paramref name="loop"/>, whose root frame
     /// it becomes (one object per task); this object then reports on that task.</summary>

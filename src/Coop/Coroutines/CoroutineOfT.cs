@@ -23,6 +23,13 @@ public abstract class Coroutine<T> : Coroutine
         return _result;
     }
 
+    /// <summary>The operation ended with <paramref name="result"/> inside its awaiter's IsCompleted.</summary>
+    private protected void ReturnOnAwait(T result)
+    {
+        _result = result;
+        EndOnAwait(null);
+    }
+
     internal void SetResult(T result, CoopTask task)
     {
         _result = result;

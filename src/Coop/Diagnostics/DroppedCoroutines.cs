@@ -45,21 +45,25 @@ internal static class DroppedCoroutines
     }
 
     /// <summary>Where the coroutine was made: the caller of the async method that made it (the frame
-    /// after the method marked [AsyncStateMachine]), resolved through the program's symbols.</summary>
+    /// after the method marked [AsyncStateMachine]), or of the constructor of a hand-written one (a
+    /// socket operation), past any of Coop's own methods that handed it on (SocketStream.ReceiveAsync
+    /// is where the user made a receive); resolved through the program's symbols.</summary>
     internal static CoroutineFrame? MadeAt(StackTrace trace)
     {
+        // Without the maker's frame (the JIT inlined a constructor), the first frame outside Coop.
         var frames = trace.GetFrames();
-        for (var i = 0; i < frames.Length - 1; i++)
+        var at = Array.FindIndex(frames, frame => MakesCoroutine(frame.GetMethod())) + 1;
+        while (at < frames.Length && frames[at].GetMethod()?.DeclaringType?.Assembly == typeof(Coroutine).Assembly)
         {
-            if (frames[i].GetMethod()?.GetCustomAttribute<AsyncStateMachineAttribute>() != null
-                && frames[i + 1].GetMethod() is MethodInfo caller)
-            {
-                return SourceLines.DescribeCall(caller, frames[i + 1].GetILOffset());
-            }
+            at++;
         }
 
-        return null;
+        return at < frames.Length && frames[at].GetMethod() is MethodInfo caller ? SourceLines.DescribeCall(caller, frames[at].GetILOffset()) : null;
     }
+
+    private static bool MakesCoroutine(MethodBase? method) =>
+        method?.GetCustomAttribute<AsyncStateMachineAttribute>() != null
+        || (method is ConstructorInfo && typeof(Coroutine).IsAssignableFrom(method.DeclaringType));
 
     /// <summary>Lives as long as its coroutine; reports it if it dies unclaimed.</summary>
     private sealed class Watch(LoopDebugger debugger, Type type, StackTrace made)

@@ -34,7 +34,8 @@ internal static class SourceLines
         var machineType = s_stateReaders.GetOrAdd(frame.GetType(), StateReader.For).MachineType;
         if (machineType == null || s_machines.GetOrAdd(machineType, Read) is not { } machine)
         {
-            return new CoroutineFrame(NameOf(machineType ?? frame.GetType()), null, 0);
+            // A frame written by hand (a socket operation) says what it is itself.
+            return new CoroutineFrame(machineType == null && frame is Coroutine ? frame.ToString()! : NameOf(machineType ?? frame.GetType()), null, 0);
         }
 
         var at = state is { } s && machine.Suspensions.TryGetValue(s, out var point) ? point : machine.Start;

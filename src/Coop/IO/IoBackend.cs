@@ -2,7 +2,9 @@
 // operated. Two implementations: EpollBackend (Linux; the loop sleeps in epoll_wait) and
 // PortableBackend (.NET's asynchronous socket calls, completions posted to the inbox).
 // The operations (receive, send, accept, connect, ...) are virtual and implemented here once for
-// readiness: try the non-blocking call, and on EAGAIN wait for the socket, then try again. A
+// readiness: try the non-blocking call, and on EAGAIN wait for the socket, then try again. Receive
+// and send-all, the calls of every byte stream, are frames written by hand with the same loop
+// (ReceiveOperation, SendAllOperation: SocketOperation.cs says why). A
 // completion-based backend (io_uring) would override them to submit the operation itself, keeping the
 // same promise to callers: an operation canceled while it waits has done nothing (cancel-safe), or,
 // where the kernel cannot take an operation back, completes and leaves the cancellation pending.
@@ -122,26 +124,17 @@ internal abstract class IoBackend : Poller
 
     /// <summary>Receives; a stream's (<paramref name="forStream"/>) broken connection is an
     /// <see cref="IOException"/> around the <see cref="SocketException"/>, as .NET's NetworkStream
-    /// reports it, a raw socket's the <see cref="SocketException"/> itself.</summary>
-    public virtual async Coroutine<int> ReceiveAsync(SocketRegistration registration, Memory<byte> buffer, SocketFlags flags, bool forStream = false)
+    /// reports it, a raw socket's the <see cref="SocketException"/> itself. Checks and tries when
+    /// awaited (ReceiveOperation).</summary>
+    public virtual Coroutine<int> ReceiveAsync(SocketRegistration registration, Memory<byte> buffer, SocketFlags flags, bool forStream = false) =>
+        buffer.IsEmpty ? WaitUntilReceivableAsync(registration) : new ReceiveOperation(registration, buffer, flags, forStream);
+
+    /// <summary>.NET's zero-byte read: waits until bytes (or the end) can be received, and takes none.</summary>
+    private static async Coroutine<int> WaitUntilReceivableAsync(SocketRegistration registration)
     {
         StartOperation(registration);
-        if (buffer.IsEmpty)
-        {
-            // .NET's zero-byte read: wait until bytes (or the end) can be received, take none.
-            await registration.WaitUntilReadyAsync(IoDirection.Read, "ReceiveAsync");
-            return 0;
-        }
-
-        while (true)
-        {
-            if (TryReceive(registration, buffer.Span, flags, forStream, out var received))
-            {
-                return received;
-            }
-
-            await registration.WaitAsync(IoDirection.Read, "ReceiveAsync");
-        }
+        await registration.WaitUntilReadyAsync(IoDirection.Read, "ReceiveAsync");
+        return 0;
     }
 
     /// <summary>One non-blocking receive, made only if the readiness hint allows it: true with the
@@ -190,40 +183,10 @@ internal abstract class IoBackend : Poller
 
     /// <summary>Sends every byte. On a stream (<paramref name="forStream"/>) a send canceled or
     /// failed after the kernel took part of the data refuses further sends, and a broken connection
-    /// is an <see cref="IOException"/> (see <see cref="ReceiveAsync"/>).</summary>
-    public virtual async Coroutine SendAllAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, bool forStream)
-    {
-        StartOperation(registration);
-        registration.CheckCanSend("SendAllAsync", forStream);
-        registration.Sending = true;
-        var taken = false; // the kernel has part of the data: the peer's view of the stream is unknown if we stop now
-        var done = false;
-        try
-        {
-            while (data.Length > 0)
-            {
-                var sent = TrySend(registration, data.Span, SocketFlags.None, forStream);
-                if (sent >= 0)
-                {
-                    taken |= sent > 0;
-                    data = data[sent..];
-                    continue;
-                }
-
-                await registration.WaitAsync(IoDirection.Write, "SendAllAsync");
-            }
-
-            done = true;
-        }
-        finally
-        {
-            registration.Sending = false;
-            if (!done && taken && forStream)
-            {
-                registration.SendBroken = true;
-            }
-        }
-    }
+    /// is an <see cref="IOException"/> (see <see cref="ReceiveAsync"/>). Checks and tries when
+    /// awaited (SendAllOperation).</summary>
+    public virtual Coroutine SendAllAsync(SocketRegistration registration, ReadOnlyMemory<byte> data, bool forStream) =>
+        new SendAllOperation(registration, data, forStream);
 
     public virtual async Coroutine<Socket> AcceptAsync(SocketRegistration registration)
     {
@@ -352,7 +315,7 @@ internal abstract class IoBackend : Poller
     /// <summary>The first step of every operation, in the task that awaits it: the socket must be
     /// usable from here, and a task already canceled raises at once and does nothing (as at any
     /// Coop await).</summary>
-    protected static void StartOperation(SocketRegistration registration)
+    internal static void StartOperation(SocketRegistration registration)
     {
         registration.CheckUsable("a socket operation");
         registration.Loop.SteppingTask?.ThrowIfCancelRequested();
