@@ -28,22 +28,11 @@ internal static class SocketOperation
     /// misuse (another loop's thread, ordinary async code outside a task).</summary>
     public static bool CanEndOnAwait(SocketRegistration registration) => registration.Loop.SteppingTask != null;
 
-    /// <summary>Starts a wait for <paramref name="direction"/> and parks <paramref name="task"/> on it;
-    /// if the task refuses to park (ordinary async code awaited the operation inline), the wait is
-    /// taken back so the socket is free for the next operation.</summary>
+    /// <summary>Starts a wait for <paramref name="direction"/> and parks <paramref name="task"/> on it.</summary>
     public static ReadinessFuture Park(CoopTask task, SocketRegistration registration, IoDirection direction, string operation)
     {
         var wait = registration.WaitAsync(direction, operation);
-        try
-        {
-            task.Park(wait);
-        }
-        catch
-        {
-            wait.Cancel();
-            throw;
-        }
-
+        task.Park(wait);
         return wait;
     }
 

@@ -197,7 +197,18 @@ public abstract partial class CoopTask : Future
             return;
         }
 
-        RefuseSuspensionWhileInline();
+        if ((_marks & TaskMarks.Inline) != 0)
+        {
+            // The wait will not happen. A future made for it alone (a socket's readiness, a sleep's
+            // timer) is taken back with it, or it would hold the socket's waiter slot or the timer.
+            if (future.CancelWithWaiter && future.Loop == Loop)
+            {
+                future.Cancel();
+            }
+
+            ThrowSuspendedInline();
+        }
+
         if (WhyCannotParkOn(future) is { } why)
         {
             throw new InvalidOperationException(why);

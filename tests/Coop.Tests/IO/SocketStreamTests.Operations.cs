@@ -126,6 +126,36 @@ public abstract partial class SocketStreamTests
     }
 
     [Fact]
+    public void AcceptAsync_FromOrdinaryAsyncCodeWithNothingPending_RefusedAndTheListenerStillAccepts()
+    {
+        var (refusal, accepted) = Run(Poller, async () =>
+        {
+            var listener = SocketListener.Listen(AnyLoopbackPort);
+            Exception? error = null;
+            try
+            {
+                await OrdinaryAccept(listener); // nobody connects: ordinary code cannot wait in Coop
+            }
+            catch (InvalidOperationException e)
+            {
+                error = e;
+            }
+
+            var loop = EventLoop.Current;
+            var accepting = loop.CreateTask(listener.AcceptAsync()); // the refused accept left no wait behind
+            var client = await SocketStream.ConnectAsync(listener.LocalEndPoint);
+            var server = await accepting;
+            client.Abort();
+            server.Abort();
+            listener.Close();
+            return (error, server != null);
+        });
+        Assert.NotNull(refusal);
+        Assert.Contains("ordinary async code", refusal.Message, StringComparison.Ordinal);
+        Assert.True(accepted);
+    }
+
+    [Fact]
     public void ReceiveAsync_ATaskWaitingInIt_ShowsTheReceiveInItsAwaitChain()
     {
         var chain = Run(Poller, async () =>
@@ -180,6 +210,8 @@ public abstract partial class SocketStreamTests
     private static int Line([System.Runtime.CompilerServices.CallerLineNumber] int line = 0) => line;
 
     private static async Coroutine ReceiveOnce(SocketStream stream) => await stream.ReceiveAsync(new byte[8]);
+
+    private static async Task<SocketStream> OrdinaryAccept(SocketListener listener) => await listener.AcceptAsync();
 
     private static async Task<int> OrdinaryReceive(SocketStream stream, byte[] buffer) => await stream.ReceiveAsync(buffer);
 
