@@ -197,18 +197,7 @@ public abstract partial class CoopTask : Future
             return;
         }
 
-        if ((_marks & TaskMarks.Inline) != 0)
-        {
-            // The wait will not happen. A future made for it alone (a socket's readiness, a sleep's
-            // timer) is taken back with it, or it would hold the socket's waiter slot or the timer.
-            if (future.CancelWithWaiter && future.Loop == Loop)
-            {
-                future.Cancel();
-            }
-
-            ThrowSuspendedInline();
-        }
-
+        RefuseSuspensionWhileInline(future);
         if (WhyCannotParkOn(future) is { } why)
         {
             throw new InvalidOperationException(why);
@@ -449,18 +438,28 @@ public abstract partial class CoopTask : Future
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every suspension: the check inline, the throw apart
-    private void RefuseSuspensionWhileInline()
+    private void RefuseSuspensionWhileInline(Future? wait = null)
     {
         if ((_marks & TaskMarks.Inline) != 0)
         {
-            ThrowSuspendedInline();
+            ThrowSuspendedInline(wait);
         }
     }
 
-    private static void ThrowSuspendedInline() => throw new InvalidOperationException(
-        "A Coop coroutine was awaited from ordinary async code (an async Task method) inside this task and it " +
-        "tried to suspend: await coroutines only from async Coroutine methods, or run it as its own task " +
-        "(await loop.CreateTask(coroutine)).");
+    /// <summary>The suspension will not happen. A future made for that one wait (a socket's readiness,
+    /// a sleep's timer) is taken back with it, or it would hold the socket's waiter slot or the timer.</summary>
+    private void ThrowSuspendedInline(Future? wait)
+    {
+        if (wait is { CancelWithWaiter: true } && wait.Loop == Loop)
+        {
+            wait.Cancel();
+        }
+
+        throw new InvalidOperationException(
+            "A Coop coroutine was awaited from ordinary async code (an async Task method) inside this task and it " +
+            "tried to suspend: await coroutines only from async Coroutine methods, or run it as its own task " +
+            "(await loop.CreateTask(coroutine)).");
+    }
 
     /// <summary>The coroutine ended: the task is done and its future completes, once.</summary>
     private protected void Finish(object? result, ExceptionDispatchInfo? error)
