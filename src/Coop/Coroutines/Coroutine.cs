@@ -58,7 +58,7 @@ public abstract partial class Coroutine
 
     /// <summary>The awaiter's IsCompleted: true if the coroutine has ended, or if it is an operation
     /// that could end at once and has (<see cref="TryEndOnAwait"/>, tried once). Any other coroutine
-    /// pays one test of its marks, as before.</summary>
+    /// pays one test of its marks.</summary>
     internal bool IsDoneOnAwait =>
         (_marks & (FrameMarks.Ended | FrameMarks.MayEndOnAwait)) != 0 && (HasEnded || TryEndOnAwaitOnce());
 
@@ -109,8 +109,14 @@ public abstract partial class Coroutine
     /// <see cref="MoveNext"/> then waits. IO/SocketOperation.cs says why this exists.</summary>
     private protected virtual bool TryEndOnAwait() => false;
 
-    /// <summary>Lets the awaiter try <see cref="TryEndOnAwait"/> (set by the operation's constructor).</summary>
-    private protected void AllowEndOnAwait() => _marks |= FrameMarks.MayEndOnAwait;
+    /// <summary>Called by the constructor of an operation written by hand: lets the awaiter try
+    /// <see cref="TryEndOnAwait"/>, and debug mode watch it for a missing await as it watches the
+    /// coroutines the builder makes.</summary>
+    private protected void MadeToEndOnAwait()
+    {
+        _marks |= FrameMarks.MayEndOnAwait;
+        Suspension.OnMade?.Invoke(this);
+    }
 
     /// <summary>The operation ended inside its awaiter's IsCompleted, never having been a frame.</summary>
     private protected void EndOnAwait(Exception? error)

@@ -3,7 +3,6 @@
 // (SocketOperation.cs says why). Cancel-safe as every readiness operation: the only wait is for
 // readiness, and a receive canceled there has taken no byte.
 using System.Net.Sockets;
-using Coop.CompilerServices;
 using Next = Coop.IO.SocketOperation.Next;
 
 namespace Coop.IO;
@@ -23,8 +22,7 @@ internal sealed class ReceiveOperation : Coroutine<int>
         _buffer = buffer;
         _flags = flags;
         _forStream = forStream;
-        AllowEndOnAwait();
-        Suspension.OnMade?.Invoke(this); // debug mode watches for a receive or send never awaited
+        MadeToEndOnAwait();
     }
 
     private protected override bool TryEndOnAwait()

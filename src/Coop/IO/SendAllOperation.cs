@@ -4,7 +4,6 @@
 // with no buffer of its own. On a stream, a send canceled or failed after the kernel took part of
 // the data refuses further sends (SocketRegistration.SendBroken).
 using System.Net.Sockets;
-using Coop.CompilerServices;
 using Next = Coop.IO.SocketOperation.Next;
 
 namespace Coop.IO;
@@ -24,8 +23,7 @@ internal sealed class SendAllOperation : Coroutine
         _registration = registration;
         _left = data;
         _forStream = forStream;
-        AllowEndOnAwait();
-        Suspension.OnMade?.Invoke(this); // debug mode watches for a receive or send never awaited
+        MadeToEndOnAwait();
     }
 
     private protected override bool TryEndOnAwait()

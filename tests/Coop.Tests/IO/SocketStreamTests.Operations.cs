@@ -75,26 +75,6 @@ public abstract partial class SocketStreamTests
     }
 
     [Fact]
-    public void ReceiveAsync_MadeATaskAndCanceled_TakesNoByteAndTheStreamStaysUsable()
-    {
-        var got = Run(Poller, async () =>
-        {
-            var (client, server) = await ConnectedPair();
-            var loop = EventLoop.Current;
-            var receiving = loop.CreateTask(server.ReceiveAsync(new byte[8]));
-            await Coroutine.Sleep(0.01);
-            receiving.Cancel();
-            Assert.IsType<CanceledException>(await Failure(receiving));
-            await client.SendAllAsync("kept"u8.ToArray());
-            var bytes = await ReceiveExactly(server, 4);
-            client.Abort();
-            server.Abort();
-            return System.Text.Encoding.ASCII.GetString(bytes);
-        });
-        Assert.Equal("kept", got);
-    }
-
-    [Fact]
     public void ReceiveAsync_FromOrdinaryAsyncCodeInsideATask_ReceivesWhatIsThereAndRefusesToWaitCleanly()
     {
         var (first, refusal, afterwards) = Run(Poller, async () =>
