@@ -49,7 +49,7 @@ internal sealed class SendAllOperation : Coroutine
                 _left = _left[sent..];
             }
 
-            _next = sent > 0 ? Next.TryNow : Next.WaitFirst;
+            _next = Next.WaitFirst; // no room (EAGAIN), or a short send found the buffer full
         }
         catch (Exception e)
         {

@@ -18,8 +18,7 @@ internal static class SocketOperation
     public enum Next : byte
     {
         Start,     // nothing done yet (IsCompleted did not try): check, then try the call
-        TryNow,    // checked, and the call took part of the data: try again before waiting
-        WaitFirst, // checked, and the call found the socket not ready: wait, then try
+        WaitFirst, // checked, and the call found the socket not ready (or full): wait, then try
         Woken,     // the wait ended: raise its cancellation or failure, else try the call
     }
 

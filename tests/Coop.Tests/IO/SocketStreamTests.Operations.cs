@@ -175,6 +175,111 @@ public abstract partial class SocketStreamTests
         Assert.Contains($"made in SocketStreamTests.DropsASend at SocketStreamTests.Operations.cs:{line}", warning, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReceiveAndSendAll_FromAnotherLoopWithBytesAndRoomThere_FailClearlyAndTakeNothing()
+    {
+        SocketStream? stream = null;
+        SocketStream? peer = null;
+        using var first = new EventLoop(new EventLoopOptions { Poller = Poller });
+        Bounded.Run(() =>
+        {
+            (stream, peer) = first.RunUntilComplete(ConnectedPair());
+            first.RunUntilComplete(peer!.SendAllAsync("mine"u8.ToArray()));
+            var (receive, send) = Bounded.Run(() => EventLoop.Run(Attempts(stream!), new EventLoopOptions { Poller = Poller }));
+            Assert.IsType<InvalidOperationException>(receive);
+            Assert.IsType<InvalidOperationException>(send);
+            var (kept, nothingSent) = first.RunUntilComplete(Check(stream!, peer!));
+            Assert.Equal("mine", kept);
+            Assert.True(nothingSent, "the other loop's send must not reach the peer");
+        });
+
+        static async Coroutine<(Exception? Receive, Exception? Send)> Attempts(SocketStream stream)
+        {
+            await Coroutine.Yield();
+            return (await Failure(stream.ReceiveAsync(new byte[8])), await Failure(stream.SendAllAsync("theirs"u8.ToArray())));
+        }
+
+        static async Coroutine<(string Kept, bool NothingSent)> Check(SocketStream stream, SocketStream peer)
+        {
+            var kept = System.Text.Encoding.ASCII.GetString(await ReceiveExactly(stream, 4));
+            var nothingSent = !peer.TryReceive(new byte[8], out _);
+            await stream.CloseAsync();
+            await peer.CloseAsync();
+            return (kept, nothingSent);
+        }
+    }
+
+    [Fact]
+    public void ReceiveAndSendAll_MadeTasksTwiceOrAwaitedAfter_Refused()
+    {
+        var errors = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.Current;
+            var receive = server.ReceiveAsync(new byte[8]);
+            var send = client.SendAllAsync("x"u8.ToArray());
+            var receiving = loop.CreateTask(receive);
+            await loop.CreateTask(send);
+            var found = new List<Exception?>
+            {
+                Record(() => loop.CreateTask(receive)),
+                Record(() => loop.CreateTask(send)),
+                Record(() => receive.GetAwaiter()),
+                Record(() => send.GetAwaiter()),
+            };
+            Assert.Equal(1, await receiving);
+            client.Abort();
+            server.Abort();
+            return found;
+        });
+        Assert.All(errors, error => Assert.IsType<InvalidOperationException>(error));
+
+        static Exception? Record(Action action)
+        {
+            try
+            {
+                action();
+                return null;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        }
+    }
+
+    [Fact]
+    public void SendAllAsync_CanceledAfterItsWaitingFrameSentPart_ShowsInTheChainAndTheStreamRefusesFurtherSends()
+    {
+        var (chain, refused) = Run(Poller, async () =>
+        {
+            var (client, server) = await ConnectedPair();
+            var loop = EventLoop.Current;
+            var chunk = new byte[64 * 1024];
+            while (client.TrySend(chunk, out _))
+            {
+                // fill the socket's buffers: the send below finds no room at its await
+            }
+
+            var sending = loop.CreateTask(SendOnce(client, new byte[64 * 1024 * 1024]), "sender");
+            await Coroutine.Sleep(0.01);
+            var frames = TaskDump.Capture(loop).Tasks.Single(t => t.Name == "sender").AwaitChain.Select(f => f.Method).ToList();
+            await ReceiveExactly(server, 4 * 1024 * 1024); // room: the waiting send takes part of its data
+            await Coroutine.Sleep(0.01);
+            sending.Cancel();
+            Assert.IsType<CanceledException>(await Failure(sending));
+            var error = await Failure(client.SendAllAsync(new byte[1]));
+            client.Abort();
+            server.Abort();
+            return (frames, error);
+        });
+        Assert.StartsWith("SendAllAsync on socket", chain[^1], StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(refused);
+        Assert.Contains("refuses further sends", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static async Coroutine SendOnce(SocketStream stream, byte[] data) => await stream.SendAllAsync(data);
+
     private static IEnumerable<string> NeverRun(ListLogger logger) =>
         logger.Entries.Select(e => e.Message).Where(m => m.Contains("never run", StringComparison.Ordinal));
 
