@@ -98,6 +98,32 @@ public abstract class EventLoopSocketsTests
     }
 
     [Fact]
+    public void SockSendAllAsync_WhileASockSendWaitsForRoom_RefusedNamingTheCall()
+    {
+        var error = Run(Poller, async () =>
+        {
+            var loop = EventLoop.Current;
+            var (client, server) = await ConnectedPair();
+            var chunk = new byte[64 * 1024];
+            while (client.TrySend(chunk, out _))
+            {
+                // fill both kernels' buffers until the socket has no room
+            }
+
+            var sending = loop.CreateTask(loop.SockSendAsync(client.Socket, chunk));
+            await Coroutine.Sleep(0.02);
+            var refused = await Failure(loop.SockSendAllAsync(client.Socket, chunk));
+            sending.Cancel();
+            await Failure(sending);
+            client.Abort();
+            server.Abort();
+            return refused;
+        });
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.StartsWith("SendAllAsync: another task is already waiting", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SockReceiveFromAsync_CanceledWhileWaiting_TakesNoDatagram()
     {
         var got = Run(Poller, async () =>
