@@ -6,7 +6,7 @@
 // system's sockets (SystemSocketStream) or a simulated network (Coop.Testing). User code names only
 // this type, so it runs unchanged on either. Socket is the one member only a real stream has; the
 // non-waiting calls (TryReceive, TrySend and their two waits, the generator coroutines' way onto the
-// direct path) exist on both, and their default here serves only streams with waiting calls alone.
+// direct path) exist on both; their default here refuses, for a stream with only the waiting calls.
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -68,7 +68,7 @@ public abstract class SocketStream : ByteStream
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="buffer"/> is empty: 0 would not tell end
     /// of stream from nothing yet (wait with <see cref="WaitReadableAsync"/> instead).</exception>
-    public virtual bool TryReceive(Span<byte> buffer, out int received) => throw Simulated(nameof(TryReceive));
+    public virtual bool TryReceive(Span<byte> buffer, out int received) => throw OnlyWaitingCalls(nameof(TryReceive));
 
     /// <summary>Sends what the kernel takes now, without waiting: true with the count it took (from
     /// the start of <paramref name="data"/>; 0 only if <paramref name="data"/> is empty), or false if
@@ -95,7 +95,7 @@ public abstract class SocketStream : ByteStream
     /// it throws <see cref="InvalidOperationException"/> while another task sends, after
     /// <see cref="ByteStream.SendEofAsync"/>, or from another thread.</para>
     /// </remarks>
-    public virtual bool TrySend(ReadOnlySpan<byte> data, out int sent) => throw Simulated(nameof(TrySend));
+    public virtual bool TrySend(ReadOnlySpan<byte> data, out int sent) => throw OnlyWaitingCalls(nameof(TrySend));
 
     /// <summary>A future that completes when <see cref="TryReceive"/> may find bytes (or end of
     /// stream, or an error to report). Cancel-safe: canceling it, or its task, consumes nothing.</summary>
@@ -105,13 +105,13 @@ public abstract class SocketStream : ByteStream
     /// waits for the next edge. One task at a time may wait: a second wait throws
     /// <see cref="InvalidOperationException"/>, as does a wait while a <see cref="ByteStream.ReceiveAsync"/>
     /// waits. A wait pending when the stream closes fails with <see cref="ObjectDisposedException"/>.</remarks>
-    public virtual Future WaitReadableAsync() => throw Simulated(nameof(WaitReadableAsync));
+    public virtual Future WaitReadableAsync() => throw OnlyWaitingCalls(nameof(WaitReadableAsync));
 
     /// <summary>A future that completes when <see cref="TrySend"/> may find room (or an error to
     /// report). Cancel-safe: canceling it sends nothing.</summary>
     /// <remarks>As <see cref="WaitReadableAsync"/>: it may complete early, so try again in a loop;
     /// with epoll it needs no system call.</remarks>
-    public virtual Future WaitWritableAsync() => throw Simulated(nameof(WaitWritableAsync));
+    public virtual Future WaitWritableAsync() => throw OnlyWaitingCalls(nameof(WaitWritableAsync));
 
     /// <summary>Wraps a connected stream socket; the stream (and the running loop) owns it from now
     /// on. TCP sockets get TCP_NODELAY. Always the operating system's network, whatever the loop's.</summary>
@@ -148,7 +148,7 @@ public abstract class SocketStream : ByteStream
         }
     }
 
-    private NotSupportedException Simulated(string operation) => new(
+    private NotSupportedException OnlyWaitingCalls(string operation) => new(
         $"{operation}: {this} has only the waiting calls: use ReceiveAsync and SendAllAsync.");
 
     // On the loop the coroutine runs on, read when it starts (a coroutine is cold).
