@@ -225,12 +225,9 @@ public abstract partial class CoopTask : Future
         : null;
 
     /// <summary>The builder hands an await to a kernel awaiter's OnCompleted, which parks the task
-    /// (Suspension.ParkOn) when it sees this phase; any other caller of that awaiter does not.</summary>
-    internal void BeginKernelAwait()
-    {
-        RefuseSuspensionWhileInline();
-        _phase = TaskPhase.Suspending;
-    }
+    /// (Suspension.ParkOn) when it sees this phase; any other caller of that awaiter does not. A task
+    /// that may not suspend is refused in <see cref="Park"/>, which takes the awaiter's future back.</summary>
+    internal void BeginKernelAwait() => _phase = TaskPhase.Suspending;
 
     /// <summary>After the kernel awaiter returned or threw: a task it did not park runs on.</summary>
     internal void EndKernelAwait()

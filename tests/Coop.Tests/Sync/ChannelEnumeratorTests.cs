@@ -39,6 +39,42 @@ public class ChannelEnumeratorTests
     }
 
     [Fact]
+    public void AwaitForeach_InACoroutineRunInlineByOrdinaryCode_RefusedWithoutTakingTheNextItem()
+    {
+        var (refusal, next) = Bounded.Run(() => EventLoop.Run(Refused()));
+        Assert.NotNull(refusal);
+        Assert.Contains("ordinary async code", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(1, next);
+
+        static async Coroutine<(Exception? Refusal, int Next)> Refused()
+        {
+            var (tx, rx) = CoopChannel.CreateUnbounded<int>();
+            Exception? error = null;
+            try
+            {
+                await Ordinary(rx); // the channel is empty: the enumeration would have to wait
+            }
+            catch (InvalidOperationException e)
+            {
+                error = e;
+            }
+
+            await tx.SendAsync(1);
+            return (error, await rx.ReceiveAsync()); // the refused step left no receive behind to take it
+        }
+
+        static async Task Ordinary(ChannelReceiver<int> rx) => await Enumerate(rx);
+
+        static async Coroutine Enumerate(ChannelReceiver<int> rx)
+        {
+            await foreach (var x in rx)
+            {
+                Assert.Fail($"nothing was sent, yet {x} came");
+            }
+        }
+    }
+
+    [Fact]
     public void AwaitForeach_LosingBranchOfWaitForFirst_CommitsNothing()
     {
         Run(async () =>
